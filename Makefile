@@ -1,0 +1,53 @@
+# NextMile: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Real services for tests, CI and docker-compose; override from the environment.
+TEST_DATABASE_URL ?= postgres://nextmile:nextmile@127.0.0.1:5432/nextmile
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DJANGO_SETTINGS_MODULE=nextmile.settings.test DATABASE_URL=$(TEST_DATABASE_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=locmemcache://tests
+
+.PHONY: install run test lint format bench check clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the app with demo data: SQLite under var/, an embedded broker, web + a real worker.
+run: $(STAMP)
+	bash scripts/run.sh
+
+## The whole suite against real PostgreSQL, Redis, a real worker and Chromium.
+test: $(STAMP)
+	bash scripts/services.sh
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=nextmile.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	ALLOWED_HOSTS=nextmile.example DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/lint-imports
+
+## Benchmarks (not tests): solver on public instances, station days; see docs/benchmarks.md.
+bench: $(STAMP)
+	bash scripts/bench.sh
+
+clean:
+	rm -rf var/ staticfiles/ test-artifacts/ .pytest_cache/

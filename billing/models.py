@@ -1,0 +1,1 @@
+"""Scorecards, payouts and DSP finances (built on the day-of-delivery events)."""

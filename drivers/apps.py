@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DriversConfig(AppConfig):
+    name = "drivers"
+    verbose_name = "Drivers"
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers home-page panels)

@@ -1,0 +1,18 @@
+"""The signed-in user's role and DSP for navigation."""
+
+from .models import Role
+from .tenancy import membership_of
+
+
+def tenancy(request):
+    membership = membership_of(getattr(request, "user", None))
+    role = membership.role if membership else None
+    return {
+        "membership": membership,
+        "current_role": role,
+        "current_dsp": membership.dsp if membership else None,
+        "is_program_staff": role == Role.PROGRAM_STAFF,
+        "is_dsp_manager": role in (Role.OWNER, Role.DISPATCHER),
+        "is_driver": role == Role.DRIVER,
+        "Role": Role,
+    }

@@ -1,0 +1,52 @@
+"""Every write to DSPs, stations and memberships."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Dsp, Membership, Role, Station, User
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = ""):
+    """Create a sign-in; the e-mail address is the login and is stored lower-case."""
+    user = User(email=email.strip().lower(), first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, user: User, role: str, dsp: Dsp | None = None) -> Membership:
+    """Give a user their one role (replacing any previous one)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "dsp": dsp, "is_active": True}
+    )
+    membership.full_clean()
+    return membership
+
+
+@transaction.atomic
+def station_create(**fields) -> Station:
+    station = Station(**fields)
+    station.full_clean()
+    station.save()
+    return station
+
+
+@transaction.atomic
+def dsp_activate(*, dsp: Dsp) -> Dsp:
+    """Mark a DSP active (approval flow and onboarding checks build on this)."""
+    dsp.status = Dsp.Status.ACTIVE
+    dsp.activated_at = dsp.activated_at or timezone.now()
+    dsp.full_clean()
+    dsp.save(update_fields=["status", "activated_at", "updated_at"])
+    return dsp
+
+
+__all__ = ["Role", "dsp_activate", "membership_grant", "station_create", "user_create"]

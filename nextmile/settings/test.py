@@ -1,0 +1,18 @@
+"""Test settings: the real PostgreSQL and Redis from the environment, a fast password hasher."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Plain storage: manifest storage needs collectstatic first and would 500 in tests.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/nextmile-test-media")
+# Tests never reach outside 127.0.0.1: no tile server.
+MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+ACCOUNT_RATE_LIMITS = False
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,46 @@
+"""Root URLs: pages per app, the API under /api/v1/, its schema and docs, health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from drivers.api import DriverViewSet
+from dsps.api import DspViewSet, MeApi, StationViewSet
+from dsps.views import home
+from fleet.api import VehicleViewSet
+from routes.api import RouteViewSet
+
+from .views import healthz
+
+router = DefaultRouter()
+router.register("stations", StationViewSet, basename="station")
+router.register("dsps", DspViewSet, basename="dsp")
+router.register("vehicles", VehicleViewSet, basename="vehicle")
+router.register("drivers", DriverViewSet, basename="driver")
+router.register("routes", RouteViewSet, basename="route")
+
+api_urls = [
+    path("me/", MeApi.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("dsps/", include("dsps.urls")),
+    path("fleet/", include("fleet.urls")),
+    path("drivers/", include("drivers.urls")),
+    path("api/v1/", include((api_urls, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RoutesConfig(AppConfig):
+    name = "routes"
+    verbose_name = "Routes"
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers home-page panels)

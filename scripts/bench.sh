@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark script under bench/, figures to stdout and bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shopt -s nullglob
+scripts=(bench/*_bench.py)
+if ((${#scripts[@]} == 0)); then
+  echo "No benchmarks yet."
+  exit 0
+fi
+for s in "${scripts[@]}"; do
+  echo "== $s"
+  .venv/bin/python "$s" ${BENCH_ARGS:-}
+done

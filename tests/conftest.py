@@ -1,0 +1,167 @@
+"""Shared fixtures: loopback-only sockets, people in each role, a real Celery worker, Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM is used beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
+
+# --- Tests never reach outside 127.0.0.1 ----------------------------------------------------
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if host not in LOOPBACK and not str(host).startswith("127."):
+            raise OSError(f"Tests may not connect outside 127.0.0.1 (tried {host}).")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect
+
+
+# --- Browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def phone(browser):
+    """A 390×844 touch phone, as drivers use the app."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# --- People --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(db):
+    from tests.dsps.factories import StaffFactory
+
+    return StaffFactory().user
+
+
+@pytest.fixture
+def owner(db):
+    from dsps.models import Role
+    from tests.dsps.factories import MembershipFactory
+
+    return MembershipFactory(role=Role.OWNER).user
+
+
+# --- A real Celery worker ------------------------------------------------------------------
+
+
+def _database_url(settings_dict) -> str:
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real worker process (prefork, one child) on the test database and the real broker."""
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "test-artifacts" / "worker.log", "w")  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "nextmile",
+            "worker",
+            "-Q",
+            "default,optimize",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _wait_for_worker(proc)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _wait_for_worker(proc, timeout: float = 60) -> None:
+    from nextmile.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("The Celery worker exited at start; see test-artifacts/worker.log")
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError("The Celery worker did not answer within a minute.")
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.2):
+    """Poll `predicate` until it returns something truthy (used with real workers)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} s.")
