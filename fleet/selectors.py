@@ -12,6 +12,7 @@ from django.utils import timezone
 from dsps.models import Dsp
 from dsps.tenancy import dsp_of, scope_to_user
 
+from .dates import add_months
 from .models import (
     CENT,
     Inspection,
@@ -23,7 +24,6 @@ from .models import (
     Vehicle,
     VehicleOffer,
 )
-from .services import add_months
 
 ALERT_DAYS = 30
 DUE_SOON_KM = 500

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, role_of
 from nextmile.uploads import IMAGE_KINDS, safe_upload_name, validate_upload
 
+from .dates import add_months
 from .models import (
     CheckItem,
     Inspection,
@@ -31,13 +31,6 @@ from .models import (
 )
 
 MAX_DEFECT_PHOTO_BYTES = 5_000_000
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _odometer_back(vehicle: Vehicle) -> str:

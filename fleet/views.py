@@ -294,7 +294,7 @@ def inspection_detail(request, pk: int):
         {
             "inspection": inspection,
             "items": selectors.inspection_detail_items(inspection=inspection),
-            "vehicle": Vehicle.objects.get(pk=inspection.vehicle_id),
+            "vehicle": inspection.vehicle,
         },
     )
 

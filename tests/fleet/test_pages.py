@@ -251,3 +251,17 @@ def test_the_insurance_page_records_a_fleet_policy(client, owner):
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["expires_on"]
+
+
+@pytest.mark.parametrize("vans", [1, 6])
+def test_the_fleet_list_runs_the_same_queries_for_any_fleet_size(
+    client, owner, django_assert_num_queries, vans
+):
+    for _ in range(vans):
+        van = ready_vehicle(owner.dsp)
+        MaintenanceScheduleFactory(vehicle=van)
+    client.force_login(owner.user)
+    client.get(reverse("fleet:list"))  # warm the session
+    # session, user, membership, vans and their count, status counts, alerts, fleet size
+    with django_assert_num_queries(11):
+        assert client.get(reverse("fleet:list")).status_code == 200

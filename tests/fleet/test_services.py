@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dsps.models import Role
 from dsps.onboarding import checklist_for
+from fleet.dates import add_months
 from fleet.models import (
     CheckItem,
     Inspection,
@@ -22,7 +23,6 @@ from fleet.models import (
 )
 from fleet.services import (
     ItemInput,
-    add_months,
     inspection_submit,
     insurance_policy_create,
     lease_create,
