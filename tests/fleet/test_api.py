@@ -130,3 +130,11 @@ def test_a_repair_is_logged_through_the_api(client, owner):
     )
     assert response.status_code == 201, response.content
     assert Decimal(response.json()["cost"]) == Decimal("85.00")
+
+
+def test_a_driver_cannot_ground_a_van_through_the_api(client, owner):
+    van = VehicleFactory(dsp=owner.dsp)
+    client.force_login(MembershipFactory(dsp=owner.dsp, role=Role.DRIVER).user)
+    response = client.post(reverse("api:vehicle-ground", args=[van.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    assert Vehicle.objects.get(pk=van.pk).status == Vehicle.Status.ACTIVE

@@ -265,3 +265,56 @@ def test_the_fleet_list_runs_the_same_queries_for_any_fleet_size(
     # session, user, membership, vans and their count, status counts, alerts, fleet size
     with django_assert_num_queries(11):
         assert client.get(reverse("fleet:list")).status_code == 200
+
+
+def test_staff_add_a_catalogue_van_and_a_bad_discount_shows_on_its_field(client, db):
+    client.force_login(StaffFactory().user)
+    fields = {
+        "name": "Electric delivery van",
+        "kind": "electric_van",
+        "package_capacity": "260",
+        "cargo_volume_m3": "11.50",
+        "energy_kind": "electric",
+        "energy_per_km": "0.240",
+        "monthly_rate": "1650.00",
+        "discount_percent": "150",
+        "minimum_term_months": "24",
+        "branding_included": "on",
+        "available_from": "2026-01-01",
+        "is_active": "on",
+    }
+    refused = client.post(reverse("fleet:offer-create"), fields)
+    assert list(refused.context["form"].errors) == ["discount_percent"]
+    assert VehicleOffer.objects.count() == 0
+    added = client.post(reverse("fleet:offer-create"), fields | {"discount_percent": "15"})
+    offer = VehicleOffer.objects.get()
+    assert added["Location"] == reverse("fleet:offer-detail", args=[offer.pk])
+    assert offer.rate_after_discount == Decimal("1402.50")
+
+
+def test_an_owner_adds_a_maintenance_schedule(client, owner):
+    van = VehicleFactory(dsp=owner.dsp, odometer_km=4200)
+    client.force_login(owner.user)
+    response = client.post(
+        reverse("fleet:schedule-create", args=[van.pk]),
+        {
+            "task": "Oil and filter change",
+            "every_km": "8000",
+            "every_months": "6",
+            "last_done_on": owner.dsp.station.today(),
+        },
+    )
+    assert response.status_code == 302
+    schedule = van.maintenance_schedules.get()
+    assert (schedule.every_km, schedule.every_months, schedule.last_done_km) == (8000, 6, 4200)
+
+
+def test_an_owner_grounds_a_van_and_a_driver_may_not(client, owner):
+    van = VehicleFactory(dsp=owner.dsp)
+    client.force_login(MembershipFactory(dsp=owner.dsp, role=Role.DRIVER).user)
+    assert client.post(reverse("fleet:vehicle-ground", args=[van.pk])).status_code == 403
+    assert Vehicle.objects.get(pk=van.pk).status == Vehicle.Status.ACTIVE
+    client.force_login(owner.user)
+    client.post(reverse("fleet:vehicle-ground", args=[van.pk]), {"reason": "Hail damage"})
+    van.refresh_from_db()
+    assert (van.status, van.grounded_reason) == ("grounded", "Hail damage")
