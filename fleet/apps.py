@@ -6,4 +6,4 @@ class FleetConfig(AppConfig):
     verbose_name = "Fleet"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers home-page panels)
+        from . import onboarding, panels  # noqa: F401  (register checklist items and panels)

@@ -9,7 +9,15 @@ from rest_framework.routers import DefaultRouter
 from drivers.api import DriverViewSet
 from dsps.api import DspViewSet, MeApi, StationViewSet
 from dsps.views import home
-from fleet.api import VehicleViewSet
+from fleet.api import (
+    InspectionViewSet,
+    InsurancePolicyViewSet,
+    LeaseViewSet,
+    MaintenanceScheduleViewSet,
+    RepairViewSet,
+    VehicleOfferViewSet,
+    VehicleViewSet,
+)
 from routes.api import RouteViewSet
 
 from .views import healthz
@@ -18,6 +26,14 @@ router = DefaultRouter()
 router.register("stations", StationViewSet, basename="station")
 router.register("dsps", DspViewSet, basename="dsp")
 router.register("vehicles", VehicleViewSet, basename="vehicle")
+router.register("vehicle-offers", VehicleOfferViewSet, basename="vehicle-offer")
+router.register("leases", LeaseViewSet, basename="lease")
+router.register("insurance-policies", InsurancePolicyViewSet, basename="insurance-policy")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register(
+    "maintenance-schedules", MaintenanceScheduleViewSet, basename="maintenance-schedule"
+)
+router.register("repairs", RepairViewSet, basename="repair")
 router.register("drivers", DriverViewSet, basename="driver")
 router.register("routes", RouteViewSet, basename="route")
 
