@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Dsp, Membership, Role, Station, User
+from ..models import Dsp, Membership, Role, Station, User
 
 
 @transaction.atomic
@@ -49,4 +49,43 @@ def dsp_activate(*, dsp: Dsp) -> Dsp:
     return dsp
 
 
-__all__ = ["Role", "dsp_activate", "membership_grant", "station_create", "user_create"]
+from .applications import (  # noqa: E402
+    application_approve,
+    application_reject,
+    application_request_changes,
+    application_start,
+    application_submit,
+    application_update,
+    application_verify_documents,
+)
+from .audit import audit_record  # noqa: E402
+from .territories import (  # noqa: E402
+    territory_assign,
+    territory_create,
+    territory_release,
+    territory_request_create,
+    territory_request_decide,
+    territory_update,
+)
+
+__all__ = [
+    "Role",
+    "application_approve",
+    "application_reject",
+    "application_request_changes",
+    "application_start",
+    "application_submit",
+    "application_update",
+    "application_verify_documents",
+    "audit_record",
+    "dsp_activate",
+    "membership_grant",
+    "station_create",
+    "territory_assign",
+    "territory_create",
+    "territory_release",
+    "territory_request_create",
+    "territory_request_decide",
+    "territory_update",
+    "user_create",
+]
