@@ -43,12 +43,12 @@ def polygon_from_geojson(boundary, *, field: str = "boundary") -> Polygon:
         holes = [[(float(p[0]), float(p[1])) for p in ring] for ring in rings[1:]]
     except (TypeError, ValueError, IndexError):
         raise ValidationError({field: "Every corner needs a longitude and a latitude."}) from None
-    if len(shell) < 4:
-        raise ValidationError({field: "A territory needs at least three corners."})
     if shell[0] != shell[-1]:
         raise ValidationError(
             {field: "The outline is not closed: its last corner must repeat the first."}
         )
+    if len(shell) < 4:
+        raise ValidationError({field: "A territory needs at least three corners."})
     if any(not (-180 <= x <= 180 and -90 <= y <= 90) for x, y in shell):
         raise ValidationError({field: "A corner lies outside longitude ±180 / latitude ±90."})
     polygon = Polygon(shell, holes)
