@@ -354,7 +354,8 @@ def _territory_form_page(request, form, territory=None):
 
 @role_required(Role.PROGRAM_STAFF)
 def territory_new(request):
-    form = TerritoryForm(request.POST or None)
+    first_station = station_list(user=request.user).first()
+    form = TerritoryForm(request.POST or None, initial={"station": first_station})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -34,7 +34,13 @@
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
     }
-    var layer = L.geoJSON(data, { style: style, onEachFeature: popup }).addTo(map);
+    // While drawing, the other territories are only a backdrop: clicks on them add corners.
+    var drawing = Boolean(el.dataset.editor);
+    var layer = L.geoJSON(data, {
+      style: style,
+      interactive: !drawing,
+      onEachFeature: drawing ? null : popup,
+    }).addTo(map);
     var centre = [parseFloat(el.dataset.lat || "32.7898"), parseFloat(el.dataset.lon || "-96.8284")];
     if (layer.getLayers().length) {
       map.fitBounds(layer.getBounds(), { padding: [20, 20] });
@@ -59,7 +65,9 @@
 
     function write() {
       if (shape) { map.removeLayer(shape); }
-      shape = corners.length ? L.polygon(corners, { color: "#111", weight: 3, dashArray: "4 3" }).addTo(map) : null;
+      shape = corners.length
+        ? L.polygon(corners, { color: "#111", weight: 3, dashArray: "4 3", interactive: false }).addTo(map)
+        : null;
       if (corners.length >= 3) {
         var ring = corners.map(function (c) { return [Number(c[1].toFixed(6)), Number(c[0].toFixed(6))]; });
         ring.push(ring[0]);
