@@ -28,6 +28,8 @@ from .services import (
     application_request_changes,
     application_submit,
     application_update,
+    station_create,
+    station_update,
     territory_assign,
     territory_create,
     territory_release,
@@ -59,10 +61,34 @@ class MeApi(TenantScopedAPIMixin, generics.GenericAPIView):
         return Response(MeSerializer(data).data)
 
 
-class StationViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+class StationViewSet(
+    TenantScopedAPIMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Stations: every signed-in user reads them; program staff add and change them."""
+
     queryset = Station.objects.all()
     serializer_class = StationSerializer
+    write_roles = (Role.PROGRAM_STAFF,)
     filterset_fields = ["code", "timezone"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(responses={201: StationSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        data = StationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        station = station_create(**data.validated_data)
+        return Response(StationSerializer(station).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: StationSerializer, **ERRORS, **NOT_FOUND})
+    def partial_update(self, request, *args, **kwargs):
+        station = self.get_object()
+        data = StationSerializer(station, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        station = station_update(station=station, by=request.user, **data.validated_data)
+        return Response(StationSerializer(station).data)
 
 
 class DspViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):

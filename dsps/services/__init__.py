@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +35,32 @@ def membership_grant(*, user: User, role: str, dsp: Dsp | None = None) -> Member
 @transaction.atomic
 def station_create(**fields) -> Station:
     station = Station(**fields)
+    _station_hours_check(station)
     station.full_clean()
     station.save()
+    return station
+
+
+def _station_hours_check(station: Station) -> None:
+    if station.opens_at and station.closes_at and station.closes_at <= station.opens_at:
+        raise ValidationError({"closes_at": "The station must close after it opens."})
+
+
+STATION_FIELDS = ("name", "address", "latitude", "longitude", "timezone", "opens_at", "closes_at")
+
+
+@transaction.atomic
+def station_update(*, station: Station, by: User, **fields) -> Station:
+    """Change a station's address, position, time zone or hours (validated, audited)."""
+    from .audit import audit_record
+
+    changed = {k: str(v) for k, v in fields.items() if k in STATION_FIELDS}
+    for name in changed:
+        setattr(station, name, fields[name])
+    _station_hours_check(station)
+    station.full_clean()
+    station.save()
+    audit_record(actor=by, verb="station.updated", target=station, data=changed)
     return station
 
 
@@ -81,6 +106,7 @@ __all__ = [
     "dsp_activate",
     "membership_grant",
     "station_create",
+    "station_update",
     "territory_assign",
     "territory_create",
     "territory_release",

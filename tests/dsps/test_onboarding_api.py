@@ -161,3 +161,35 @@ def test_audit_events_are_staff_only(db):
     ]
     owner = MembershipFactory(role=Role.OWNER).user
     assert api(owner).get(reverse("api:audit-event-list")).status_code == 403
+
+
+def test_staff_add_and_change_stations_and_bad_hours_are_refused(db):
+    client = api(StaffFactory().user)
+    body = {
+        "code": "DFW5",
+        "name": "Fort Worth",
+        "address": "1 Depot Rd, Fort Worth, TX",
+        "latitude": "32.750000",
+        "longitude": "-97.330000",
+        "timezone": "America/Chicago",
+        "opens_at": "06:00",
+        "closes_at": "20:00",
+    }
+    response = client.post(reverse("api:station-list"), body, format="json")
+    assert response.status_code == 201
+    url = reverse("api:station-detail", kwargs={"pk": response.json()["id"]})
+    response = client.patch(url, {"timezone": "Mars/Olympus"}, format="json")
+    assert response.status_code == 400
+    assert "timezone" in response.json()
+    response = client.patch(url, {"opens_at": "21:00"}, format="json")
+    assert response.json() == {"closes_at": ["The station must close after it opens."]}
+    assert client.patch(url, {"opens_at": "05:30"}, format="json").json()["opens_at"] == "05:30:00"
+
+
+def test_dsp_roles_cannot_change_stations(db):
+    station = StationFactory()
+    client = api(MembershipFactory(role=Role.OWNER).user)
+    url = reverse("api:station-detail", kwargs={"pk": station.pk})
+    assert client.patch(url, {"name": "Mine now"}, format="json").status_code == 403
+    station.refresh_from_db()
+    assert station.name != "Mine now"

@@ -1,6 +1,7 @@
 """Pages of onboarding: apply, review queue, decisions, audit trail, territories, market."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -75,15 +76,17 @@ def test_a_wrong_type_upload_on_the_page_names_the_field(client, db):
     assert "checked by its content" in response.context["form"].errors["insurance_certificate"][0]
 
 
-def test_staff_queue_filters_by_status_and_station(client, db):
-    wanted = DspApplicationFactory()
+def test_staff_queue_filters_by_status_station_and_age(client, db, django_assert_max_num_queries):
+    wanted = DspApplicationFactory(submitted_at=timezone.now() - timedelta(days=9))
+    DspApplicationFactory(dsp=DspFactory(station=wanted.dsp.station, status="applying"))
     DspApplicationFactory(status=DspApplication.Status.DRAFT, submitted_at=None)
     DspApplicationFactory()  # another station
     client.force_login(StaffFactory().user)
-    response = client.get(
-        reverse("dsps:application-list"),
-        {"status": "submitted", "station": wanted.requested_station_id},
-    )
+    query = {"status": "submitted", "station": wanted.requested_station_id}
+    response = client.get(reverse("dsps:application-list"), query)
+    assert len(response.context["page"].object_list) == 2
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("dsps:application-list"), {**query, "older_than": 7})
     assert list(response.context["page"].object_list) == [wanted]
 
 
@@ -180,7 +183,9 @@ def test_staff_draw_a_territory_and_an_overlap_is_shown_on_the_boundary(client, 
     assert Territory.objects.get(code="NEW").dsp is None
 
 
-def test_owner_requests_a_territory_and_staff_approve_it(client, db):
+def test_owner_requests_a_territory_and_staff_approve_it(
+    client, db, django_capture_on_commit_callbacks
+):
     territory = TerritoryFactory(dsp=None)
     owner = MembershipFactory(dsp=DspFactory(station=territory.station)).user
     client.force_login(owner)
@@ -191,12 +196,16 @@ def test_owner_requests_a_territory_and_staff_approve_it(client, db):
     assert response.status_code == 302
     request = territory.requests.get()
     client.force_login(StaffFactory().user)
-    client.post(
-        reverse("dsps:territory-request-decide", kwargs={"pk": request.pk}),
-        {"decision": "approve"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("dsps:territory-request-decide", kwargs={"pk": request.pk}),
+            {"decision": "approve"},
+        )
     territory.refresh_from_db()
     assert territory.dsp == owner.membership.dsp
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([owner.email], f"Your territory request for {territory.code} was approved")
+    ]
     assert AuditEvent.objects.filter(verb="territory_request.approved").count() == 1
 
 
