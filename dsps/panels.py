@@ -3,7 +3,7 @@
 from .home import register_panel
 from .models import DSP_MANAGER_ROLES, DspApplication, Role
 from .onboarding import checklist_for, register_item
-from .selectors import network_overview
+from .selectors import application_of_user, network_overview
 from .tenancy import dsp_of
 
 
@@ -20,7 +20,7 @@ def network_panel(request) -> dict:
 def onboarding_panel(request) -> dict:
     """Applying DSPs see their application; active ones their onboarding checklist."""
     dsp = dsp_of(request.user)
-    application = DspApplication.objects.filter(dsp=dsp).first()
+    application = application_of_user(user=request.user)
     items = checklist_for(dsp) if dsp.is_active else []
     done = sum(1 for i in items if i["done"])
     return {

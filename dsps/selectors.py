@@ -90,10 +90,18 @@ def application_queue(
 
 
 def audit_event_list(
-    *, user, verb: str | None = None, target_type: str | None = None, dsp: int | None = None
+    *,
+    user,
+    verb: str | None = None,
+    target_type: str | None = None,
+    dsp: int | None = None,
+    target=None,
 ) -> QuerySet[AuditEvent]:
-    """The program's decisions, newest first (staff only: the model is STAFF_ONLY)."""
+    """The program's decisions, newest first (staff only: the model is STAFF_ONLY);
+    `target` narrows to the decisions about one object."""
     qs = scope_to_user(AuditEvent.objects.all(), user).select_related("actor", "dsp")
+    if target is not None:
+        qs = qs.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
     if verb:
         qs = qs.filter(verb__startswith=verb)
     if target_type:

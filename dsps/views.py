@@ -206,9 +206,7 @@ def application_detail(request, pk: int):
     context = {"application": application}
     if is_program_staff(request.user):
         context["decision_form"] = _decision_form(application)
-        context["events"] = audit_event_list(user=request.user).filter(
-            target_type="dsps.dspapplication", target_id=str(application.pk)
-        )[:50]
+        context["events"] = audit_event_list(user=request.user, target=application)[:50]
     return render(request, "dsps/application_detail.html", context)
 
 
@@ -240,9 +238,7 @@ def application_decide(request, pk: int):
             messages.success(request, f"Decision recorded: {form['decision'].value()}.")
             return redirect("dsps:application-detail", pk=application.pk)
     application.refresh_from_db()
-    events = audit_event_list(user=request.user).filter(
-        target_type="dsps.dspapplication", target_id=str(application.pk)
-    )[:50]
+    events = audit_event_list(user=request.user, target=application)[:50]
     return render(
         request,
         "dsps/application_detail.html",

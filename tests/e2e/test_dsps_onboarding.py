@@ -104,3 +104,20 @@ def test_prospective_owner_applies_and_becomes_an_active_dsp_with_a_territory(li
     polygons = owner_page.locator("#territory-map .leaflet-overlay-pane svg path")
     expect(polygons).to_have_count(1)
     assert DspApplication.objects.get().status == DspApplication.Status.APPROVED
+
+
+def test_staff_draw_a_territory_on_the_map_without_tiles(live_server, page):
+    station = StationFactory(code="DDA1", name="Dallas Central")
+    sign_in(page, live_server.url, StaffFactory().user.email)
+    page.goto(f"{live_server.url}/dsps/territories/new/")
+    box = page.locator("#territory-map").bounding_box()
+    for dx, dy in [(0.3, 0.3), (0.6, 0.3), (0.6, 0.6), (0.3, 0.6)]:
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    expect(page.locator("#territory-map-corners")).to_have_text("4")
+    page.select_option("select[name=station]", label=str(station))
+    page.fill("input[name=code]", "DDA1-09")
+    page.fill("input[name=name]", "Bishop Arts")
+    page.click("main button:has-text('Save territory')")
+    expect(page.locator("h1")).to_have_text("DDA1-09 · Bishop Arts")
+    expect(page.locator("#territory-holder")).to_contain_text("Unassigned")
+    expect(page.locator("#territory-map .leaflet-overlay-pane svg path")).to_have_count(1)
