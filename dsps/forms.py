@@ -64,6 +64,9 @@ class ApplicationForm(forms.ModelForm):
             "planned_headcount",
         ]
         widgets = {"experience": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "experience": "Routes, fleets or teams you have run: volumes, customers, years.",
+        }
         labels = {
             "legal_name": "Legal name of the business",
             "experience_years": "Years of delivery or logistics experience",
