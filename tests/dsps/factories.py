@@ -125,6 +125,15 @@ class DspApplicationFactory(DjangoModelFactory):
     business_registration = factory.LazyFunction(lambda: _pdf("registration.pdf"))
     submitted_at = factory.LazyFunction(timezone.now)
 
+    class Params:
+        # `DspApplicationFactory(dsp=dsp, approved=True)`: the application behind an active
+        # DSP, documents verified (the dsps item of the onboarding checklist is done).
+        approved = factory.Trait(
+            status=DspApplication.Status.APPROVED,
+            decided_at=factory.LazyFunction(timezone.now),
+            documents_verified_at=factory.LazyFunction(timezone.now),
+        )
+
 
 class TerritoryRequestFactory(DjangoModelFactory):
     class Meta:

@@ -265,3 +265,10 @@ def test_approval_with_a_held_territory_is_refused_and_nothing_changes(db):
     assert application.status == DspApplication.Status.SUBMITTED
     assert application.dsp.status == Dsp.Status.APPLYING
     assert AuditEvent.objects.count() == 0
+
+
+def test_an_active_dsp_is_onboarded_for_dsps_once_its_documents_are_verified(db):
+    dsp = DspFactory()
+    assert {i["key"]: i["done"] for i in checklist_for(dsp)}["documents_verified"] is False
+    DspApplicationFactory(dsp=dsp, approved=True)
+    assert {i["key"]: i["done"] for i in checklist_for(dsp)}["documents_verified"] is True

@@ -210,13 +210,7 @@ def test_owner_requests_a_territory_and_staff_approve_it(
 
 
 def test_the_owner_home_shows_the_onboarding_checklist(client, db):
-    now = timezone.now()
-    application = DspApplicationFactory(
-        status=DspApplication.Status.APPROVED,
-        decided_at=now,
-        documents_verified_at=now,
-        dsp=DspFactory(status="active"),
-    )
+    application = DspApplicationFactory(dsp=DspFactory(status="active"), approved=True)
     MembershipFactory(user=application.applicant, dsp=application.dsp)
     client.force_login(application.applicant)
     response = client.get("/")
