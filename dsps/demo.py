@@ -1,8 +1,23 @@
-"""Demo world, part one: a station in Dallas, program staff, three DSPs and their owners."""
+"""Demo world, part one: a station in Dallas, program staff, three DSPs and their owners,
+their applications, territories (with who held what when) and a pending territory request."""
 
-from datetime import time
+from datetime import time, timedelta
 
-from .models import Dsp, Membership, Role, Station, Territory, User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .models import (
+    AuditEvent,
+    Dsp,
+    DspApplication,
+    Membership,
+    Role,
+    Station,
+    Territory,
+    TerritoryHolding,
+    TerritoryRequest,
+    User,
+)
 
 DEMO_PASSWORD = "nextmile-demo"
 
@@ -30,6 +45,14 @@ LONE_STAR_TERRITORY = [
     [-96.790, 32.835],
     [-96.842, 32.835],
     [-96.842, 32.790],
+]
+# East Dallas / Lakewood: open, asked for by Lone Star.
+EAST_TERRITORY = [
+    [-96.789, 32.775],
+    [-96.745, 32.775],
+    [-96.745, 32.820],
+    [-96.789, 32.820],
+    [-96.789, 32.775],
 ]
 OPEN_TERRITORY = [
     [-96.842, 32.745],
@@ -85,7 +108,7 @@ def seed(world: dict) -> None:
     _member(dispatcher, Role.DISPATCHER, active)
     world["sign_ins"].append(("dispatcher", dispatcher.email, DEMO_PASSWORD))
 
-    Territory.objects.get_or_create(
+    held, _ = Territory.objects.get_or_create(
         station=station,
         code="DDA1-01",
         defaults={
@@ -95,12 +118,147 @@ def seed(world: dict) -> None:
             "dsp": active,
         },
     )
-    Territory.objects.get_or_create(
+    released, _ = Territory.objects.get_or_create(
         station=station,
         code="DDA1-02",
         defaults={
             "name": "Design District / Cedars",
             "boundary": {"type": "Polygon", "coordinates": [OPEN_TERRITORY]},
             "postal_codes": ["75207", "75215"],
+        },
+    )
+    east, _ = Territory.objects.get_or_create(
+        station=station,
+        code="DDA1-03",
+        defaults={
+            "name": "East Dallas / Lakewood",
+            "boundary": {"type": "Polygon", "coordinates": [EAST_TERRITORY]},
+            "postal_codes": ["75206", "75214"],
+        },
+    )
+    _seed_onboarding(world, staff, held, released, east)
+
+
+def _pdf(title: str) -> ContentFile:
+    body = f"%PDF-1.4\n% NextMile demo document: {title}\n%%EOF\n".encode()
+    return ContentFile(body)
+
+
+def _application(dsp: Dsp, status: str, staff: User, days_ago: int, **extra) -> DspApplication:
+    existing = DspApplication.objects.filter(dsp=dsp).first()
+    if existing:
+        return existing
+    owner = User.objects.get(email=f"owner@{dsp.code}.example")
+    submitted = timezone.now() - timedelta(days=days_ago)
+    application = DspApplication(
+        dsp=dsp,
+        applicant=owner,
+        status=status,
+        legal_name=dsp.legal_name,
+        entity_type=DspApplication.EntityType.LLC,
+        contact_name=owner.get_full_name(),
+        contact_email=owner.email,
+        contact_phone=f"+1 214 555 01{days_ago % 100:02d}",
+        business_address="2500 Commerce St, Dallas, TX 75226",
+        experience_years=4,
+        experience="Ran a 12-van courier operation for a regional grocer; two years as a "
+        "station dispatcher.",
+        requested_station=dsp.station,
+        planned_vans=20,
+        planned_headcount=44,
+        submitted_at=submitted,
+        **extra,
+    )
+    application.insurance_certificate.save(
+        f"{dsp.code}-insurance.pdf", _pdf("insurance certificate"), save=False
+    )
+    application.business_registration.save(
+        f"{dsp.code}-registration.pdf", _pdf("business registration"), save=False
+    )
+    application.save()
+    return application
+
+
+def _event(actor, verb, target, dsp, reason="", when=None):
+    if AuditEvent.objects.filter(
+        verb=verb, target_type=target._meta.label_lower, target_id=str(target.pk)
+    ).exists():
+        return
+    event = AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        dsp=dsp,
+        reason=reason,
+    )
+    if when:
+        AuditEvent.objects.filter(pk=event.pk).update(created_at=when)
+
+
+def _seed_onboarding(world, staff, held, released, east) -> None:
+    now = timezone.now()
+    active, applying, rejected = (world["dsps"][c] for c in ("lone-star", "trinity", "bluebonnet"))
+
+    approved = _application(
+        active,
+        DspApplication.Status.APPROVED,
+        staff,
+        days_ago=200,
+        decided_at=now - timedelta(days=190),
+        decided_by=staff,
+        documents_verified_at=now - timedelta(days=190),
+    )
+    _event(staff, "application.approved", approved, active, when=now - timedelta(days=190))
+    _application(applying, DspApplication.Status.SUBMITTED, staff, days_ago=3)
+    turned_down = _application(
+        rejected,
+        DspApplication.Status.REJECTED,
+        staff,
+        days_ago=40,
+        decided_at=now - timedelta(days=33),
+        decided_by=staff,
+        reviewer_message="Commercial auto insurance lapsed twice in the last year.",
+    )
+    _event(
+        staff,
+        "application.rejected",
+        turned_down,
+        rejected,
+        reason=turned_down.reviewer_message,
+        when=now - timedelta(days=33),
+    )
+
+    # Lone Star held Design District for four months, then gave it back; it keeps Uptown.
+    if not TerritoryHolding.objects.filter(territory=released).exists():
+        TerritoryHolding.objects.create(
+            territory=released,
+            dsp=active,
+            starts_at=now - timedelta(days=185),
+            ends_at=now - timedelta(days=60),
+            granted_by=staff,
+            ended_by=staff,
+            reason="Released at the DSP's request to focus on Uptown",
+        )
+    TerritoryHolding.objects.get_or_create(
+        territory=held,
+        ends_at=None,
+        defaults={
+            "dsp": active,
+            "starts_at": now - timedelta(days=188),
+            "granted_by": staff,
+            "reason": "Application approved",
+        },
+    )
+    owner = User.objects.get(email="owner@lone-star.example")
+    TerritoryRequest.objects.get_or_create(
+        dsp=active,
+        territory=east,
+        kind=TerritoryRequest.Kind.ACQUIRE,
+        status=TerritoryRequest.Status.PENDING,
+        defaults={
+            "requested_by": owner,
+            "note": "Five more vans arrive next month; we can cover Lakewood from week 2.",
         },
     )

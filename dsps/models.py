@@ -205,3 +205,181 @@ class Territory(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+
+class TerritoryHolding(TimeStampedModel):
+    """Who held a territory when: at most one open holding (no end) per territory, in the DB."""
+
+    TENANT_PATH = "dsp"
+    DRIVER_SEES_DSP_ROWS = True
+
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="holdings")
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="territory_holdings")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["territory__code", "-starts_at"]
+        constraints = [
+            # The exclusivity rule itself: two transactions opening a holding on one territory
+            # at the same moment cannot both commit.
+            models.UniqueConstraint(
+                fields=["territory"],
+                condition=Q(ends_at__isnull=True),
+                name="territory_one_open_holding",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="territory_holding_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory.code} · {self.dsp.name}"
+
+
+class DspApplication(TimeStampedModel):
+    """A prospective owner's application; the DSP exists (status applying) from the start."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    class EntityType(models.TextChoices):
+        LLC = "llc", "Limited liability company (LLC)"
+        CORPORATION = "corporation", "Corporation"
+        PARTNERSHIP = "partnership", "Partnership"
+        SOLE_PROPRIETOR = "sole_proprietor", "Sole proprietorship"
+
+    EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    DECIDED = (Status.APPROVED, Status.REJECTED)
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.OneToOneField(Dsp, on_delete=models.PROTECT, related_name="application")
+    applicant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="dsp_applications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Business
+    legal_name = models.CharField(max_length=200, blank=True)
+    entity_type = models.CharField(max_length=20, choices=EntityType.choices, blank=True)
+    # Contact and address
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    business_address = models.CharField(max_length=255, blank=True)
+    # Experience
+    experience_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    experience = models.TextField(blank=True, help_text="Delivery or logistics experience")
+    # Plans
+    requested_station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="applications"
+    )
+    requested_territory = models.ForeignKey(
+        Territory, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    planned_vans = models.PositiveIntegerField(null=True, blank=True)
+    planned_headcount = models.PositiveIntegerField(null=True, blank=True)
+    # Documents (checked by content in the service; stored under a random name)
+    insurance_certificate = models.FileField(upload_to="applications/insurance/", blank=True)
+    business_registration = models.FileField(upload_to="applications/registration/", blank=True)
+    # Review
+    reviewer_message = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    documents_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected"]) | Q(decided_at__isnull=False),
+                name="application_decision_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Application of {self.legal_name or self.dsp.name}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+
+class TerritoryRequest(TimeStampedModel):
+    """An active DSP asks for an unassigned territory (growth) or to give one back."""
+
+    class Kind(models.TextChoices):
+        ACQUIRE = "acquire", "Take on"
+        RELEASE = "release", "Release"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="territory_requests")
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dsp", "territory", "kind"],
+                condition=Q(status="pending"),
+                name="territory_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dsp.name} · {self.get_kind_display()} {self.territory.code}"
+
+
+class AuditEvent(models.Model):
+    """One program decision: who did what to which object, when and why (append-only)."""
+
+    STAFF_ONLY = True
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    verb = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(max_length=200, blank=True)
+    dsp = models.ForeignKey(
+        Dsp, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.target_label}"

@@ -7,7 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from drivers.api import DriverViewSet
-from dsps.api import DspViewSet, MeApi, StationViewSet
+from dsps.api import (
+    ApplicationViewSet,
+    AuditEventViewSet,
+    DspViewSet,
+    MeApi,
+    StationViewSet,
+    TerritoryRequestViewSet,
+    TerritoryViewSet,
+)
 from dsps.views import home
 from fleet.api import (
     InspectionViewSet,
@@ -25,6 +33,10 @@ from .views import healthz
 router = DefaultRouter()
 router.register("stations", StationViewSet, basename="station")
 router.register("dsps", DspViewSet, basename="dsp")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("territory-requests", TerritoryRequestViewSet, basename="territory-request")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("vehicles", VehicleViewSet, basename="vehicle")
 router.register("vehicle-offers", VehicleOfferViewSet, basename="vehicle-offer")
 router.register("leases", LeaseViewSet, basename="lease")
@@ -49,6 +61,7 @@ urlpatterns = [
     path("dsps/", include("dsps.urls")),
     path("fleet/", include("fleet.urls")),
     path("drivers/", include("drivers.urls")),
+    path("billing/", include("billing.urls")),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

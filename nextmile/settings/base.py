@@ -211,3 +211,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Program defaults (dsps onboarding, market assessment) until billing has versioned rate cards.
+PROGRAM_STOPS_PER_ROUTE = env.int("PROGRAM_STOPS_PER_ROUTE", default=180)
+PROGRAM_DEFAULT_RATES = {"route": "230.00", "package": "0.60"}
+PROGRAM_TERRITORY_MAX_KM = env.int("PROGRAM_TERRITORY_MAX_KM", default=60)

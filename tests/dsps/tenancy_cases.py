@@ -1,6 +1,11 @@
 """Cross-DSP tenancy cases for the tenant root's pages and endpoints."""
 
 from dsps.models import Station
+from tests.dsps.factories import (
+    DspApplicationFactory,
+    TerritoryFactory,
+    TerritoryRequestFactory,
+)
 
 
 def _dsp(dsp, driver_user):
@@ -12,9 +17,50 @@ def _station(dsp, driver_user):
     return {"pk": Station.objects.get(pk=dsp.station_id).pk}
 
 
+def _application(dsp, driver_user):
+    return {"pk": DspApplicationFactory(dsp=dsp).pk}
+
+
+def _application_document(dsp, driver_user):
+    return {"pk": DspApplicationFactory(dsp=dsp).pk, "kind": "insurance_certificate"}
+
+
+def _territory(dsp, driver_user):
+    return {"pk": TerritoryFactory(dsp=dsp, station=dsp.station).pk}
+
+
+def _territory_request(dsp, driver_user):
+    return {"pk": TerritoryRequestFactory(dsp=dsp).pk}
+
+
 CASES = {
     "dsps:detail": _dsp,
     "api:dsp-detail": _dsp,
+    "dsps:application-detail": _application,
+    "dsps:application-document": _application_document,
+    "api:application-detail": _application,
+    "dsps:territory-detail": _territory,
+    "api:territory-detail": _territory,
+    "api:territory-request-detail": _territory_request,
+    "billing:market": _territory,
+}
+# Program decisions: no DSP role may use them, not even on its own DSP's objects.
+STAFF_ONLY = {
+    "dsps:application-decide": _application,
+    "api:application-decide": _application,
+    "dsps:territory-edit": _territory,
+    "dsps:territory-assign": _territory,
+    "api:territory-assign": _territory,
+    "dsps:territory-request-decide": _territory_request,
+    "api:territory-request-decide": _territory_request,
+}
+POST_ONLY = {
+    "dsps:application-decide",
+    "api:application-decide",
+    "dsps:territory-assign",
+    "api:territory-assign",
+    "dsps:territory-request-decide",
+    "api:territory-request-decide",
 }
 # Stations are readable by every signed-in user, so they have no cross-DSP case.
 SHARED = {"api:station-detail": _station}

@@ -3,7 +3,9 @@
 Each module defines `CASES = {url_name: make}` where `make(dsp, driver_user)` creates an object
 of `dsp` (owned by `driver_user` where the object is a driver's) and returns the URL kwargs.
 Optionally `POST_ONLY = {url_name, ...}` for action endpoints that answer only POST, and
-`SHARED = {url_name: make}` for reference data every signed-in user may read (stations).
+`SHARED = {url_name: make}` for reference data every signed-in user may read (stations), and
+`STAFF_ONLY = {url_name: make}` for program decisions that no DSP role may use, not even on its
+own DSP's objects (approving an application, assigning a territory).
 """
 
 from __future__ import annotations
@@ -26,3 +28,11 @@ def collect() -> tuple[dict, set, dict]:
         post_only |= set(getattr(module, "POST_ONLY", ()))
         shared.update(getattr(module, "SHARED", {}))
     return cases, post_only, shared
+
+
+def collect_staff_only() -> dict:
+    staff_only: dict = {}
+    for path in sorted(TESTS.glob("*/tenancy_cases.py")):
+        module = import_module(f"tests.{path.parent.name}.tenancy_cases")
+        staff_only.update(getattr(module, "STAFF_ONLY", {}))
+    return staff_only

@@ -12,16 +12,17 @@ from django.urls import reverse
 from dsps.models import Role
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
-from tests.tenancy.cases import collect
+from tests.tenancy.cases import collect, collect_staff_only
 from tests.tenancy.urls import object_endpoints
 
 CASES, POST_ONLY, SHARED = collect()
+STAFF_ONLY = collect_staff_only()
 ENDPOINTS = object_endpoints()
 ROLES = [Role.OWNER, Role.DISPATCHER, Role.DRIVER]
 
 
 def test_every_object_endpoint_has_a_tenancy_case():
-    covered = CASES.keys() | SHARED.keys()
+    covered = CASES.keys() | SHARED.keys() | STAFF_ONLY.keys()
     missing = sorted(e.name for e in ENDPOINTS if e.name not in covered)
     stale = sorted(covered - {e.name for e in ENDPOINTS})
     print(f"tenancy matrix: {len(ENDPOINTS)} object endpoints × {len(ROLES)} roles")
@@ -80,3 +81,25 @@ def test_shared_reference_data_is_readable_by_every_role(client, db, name, role)
         _driver_user(dsp) if role == Role.DRIVER else MembershipFactory(role=role).user
     )
     assert _request(client, name, kwargs).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_ONLY))
+@pytest.mark.parametrize("role", ROLES)
+def test_program_decisions_refuse_every_dsp_role(client, db, name, role):
+    # given: an object of a DSP and a member of that very DSP
+    dsp = DspFactory()
+    driver_user = _driver_user(dsp)
+    kwargs = STAFF_ONLY[name](dsp, driver_user)
+    user = driver_user if role == Role.DRIVER else MembershipFactory(dsp=dsp, role=role).user
+    client.force_login(user)
+    # when / then
+    assert _request(client, name, kwargs).status_code in (403, 404), (name, role)
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_ONLY))
+def test_program_staff_reach_their_decisions(client, db, name):
+    dsp = DspFactory()
+    kwargs = STAFF_ONLY[name](dsp, _driver_user(dsp))
+    client.force_login(StaffFactory().user)
+    # An empty decision is refused as invalid input (400), which means the object was found.
+    assert _request(client, name, kwargs).status_code in (200, 302, 400), name

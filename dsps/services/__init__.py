@@ -1,0 +1,117 @@
+"""Every write to DSPs, stations and memberships."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Dsp, Membership, Role, Station, User
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = ""):
+    """Create a sign-in; the e-mail address is the login and is stored lower-case."""
+    user = User(email=email.strip().lower(), first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, user: User, role: str, dsp: Dsp | None = None) -> Membership:
+    """Give a user their one role (replacing any previous one)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"role": role, "dsp": dsp, "is_active": True}
+    )
+    membership.full_clean()
+    return membership
+
+
+@transaction.atomic
+def station_create(**fields) -> Station:
+    station = Station(**fields)
+    _station_hours_check(station)
+    station.full_clean()
+    station.save()
+    return station
+
+
+def _station_hours_check(station: Station) -> None:
+    if station.opens_at and station.closes_at and station.closes_at <= station.opens_at:
+        raise ValidationError({"closes_at": "The station must close after it opens."})
+
+
+STATION_FIELDS = ("name", "address", "latitude", "longitude", "timezone", "opens_at", "closes_at")
+
+
+@transaction.atomic
+def station_update(*, station: Station, by: User, **fields) -> Station:
+    """Change a station's address, position, time zone or hours (validated, audited)."""
+    from .audit import audit_record
+
+    changed = {k: str(v) for k, v in fields.items() if k in STATION_FIELDS}
+    for name in changed:
+        setattr(station, name, fields[name])
+    _station_hours_check(station)
+    station.full_clean()
+    station.save()
+    audit_record(actor=by, verb="station.updated", target=station, data=changed)
+    return station
+
+
+@transaction.atomic
+def dsp_activate(*, dsp: Dsp) -> Dsp:
+    """Mark a DSP active (approval flow and onboarding checks build on this)."""
+    dsp.status = Dsp.Status.ACTIVE
+    dsp.activated_at = dsp.activated_at or timezone.now()
+    dsp.full_clean()
+    dsp.save(update_fields=["status", "activated_at", "updated_at"])
+    return dsp
+
+
+from .applications import (  # noqa: E402
+    application_approve,
+    application_reject,
+    application_request_changes,
+    application_start,
+    application_submit,
+    application_update,
+    application_verify_documents,
+)
+from .audit import audit_record  # noqa: E402
+from .territories import (  # noqa: E402
+    territory_assign,
+    territory_create,
+    territory_release,
+    territory_request_create,
+    territory_request_decide,
+    territory_update,
+)
+
+__all__ = [
+    "Role",
+    "application_approve",
+    "application_reject",
+    "application_request_changes",
+    "application_start",
+    "application_submit",
+    "application_update",
+    "application_verify_documents",
+    "audit_record",
+    "dsp_activate",
+    "membership_grant",
+    "station_create",
+    "station_update",
+    "territory_assign",
+    "territory_create",
+    "territory_release",
+    "territory_request_create",
+    "territory_request_decide",
+    "territory_update",
+    "user_create",
+]
