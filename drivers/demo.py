@@ -117,6 +117,22 @@ def seed(world: dict) -> None:
             },
         )
         drivers.append(driver)
+    # Two drivers who left, so retention has something to say.
+    for n, (first, last, days_hired, days_left) in enumerate(
+        [("Noah", "Baker", 420, 90), ("Ivy", "Turner", 200, 30)], start=26
+    ):
+        Driver.objects.get_or_create(
+            dsp=dsp,
+            licence_number=f"TX{40000000 + n}",
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "licence_expires_on": today + timedelta(days=300),
+                "status": Driver.Status.TERMINATED,
+                "hired_on": today - timedelta(days=days_hired),
+                "terminated_on": today - timedelta(days=days_left),
+            },
+        )
     first_driver = drivers[0]
     if first_driver.user_id is None:
         user, created = User.objects.get_or_create(

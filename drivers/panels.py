@@ -7,6 +7,7 @@ from .selectors import (
     assignable_for_user,
     driver_for_user,
     driver_status_counts,
+    jobs_created,
     licence_alerts,
     modules_to_do,
     today_for,
@@ -34,3 +35,10 @@ def driver_training_panel(request) -> dict:
     if driver is None:
         return {"driver": None, "to_do": []}
     return {"driver": driver, "to_do": modules_to_do(driver=driver, on=driver.dsp.station.today())}
+
+
+@register_panel(
+    name="jobs_created", roles=[Role.PROGRAM_STAFF], template="drivers/panel_jobs.html", order=30
+)
+def jobs_created_panel(request) -> dict:
+    return {"jobs": jobs_created(user=request.user, on=today_for(request.user))}

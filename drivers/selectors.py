@@ -60,6 +60,14 @@ def driver_for_user(*, user) -> Driver | None:
     return Driver.objects.select_related("dsp__station").filter(user=user).first()
 
 
+def driver_week(*, driver: Driver) -> QuerySet[WeeklyAvailability]:
+    return WeeklyAvailability.objects.filter(driver=driver).order_by("weekday")
+
+
+def driver_time_off_ahead(*, driver: Driver, on: date) -> QuerySet[TimeOff]:
+    return TimeOff.objects.filter(driver=driver, ends_on__gte=on).order_by("starts_on")
+
+
 def licence_alerts(*, user, on: date) -> QuerySet[Driver]:
     """Drivers still employed whose licence has expired or expires within 30 days of `on`."""
     return (

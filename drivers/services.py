@@ -168,6 +168,8 @@ def driver_invite_send(*, driver: Driver, base_url: str = "") -> None:
     """E-mail the driver their invitation with a link to set a password (used once)."""
     if driver.user is None:
         raise ValidationError({"user": "This driver has no sign-in to invite."})
+    if driver.user.has_usable_password():
+        raise ValidationError({"user": "This driver has already set a password."})
     link = driver_invite_link(driver=driver)
     if base_url and link.startswith("/"):
         link = base_url.rstrip("/") + link

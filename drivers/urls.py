@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/documents/", views.driver_document_upload, name="document-add"),
     path("<int:pk>/availability/", views.driver_availability, name="availability"),
     path("<int:pk>/time-off/", views.driver_time_off_add, name="time-off-add"),
+    path("<int:pk>/invite/", views.driver_invite, name="invite"),
     path("<int:pk>/incidents/", views.driver_incident_add, name="incident-add"),
 ]

@@ -36,7 +36,6 @@ from .models import (
     Driver,
     DriverDocument,
     TrainingModule,
-    WeeklyAvailability,
 )
 from .rendering import render_markdown
 
@@ -89,8 +88,8 @@ def driver_detail(request, pk: int):
         "tenure_days": driver.tenure_days(today),
         "compliance": selectors.compliance_for(driver=driver, on=today),
         "documents": driver.documents.all(),
-        "availability": WeeklyAvailability.objects.filter(driver=driver).order_by("weekday"),
-        "time_off": driver.time_off.filter(ends_on__gte=today).order_by("starts_on"),
+        "availability": selectors.driver_week(driver=driver),
+        "time_off": selectors.driver_time_off_ahead(driver=driver, on=today),
         "can_manage": can_manage,
         "document_form": DocumentForm(),
         "time_off_form": TimeOffForm(),
@@ -145,7 +144,7 @@ def driver_document_file(request, pk: int):
 @role_required(*EVERYONE)
 def driver_availability(request, pk: int):
     driver = get_for_user_or_404(Driver, request.user, pk=pk)
-    rows = list(WeeklyAvailability.objects.filter(driver=driver))
+    rows = list(selectors.driver_week(driver=driver))
     form = AvailabilityForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,6 +171,19 @@ def driver_time_off_add(request, pk: int):
             messages.success(request, "Time off recorded.")
     else:
         messages.error(request, "Give the first and last day of the time off.")
+    return redirect("drivers:detail", pk=driver.pk)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def driver_invite(request, pk: int):
+    driver = get_for_user_or_404(Driver.objects.select_related("user", "dsp"), request.user, pk=pk)
+    try:
+        services.driver_invite_send(driver=driver, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"A new invitation went to {driver.user.email}.")
     return redirect("drivers:detail", pk=driver.pk)
 
 

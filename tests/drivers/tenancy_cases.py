@@ -49,6 +49,7 @@ CASES = {
     "drivers:document-add": _driver,
     "drivers:time-off-add": _driver,
     "drivers:incident-add": _driver,
+    "drivers:invite": _driver,
     "drivers:document": _document,
     "drivers:applicant-move": _applicant,
     "api:driver-detail": _driver,
@@ -64,6 +65,7 @@ POST_ONLY = {
     "drivers:time-off-add",
     "drivers:incident-add",
     "drivers:applicant-move",
+    "drivers:invite",
 }
 
 # Training modules are the program's reference material: every signed-in role reads them.

@@ -333,3 +333,30 @@ def test_compliance_and_jobs_pages_show_the_dsps_figures(client, db):
     assert "Ada" in compliance and "Foreign" not in compliance
     jobs = client.get(reverse("drivers:jobs"))
     assert jobs.context["jobs"]["active_total"] == 1
+
+
+def test_an_invitation_can_be_sent_again_until_a_password_is_set(client, db):
+    member = MembershipFactory(role=Role.OWNER)
+    invited = MembershipFactory(dsp=member.dsp, role=Role.DRIVER).user
+    invited.set_unusable_password()
+    invited.save()
+    driver = DriverFactory(dsp=member.dsp, user=invited)
+    client.force_login(member.user)
+    first = client.post(reverse("drivers:invite", args=[driver.pk]), follow=True)
+    assert _messages(first) == [f"A new invitation went to {invited.email}."]
+    assert [m.to for m in mail.outbox] == [[invited.email]]
+    invited.set_password("now-set-123")
+    invited.save()
+    response = client.post(reverse("drivers:invite", args=[driver.pk]), follow=True)
+    assert _messages(response) == ["This driver has already set a password."]
+    assert len(mail.outbox) == 1
+
+
+def test_program_staff_see_jobs_created_on_their_dashboard(client, db):
+    DriverFactory()
+    DriverFactory(status=Driver.Status.TERMINATED, terminated_on=datetime.date.today())
+    client.force_login(StaffFactory().user)
+    response = client.get("/")
+    panel = next(p for p in response.context["panels"] if p["name"] == "jobs_created")
+    assert (panel["jobs"]["active_total"], panel["jobs"]["hires_total"]) == (1, 2)
+    assert b'id="panel-jobs"' in response.content
