@@ -148,7 +148,16 @@ def _hire(applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str) -
     if hourly_rate is not None:
         driver.hourly_rate = hourly_rate
     driver.full_clean()
-    driver.save()
+    try:
+        with transaction.atomic():
+            driver.save()
+    except IntegrityError:  # another hire of the same licence committed first
+        raise ValidationError(
+            {
+                "licence_number": f"Licence {driver.licence_number} already belongs to a driver "
+                "of this DSP."
+            }
+        ) from None
     transaction.on_commit(lambda: driver_invite_send(driver=driver, base_url=base_url))
     return driver
 
@@ -222,6 +231,11 @@ def driver_update(*, driver: Driver, **changes) -> Driver:
         driver.terminated_on = None
     driver.full_clean()
     driver.save()
+    if driver.user_id:
+        # A driver who left keeps their history but can no longer sign in to the DSP.
+        Membership.objects.filter(user_id=driver.user_id, role=Role.DRIVER).update(
+            is_active=driver.status != Driver.Status.TERMINATED
+        )
     return driver
 
 

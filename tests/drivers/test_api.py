@@ -9,6 +9,8 @@ from drivers.models import Applicant, Audience, Driver, TimeOff, TrainingComplet
 from dsps.models import Role
 from tests.drivers.factories import (
     ApplicantFactory,
+    AvailabilityFactory,
+    CompletionFactory,
     DriverFactory,
     TrainingModuleFactory,
     available_every_day,
@@ -197,3 +199,17 @@ def test_only_managers_record_incidents_through_the_api(client, db):
     client.force_login(owner.user)
     response = client.post("/api/v1/safety-incidents/", data, content_type="application/json")
     assert response.status_code == 201 and response.json()["kind"] == "speeding"
+
+
+def test_a_driver_lists_only_their_own_training_and_availability(client, db):
+    driver = _driver_member()
+    colleague = DriverFactory(dsp=driver.dsp)
+    mine = CompletionFactory(driver=driver)
+    CompletionFactory(driver=colleague)
+    own_day = AvailabilityFactory(driver=driver)
+    AvailabilityFactory(driver=colleague)
+    client.force_login(driver.user)
+    completions = client.get("/api/v1/training-completions/").json()["results"]
+    assert [c["id"] for c in completions] == [mine.pk]
+    days = client.get("/api/v1/availability/").json()["results"]
+    assert [d["id"] for d in days] == [own_day.pk]

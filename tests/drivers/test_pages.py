@@ -360,3 +360,18 @@ def test_program_staff_see_jobs_created_on_their_dashboard(client, db):
     panel = next(p for p in response.context["panels"] if p["name"] == "jobs_created")
     assert (panel["jobs"]["active_total"], panel["jobs"]["hires_total"]) == (1, 2)
     assert b'id="panel-jobs"' in response.content
+
+
+def test_board_and_compliance_pages_pin_their_queries(client, db, django_assert_max_num_queries):
+    member = MembershipFactory(role=Role.OWNER)
+    modules = [TrainingModuleFactory(), TrainingModuleFactory()]
+    for n in range(6):
+        ApplicantFactory(dsp=member.dsp, stage=["applied", "interviewed", "offered"][n % 3])
+        driver = DriverFactory(dsp=member.dsp)
+        available_every_day(driver)
+        trained(driver, *modules)
+    client.force_login(member.user)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("drivers:hiring")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("drivers:compliance")).status_code == 200

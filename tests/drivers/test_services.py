@@ -140,12 +140,15 @@ def test_changing_a_licence_number_to_a_colleagues_is_refused(db):
     assert Driver.objects.get(pk=second.pk).licence_number == "TX00000002"
 
 
-def test_terminating_dates_the_departure(db):
-    driver = DriverFactory()
+def test_terminating_dates_the_departure_and_closes_the_sign_in(db):
+    member = MembershipFactory(role=Role.DRIVER)
+    driver = DriverFactory(dsp=member.dsp, user=member.user)
     driver = driver_update(driver=driver, status=Driver.Status.TERMINATED)
     assert driver.terminated_on == driver.dsp.station.today()
+    assert Membership.objects.get(pk=member.pk).is_active is False
     driver = driver_update(driver=driver, status=Driver.Status.ACTIVE)
     assert driver.terminated_on is None
+    assert Membership.objects.get(pk=member.pk).is_active is True
 
 
 def _png() -> bytes:
