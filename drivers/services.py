@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -164,13 +165,15 @@ def _hire(applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str) -
 
 def driver_invite_link(*, driver: Driver) -> str:
     """The one-time link where an invited driver sets a password (allauth's reset-from-key)."""
-    return reverse(
+    path = reverse(
         "account_reset_password_from_key",
         kwargs={
             "uidb36": user_pk_to_url_str(driver.user),
             "key": default_token_generator.make_token(driver.user),
         },
     )
+    # Once the password is set, straight to sign-in, and from there to the driver's home.
+    return f"{path}?{urlencode({'next': reverse('account_login')})}"
 
 
 def driver_invite_send(*, driver: Driver, base_url: str = "") -> None:
