@@ -6,4 +6,4 @@ class DriversConfig(AppConfig):
     verbose_name = "Drivers"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers home-page panels)
+        from . import onboarding, panels  # noqa: F401  (registers panels and checklist items)

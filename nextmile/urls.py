@@ -6,7 +6,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from drivers.api import DriverViewSet
+from drivers.api import (
+    ApplicantMoveApi,
+    ApplicantViewSet,
+    DriverViewSet,
+    SafetyIncidentViewSet,
+    TimeOffViewSet,
+    TrainingAttemptApi,
+    TrainingCompletionViewSet,
+    TrainingModuleViewSet,
+    WeeklyAvailabilityViewSet,
+)
 from dsps.api import (
     ApplicationViewSet,
     AuditEventViewSet,
@@ -47,10 +57,18 @@ router.register(
 )
 router.register("repairs", RepairViewSet, basename="repair")
 router.register("drivers", DriverViewSet, basename="driver")
+router.register("applicants", ApplicantViewSet, basename="applicant")
+router.register("training-modules", TrainingModuleViewSet, basename="training-module")
+router.register("training-completions", TrainingCompletionViewSet, basename="training-completion")
+router.register("availability", WeeklyAvailabilityViewSet, basename="availability")
+router.register("time-off", TimeOffViewSet, basename="time-off")
+router.register("safety-incidents", SafetyIncidentViewSet, basename="safety-incident")
 router.register("routes", RouteViewSet, basename="route")
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
+    path("applicant-moves/", ApplicantMoveApi.as_view(), name="applicant-move"),
+    path("training-attempts/", TrainingAttemptApi.as_view(), name="training-attempt"),
     path("", include(router.urls)),
 ]
 
