@@ -16,7 +16,12 @@ from .models import (
 
 class VehicleSerializer(serializers.ModelSerializer):
     energy_per_km = serializers.DecimalField(
-        source="offer.energy_per_km", max_digits=6, decimal_places=3, read_only=True, default=None
+        source="offer.energy_per_km",
+        max_digits=6,
+        decimal_places=3,
+        read_only=True,
+        allow_null=True,  # a van leased outside the catalogue has no offer
+        default=None,
     )
 
     class Meta:

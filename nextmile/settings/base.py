@@ -177,6 +177,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`; name each enum after its model instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "VehicleKindEnum": "fleet.models.VehicleKind",
+        "TerritoryRequestKindEnum": "dsps.models.TerritoryRequest.Kind",
+        "DriverDocumentKindEnum": "drivers.models.DriverDocument.Kind",
+        "SafetyIncidentKindEnum": "drivers.models.SafetyIncident.Kind",
+        "InspectionKindEnum": "fleet.models.Inspection.Kind",
+        "RepairKindEnum": "fleet.models.Repair.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "nextmile.schema.local_times_hook",
