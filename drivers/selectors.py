@@ -22,3 +22,11 @@ def driver_status_counts(*, user) -> dict[str, int]:
         .order_by()
     )
     return {label: counts.get(value, 0) for value, label in Driver.Status.choices}
+
+
+# Placeholder until the fleet/drivers issue lands.
+def drivers_assignable(*, dsp, on) -> QuerySet[Driver]:
+    """Drivers of `dsp` who may drive on `on` (placeholder: active with a valid licence)."""
+    return Driver.objects.filter(
+        dsp=dsp, status=Driver.Status.ACTIVE, licence_expires_on__gte=on
+    ).order_by("last_name", "first_name")

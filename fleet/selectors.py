@@ -22,3 +22,9 @@ def vehicle_status_counts(*, user) -> dict[str, int]:
         .order_by()
     )
     return {label: counts.get(value, 0) for value, label in Vehicle.Status.choices}
+
+
+# Placeholder until the fleet/drivers issue lands.
+def vehicles_available(*, dsp, on) -> QuerySet[Vehicle]:
+    """Vans of `dsp` that can go on the road on `on` (placeholder: status active)."""
+    return Vehicle.objects.filter(dsp=dsp, status=Vehicle.Status.ACTIVE).order_by("plate")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("dsps/", include("dsps.urls")),
     path("fleet/", include("fleet.urls")),
     path("drivers/", include("drivers.urls")),
+    path("routes/", include("routes.urls")),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -15,3 +15,31 @@ def manifest_summarise_task(manifest_id: int) -> None:
     from .services import manifest_summarise  # services import this module; avoid the cycle
 
     manifest_summarise(manifest_id=manifest_id)
+
+
+@shared_task(
+    name="routes.dispatch_plan_job",
+    queue="default",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def plan_job_dispatch_task(plan_job_id: int) -> None:
+    from .services import plan_job_dispatch
+
+    plan_job_dispatch(job_id=plan_job_id)
+
+
+@shared_task(
+    name="routes.plan_run_solve",
+    queue="optimize",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def plan_run_solve_task(plan_run_id: int) -> None:
+    from .services import plan_run_solve
+
+    plan_run_solve(run_id=plan_run_id)
