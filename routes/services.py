@@ -101,7 +101,7 @@ def stop_allocate(*, user, stop: Stop, dsp: Dsp) -> Stop:
     """Program staff give an uncovered stop (and its packages) to a DSP of its station."""
     if role_of(user) != Role.PROGRAM_STAFF:
         raise PermissionDenied("Only program staff allocate stops by hand.")
-    stop = Stop.objects.select_for_update().select_related("manifest").get(pk=stop.pk)
+    stop = Stop.objects.select_for_update(of=("self",)).select_related("manifest").get(pk=stop.pk)
     if dsp.station_id != stop.manifest.station_id:
         raise ValidationError({"dsp": "That DSP works from another station."})
     if not dsp.is_active:
@@ -173,7 +173,9 @@ def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
     the runs' tasks.
     """
     with transaction.atomic():
-        job = PlanJob.objects.select_for_update().select_related("station").get(pk=job_id)
+        job = (
+            PlanJob.objects.select_for_update(of=("self",)).select_related("station").get(pk=job_id)
+        )
         if job.status != PlanJob.Status.QUEUED:
             return list(job.runs.filter(status=PlanJob.Status.QUEUED))
         if job.dsp_id:
@@ -231,7 +233,7 @@ def plan_job_cancel(*, user, job: PlanJob) -> PlanJob:
 
     Cancelling a cancelled job changes nothing.
     """
-    job = PlanJob.objects.select_for_update().get(pk=job.pk)
+    job = PlanJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     if job.status == PlanJob.Status.CANCELLED:
         return job
     if not job.is_active:
@@ -294,7 +296,9 @@ def plan_run_solve(*, run_id: int) -> PlanRun:
     """
     with transaction.atomic():
         run = (
-            PlanRun.objects.select_for_update().select_related("job", "dsp__station").get(pk=run_id)
+            PlanRun.objects.select_for_update(of=("self",))
+            .select_related("job", "dsp__station")
+            .get(pk=run_id)
         )
         job_status = PlanJob.objects.values_list("status", flat=True).get(pk=run.job_id)
         if run.status not in (PlanJob.Status.QUEUED, PlanJob.Status.RUNNING):
@@ -358,10 +362,13 @@ def _route_codes(dsp: Dsp, day: date, count: int) -> list[str]:
 
 def _write_plan(*, run_id: int, planned, solution) -> None:
     with transaction.atomic():
+        job_id = PlanRun.objects.values_list("job_id", flat=True).get(pk=run_id)
+        job = PlanJob.objects.select_for_update().get(pk=job_id)  # the job before its run, always
         run = (
-            PlanRun.objects.select_for_update().select_related("job", "dsp__station").get(pk=run_id)
+            PlanRun.objects.select_for_update(of=("self",))
+            .select_related("job", "dsp__station")
+            .get(pk=run_id)
         )
-        job = PlanJob.objects.select_for_update().get(pk=run.job_id)
         if run.status != PlanJob.Status.RUNNING:
             return  # another delivery of this task wrote (or ended) it first
         if job.status not in PlanJob.ACTIVE:

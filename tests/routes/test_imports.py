@@ -13,7 +13,9 @@ from routes.services import manifest_import, stop_allocate
 from tests.dsps.factories import MembershipFactory, StationFactory, TerritoryFactory
 from tests.routes.factories import onboarded_dsp
 
-HEADER = "tracking_id,recipient_name,address,latitude,longitude,window_start,window_end,size,priority"
+HEADER = (
+    "tracking_id,recipient_name,address,latitude,longitude,window_start,window_end,size,priority"
+)
 
 
 def csv_file(*rows: str, header: str = HEADER) -> SimpleUploadedFile:

@@ -80,9 +80,7 @@ def _solution_from_rows(dsp):
                 load=route.load,
             )
         )
-    dropped = [
-        DroppedStop(str(s.pk), s.drop_reason) for s in Stop.objects.exclude(drop_reason="")
-    ]
+    dropped = [DroppedStop(str(s.pk), s.drop_reason) for s in Stop.objects.exclude(drop_reason="")]
     return DaySolution(tuple(routes), tuple(dropped), 0.0, "rows", 0.0, True)
 
 
@@ -140,7 +138,7 @@ def test_a_finished_job_cannot_be_cancelled(day):
 
 def test_without_vans_every_stop_is_dropped_with_a_reason(db):
     dsp = onboarded_dsp()
-    manifest, stops = planning_day(dsp=dsp, stops=3, vans=0)
+    manifest, _stops = planning_day(dsp=dsp, stops=3, vans=0)
     job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date)
     _solve(job)
     assert job.status == PlanJob.Status.SUCCEEDED
@@ -169,7 +167,7 @@ def test_a_station_job_skips_dsps_whose_onboarding_is_incomplete(staff, day):
 
 
 def test_plan_job_start_refuses_a_past_day_a_silly_limit_and_a_second_active_job(day):
-    dsp, manifest, _ = day
+    dsp, _manifest, _ = day
     user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
     today = dsp.station.today()
     with pytest.raises(ValidationError) as past:
