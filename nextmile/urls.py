@@ -10,7 +10,14 @@ from drivers.api import DriverViewSet
 from dsps.api import DspViewSet, MeApi, StationViewSet
 from dsps.views import home
 from fleet.api import VehicleViewSet
-from routes.api import RouteViewSet
+from routes.api import (
+    ManifestImportApi,
+    PlanJobViewSet,
+    RouteStopMoveApi,
+    RouteViewSet,
+    StopAllocateApi,
+    StopViewSet,
+)
 
 from .views import healthz
 
@@ -20,9 +27,14 @@ router.register("dsps", DspViewSet, basename="dsp")
 router.register("vehicles", VehicleViewSet, basename="vehicle")
 router.register("drivers", DriverViewSet, basename="driver")
 router.register("routes", RouteViewSet, basename="route")
+router.register("stops", StopViewSet, basename="stop")
+router.register("plan-jobs", PlanJobViewSet, basename="planjob")
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
+    path("manifests/import/", ManifestImportApi.as_view(), name="manifest-import"),
+    path("stops/allocate/", StopAllocateApi.as_view(), name="stop-allocate"),
+    path("route-stops/<int:pk>/move/", RouteStopMoveApi.as_view(), name="route-stop-move"),
     path("", include(router.urls)),
 ]
 

@@ -502,6 +502,7 @@ def plan_job_progress(job: PlanJob) -> dict:
 
 
 EDITABLE = (Route.Status.DRAFT, Route.Status.ASSIGNED)
+TEMPORARY_SEQUENCE = 1_000_000
 
 
 @transaction.atomic
@@ -551,26 +552,28 @@ def route_stop_move(
         day=source.service_date,
         routes=[(r, orders[r.pk]) for r in touched],
     )
-    RouteStop.objects.filter(route__in=touched).delete()
-    new_rows = []
+    rows = {rs.stop_id: rs for rs in RouteStop.objects.filter(route__in=touched)}
+    fields = ["route", "sequence", "planned_arrival", "planned_start", "leg_distance_m"]
+    updated = []
     for route, (result, route_legs, problems) in zip(touched, timed, strict=True):
-        stops = orders[route.pk]
-        for field, value in route_fields(
+        for name, value in route_fields(
             route.station, route.service_date, route.vehicle, result
         ).items():
-            setattr(route, field, value)
+            setattr(route, name, value)
         route.problems = problems
         route.save()
-        for k, stop in enumerate(stops):
-            new_rows.append(
-                RouteStop(
-                    route=route,
-                    stop=stop,
-                    sequence=k + 1,
-                    planned_arrival=moment(route.station, route.service_date, result.arrival_s[k]),
-                    planned_start=moment(route.station, route.service_date, result.start_s[k]),
-                    leg_distance_m=route_legs[k],
-                )
-            )
-    RouteStop.objects.bulk_create(new_rows)
+        for k, stop in enumerate(orders[route.pk]):
+            row = rows[stop.pk]
+            row.route = route
+            row.sequence = TEMPORARY_SEQUENCE + k  # clear of every real number, see below
+            row.planned_arrival = moment(route.station, route.service_date, result.arrival_s[k])
+            row.planned_start = moment(route.station, route.service_date, result.start_s[k])
+            row.leg_distance_m = route_legs[k]
+            updated.append(row)
+    # Rows keep their ids; sequences go through a free range first so that (route, sequence)
+    # stays unique after every statement.
+    RouteStop.objects.bulk_update(updated, fields)
+    for row in updated:
+        row.sequence -= TEMPORARY_SEQUENCE - 1
+    RouteStop.objects.bulk_update(updated, ["sequence"])
     return RouteStop.objects.select_related("route").get(stop=moving)
