@@ -428,3 +428,55 @@ def template_csv() -> str:
     writer.writerow(COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return out.getvalue()
+
+
+def manifest_build_stops(*, manifest: Manifest) -> int:
+    """Merge the manifest's packages that have no stop yet into stops, allocated by territory.
+
+    For packages written without the CSV import (demo data, a future API feed). Returns the
+    number of stops created.
+    """
+    stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
+    default_service = int(setting("ROUTES_DEFAULT_SERVICE_S"))
+    territories = TerritoryIndex.for_station(manifest.station)
+    with transaction.atomic():
+        packages = list(manifest.packages.filter(stop__isnull=True).order_by("id"))
+        placed = []
+        for package in packages:
+            row = {
+                "address": package.address,
+                "latitude": package.latitude,
+                "longitude": package.longitude,
+                "size": package.size,
+                "weight_g": package.weight_g,
+                "service_time_s": package.service_time_s,
+                "priority": package.priority,
+                "window_start": package.window_start,
+                "window_end": package.window_end,
+            }
+            draft, _ = stops.place(row)
+            draft.add(row)
+            placed.append((package, draft))
+        new = []
+        for draft in stops.drafts():
+            draft.stop = Stop(
+                manifest=manifest,
+                address=draft.address,
+                latitude=Decimal(f"{draft.lat:.6f}"),
+                longitude=Decimal(f"{draft.lon:.6f}"),
+                dsp_id=territories.holder_of(draft.lon, draft.lat),
+                package_count=draft.packages,
+                size=draft.size,
+                weight_g=draft.weight_g,
+                window_start=draft.window[0] if draft.window else None,
+                window_end=draft.window[1] if draft.window else None,
+                service_time_s=draft.service_s or default_service,
+                priority=Package.Priority.HIGH if draft.high else Package.Priority.NORMAL,
+            )
+            new.append(draft.stop)
+        Stop.objects.bulk_create(new, batch_size=BATCH)
+        for package, draft in placed:
+            package.stop = draft.stop
+            package.dsp_id = draft.stop.dsp_id
+        Package.objects.bulk_update([p for p, _ in placed], ["stop", "dsp"], batch_size=BATCH)
+    return len(new)
