@@ -91,8 +91,9 @@ def simulate(
     """Earliest service starts for `stops` in order, leaving the depot at `departure`.
 
     A break starting at `break_start` interrupts whichever leg it falls in and delays the
-    next service to after it ends; it must fall between departure and return. `duration` overrides the problem's duration matrix, e.g.
-    with exact real-valued times for benchmarks. Violations come back as sentences.
+    next service to after it ends; it must fall between departure and return. `duration`
+    overrides the problem's duration matrix, e.g. with exact real-valued times for
+    benchmarks. Violations come back as sentences.
     """
     dur = problem.travel.duration if duration is None else duration
     dist = problem.travel.distance

@@ -1,3 +1,4 @@
+import itertools
 import random
 import time
 
@@ -137,7 +138,7 @@ def _random_day(n: int, seed: int = 7) -> DayProblem:
 def test_cancellation_returns_the_best_plan_so_far_quickly(engine):
     # given
     problem = _random_day(150)
-    problem.travel  # matrix building is not what is being timed
+    assert problem.travel.size == 151  # built now: matrix building is not what is timed
     started = time.perf_counter()
     # when
     solution = solve(
@@ -157,8 +158,8 @@ def test_progress_is_reported_about_once_a_second_and_never_gets_worse():
     solution = solve(problem, 2.5, on_progress=lambda obj, at: calls.append((obj, at)))
     # then
     assert 2 <= len(calls) <= 4
-    assert all(b[1] - a[1] >= 0.99 for a, b in zip(calls, calls[1:], strict=False))
-    assert all(b[0] <= a[0] for a, b in zip(calls, calls[1:], strict=False))
+    assert all(b[1] - a[1] >= 0.99 for a, b in itertools.pairwise(calls))
+    assert all(b[0] <= a[0] for a, b in itertools.pairwise(calls))
     assert solution.feasible
 
 
@@ -219,5 +220,5 @@ def test_balance_weight_splits_work_across_vans(engine):
 def test_unknown_engine_and_negative_time_are_refused():
     with pytest.raises(ValueError, match="Unknown engine 'cplex'"):
         solve(line_day([1]), 1, engine="cplex")
-    with pytest.raises(ValueError, match="Time limit cannot be negative."):
+    with pytest.raises(ValueError, match="Time limit cannot be negative"):
         solve(line_day([1]), -1)

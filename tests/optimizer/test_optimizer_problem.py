@@ -116,6 +116,10 @@ def test_end_depot_defaults_to_start_depot():
 
 
 def test_high_priority_penalty_defaults_to_a_thousand_normal_ones():
-    problem = line_day([1], drop_penalty=700)
-    assert problem.high_priority_penalty == 700_000
-    assert problem.penalty_of(StopSpec("x", Point(0, 0), priority="high")) == 700_000
+    problem = line_day([1], drop_penalty=7000)
+    assert problem.high_priority_penalty == 7_000_000
+    assert problem.penalty_of(StopSpec("x", Point(0, 0), priority="high")) == 7_000_000
+
+
+def test_high_priority_penalty_has_a_floor_when_normal_stops_are_cheap():
+    assert line_day([1], drop_penalty=0).high_priority_penalty == 1_000_000

@@ -22,6 +22,7 @@ from .common import (
     ProgressCallback,
     StopCallback,
     assemble,
+    restore_high_priority,
     triage,
 )
 
@@ -211,7 +212,7 @@ class _Model:
             assignment = routing.SolveWithParameters(params)
         if assignment is None:
             return [], False
-        return self._read(assignment), True
+        return restore_high_priority(self.problem, self._read(assignment), self.kept), True
 
     def _seed(self, initial_routes):
         node_of_stop = {s: len(self.problem.depots) + j for j, s in enumerate(self.kept)}
