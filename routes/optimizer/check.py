@@ -113,8 +113,13 @@ def _vehicle_that_could_take(
     for v, vehicle in enumerate(problem.vehicles):
         if pin is not None and vehicle.id != pin:
             continue
-        # Where the break goes is the engine's business; judge the insertion without it.
-        vehicle = replace(vehicle, rest_break=None)
+        if vehicle.rest_break is not None:
+            # Where the break goes is the engine's business; only report a vehicle that
+            # could take the stop with the whole break's time set aside at the end.
+            end = vehicle.shift_end_s - vehicle.rest_break.duration_s
+            if end < vehicle.shift_start_s:
+                continue
+            vehicle = replace(vehicle, rest_break=None, shift_end_s=end)
         route = routes.get(v, [])
         for k in range(len(route) + 1):
             trial = [*route[:k], stop, *route[k:]]

@@ -26,6 +26,9 @@ DAY_S = 24 * 3600
 # Big enough for any working day, small enough that sums of a few thousand never overflow.
 MAX_TIME_S = 7 * DAY_S
 Priority = Literal["normal", "high"]
+# 10,000.00 of currency: a high-priority stop outweighs any detour even when normal stops
+# are free to drop.
+HIGH_PRIORITY_FLOOR = 1_000_000
 
 
 def _require_int(value: object, what: str) -> None:
@@ -188,9 +191,9 @@ class DayProblem:
 
     `drop_penalty`: cents the plan pays for leaving a normal stop unserved, or None to make
     every stop required (benchmarks). `high_priority_penalty`: the same for a high-priority
-    stop (default 1000 times `drop_penalty`). `balance_weight`: cents per second of the
-    spread between the earliest start and the latest return over all routes, to even out
-    the work (0 = minimise cost only).
+    stop (default 1000 times `drop_penalty`, at least 1,000,000). `balance_weight`: cents
+    per second of the spread between the earliest start and the latest return over all
+    routes, to even out the work (0 = minimise cost only).
 
     Raises `ValueError` for no depot, no vehicle, duplicate ids, a depot index out of range,
     a pin to an unknown vehicle, negative weights or matrices of the wrong size.
@@ -242,7 +245,8 @@ class DayProblem:
             if self.drop_penalty < 0:
                 raise ValueError("Drop penalty cannot be negative.")
             if self.high_priority_penalty is None:
-                object.__setattr__(self, "high_priority_penalty", 1000 * self.drop_penalty)
+                high = max(1000 * self.drop_penalty, HIGH_PRIORITY_FLOOR)
+                object.__setattr__(self, "high_priority_penalty", high)
         if self.high_priority_penalty is not None:
             _require_int(self.high_priority_penalty, "High-priority penalty")
             if self.drop_penalty is None:

@@ -91,8 +91,9 @@ def simulate(
     """Earliest service starts for `stops` in order, leaving the depot at `departure`.
 
     A break starting at `break_start` interrupts whichever leg it falls in and delays the
-    next service to after it ends. `duration` overrides the problem's duration matrix, e.g.
-    with exact real-valued times for benchmarks. Violations come back as sentences.
+    next service to after it ends; it must fall between departure and return. `duration`
+    overrides the problem's duration matrix, e.g. with exact real-valued times for
+    benchmarks. Violations come back as sentences.
     """
     dur = problem.travel.duration if duration is None else duration
     dist = problem.travel.distance
@@ -108,10 +109,8 @@ def simulate(
             break_pending = False
         elif not brk.earliest_s <= break_start <= brk.latest_s:
             t.violations.append(f"Vehicle {vid} starts its break outside its break window.")
-        elif break_start < departure < break_start + brk.duration_s:
-            t.violations.append(f"Vehicle {vid} leaves the depot during its break.")
-            break_pending = False
-        elif break_start + brk.duration_s <= departure:
+        elif break_start < departure:
+            t.violations.append(f"Vehicle {vid} takes its break before leaving the depot.")
             break_pending = False
 
     prev_loc = vehicle.start_depot
@@ -146,7 +145,8 @@ def simulate(
     if stops:
         travel = dur[prev_loc, vehicle.end_depot]
         t.return_ = prev_end + travel
-        if break_pending and break_start < t.return_:
+        if break_pending:
+            # On the way back, or waiting at the depot for the window: still on shift.
             if break_start < prev_end:
                 t.violations.append(f"Vehicle {vid} starts its break during service.")
             t.return_ = max(t.return_ + brk.duration_s, break_start + brk.duration_s)

@@ -111,6 +111,45 @@ def triage(problem: DayProblem) -> tuple[list[int], list[DroppedStop]]:
     return kept, dropped
 
 
+def restore_high_priority(
+    problem: DayProblem, planned: Sequence[PlannedRoute], candidates: Sequence[int]
+) -> list[PlannedRoute]:
+    """Put back any high-priority stop the search left out while some route could take it.
+
+    Searches are heuristics and a time limit can end one early; a high-priority stop must
+    not be missed for that. Each goes where it adds the least cost and breaks nothing.
+    Vehicles with a break are left alone: where the break goes is the engine's decision.
+    """
+    routes = {p.vehicle: p for p in planned}
+    served = {s for p in planned for s in p.stops}
+    duration, distance = problem.travel.duration, problem.travel.distance
+    for s in candidates:
+        stop = problem.stops[s]
+        if s in served or stop.priority != "high":
+            continue
+        loc = problem.stop_location(s)
+        best = None
+        for v, vehicle in enumerate(problem.vehicles):
+            if vehicle.rest_break is not None or stop.vehicle_id not in (None, vehicle.id):
+                continue
+            route = list(routes[v].stops) if v in routes else []
+            path = [vehicle.start_depot, *map(problem.stop_location, route), vehicle.end_depot]
+            for k in range(len(route) + 1):
+                added = distance[path[k], loc] + distance[loc, path[k + 1]]
+                added = (added - distance[path[k], path[k + 1]]) * vehicle.cost_per_km
+                if best is not None and added >= best[0]:
+                    continue
+                trial = [*route[:k], s, *route[k:]]
+                departure = choose_departure(problem, vehicle, trial, duration)
+                if not simulate(problem, vehicle, trial, departure, None, duration).violations:
+                    best = (added, v, trial)
+        if best is not None:
+            _, v, trial = best
+            routes[v] = PlannedRoute(v, tuple(trial))
+            served.add(s)
+    return list(routes.values())
+
+
 def objective_cents(problem: DayProblem, routes: Sequence[RouteResult], dropped_ids) -> float:
     """The objective every engine is judged by, recomputed from the plan itself."""
     by_id = {v.id: v for v in problem.vehicles}

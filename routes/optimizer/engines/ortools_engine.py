@@ -22,6 +22,7 @@ from .common import (
     ProgressCallback,
     StopCallback,
     assemble,
+    restore_high_priority,
     triage,
 )
 
@@ -152,7 +153,10 @@ class _Model:
             if penalty is not None:
                 routing.AddDisjunction([index], penalty * COST_SCALE)
             if stop.vehicle_id is not None:
-                routing.SetAllowedVehiclesForIndex([vehicle_of[stop.vehicle_id]], index)
+                # SetAllowedVehiclesForIndex's list argument does not convert in 9.15's
+                # Python binding; restricting the vehicle variable is equivalent (-1 is
+                # "not served", which the disjunction prices).
+                routing.VehicleVar(index).SetValues([-1, vehicle_of[stop.vehicle_id]])
 
     def _breaks(self) -> dict[int, object]:
         solver = self.routing.solver()
@@ -169,21 +173,15 @@ class _Model:
                 b.earliest_s, b.latest_s, b.duration_s, False, f"break {spec.id}"
             )
             self.time.SetBreakIntervalsOfVehicle([interval], v, visit)
+            # OR-Tools would also accept a break before departure or after return; a
+            # driver takes it on shift, so keep it inside the route.
+            solver.Add(interval.StartExpr() >= self.time.CumulVar(self.routing.Start(v)))
+            solver.Add(interval.EndExpr() <= self.time.CumulVar(self.routing.End(v)))
             breaks[v] = interval
         return breaks
 
     def run(self, progress: Progress, first, meta, initial_routes) -> tuple[list, bool]:
         routing = self.routing
-        cost_var = routing.CostVar()
-
-        def on_solution() -> None:
-            if progress.tick(cost_var.Value() / COST_SCALE):
-                routing.solver().FinishCurrentSearch()
-
-        routing.AddAtSolutionCallback(on_solution)
-        # Guided local search reports every accepted move as a solution, so this callback
-        # runs often enough to poll cancellation. (A Solver.CustomLimit monitor would poll
-        # more often, but with it OR-Tools 9.15 returns no assignment at all.)
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = first
         params.local_search_metaheuristic = meta
@@ -192,6 +190,18 @@ class _Model:
         for interval in self.breaks.values():
             routing.AddIntervalToAssignment(interval)
         routing.CloseModelWithParameters(params)
+        # CostVar() exists only once the model is closed; asked earlier, it closes the
+        # model itself with default parameters and the callback below never fires.
+        cost_var = routing.CostVar()
+
+        def on_solution() -> None:
+            if progress.tick(cost_var.Value() / COST_SCALE):
+                routing.solver().FinishCurrentSearch()
+
+        # Guided local search reports every accepted move as a solution, so this callback
+        # runs often enough to poll cancellation. (A Solver.CustomLimit monitor would poll
+        # more often, but with it OR-Tools 9.15 returns no assignment at all.)
+        routing.AddAtSolutionCallback(on_solution)
 
         assignment = None
         if initial_routes:
@@ -202,7 +212,7 @@ class _Model:
             assignment = routing.SolveWithParameters(params)
         if assignment is None:
             return [], False
-        return self._read(assignment), True
+        return restore_high_priority(self.problem, self._read(assignment), self.kept), True
 
     def _seed(self, initial_routes):
         node_of_stop = {s: len(self.problem.depots) + j for j, s in enumerate(self.kept)}

@@ -19,6 +19,7 @@ from .common import (
     ProgressCallback,
     StopCallback,
     assemble,
+    restore_high_priority,
     triage,
 )
 
@@ -186,6 +187,8 @@ class PyVrpEngine:
         if not feasible and problem.drop_penalty is not None:
             planned = [repair(problem, p) for p in planned]
             feasible = True
+        if feasible:
+            planned = restore_high_priority(problem, planned, kept)
         return assemble(problem, planned, pre_dropped, self.name, started, feasible)
 
 
