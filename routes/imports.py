@@ -91,7 +91,8 @@ class _StopDraft:
     window: tuple[time, time] | None = None
     service_s: int = 0
     high: bool = False
-    stop: Stop | None = None
+    stop_id: int | None = None
+    dsp_id: int | None = None
     changed: bool = False
 
     def add(self, row: dict) -> None:
@@ -314,7 +315,8 @@ def manifest_import_file(
                 window=(stop.window_start, stop.window_end) if stop.window_start else None,
                 service_s=stop.service_time_s,
                 high=stop.priority == Package.Priority.HIGH,
-                stop=stop,
+                stop_id=stop.pk,
+                dsp_id=stop.dsp_id,
             )
             stops.by_address.setdefault(_Stops.key(stop.address), []).append(draft)
     checker = _RowChecker(station, known)
@@ -343,48 +345,19 @@ def manifest_import_file(
         total += 1
     if total:
         raise ManifestInvalid(errors, total)
-    default_service = int(setting("ROUTES_DEFAULT_SERVICE_S"))
     territories = TerritoryIndex.for_station(station)
     with transaction.atomic():
         manifest, _ = Manifest.objects.get_or_create(
             station=station, service_date=service_date, defaults={"source": source}
         )
-        new_stops, changed = [], []
-        for draft in stops.drafts():
-            if not draft.changed:
-                continue
-            fields = {
-                "package_count": draft.packages,
-                "size": draft.size,
-                "weight_g": draft.weight_g,
-                "window_start": draft.window[0] if draft.window else None,
-                "window_end": draft.window[1] if draft.window else None,
-                "service_time_s": draft.service_s or default_service,
-                "priority": Package.Priority.HIGH if draft.high else Package.Priority.NORMAL,
-            }
-            if draft.stop is None:
-                draft.stop = Stop(
-                    manifest=manifest,
-                    address=draft.address,
-                    latitude=Decimal(f"{draft.lat:.6f}"),
-                    longitude=Decimal(f"{draft.lon:.6f}"),
-                    dsp_id=territories.holder_of(draft.lon, draft.lat),
-                    **fields,
-                )
-                new_stops.append(draft.stop)
-            else:
-                for name, value in fields.items():
-                    setattr(draft.stop, name, value)
-                changed.append(draft.stop)
-        Stop.objects.bulk_create(new_stops, batch_size=BATCH)
-        Stop.objects.bulk_update(changed, STOP_TOTALS, batch_size=BATCH)
+        created, uncovered = _write_stops(manifest, stops, territories)
         batch: list[Package] = []
         rechecker = checker_for_write(station)
         for _number, cells in _rows(upload, header_map):
             row, _ = rechecker.check(cells)
             draft = stops.find(row["address"], float(row["latitude"]), float(row["longitude"]))
             batch.append(
-                Package(manifest=manifest, stop=draft.stop, dsp_id=draft.stop.dsp_id, **row)
+                Package(manifest=manifest, stop_id=draft.stop_id, dsp_id=draft.dsp_id, **row)
             )
             if len(batch) >= BATCH:
                 Package.objects.bulk_create(batch)
@@ -394,14 +367,64 @@ def manifest_import_file(
         manifest.package_count = totals["n"]
         manifest.total_volume = totals["volume"] or 0
         manifest.save(update_fields=["package_count", "total_volume", "updated_at"])
-    uncovered = sum(1 for s in new_stops if s.dsp_id is None)
     return ImportResult(
         manifest=manifest,
         packages=count,
-        stops_created=len(new_stops),
-        stops_merged=count - len(new_stops),
+        stops_created=created,
+        stops_merged=count - created,
         uncovered=uncovered,
     )
+
+
+def _write_stops(manifest: Manifest, stops: _Stops, territories: TerritoryIndex) -> tuple[int, int]:
+    """Create new stops and update grown ones in batches; drafts keep only the ids.
+
+    Returns (stops created, of which uncovered).
+    """
+    default_service = int(setting("ROUTES_DEFAULT_SERVICE_S"))
+    created = uncovered = 0
+    new: list[tuple[_StopDraft, Stop]] = []
+    grown: list[Stop] = []
+
+    def flush() -> None:
+        Stop.objects.bulk_create([stop for _, stop in new])
+        for draft, stop in new:
+            draft.stop_id = stop.pk
+        Stop.objects.bulk_update(grown, STOP_TOTALS)
+        new.clear()
+        grown.clear()
+
+    for draft in stops.drafts():
+        if not draft.changed:
+            continue
+        fields = {
+            "package_count": draft.packages,
+            "size": draft.size,
+            "weight_g": draft.weight_g,
+            "window_start": draft.window[0] if draft.window else None,
+            "window_end": draft.window[1] if draft.window else None,
+            "service_time_s": draft.service_s or default_service,
+            "priority": Package.Priority.HIGH if draft.high else Package.Priority.NORMAL,
+        }
+        if draft.stop_id is None:
+            draft.dsp_id = territories.holder_of(draft.lon, draft.lat)
+            created += 1
+            uncovered += draft.dsp_id is None
+            stop = Stop(
+                manifest=manifest,
+                address=draft.address,
+                latitude=Decimal(f"{draft.lat:.6f}"),
+                longitude=Decimal(f"{draft.lon:.6f}"),
+                dsp_id=draft.dsp_id,
+                **fields,
+            )
+            new.append((draft, stop))
+        else:
+            grown.append(Stop(pk=draft.stop_id, **fields))
+        if len(new) + len(grown) >= BATCH:
+            flush()
+    flush()
+    return created, uncovered
 
 
 def checker_for_write(station: Station) -> _RowChecker:
@@ -437,7 +460,6 @@ def manifest_build_stops(*, manifest: Manifest) -> int:
     number of stops created.
     """
     stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
-    default_service = int(setting("ROUTES_DEFAULT_SERVICE_S"))
     territories = TerritoryIndex.for_station(manifest.station)
     with transaction.atomic():
         packages = list(manifest.packages.filter(stop__isnull=True).order_by("id"))
@@ -457,26 +479,9 @@ def manifest_build_stops(*, manifest: Manifest) -> int:
             draft, _ = stops.place(row)
             draft.add(row)
             placed.append((package, draft))
-        new = []
-        for draft in stops.drafts():
-            draft.stop = Stop(
-                manifest=manifest,
-                address=draft.address,
-                latitude=Decimal(f"{draft.lat:.6f}"),
-                longitude=Decimal(f"{draft.lon:.6f}"),
-                dsp_id=territories.holder_of(draft.lon, draft.lat),
-                package_count=draft.packages,
-                size=draft.size,
-                weight_g=draft.weight_g,
-                window_start=draft.window[0] if draft.window else None,
-                window_end=draft.window[1] if draft.window else None,
-                service_time_s=draft.service_s or default_service,
-                priority=Package.Priority.HIGH if draft.high else Package.Priority.NORMAL,
-            )
-            new.append(draft.stop)
-        Stop.objects.bulk_create(new, batch_size=BATCH)
+        created, _ = _write_stops(manifest, stops, territories)
         for package, draft in placed:
-            package.stop = draft.stop
-            package.dsp_id = draft.stop.dsp_id
+            package.stop_id = draft.stop_id
+            package.dsp_id = draft.dsp_id
         Package.objects.bulk_update([p for p, _ in placed], ["stop", "dsp"], batch_size=BATCH)
-    return len(new)
+    return created
