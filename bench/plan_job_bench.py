@@ -88,7 +88,6 @@ def world(stops: int, dsps: int) -> tuple[Station, User]:
     Membership.objects.get_or_create(user=staff, defaults={"role": Role.PROGRAM_STAFF})
     west, east = LON0 - 0.25, LON0 + 0.25
     width = (east - west) / dsps
-    routes_each = math.ceil(stops / dsps / 180) + 2
     for k in range(dsps):
         dsp = Dsp.objects.create(
             name=f"Bench DSP {k + 1}", code=f"bench-{k + 1}", station=station, status="active"
@@ -103,11 +102,18 @@ def world(stops: int, dsps: int) -> tuple[Station, User]:
             boundary={"type": "Polygon", "coordinates": [ring]},
             dsp=dsp,
         )
+    return station, staff
+
+
+def fleet(station: Station) -> None:
+    """Vans and drivers for each DSP: one route per 180 of its stops, plus two spare."""
+    for k, dsp in enumerate(Dsp.objects.filter(station=station).order_by("code")):
+        routes = math.ceil(Stop.objects.filter(dsp=dsp).count() / 180) + 2
         Vehicle.objects.bulk_create(
             Vehicle(
                 dsp=dsp, plate=f"B{k}-{n:03d}", vin=f"BENCH{k:02d}{n:010d}", package_capacity=300
             )
-            for n in range(routes_each)
+            for n in range(routes)
         )
         Driver.objects.bulk_create(
             Driver(
@@ -117,9 +123,8 @@ def world(stops: int, dsps: int) -> tuple[Station, User]:
                 licence_number=f"B{k}{n:06d}",
                 licence_expires_on=dt.date(2099, 1, 1),
             )
-            for n in range(routes_each)
+            for n in range(routes)
         )
-    return station, staff
 
 
 def manifest_csv(stops: int, seed: int = 7) -> bytes:
@@ -192,6 +197,7 @@ def main() -> None:
     started = time.perf_counter()
     result = manifest_import(user=staff, upload=upload, service_date=day, station=station)
     import_s = time.perf_counter() - started
+    fleet(station)
 
     env = {**os.environ}
     workers = [
