@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from .problem import DayProblem
-from .schedule import choose_departure, simulate
+from .schedule import plan_times, simulate
 from .solution import DaySolution
 
 # Reported times are rounded to whole seconds; allow that much disagreement.
@@ -113,17 +111,8 @@ def _vehicle_that_could_take(
     for v, vehicle in enumerate(problem.vehicles):
         if pin is not None and vehicle.id != pin:
             continue
-        if vehicle.rest_break is not None:
-            # Where the break goes is the engine's business; only report a vehicle that
-            # could take the stop with the whole break's time set aside at the end.
-            end = vehicle.shift_end_s - vehicle.rest_break.duration_s
-            if end < vehicle.shift_start_s:
-                continue
-            vehicle = replace(vehicle, rest_break=None, shift_end_s=end)
         route = routes.get(v, [])
         for k in range(len(route) + 1):
-            trial = [*route[:k], stop, *route[k:]]
-            departure = choose_departure(problem, vehicle, trial, dur)
-            if not simulate(problem, vehicle, trial, departure, None, dur).violations:
+            if plan_times(problem, vehicle, [*route[:k], stop, *route[k:]], dur) is not None:
                 return vehicle.id
     return None

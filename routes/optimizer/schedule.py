@@ -7,7 +7,7 @@ by the matrices and never by what an engine claims.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -122,9 +122,9 @@ def simulate(
         arrival = prev_end + travel
         opens, closes = _window(problem, s)
         start = max(arrival, float(opens))
-        if break_pending and break_start < start:
-            if break_start < prev_end:
-                t.violations.append(f"Vehicle {vid} starts its break during service.")
+        # A break that would begin before this service ends is taken before it, so a
+        # break never overlaps a service: the service waits (and may miss its window).
+        if break_pending and break_start < start + spec.service_s:
             arrival = max(arrival + brk.duration_s, break_start + brk.duration_s)
             start = max(arrival, float(opens))
             break_pending = False
@@ -147,8 +147,6 @@ def simulate(
         t.return_ = prev_end + travel
         if break_pending:
             # On the way back, or waiting at the depot for the window: still on shift.
-            if break_start < prev_end:
-                t.violations.append(f"Vehicle {vid} starts its break during service.")
             t.return_ = max(t.return_ + brk.duration_s, break_start + brk.duration_s)
         t.drive += travel
         t.distance += int(dist[prev_loc, vehicle.end_depot])
@@ -169,3 +167,35 @@ def simulate(
             f"{vehicle.max_duration_s} s."
         )
     return t
+
+
+def plan_times(
+    problem: DayProblem, vehicle: VehicleSpec, stops: Sequence[int], duration: np.ndarray
+) -> tuple[float, float | None] | None:
+    """A departure and break start that make the route feasible, or None if none is found.
+
+    Without a break this is `choose_departure`. With one, the candidate break starts are the
+    moments the van becomes free (leaving, finishing a service, arriving early, getting
+    back) clipped into the break window; the first that works wins. A heuristic: it can
+    miss a placement that needs every service shifted, never accept an infeasible one.
+    """
+    brk = vehicle.rest_break
+    if brk is None or not stops:
+        departure = choose_departure(problem, vehicle, stops, duration)
+        ok = not simulate(problem, vehicle, stops, departure, None, duration).violations
+        return (departure, None) if ok else None
+    free = replace(vehicle, rest_break=None)
+    for departure in (
+        choose_departure(problem, free, stops, duration),
+        float(vehicle.shift_start_s),
+    ):
+        base = simulate(problem, free, stops, departure, None, duration)
+        moments = {departure, base.return_, float(brk.earliest_s), float(brk.latest_s)}
+        for k, s in enumerate(stops):
+            moments.update((base.arrival[k], base.start[k] + problem.stops[s].service_s))
+        for b in sorted(min(max(m, brk.earliest_s), brk.latest_s) for m in moments):
+            if b < departure:
+                continue
+            if not simulate(problem, vehicle, stops, departure, b, duration).violations:
+                return departure, b
+    return None

@@ -128,12 +128,13 @@ def test_dropping_a_high_priority_stop_no_van_can_take_is_fine():
     [
         (None, "Vehicle a has no break."),
         (60, "Vehicle a starts its break outside its break window."),
-        (7, "Vehicle a starts its break during service."),
+        (5, "Vehicle a starts stop s0 at 15, after its window closes at 6."),
     ],
 )
 def test_break_violations_are_reported(break_start, message):
+    # A break at 5 falls on s0's service (5 to 9), so s0 waits until the break ends at 15.
     van = VehicleSpec("a", 10, 0, 100, rest_break=Break(5, 30, 10))
-    problem = _day(vehicles=[van], stop_kwargs={0: {"service_s": 4}})
+    problem = _day(vehicles=[van], stop_kwargs={0: {"service_s": 4, "window": (0, 6)}})
     (route,) = plan(problem, {"a": ["s0", "s1", "s2"]}).routes
     solution = replace(
         plan(problem, {}), routes=(replace(route, break_start_s=break_start),), dropped=()

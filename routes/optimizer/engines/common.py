@@ -10,7 +10,7 @@ from typing import Protocol
 
 from ..problem import DayProblem
 from ..reasons import solver_drop_reason, unservable_reason
-from ..schedule import choose_departure, simulate
+from ..schedule import choose_departure, plan_times, simulate
 from ..solution import DaySolution, DroppedStop, RouteResult
 
 ProgressCallback = Callable[[float, float], None]
@@ -118,7 +118,6 @@ def restore_high_priority(
 
     Searches are heuristics and a time limit can end one early; a high-priority stop must
     not be missed for that. Each goes where it adds the least cost and breaks nothing.
-    Vehicles with a break are left alone: where the break goes is the engine's decision.
     """
     routes = {p.vehicle: p for p in planned}
     served = {s for p in planned for s in p.stops}
@@ -130,7 +129,7 @@ def restore_high_priority(
         loc = problem.stop_location(s)
         best = None
         for v, vehicle in enumerate(problem.vehicles):
-            if vehicle.rest_break is not None or stop.vehicle_id not in (None, vehicle.id):
+            if stop.vehicle_id not in (None, vehicle.id):
                 continue
             route = list(routes[v].stops) if v in routes else []
             path = [vehicle.start_depot, *map(problem.stop_location, route), vehicle.end_depot]
@@ -139,13 +138,12 @@ def restore_high_priority(
                 added = (added - distance[path[k], path[k + 1]]) * vehicle.cost_per_km
                 if best is not None and added >= best[0]:
                     continue
-                trial = [*route[:k], s, *route[k:]]
-                departure = choose_departure(problem, vehicle, trial, duration)
-                if not simulate(problem, vehicle, trial, departure, None, duration).violations:
-                    best = (added, v, trial)
+                trial = (*route[:k], s, *route[k:])
+                times = plan_times(problem, vehicle, trial, duration)
+                if times is not None:
+                    best = (added, PlannedRoute(v, trial, *times))
         if best is not None:
-            _, v, trial = best
-            routes[v] = PlannedRoute(v, tuple(trial))
+            routes[best[1].vehicle] = best[1]
             served.add(s)
     return list(routes.values())
 

@@ -210,8 +210,17 @@ class _Model:
                 assignment = routing.SolveFromAssignmentWithParameters(seed, params)
         if assignment is None and not progress.cancelled:
             assignment = routing.SolveWithParameters(params)
+        optional = self.problem.drop_penalty is not None
+        if assignment is None and optional and not progress.cancelled:
+            # Path-building first solutions can fail under tight breaks and shifts; serving
+            # nobody is always valid when stops are optional, and the search goes on from it.
+            params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED
+            remaining = max(0.05, progress.deadline - time.perf_counter())
+            params.time_limit.FromMilliseconds(int(remaining * 1000))
+            assignment = routing.SolveWithParameters(params)
         if assignment is None:
-            return [], False
+            # With optional stops an empty plan is still a valid one.
+            return [], optional
         return restore_high_priority(self.problem, self._read(assignment), self.kept), True
 
     def _seed(self, initial_routes):
