@@ -5,7 +5,8 @@ Only reads here; the writes that use these live in services.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +24,7 @@ from .optimizer import (
     RouteResult,
     StopSpec,
     VehicleSpec,
+    check_feasible,
 )
 from .optimizer.schedule import choose_departure, simulate
 
@@ -125,6 +127,7 @@ class Planned:
     stops: dict[str, Stop]
     vehicles: dict[str, Vehicle]
     no_vehicle_reason: str = ""
+    legs: dict[str, list[int]] = field(default_factory=dict)
 
 
 def build_problem(*, dsp: Dsp, service_date: date) -> Planned:
@@ -228,3 +231,41 @@ def retime(
         ]
         out.append((result, legs(problem, result), named))
     return out
+
+
+def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int]]]:
+    """The checker's findings for a solution and the metres of each leg, by vehicle id.
+
+    A day above `ROUTES_STOPS_PER_PART` stops is checked route by route (each route against a
+    problem of its own stops), so no day-wide matrix is ever built: for 8,000 stops that
+    matrix alone would take more than a gigabyte. Every stop must still be routed or dropped
+    exactly once.
+    """
+    if len(problem.stops) <= int(setting("ROUTES_STOPS_PER_PART")):
+        return check_feasible(problem, solution), {
+            r.vehicle_id: legs(problem, r) for r in solution.routes
+        }
+    violations: list[str] = []
+    seen = Counter(sid for r in solution.routes for sid in r.stop_ids)
+    seen.update(d.stop_id for d in solution.dropped)
+    stops = {s.id: s for s in problem.stops}
+    for sid in stops:
+        if seen[sid] != 1:
+            violations.append(f"Stop {sid} is routed or dropped {seen[sid]} times.")
+    violations.extend(f"Unknown stop {sid}." for sid in seen if sid not in stops)
+    vehicles = problem.vehicle_index()
+    out = {}
+    for route in solution.routes:
+        if route.vehicle_id not in vehicles or any(sid not in stops for sid in route.stop_ids):
+            continue
+        vehicle = problem.vehicles[vehicles[route.vehicle_id]]
+        sub = replace(
+            problem,
+            stops=[stops[sid] for sid in route.stop_ids],
+            vehicles=[vehicle],
+            matrices=None,
+        )
+        alone = replace(solution, routes=(route,), dropped=())
+        violations.extend(check_feasible(sub, alone))
+        out[route.vehicle_id] = legs(sub, route)
+    return violations, out

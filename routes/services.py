@@ -18,8 +18,8 @@ from dsps.tenancy import dsp_of, role_of
 from . import imports
 from .conf import setting
 from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
-from .optimizer import check_feasible, solve, solve_partitioned
-from .planning import build_problem, legs, moment, retime, route_fields
+from .optimizer import solve, solve_partitioned
+from .planning import build_problem, moment, retime, route_fields, verify
 
 log = logging.getLogger(__name__)
 MAX_TIME_LIMIT_S = 600
@@ -334,7 +334,7 @@ def plan_run_solve(*, run_id: int) -> PlanRun:
                 _finish_run(run.pk, PlanJob.Status.CANCELLED)
                 plan_job_finish_if_done(job_id=job.pk)
                 return PlanRun.objects.get(pk=run.pk)
-            violations = check_feasible(planned.problem, solution)
+            violations, planned.legs = verify(planned.problem, solution)
             if violations:
                 raise RuntimeError("The plan failed its check: " + " ".join(violations[:5]))
         _write_plan(run_id=run.pk, planned=planned, solution=solution)
@@ -401,7 +401,7 @@ def _write_plan(*, run_id: int, planned, solution) -> None:
         route_stops = []
         for route, result in zip(routes, routed, strict=True):
             for k, (sid, leg) in enumerate(
-                zip(result.stop_ids, legs(planned.problem, result), strict=True)
+                zip(result.stop_ids, planned.legs[result.vehicle_id], strict=True)
             ):
                 route_stops.append(
                     RouteStop(

@@ -242,3 +242,41 @@ def test_runs_are_unique_per_job_and_dsp(day):
     plan_job_prepare(job_id=job.pk)
     plan_job_prepare(job_id=job.pk)
     assert PlanRun.objects.filter(job=job).count() == 1
+
+
+def test_a_big_day_is_solved_in_parts_and_checked_route_by_route(db, settings):
+    # given: parts of six stops, so a fourteen-stop day counts as big
+    settings.ROUTES_STOPS_PER_PART = 6
+    dsp = onboarded_dsp()
+    manifest, stops = planning_day(dsp=dsp, stops=14, capacity=8, vans=3, drivers=3)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=2)
+    # when
+    _solve(job)
+    # then
+    assert job.status == PlanJob.Status.SUCCEEDED, job.error
+    routed = list(RouteStop.objects.values_list("stop_id", flat=True))
+    dropped = list(Stop.objects.exclude(drop_reason="").values_list("id", flat=True))
+    assert sorted(routed + dropped) == sorted(s.pk for s in stops)
+    for route in Route.objects.all():
+        legs = sum(route.route_stops.values_list("leg_distance_m", flat=True))
+        assert 0 < legs < route.distance_m  # every leg but the drive back to the station
+
+
+def test_verify_route_by_route_finds_a_lost_stop(db, settings):
+    from dataclasses import replace
+
+    from routes.planning import verify
+
+    settings.ROUTES_STOPS_PER_PART = 2
+    dsp = onboarded_dsp()
+    manifest, _ = planning_day(dsp=dsp, stops=4)
+    planned = build_problem(dsp=dsp, service_date=manifest.service_date)
+    from routes.optimizer import solve
+
+    solution = solve(planned.problem, time_limit_s=0.5)
+    lost = replace(solution, routes=(), dropped=solution.dropped)
+    assert verify(planned.problem, solution)[0] == []
+    routed = sorted(sid for r in solution.routes for sid in r.stop_ids)
+    assert verify(planned.problem, lost)[0] == [
+        f"Stop {sid} is routed or dropped 0 times." for sid in sorted(routed, key=int)
+    ]
