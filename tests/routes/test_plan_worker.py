@@ -74,7 +74,9 @@ def test_a_running_job_is_cancelled_within_seconds_and_writes_nothing(celery_wor
 def test_a_worker_killed_mid_solve_is_redelivered_and_leaves_exactly_one_plan(private_workers):
     """SIGKILL the whole worker (parent and child) while it solves, so the message is never
     acknowledged; a new worker gets it back from Redis after the visibility timeout (4 s in
-    tests/routes/celery_short_visibility.py) and plans the day once."""
+    tests/routes/celery_short_visibility.py) and plans the day once. With a timeout shorter than
+    the solve, Redis also hands the message out again while the second worker solves: that
+    third delivery finds the run done and writes nothing."""
     # given: a job prepared, its solve queued to a first worker
     dsp = onboarded_dsp()
     manifest, stops = planning_day(dsp=dsp, stops=20, capacity=12)
