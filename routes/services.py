@@ -23,6 +23,7 @@ from .planning import build_problem, moment, retime, route_fields, verify
 
 log = logging.getLogger(__name__)
 MAX_TIME_LIMIT_S = 600
+MAX_SOLVE_ATTEMPTS = 3
 
 
 def manifest_summarise(*, manifest_id: int) -> Manifest:
@@ -307,7 +308,14 @@ def plan_run_solve(*, run_id: int) -> PlanRun:
             run.status = PlanJob.Status.CANCELLED
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "finished_at", "updated_at"])
-            plan_job_finish_if_done(job_id=run.job_id)
+            transaction.on_commit(lambda: plan_job_finish_if_done(job_id=run.job_id))
+            return run
+        if run.attempts >= MAX_SOLVE_ATTEMPTS:
+            run.status = PlanJob.Status.FAILED
+            run.error = f"The solve stopped its worker {run.attempts} times; giving up."
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+            transaction.on_commit(lambda: plan_job_finish_if_done(job_id=run.job_id))
             return run
         run.status = PlanJob.Status.RUNNING
         run.attempts += 1

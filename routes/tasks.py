@@ -31,10 +31,14 @@ def plan_job_dispatch_task(plan_job_id: int) -> None:
     plan_job_dispatch(job_id=plan_job_id)
 
 
+# A solve that kills its worker child (out of memory, SIGKILL, a native abort) is handed back
+# to the queue rather than acknowledged; the service gives up after a few attempts, so a
+# solve that always crashes cannot loop.
 @shared_task(
     name="routes.plan_run_solve",
     queue="optimize",
     acks_late=True,
+    reject_on_worker_lost=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,

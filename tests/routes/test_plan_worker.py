@@ -1,6 +1,9 @@
 """Plan jobs through the real Redis broker and real worker processes."""
 
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -103,6 +106,35 @@ def test_a_worker_killed_mid_solve_is_redelivered_and_leaves_exactly_one_plan(pr
         PlanJob.Status.SUCCEEDED,
         2,
     )
+    assert Route.objects.filter(dsp=dsp).count() == done.summary["routes"] == 2
+    assert _every_stop_once(dsp, stops)
+
+
+def test_a_killed_worker_child_hands_the_solve_back_and_the_new_child_plans_once(
+    private_workers,
+):
+    """SIGKILL only the prefork child: with `reject_on_worker_lost` the parent returns the
+    message to the queue at once and its new child solves the day again."""
+    # given
+    dsp = onboarded_dsp()
+    manifest, stops = planning_day(dsp=dsp, stops=16, capacity=10)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=4)
+    (run,) = plan_job_prepare(job_id=job.pk)
+    worker = private_workers.start("parent")
+    plan_run_solve_task.apply_async(args=[run.pk], queue=KILL_TEST_QUEUE)
+    wait_until(
+        lambda: PlanRun.objects.filter(pk=run.pk, best_objective__isnull=False).exists(),
+        timeout=60,
+    )
+    # when
+    (child,) = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    os.kill(int(child), signal.SIGKILL)
+    # then
+    done = wait_until(
+        lambda: _job(job.pk, PlanJob.Status.SUCCEEDED, PlanJob.Status.FAILED), timeout=60
+    )
+    run.refresh_from_db()
+    assert (done.status, run.attempts) == (PlanJob.Status.SUCCEEDED, 2)
     assert Route.objects.filter(dsp=dsp).count() == done.summary["routes"] == 2
     assert _every_stop_once(dsp, stops)
 

@@ -280,3 +280,22 @@ def test_verify_route_by_route_finds_a_lost_stop(db, settings):
     assert verify(planned.problem, lost)[0] == [
         f"Stop {sid} is routed or dropped 0 times." for sid in sorted(routed, key=int)
     ]
+
+
+def test_a_solve_that_keeps_killing_its_worker_is_given_up_after_three_attempts(
+    day, django_capture_on_commit_callbacks
+):
+    # given: a run three deliveries have started and none finished
+    dsp, manifest, _ = day
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date)
+    (run,) = plan_job_prepare(job_id=job.pk)
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanJob.Status.RUNNING, attempts=3)
+    # when: a fourth delivery arrives
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = plan_run_solve(run_id=run.pk)
+    # then
+    job.refresh_from_db()
+    assert (ended.status, ended.attempts) == (PlanJob.Status.FAILED, 3)
+    assert job.status == PlanJob.Status.FAILED
+    assert job.error == f"{dsp.name}: The solve stopped its worker 3 times; giving up."
+    assert Route.objects.count() == 0
