@@ -106,3 +106,11 @@ def test_staff_allocate_an_uncovered_stop_on_the_page(client, staff):
     assert list(page.context["stops"]) == [stop]
     client.post(f"/routes/uncovered/?date={day:%Y-%m-%d}", {"stop": stop.pk, "dsp": dsp.pk})
     assert Stop.objects.get(pk=stop.pk).dsp == dsp
+
+
+def test_the_day_page_reads_a_fixed_number_of_queries(client, planned, django_assert_num_queries):
+    user, day, _ = planned
+    client.force_login(user)
+    client.get(f"/routes/?date={day:%Y-%m-%d}")  # warm the session
+    with django_assert_num_queries(8):
+        client.get(f"/routes/?date={day:%Y-%m-%d}")
