@@ -121,7 +121,8 @@ def build_data(problem: DayProblem, kept: list[int]) -> tuple[pyvrp.ProblemData,
                 required=penalty is None,
             )
         )
-    # Identical vans share one vehicle type: PyVRP searches a homogeneous fleet faster.
+    # One PyVRP vehicle type per kind of van, not per van: the model grows with the
+    # fleet's variety, not its size.
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, v in enumerate(problem.vehicles):
         key = (
