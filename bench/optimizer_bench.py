@@ -114,7 +114,11 @@ def main(argv=None) -> int:
     parser.add_argument("--instances", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--report", type=Path, nargs="+", help="only print tables for CSVs")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(args.report))
+        return 0
 
     folder = args.instances or default_instances()
     if not (folder / "bks.csv").exists():
@@ -181,46 +185,64 @@ def main(argv=None) -> int:
 
 
 def markdown(rows: list[dict], engines: list[str]) -> str:
+    """Per-instance table, then per-class means over the feasible runs only."""
     by_instance: dict[str, dict[str, dict]] = defaultdict(dict)
     for r in rows:
         by_instance[r["instance"]][r["engine"]] = r
-    head = "| instance | " + " | ".join(
-        f"{e} veh | {e} distance | {e} gap % | {e} ok" for e in engines
-    )
-    lines = [head + " |", "|" + " --- |" * (1 + 4 * len(engines))]
+    head = "| instance | " + " | ".join(f"{e} veh | {e} distance | {e} gap %" for e in engines)
+    lines = [head + " |", "|" + " --- |" * (1 + 3 * len(engines))]
     for name, per in by_instance.items():
         cells = [name]
         for e in engines:
             r = per.get(e)
             if r is None:
-                cells += ["", "", "", ""]
+                cells += ["", "", ""]
+            elif not _feasible(r):
+                cells += [str(r["vehicles"]), f"infeasible ({r['violations']})", ""]
             else:
-                ok = "yes" if r["feasible"] else f"NO ({r['violations']})"
-                cells += [str(r["vehicles"]), f"{r['distance']:.2f}", str(r["gap_pct"]), ok]
+                cells += [str(r["vehicles"]), f"{float(r['distance']):.2f}", str(r["gap_pct"])]
         lines.append("| " + " | ".join(cells) + " |")
 
-    lines += ["", "| class | n | " + " | ".join(f"{e} mean gap %" for e in engines)]
     ratio = "auto" in engines and "pyvrp" in engines
-    lines[-1] += " | auto/pyvrp distance |" if ratio else " |"
-    lines.append("|" + " --- |" * (2 + len(engines) + ratio))
+    head = "| class | n | " + " | ".join(f"{e} feasible | {e} mean gap %" for e in engines)
+    lines += ["", head + (" | auto/pyvrp distance |" if ratio else " |")]
+    lines.append("|" + " --- |" * (2 + 2 * len(engines) + ratio))
     by_class: dict[str, list[str]] = defaultdict(list)
     for name, per in by_instance.items():
         by_class[next(iter(per.values()))["class"]].append(name)
     for cls, names in by_class.items():
         cells = [cls, str(len(names))]
         for e in engines:
-            gaps = [by_instance[n][e]["gap_pct"] for n in names if e in by_instance[n]]
-            gaps = [g for g in gaps if g != ""]
-            cells.append(f"{statistics.fmean(gaps):.2f}" if gaps else "")
+            runs = [by_instance[n][e] for n in names if e in by_instance[n]]
+            ok = [r for r in runs if _feasible(r) and r["gap_pct"] != ""]
+            gap = statistics.fmean(float(r["gap_pct"]) for r in ok) if ok else None
+            cells += [f"{len(ok)}/{len(runs)}", "" if gap is None else f"{gap:.2f}"]
         if ratio:
             rs = [
-                by_instance[n]["auto"]["distance"] / by_instance[n]["pyvrp"]["distance"]
+                float(by_instance[n]["auto"]["distance"])
+                / float(by_instance[n]["pyvrp"]["distance"])
                 for n in names
-                if "auto" in by_instance[n] and "pyvrp" in by_instance[n]
+                if all(
+                    e in by_instance[n] and _feasible(by_instance[n][e]) for e in ("auto", "pyvrp")
+                )
             ]
             cells.append(f"{statistics.fmean(rs):.4f}" if rs else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _feasible(row: dict) -> bool:
+    return str(row["feasible"]) == "True"
+
+
+def report(paths: list[Path]) -> str:
+    """Markdown for CSVs written earlier, e.g. to rebuild docs/benchmarks.md tables."""
+    rows = []
+    for path in paths:
+        with open(path, newline="") as fh:
+            rows += list(csv.DictReader(fh))
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    return markdown(rows, engines)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .problem import DayProblem
-from .schedule import choose_departure, simulate
+from .schedule import plan_times
 
 
 def _clock(seconds: int) -> str:
@@ -27,14 +25,15 @@ def unservable_reason(problem: DayProblem, stop_index: int) -> str | None:
             )
         return f"demand {stop.demand} exceeds every vehicle's capacity (largest {largest})."
     duration = problem.travel.duration
+    tried = set()
     for v in vehicles:
-        if stop.demand > v.capacity:
+        # Identical vans give identical answers; a big fleet has few kinds.
+        kind = (v.capacity, v.shift_start_s, v.shift_end_s, v.max_duration_s)
+        kind += (v.start_depot, v.end_depot, v.rest_break)
+        if stop.demand > v.capacity or kind in tried:
             continue
-        # A break can always be taken before or after a one-stop trip.
-        v = replace(v, rest_break=None)
-        departure = choose_departure(problem, v, [stop_index], duration)
-        timing = simulate(problem, v, [stop_index], departure, None, duration)
-        if not timing.violations:
+        tried.add(kind)
+        if plan_times(problem, v, [stop_index], duration) is not None:
             return None
     if stop.window is not None:
         opens, closes = stop.window

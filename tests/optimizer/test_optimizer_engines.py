@@ -222,3 +222,15 @@ def test_unknown_engine_and_negative_time_are_refused():
         solve(line_day([1]), 1, engine="cplex")
     with pytest.raises(ValueError, match="Time limit cannot be negative"):
         solve(line_day([1]), -1)
+
+
+def test_a_stop_that_only_fits_without_the_break_is_dropped_with_a_reason():
+    # given: 5 there and 5 back, plus a 15 s break, in a 20 s shift.
+    van = VehicleSpec("v0", 100, 0, 20, rest_break=Break(0, 5, 15))
+    problem = line_day([5], vehicles=[van])
+    # when
+    solution = solve(problem, 0.2)
+    # then
+    assert [(d.stop_id, d.reason) for d in solution.dropped] == [
+        ("s0", "no vehicle's shift is long enough to drive there, serve it and return.")
+    ]

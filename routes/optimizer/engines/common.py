@@ -148,6 +148,12 @@ def restore_high_priority(
     return list(routes.values())
 
 
+def dropped_penalty(problem: DayProblem, dropped: Sequence[DroppedStop]) -> int:
+    """Cents of drop penalties for `dropped`."""
+    stops = {s.id: s for s in problem.stops}
+    return sum(problem.penalty_of(stops[d.stop_id]) or 0 for d in dropped)
+
+
 def objective_cents(problem: DayProblem, routes: Sequence[RouteResult], dropped_ids) -> float:
     """The objective every engine is judged by, recomputed from the plan itself."""
     by_id = {v.id: v for v in problem.vehicles}

@@ -22,6 +22,7 @@ from .common import (
     ProgressCallback,
     StopCallback,
     assemble,
+    dropped_penalty,
     restore_high_priority,
     triage,
 )
@@ -67,13 +68,15 @@ class OrToolsEngine:
         if not kept:
             return assemble(problem, [], pre_dropped, name, started, True)
         model = _Model(problem, kept)
+        # Stops no vehicle can serve are priced in the objective but never seen by OR-Tools.
+        base = dropped_penalty(problem, pre_dropped)
         progress = Progress(
             max(0.0, time_limit_s - (time.perf_counter() - started)),
             on_progress,
             should_stop,
         )
         planned, found = model.run(
-            progress, self.first_solution, self.metaheuristic, initial_routes
+            progress, base, self.first_solution, self.metaheuristic, initial_routes
         )
         return assemble(problem, planned, pre_dropped, name, started, found)
 
@@ -180,7 +183,7 @@ class _Model:
             breaks[v] = interval
         return breaks
 
-    def run(self, progress: Progress, first, meta, initial_routes) -> tuple[list, bool]:
+    def run(self, progress: Progress, base: int, first, meta, initial_routes) -> tuple[list, bool]:
         routing = self.routing
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = first
@@ -195,7 +198,7 @@ class _Model:
         cost_var = routing.CostVar()
 
         def on_solution() -> None:
-            if progress.tick(cost_var.Value() / COST_SCALE):
+            if progress.tick(base + cost_var.Value() / COST_SCALE):
                 routing.solver().FinishCurrentSearch()
 
         # Guided local search reports every accepted move as a solution, so this callback

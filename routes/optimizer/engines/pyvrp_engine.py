@@ -19,21 +19,41 @@ from .common import (
     ProgressCallback,
     StopCallback,
     assemble,
+    dropped_penalty,
     restore_high_priority,
     triage,
 )
 
 
 class _Criterion:
-    """PyVRP calls this once per iteration: time limit, cancellation and progress in one."""
+    """PyVRP calls this once per iteration: the time limit and cancellation."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
 
     def __call__(self, best_cost: float) -> bool:
-        # PyVRP reports an infeasible best as a huge sentinel cost; that is no progress.
-        best = best_cost / COST_SCALE if best_cost < 1e17 else None
-        return self.progress.tick(best)
+        return self.progress.tick(None)
+
+
+class _BestReporter(pyvrp.IteratedLocalSearchCallbacks):
+    """Reports each new feasible best as the objective `assemble` will compute.
+
+    PyVRP's own cost counts capped prizes (see `prizes`), so it is recomputed here with the
+    real drop penalties.
+    """
+
+    def __init__(self, progress: Progress, penalties: list[int], base_cents: int) -> None:
+        self.progress = progress
+        self.penalties = penalties
+        self.unserved_all = sum(penalties)
+        self.base_cents = base_cents
+
+    def on_best(self, best: pyvrp.Solution) -> None:
+        if not best.is_feasible():
+            return
+        served = sum(self.penalties[a.idx] for r in best.routes() for a in r if a.is_client())
+        cents = best.distance_cost() / COST_SCALE + self.unserved_all - served
+        self.progress.tick(self.base_cents + cents)
 
 
 def unsupported(problem: DayProblem) -> str | None:
@@ -101,7 +121,8 @@ def build_data(problem: DayProblem, kept: list[int]) -> tuple[pyvrp.ProblemData,
                 required=penalty is None,
             )
         )
-    # Identical vans share one vehicle type: PyVRP searches a homogeneous fleet faster.
+    # One PyVRP vehicle type per kind of van, not per van: the model grows with the
+    # fleet's variety, not its size.
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, v in enumerate(problem.vehicles):
         key = (
@@ -170,13 +191,16 @@ class PyVrpEngine:
             return assemble(problem, [], pre_dropped, self.name, started, True)
         data, members = build_data(problem, kept)
         progress = Progress(time_limit_s, on_progress, should_stop, started)
-        params = pyvrp.SolveParams()
+        penalties = [problem.penalty_of(problem.stops[s]) or 0 for s in kept]
+        base = dropped_penalty(problem, pre_dropped)
+        ils = pyvrp.IteratedLocalSearchParams(callbacks=_BestReporter(progress, penalties, base))
+        params = pyvrp.SolveParams(ils=ils)
         if problem.drop_penalty is not None:
             # Prizes reach 100x the longest detour; lateness and overload must be able to
             # cost more than that or PyVRP keeps high-priority stops on infeasible routes.
             top = max((c.prize for c in data.clients()), default=0)
             params = pyvrp.SolveParams(
-                penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * top))
+                ils=ils, penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * top))
             )
         result = pyvrp.solve(
             data, _Criterion(progress), seed=seed, collect_stats=False, params=params
