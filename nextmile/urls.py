@@ -36,7 +36,14 @@ from fleet.api import (
     VehicleOfferViewSet,
     VehicleViewSet,
 )
-from routes.api import RouteViewSet
+from routes.api import (
+    ManifestImportApi,
+    PlanJobViewSet,
+    RouteStopMoveApi,
+    RouteViewSet,
+    StopAllocateApi,
+    StopViewSet,
+)
 
 from .views import healthz
 
@@ -64,11 +71,16 @@ router.register("availability", WeeklyAvailabilityViewSet, basename="availabilit
 router.register("time-off", TimeOffViewSet, basename="time-off")
 router.register("safety-incidents", SafetyIncidentViewSet, basename="safety-incident")
 router.register("routes", RouteViewSet, basename="route")
+router.register("stops", StopViewSet, basename="stop")
+router.register("plan-jobs", PlanJobViewSet, basename="planjob")
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
     path("applicant-moves/", ApplicantMoveApi.as_view(), name="applicant-move"),
     path("training-attempts/", TrainingAttemptApi.as_view(), name="training-attempt"),
+    path("manifests/import/", ManifestImportApi.as_view(), name="manifest-import"),
+    path("stops/allocate/", StopAllocateApi.as_view(), name="stop-allocate"),
+    path("route-stops/<int:pk>/move/", RouteStopMoveApi.as_view(), name="route-stop-move"),
     path("", include(router.urls)),
 ]
 
@@ -80,6 +92,7 @@ urlpatterns = [
     path("fleet/", include("fleet.urls")),
     path("drivers/", include("drivers.urls")),
     path("billing/", include("billing.urls")),
+    path("routes/", include("routes.urls")),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

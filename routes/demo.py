@@ -1,4 +1,7 @@
-"""Demo world: one day's manifest of about 1,500 packages around the station.
+"""Demo world: one day's manifest of about 1,500 packages around the station, in stops.
+
+Stops go to the DSP holding the territory that contains them (lone-star holds DDA1-01, Oak
+Lawn / Uptown); the rest are uncovered. The dispatcher plans the day from the Planning page.
 
 Deterministic (a seeded generator), so the same day always gets the same packages.
 """
@@ -8,6 +11,7 @@ import random
 from datetime import time
 from decimal import Decimal
 
+from .imports import manifest_build_stops
 from .models import Manifest, Package
 
 PACKAGE_COUNT = 1500
@@ -66,6 +70,8 @@ def seed(world: dict) -> None:
         station=station, service_date=day, defaults={"source": "demo"}
     )
     if not created and manifest.packages.exists():
+        manifest_build_stops(manifest=manifest)  # demo data seeded before stops existed
+        world["manifest"] = manifest
         return
     rng = random.Random(day.toordinal())
     packages = []
@@ -94,6 +100,7 @@ def seed(world: dict) -> None:
                 )
             )
     Package.objects.bulk_create(packages, batch_size=1000)
+    manifest_build_stops(manifest=manifest)  # merged by address, allocated by territory
     manifest.package_count = len(packages)
     manifest.total_volume = sum(p.size for p in packages)
     manifest.save(update_fields=["package_count", "total_volume", "updated_at"])

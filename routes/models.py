@@ -1,5 +1,6 @@
 """A station's day: the manifest of packages and the routes that deliver them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -56,6 +57,9 @@ class Package(TimeStampedModel):
     weight_g = models.PositiveIntegerField(default=1000)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     service_time_s = models.PositiveIntegerField(null=True, blank=True)
+    stop = models.ForeignKey(
+        "Stop", on_delete=models.SET_NULL, null=True, blank=True, related_name="packages"
+    )
 
     class Meta:
         ordering = ["tracking_id"]
@@ -100,6 +104,22 @@ class Route(TimeStampedModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     planned_stops = models.PositiveIntegerField(default=0)
     planned_km = models.DecimalField(max_digits=7, decimal_places=1, default=0)
+    plan_job = models.ForeignKey(
+        "PlanJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="routes"
+    )
+    departs_at = models.DateTimeField(null=True, blank=True)
+    returns_at = models.DateTimeField(null=True, blank=True)
+    distance_m = models.PositiveIntegerField(default=0)
+    drive_s = models.PositiveIntegerField(default=0)
+    service_s = models.PositiveIntegerField(default=0)
+    load = models.PositiveIntegerField(default=0, help_text="volume units")
+    energy = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    energy_unit = models.CharField(max_length=8, blank=True, help_text="l or kWh")
+    co2_kg = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    cost = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    problems = models.JSONField(
+        default=list, blank=True, help_text="what the last re-check found wrong, as sentences"
+    )
 
     class Meta:
         ordering = ["service_date", "code"]
@@ -117,3 +137,136 @@ class Route(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.service_date:%Y-%m-%d}"
+
+
+class Stop(TimeStampedModel):
+    """One address to visit on a date: the packages for it merged (sizes summed, tightest window,
+    longest service time). `dsp` is the holder of the territory containing it; None = uncovered.
+    """
+
+    TENANT_PATH = "dsp"
+
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="stops")
+    dsp = models.ForeignKey(
+        Dsp, on_delete=models.PROTECT, null=True, blank=True, related_name="stops"
+    )
+    address = models.CharField(max_length=255)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    package_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0, help_text="volume units")
+    weight_g = models.PositiveIntegerField(default=0)
+    window_start = models.TimeField(null=True, blank=True)
+    window_end = models.TimeField(null=True, blank=True)
+    service_time_s = models.PositiveIntegerField(default=120)
+    priority = models.CharField(
+        max_length=8, choices=Package.Priority.choices, default=Package.Priority.NORMAL
+    )
+    drop_reason = models.CharField(
+        max_length=255, blank=True, help_text="why the latest plan left it out"
+    )
+    allocated_by_hand = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["address", "id"]
+        indexes = [models.Index(fields=["manifest", "dsp"], name="stop_manifest_dsp")]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class PlanJob(TimeStampedModel):
+    """One request to plan a date: for one DSP, or (dsp None, staff only) a whole station."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    TENANT_PATH = "dsp"
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="plan_jobs")
+    service_date = models.DateField()
+    dsp = models.ForeignKey(
+        Dsp, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_jobs"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    time_limit_s = models.PositiveIntegerField(default=30)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_limit_s__gte=1) & Q(time_limit_s__lte=3600),
+                name="plan_job_time_limit_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.station.code} {self.service_date:%Y-%m-%d} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class PlanRun(TimeStampedModel):
+    """One DSP's solve inside a plan job: its own Celery task, progress and result."""
+
+    Status = PlanJob.Status
+    TENANT_PATH = "dsp"
+
+    job = models.ForeignKey(PlanJob, on_delete=models.CASCADE, related_name="runs")
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="plan_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    best_objective = models.FloatField(null=True, blank=True)
+    elapsed_s = models.FloatField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "dsp__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "dsp"], name="plan_run_one_per_dsp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} · {self.dsp}"
+
+
+class RouteStop(TimeStampedModel):
+    """A stop's place on a route: order, planned arrival and the leg driven to reach it."""
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "route__driver__user"
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="route_stops")
+    stop = models.OneToOneField(Stop, on_delete=models.CASCADE, related_name="route_stop")
+    sequence = models.PositiveIntegerField()
+    planned_arrival = models.DateTimeField()
+    planned_start = models.DateTimeField()
+    leg_distance_m = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["route", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["route", "sequence"], name="route_stop_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.route.code} #{self.sequence}"

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from dsps.tenancy import scope_to_user
 
-from .models import Manifest, Route
+from .models import Manifest, PlanJob, Route, RouteStop, Stop
 
 
 def route_list(*, user, service_date: date | None = None) -> QuerySet[Route]:
@@ -27,3 +27,79 @@ def route_for_driver_today(*, user, today: date) -> Route | None:
 
 def manifest_list(*, user) -> QuerySet[Manifest]:
     return scope_to_user(Manifest.objects.all(), user).select_related("station")
+
+
+def stop_list(*, user, service_date: date | None = None) -> QuerySet[Stop]:
+    """The day's stops the user may see (staff: all, with uncovered ones)."""
+    qs = scope_to_user(Stop.objects.all(), user).select_related("dsp", "manifest__station")
+    if service_date:
+        qs = qs.filter(manifest__service_date=service_date)
+    return qs.order_by("address", "id")
+
+
+def stop_list_uncovered(*, user, service_date: date | None = None) -> QuerySet[Stop]:
+    """Stops in no held territory (only program staff see any)."""
+    return stop_list(user=user, service_date=service_date).filter(dsp__isnull=True)
+
+
+def stop_list_dropped(*, user, service_date: date) -> QuerySet[Stop]:
+    """Stops the latest plans left out, with their reasons."""
+    return stop_list(user=user, service_date=service_date).exclude(drop_reason="")
+
+
+def plan_job_list(*, user) -> QuerySet[PlanJob]:
+    return scope_to_user(PlanJob.objects.all(), user).select_related(
+        "station", "dsp", "requested_by"
+    )
+
+
+def route_stop_list(*, user, route: Route) -> QuerySet[RouteStop]:
+    return (
+        scope_to_user(RouteStop.objects.filter(route=route), user)
+        .select_related("stop")
+        .order_by("sequence")
+    )
+
+
+def routes_for_map(*, user, service_date: date) -> list[dict]:
+    """Each route with its stops' coordinates in order, for the map (two queries)."""
+    routes = list(route_list(user=user, service_date=service_date))
+    points: dict[int, list] = {r.pk: [] for r in routes}
+    rows = (
+        RouteStop.objects.filter(route__in=routes)
+        .order_by("route_id", "sequence")
+        .values_list(
+            "route_id", "sequence", "stop__latitude", "stop__longitude", "stop__address", "pk"
+        )
+    )
+    for route_id, sequence, lat, lon, address, pk in rows:
+        points[route_id].append([float(lat), float(lon), sequence, address, pk])
+    return [
+        {
+            "id": r.pk,
+            "code": r.code,
+            "dsp": r.dsp.name,
+            "depot": [float(r.station.latitude), float(r.station.longitude)],
+            "stops": points[r.pk],
+        }
+        for r in routes
+    ]
+
+
+def day_summary(*, user, service_date: date) -> dict:
+    """Routes, stops, km and hours of the day's plans the user may see."""
+    routes = list(route_list(user=user, service_date=service_date))
+    hours = sum((r.returns_at - r.departs_at).total_seconds() for r in routes if r.departs_at)
+    return {
+        "routes": len(routes),
+        "stops": sum(r.planned_stops for r in routes),
+        "km": round(sum(r.distance_m for r in routes) / 1000, 1),
+        "hours": round(hours / 3600, 1),
+        "cost": sum(r.cost for r in routes),
+        "co2_kg": sum(r.co2_kg for r in routes),
+    }
+
+
+def route_siblings(*, user, route: Route) -> QuerySet[Route]:
+    """Routes of the same DSP and day that a stop of `route` may move to."""
+    return route_list(user=user, service_date=route.service_date).filter(dsp_id=route.dsp_id)

@@ -15,3 +15,35 @@ def manifest_summarise_task(manifest_id: int) -> None:
     from .services import manifest_summarise  # services import this module; avoid the cycle
 
     manifest_summarise(manifest_id=manifest_id)
+
+
+@shared_task(
+    name="routes.dispatch_plan_job",
+    queue="default",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def plan_job_dispatch_task(plan_job_id: int) -> None:
+    from .services import plan_job_dispatch
+
+    plan_job_dispatch(job_id=plan_job_id)
+
+
+# A solve that kills its worker child (out of memory, SIGKILL, a native abort) is handed back
+# to the queue rather than acknowledged; the service gives up after a few attempts, so a
+# solve that always crashes cannot loop.
+@shared_task(
+    name="routes.plan_run_solve",
+    queue="optimize",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def plan_run_solve_task(plan_run_id: int) -> None:
+    from .services import plan_run_solve
+
+    plan_run_solve(run_id=plan_run_id)

@@ -1,1 +1,50 @@
-"""The route optimiser: plain Python + numpy + solver engines, no Django (see DESIGN.md)."""
+"""Route optimiser: plain Python, numpy, PyVRP and OR-Tools, and nothing from the app.
+
+Build a `DayProblem` from depots, stops and vehicles, call `solve()`, get a `DaySolution`;
+`check_feasible()` tells whether any plan really fits the day.
+"""
+
+from .check import check_feasible
+from .engines import AutoEngine, Engine, OrToolsEngine, PyVrpEngine, get_engine
+from .matrix import (
+    EuclideanProvider,
+    HaversineProvider,
+    LatLon,
+    Location,
+    OsrmTableProvider,
+    Point,
+    TravelMatrices,
+    TravelTimeProvider,
+)
+from .partition import partition_stops, solve_partitioned
+from .planner import solve
+from .problem import Break, DayProblem, Depot, StopSpec, VehicleSpec
+from .solution import DaySolution, DroppedStop, RouteResult
+
+__all__ = [
+    "AutoEngine",
+    "Break",
+    "DayProblem",
+    "DaySolution",
+    "Depot",
+    "DroppedStop",
+    "Engine",
+    "EuclideanProvider",
+    "HaversineProvider",
+    "LatLon",
+    "Location",
+    "OrToolsEngine",
+    "OsrmTableProvider",
+    "Point",
+    "PyVrpEngine",
+    "RouteResult",
+    "StopSpec",
+    "TravelMatrices",
+    "TravelTimeProvider",
+    "VehicleSpec",
+    "check_feasible",
+    "get_engine",
+    "partition_stops",
+    "solve",
+    "solve_partitioned",
+]

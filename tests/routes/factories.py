@@ -1,10 +1,15 @@
 import datetime
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from routes.models import Manifest, Package, Route
-from tests.dsps.factories import DspFactory, StationFactory
+from dsps.models import Dsp
+from routes.models import Manifest, Package, PlanJob, Route, RouteStop, Stop
+from tests.drivers.factories import DriverFactory
+from tests.dsps.factories import DspFactory, StationFactory, TerritoryFactory
+from tests.fleet.factories import VehicleFactory
 
 
 class ManifestFactory(DjangoModelFactory):
@@ -36,3 +41,67 @@ class RouteFactory(DjangoModelFactory):
     station = factory.SelfAttribute("dsp.station")
     service_date = factory.LazyFunction(datetime.date.today)
     code = factory.Sequence(lambda n: f"R{n:03d}")
+
+
+class StopFactory(DjangoModelFactory):
+    class Meta:
+        model = Stop
+
+    manifest = factory.SubFactory(ManifestFactory)
+    dsp = factory.SubFactory(DspFactory, station=factory.SelfAttribute("..manifest.station"))
+    address = factory.Sequence(lambda n: f"{200 + n} Maple Ave, Dallas, TX")
+    latitude = factory.Sequence(lambda n: Decimal("32.800000") + Decimal(n % 40) / 2000)
+    longitude = factory.Sequence(lambda n: Decimal("-96.810000") + Decimal(n % 37) / 2000)
+    package_count = 1
+    size = 1
+    weight_g = 1000
+    service_time_s = 120
+
+
+class PlanJobFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanJob
+
+    dsp = factory.SubFactory(DspFactory)
+    station = factory.SelfAttribute("dsp.station")
+    service_date = factory.LazyFunction(datetime.date.today)
+    time_limit_s = 2
+
+
+class RouteStopFactory(DjangoModelFactory):
+    class Meta:
+        model = RouteStop
+
+    route = factory.SubFactory(RouteFactory)
+    stop = factory.SubFactory(
+        StopFactory,
+        dsp=factory.SelfAttribute("..route.dsp"),
+        manifest__station=factory.SelfAttribute("...route.station"),
+    )
+    sequence = 1
+    planned_arrival = factory.LazyFunction(timezone.now)
+    planned_start = factory.LazyFunction(timezone.now)
+
+
+def onboarded_dsp(**kwargs) -> Dsp:
+    """A DSP that may receive routes: the one place planning tests make such a DSP.
+
+    Other apps register onboarding checklist items (insured vans, trained drivers...); when they
+    land, this helper is where their data is added so `onboarding_complete(dsp)` holds.
+    """
+    return DspFactory(status=Dsp.Status.ACTIVE, **kwargs)
+
+
+def planning_day(
+    *, dsp: Dsp, stops: int = 12, vans: int = 2, drivers: int = 2, day=None, capacity: int = 100
+):
+    """A DSP's day ready to plan: a territory, stops inside it, vans and drivers."""
+    day = day or dsp.station.today()
+    TerritoryFactory(station=dsp.station, dsp=dsp)
+    manifest = Manifest.objects.get_or_create(station=dsp.station, service_date=day)[0]
+    made = [StopFactory(manifest=manifest, dsp=dsp) for _ in range(stops)]
+    for _ in range(vans):
+        VehicleFactory(dsp=dsp, package_capacity=capacity)
+    for _ in range(drivers):
+        DriverFactory(dsp=dsp)
+    return manifest, made

@@ -1,0 +1,45 @@
+"""Planning defaults, each overridable by a Django setting of the same name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Rows farther than this from the station are refused at import.
+    "ROUTES_MAX_STOP_DISTANCE_KM": 80,
+    # Packages at the same address closer than this merge into one stop.
+    "ROUTES_STOP_MERGE_METRES": 15,
+    "ROUTES_DEFAULT_SERVICE_S": 120,
+    "ROUTES_MAX_MANIFEST_BYTES": 20 * 1024 * 1024,
+    "ROUTES_MAX_SHIFT_S": 10 * 3600,
+    "ROUTES_CIRCUITY": 1.3,
+    "ROUTES_SPEED_KMH": 30.0,
+    # Cents the plan pays for leaving a normal stop out (high priority: a thousand times more).
+    "ROUTES_DROP_PENALTY": 100_000,
+    "ROUTES_BALANCE_WEIGHT": 0,
+    "ROUTES_DRIVER_HOURLY": "21.00",
+    # Energy use, price and CO2 by vehicle kind, until fleet offers carry their own figures.
+    # energy per km in `unit`; price per unit in dollars; co2 kg per unit; wear per km.
+    "ROUTES_VEHICLE_PROFILES": {
+        "cargo_van": {
+            "unit": "l",
+            "per_km": "0.14",
+            "price": "1.00",
+            "co2": "2.31",
+            "wear": "0.12",
+        },
+        "step_van": {"unit": "l", "per_km": "0.22", "price": "1.00", "co2": "2.68", "wear": "0.18"},
+        "electric_van": {
+            "unit": "kWh",
+            "per_km": "0.30",
+            "price": "0.15",
+            "co2": "0.39",
+            "wear": "0.08",
+        },
+    },
+    "ROUTES_STOPS_PER_PART": 800,
+}
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])

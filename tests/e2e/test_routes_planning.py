@@ -1,0 +1,93 @@
+"""A dispatcher's planning morning: import, fix a bad row, plan, watch, map, move a stop."""
+
+import pytest
+from playwright.sync_api import expect
+
+from dsps.models import Role
+from routes.models import RouteStop
+from tests.drivers.factories import DriverFactory
+from tests.dsps.factories import MembershipFactory, TerritoryFactory
+from tests.e2e.test_sign_in import sign_in
+from tests.fleet.factories import VehicleFactory
+from tests.routes.factories import onboarded_dsp
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+HEADER = "tracking_id,recipient_name,address,latitude,longitude,window_start,window_end,size"
+
+
+def manifest_csv(bad_row: bool) -> bytes:
+    rows = [HEADER]
+    for n in range(16):
+        lat = 32.800 + (n % 4) * 0.004
+        lon = -96.830 + (n // 4) * 0.006
+        rows.append(f"E2E{n:04d},R {n},{100 + n} Cedar Springs Rd,{lat:.6f},{lon:.6f},,,1")
+    if bad_row:
+        rows[3] = "E2E0002,R 2,102 Cedar Springs Rd,32.808000,-96.830000,05:00,06:00,1"
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_a_dispatcher_imports_plans_watches_and_moves_a_stop(
+    live_server, page, celery_worker_process
+):
+    # given: an onboarded DSP with a territory, two vans of eight and two drivers
+    dsp = onboarded_dsp()
+    TerritoryFactory(station=dsp.station, dsp=dsp)
+    for _ in range(2):
+        VehicleFactory(dsp=dsp, package_capacity=8)
+        DriverFactory(dsp=dsp)
+    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    sign_in(page, live_server.url, dispatcher.email)
+
+    # when: a manifest with a window before the station opens is uploaded
+    page.goto(f"{live_server.url}/routes/manifests/import/")
+    page.set_input_files(
+        "input[name=file]",
+        {"name": "day.csv", "mimeType": "text/csv", "buffer": manifest_csv(bad_row=True)},
+    )
+    page.click("#manifest-form button[type=submit]")
+    # then: the row is named and nothing is imported
+    errors = page.locator("#row-errors")
+    expect(errors).to_contain_text("window_start")
+    expect(errors.locator("tbody tr")).to_have_count(1)
+    expect(errors.locator("tbody tr td").first).to_have_text("4")
+
+    # when: the fixed file is uploaded
+    page.set_input_files(
+        "input[name=file]",
+        {"name": "day.csv", "mimeType": "text/csv", "buffer": manifest_csv(bad_row=False)},
+    )
+    page.click("#manifest-form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("Imported 16 packages")
+    expect(page.locator("#stop-count")).to_contain_text("16 stops to plan")
+
+    # when: the day is planned with a short time limit
+    page.fill("input[name=time_limit_s]", "3")
+    page.click("#plan-form button[type=submit]")
+    # then: the progress bar moves and the job succeeds
+    expect(page.locator("#job-bar")).to_be_visible(timeout=15_000)
+    expect(page.locator("#job-status")).to_have_text("Succeeded", timeout=60_000)
+    expect(page.locator("#job-summary")).to_contain_text("16")
+
+    # and: the routes are on the map, one line per route, drawn without tiles
+    page.click("#view-routes")
+    expect(page.locator("#routes-map[data-ready='1']")).to_be_attached()
+    expect(page.locator("#routes-map path.route-line")).to_have_count(2)
+    expect(page.locator("#route-table tbody tr")).to_have_count(2)
+
+    # when: the first stop of the first route is moved to the end of the second route
+    page.locator("#route-table tbody tr").first.locator("a").first.click()
+    first_row = page.locator("#route-stops tbody tr").first
+    address = first_row.get_attribute("data-stop")
+    target = page.locator("#route-stops select[name=to_route] option").nth(1)
+    target_code = target.text_content()
+    row_form = first_row.locator("form.move-form")
+    row_form.locator("select[name=to_route]").select_option(label=target_code)
+    row_form.locator("input[name=position]").fill("1")
+    row_form.locator("button").click()
+    # then
+    expect(page.locator(".messages")).to_contain_text(
+        f"Moved {address} to {target_code} as stop 1; times recomputed."
+    )
+    moved = RouteStop.objects.select_related("route").get(stop__address=address)
+    assert (moved.route.code, moved.sequence) == (target_code, 1)

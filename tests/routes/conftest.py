@@ -1,0 +1,85 @@
+"""Extra workers for the planning tests that kill one mid-solve."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, _database_url
+
+KILL_TEST_QUEUE = "optimize-redelivery-test"
+
+
+class Workers:
+    """Start workers on a private queue (so the session worker never takes their tasks)."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, name: str) -> subprocess.Popen:
+        log = open(ROOT / "test-artifacts" / f"worker-{name}.log", "w")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.routes.celery_short_visibility",
+                "worker",
+                "-Q",
+                KILL_TEST_QUEUE,
+                "-n",
+                f"{name}@%h",
+                "--concurrency=1",
+                "--pool=prefork",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: SIGKILL takes parent and child
+        )
+        self.procs.append(proc)
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def private_workers(transactional_db):
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    workers = Workers(env)
+    yield workers
+    workers.stop_all()

@@ -1,0 +1,148 @@
+"""Planning API: import, stops, plan jobs and hand edits, each scoped to the caller."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from dsps.models import Role
+from routes.models import Package, PlanJob, Stop
+from tests.dsps.factories import MembershipFactory, TerritoryFactory
+from tests.routes.factories import (
+    PlanJobFactory,
+    RouteStopFactory,
+    StopFactory,
+    onboarded_dsp,
+)
+
+HEADER = "tracking_id,recipient_name,address,latitude,longitude"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def dispatcher(db):
+    dsp = onboarded_dsp()
+    TerritoryFactory(station=dsp.station, dsp=dsp)
+    return MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+
+
+def _upload(*rows):
+    return SimpleUploadedFile("m.csv", ("\n".join([HEADER, *rows]) + "\n").encode())
+
+
+def test_import_returns_row_errors_and_writes_nothing(api, dispatcher):
+    api.force_authenticate(dispatcher)
+    day = dispatcher.membership.dsp.station.today()
+    response = api.post(
+        "/api/v1/manifests/import/",
+        {"file": _upload("P1,A,1 Main St,91,-96.8"), "service_date": day},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["row_errors"] == [
+        {"row": 2, "column": "latitude", "message": "Not a latitude between -90 and 90: “91”."}
+    ]
+    assert Package.objects.count() == 0
+
+
+def test_import_creates_packages_and_stops(api, dispatcher):
+    api.force_authenticate(dispatcher)
+    day = dispatcher.membership.dsp.station.today()
+    response = api.post(
+        "/api/v1/manifests/import/",
+        {"file": _upload("P1,A,1 Main St,32.8061,-96.8064"), "service_date": day},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    assert response.json() | {"manifest": None} == {
+        "manifest": None,
+        "packages": 1,
+        "stops_created": 1,
+        "stops_merged": 0,
+        "uncovered": 0,
+    }
+
+
+def test_a_dsp_lists_only_its_own_stops_and_staff_see_uncovered(api, dispatcher, staff):
+    mine = StopFactory(dsp=dispatcher.membership.dsp)
+    StopFactory()  # another DSP's
+    uncovered = StopFactory(dsp=None)
+    api.force_authenticate(dispatcher)
+    assert [s["id"] for s in api.get("/api/v1/stops/").json()["results"]] == [mine.pk]
+    api.force_authenticate(staff)
+    response = api.get("/api/v1/stops/?dsp__isnull=true")
+    assert [s["id"] for s in response.json()["results"]] == [uncovered.pk]
+
+
+def test_only_staff_allocate_stops(api, dispatcher, staff):
+    stop = StopFactory(dsp=None, manifest__station=dispatcher.membership.dsp.station)
+    dsp = dispatcher.membership.dsp
+    api.force_authenticate(dispatcher)
+    refused = api.post("/api/v1/stops/allocate/", {"stop": stop.pk, "dsp": dsp.pk})
+    assert refused.status_code == 403
+    assert Stop.objects.get(pk=stop.pk).dsp is None
+    api.force_authenticate(staff)
+    done = api.post("/api/v1/stops/allocate/", {"stop": stop.pk, "dsp": dsp.pk})
+    assert (done.status_code, done.json()["dsp"]) == (200, dsp.pk)
+
+
+def test_a_dispatcher_creates_a_job_for_their_own_dsp_only(
+    api, dispatcher, django_capture_on_commit_callbacks
+):
+    other = onboarded_dsp()
+    api.force_authenticate(dispatcher)
+    day = dispatcher.membership.dsp.station.today()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = api.post(
+            "/api/v1/plan-jobs/", {"service_date": day, "time_limit_s": 5, "dsp": other.pk}
+        )
+    assert response.status_code == 201
+    job = PlanJob.objects.get()
+    assert (job.dsp, job.time_limit_s, job.status, len(queued)) == (
+        dispatcher.membership.dsp,
+        5,
+        "queued",
+        1,
+    )
+    assert response.json()["progress"] == {
+        "percent": 0,
+        "best_objective": None,
+        "runs_done": 0,
+        "runs": 0,
+    }
+
+
+def test_a_bad_time_limit_is_a_400_naming_the_field(api, dispatcher):
+    api.force_authenticate(dispatcher)
+    day = dispatcher.membership.dsp.station.today()
+    response = api.post("/api/v1/plan-jobs/", {"service_date": day, "time_limit_s": 0})
+    assert response.status_code == 400
+    assert list(response.json()) == ["time_limit_s"]
+    assert PlanJob.objects.count() == 0
+
+
+def test_cancel_through_the_api_and_a_station_job_is_invisible_to_dsps(api, dispatcher):
+    job = PlanJobFactory(dsp=dispatcher.membership.dsp)
+    station_job = PlanJobFactory(dsp=None, station=job.station)
+    api.force_authenticate(dispatcher)
+    response = api.post(f"/api/v1/plan-jobs/{job.pk}/cancel/")
+    assert (response.status_code, response.json()["status"]) == (200, "cancelled")
+    assert api.get(f"/api/v1/plan-jobs/{station_job.pk}/").status_code == 404
+    assert [j["id"] for j in api.get("/api/v1/plan-jobs/").json()["results"]] == [job.pk]
+
+
+def test_route_stops_in_order_and_a_move_to_another_dsps_route_is_not_found(api, dispatcher):
+    rs = RouteStopFactory(route__dsp=dispatcher.membership.dsp)
+    foreign = RouteStopFactory()
+    api.force_authenticate(dispatcher)
+    stops = api.get(f"/api/v1/routes/{rs.route_id}/stops/").json()
+    assert [s["id"] for s in stops] == [rs.pk]
+    response = api.post(
+        f"/api/v1/route-stops/{rs.pk}/move/", {"to_route": foreign.route_id, "position": 1}
+    )
+    assert response.status_code == 404
+    rs.refresh_from_db()
+    assert rs.route_id != foreign.route_id

@@ -1,0 +1,116 @@
+"""Planning pages: thin views over the services, errors on the named field."""
+
+import csv
+import io
+
+import pytest
+
+from dsps.models import Role
+from routes.models import PlanJob, Route, Stop
+from routes.services import plan_job_prepare, plan_run_solve
+from tests.dsps.factories import MembershipFactory
+from tests.routes.factories import PlanJobFactory, StopFactory, onboarded_dsp, planning_day
+
+
+@pytest.fixture
+def planned(db):
+    dsp = onboarded_dsp()
+    manifest, stops = planning_day(dsp=dsp, stops=10, capacity=6)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1)
+    for run in plan_job_prepare(job_id=job.pk):
+        plan_run_solve(run_id=run.pk)
+    user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    return user, manifest.service_date, stops
+
+
+def test_the_template_downloads_as_csv(client, owner):
+    client.force_login(owner)
+    response = client.get("/routes/manifests/template.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv"
+    assert rows[0][:5] == ["tracking_id", "recipient_name", "address", "latitude", "longitude"]
+    assert len(rows) == 3
+
+
+def test_drivers_cannot_open_planning_pages(client, db):
+    driver = MembershipFactory(role=Role.DRIVER).user
+    client.force_login(driver)
+    for url in ("/routes/plan/", "/routes/manifests/import/", "/routes/", "/routes/uncovered/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_plan_form_queues_a_job_and_shows_its_page(
+    client, db, django_capture_on_commit_callbacks
+):
+    dsp = onboarded_dsp()
+    user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            "/routes/plan/", {"service_date": dsp.station.today(), "time_limit_s": 7}
+        )
+    job = PlanJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/routes/jobs/{job.pk}/"
+    assert (job.dsp, job.time_limit_s, len(queued)) == (dsp, 7, 1)
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="job-bar"' in page and 'hx-trigger="every 1s"' in page
+
+
+def test_a_refused_plan_shows_the_error_on_the_field(client, db):
+    dsp = onboarded_dsp()
+    PlanJobFactory(dsp=dsp, service_date=dsp.station.today())
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user)
+    response = client.post(
+        "/routes/plan/", {"service_date": dsp.station.today(), "time_limit_s": 5}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "service_date": ["A plan of this day is already running."]
+    }
+    assert PlanJob.objects.count() == 1
+
+
+def test_the_day_page_draws_every_route_and_exports_csv(client, planned):
+    user, day, stops = planned
+    client.force_login(user)
+    response = client.get(f"/routes/?date={day:%Y-%m-%d}")
+    routes = Route.objects.order_by("code")
+    assert [r["code"] for r in response.context["map_routes"]] == [r.code for r in routes]
+    assert sum(len(r["stops"]) for r in response.context["map_routes"]) == len(stops)
+    export = client.get(f"/routes/day/export.csv?date={day:%Y-%m-%d}")
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:3] == ["route", "dsp", "sequence"]
+    assert len(rows) == 1 + len(stops)
+
+
+def test_moving_a_stop_on_the_route_page(client, planned):
+    user, _day, _ = planned
+    client.force_login(user)
+    source, target = Route.objects.order_by("code")
+    moving = source.route_stops.order_by("sequence").first()
+    response = client.post(
+        f"/routes/{source.pk}/move/",
+        {"route_stop": moving.pk, "to_route": target.pk, "position": 1},
+    )
+    assert response.status_code == 302
+    moving.refresh_from_db()
+    assert (moving.route_id, moving.sequence) == (target.pk, 1)
+
+
+def test_staff_allocate_an_uncovered_stop_on_the_page(client, staff):
+    stop = StopFactory(dsp=None)
+    dsp = onboarded_dsp(station=stop.manifest.station)
+    client.force_login(staff)
+    day = stop.manifest.service_date
+    page = client.get(f"/routes/uncovered/?date={day:%Y-%m-%d}")
+    assert list(page.context["stops"]) == [stop]
+    client.post(f"/routes/uncovered/?date={day:%Y-%m-%d}", {"stop": stop.pk, "dsp": dsp.pk})
+    assert Stop.objects.get(pk=stop.pk).dsp == dsp
+
+
+def test_the_day_page_reads_a_fixed_number_of_queries(client, planned, django_assert_num_queries):
+    user, day, _ = planned
+    client.force_login(user)
+    client.get(f"/routes/?date={day:%Y-%m-%d}")  # warm the session
+    with django_assert_num_queries(8):
+        client.get(f"/routes/?date={day:%Y-%m-%d}")
