@@ -5,11 +5,9 @@ from playwright.sync_api import expect
 
 from dsps.models import Role
 from routes.models import RouteStop
-from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import MembershipFactory, TerritoryFactory
 from tests.e2e.test_sign_in import sign_in
-from tests.fleet.factories import VehicleFactory
-from tests.routes.factories import onboarded_dsp
+from tests.routes.factories import onboarded_dsp, plannable_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +31,7 @@ def test_a_dispatcher_imports_plans_watches_and_moves_a_stop(
     # given: an onboarded DSP with a territory, two vans of eight and two drivers
     dsp = onboarded_dsp()
     TerritoryFactory(station=dsp.station, dsp=dsp)
-    for _ in range(2):
-        VehicleFactory(dsp=dsp, package_capacity=8)
-        DriverFactory(dsp=dsp)
+    plannable_fleet(dsp, vans=2, drivers=2, capacity=8)
     dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
     sign_in(page, live_server.url, dispatcher.email)
 

@@ -5,11 +5,19 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from dsps.models import Dsp
+from drivers.models import Driver
+from dsps.models import Dsp, Role
+from fleet.models import Vehicle
 from routes.models import Manifest, Package, PlanJob, Route, RouteStop, Stop
-from tests.drivers.factories import DriverFactory
-from tests.dsps.factories import DspFactory, StationFactory, TerritoryFactory
-from tests.fleet.factories import VehicleFactory
+from tests.drivers.factories import DriverFactory, available_every_day
+from tests.dsps.factories import (
+    DspApplicationFactory,
+    DspFactory,
+    MembershipFactory,
+    StationFactory,
+    TerritoryFactory,
+)
+from tests.fleet.factories import ready_vehicle
 
 
 class ManifestFactory(DjangoModelFactory):
@@ -86,10 +94,23 @@ class RouteStopFactory(DjangoModelFactory):
 def onboarded_dsp(**kwargs) -> Dsp:
     """A DSP that may receive routes: the one place planning tests make such a DSP.
 
-    Other apps register onboarding checklist items (insured vans, trained drivers...); when they
-    land, this helper is where their data is added so `onboarding_complete(dsp)` holds.
+    Every onboarding checklist item holds: documents verified (an approved application), an
+    owner (no owner modules exist in tests, so their training is done), a leased and insured
+    van inspected today, and a driver assignable today.
     """
-    return DspFactory(status=Dsp.Status.ACTIVE, **kwargs)
+    dsp = DspFactory(status=Dsp.Status.ACTIVE, **kwargs)
+    DspApplicationFactory(dsp=dsp, approved=True)
+    MembershipFactory(dsp=dsp, role=Role.OWNER)
+    ready_vehicle(dsp)
+    ready_driver(dsp)
+    return dsp
+
+
+def ready_driver(dsp: Dsp, **kwargs):
+    """A driver of `dsp` assignable every day: licensed, available (no modules required)."""
+    driver = DriverFactory(dsp=dsp, **kwargs)
+    available_every_day(driver)
+    return driver
 
 
 def planning_day(
@@ -100,8 +121,23 @@ def planning_day(
     TerritoryFactory(station=dsp.station, dsp=dsp)
     manifest = Manifest.objects.get_or_create(station=dsp.station, service_date=day)[0]
     made = [StopFactory(manifest=manifest, dsp=dsp) for _ in range(stops)]
-    for _ in range(vans):
-        VehicleFactory(dsp=dsp, package_capacity=capacity)
-    for _ in range(drivers):
-        DriverFactory(dsp=dsp)
+    plannable_fleet(dsp, vans=vans, drivers=drivers, capacity=capacity)
     return manifest, made
+
+
+def plannable_fleet(dsp: Dsp, *, vans: int, drivers: int, capacity: int) -> None:
+    """Exactly `vans` plannable vans of `capacity` and at least `drivers` assignable drivers.
+
+    Onboarding already gave the DSP one of each; extra vans are grounded (still leased, so
+    the onboarding checklist holds).
+    """
+    have = list(Vehicle.objects.filter(dsp=dsp).order_by("pk"))
+    for van in have[:vans]:
+        Vehicle.objects.filter(pk=van.pk).update(package_capacity=capacity)
+    Vehicle.objects.filter(pk__in=[v.pk for v in have[vans:]]).update(
+        status=Vehicle.Status.GROUNDED
+    )
+    for _ in range(vans - len(have)):
+        ready_vehicle(dsp, package_capacity=capacity)
+    for _ in range(drivers - Driver.objects.filter(dsp=dsp).count()):
+        ready_driver(dsp)
