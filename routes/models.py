@@ -270,3 +270,169 @@ class RouteStop(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.route.code} #{self.sequence}"
+
+
+# --- The day of delivery: append-only events the scorecard, payout and tracking derive from ---
+
+
+class FailureReason(models.TextChoices):
+    """Why a package was not delivered (attempt failed, or returned to the station)."""
+
+    BUSINESS_CLOSED = "business_closed", "Business closed"
+    NO_SECURE_LOCATION = "no_secure_location", "No secure location"
+    NO_ACCESS = "no_access", "Unable to access (gate, locked building)"
+    CANNOT_LOCATE = "cannot_locate", "Unable to locate address"
+    RECIPIENT_UNAVAILABLE = "recipient_unavailable", "Recipient unavailable"
+    UNSAFE = "unsafe", "Unsafe location (e.g. dog)"
+    LOCKER_ISSUE = "locker_issue", "Locker issue"
+    DAMAGED = "damaged", "Damaged"
+    OUT_OF_TIME = "out_of_time", "Out of driving time"
+    MISSING = "missing", "Missing package"
+    WRONG_ADDRESS = "wrong_address", "Wrong address"
+
+
+class DeliveryEvent(models.Model):
+    """One thing that happened to a package on a route. Never updated, never deleted.
+
+    `idempotency_key` is chosen by the sender (the driver's phone), so a resend after a lost
+    connection records nothing new. A package is delivered at most once (partial unique index).
+    """
+
+    class Kind(models.TextChoices):
+        LOADED = "loaded", "Scanned into the van"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Attempt failed"
+        RETURNED = "returned", "Returned to station"
+
+    class DeliveredTo(models.TextChoices):
+        RECIPIENT = "recipient", "Recipient"
+        HOUSEHOLD = "household", "Household member"
+        SAFE_PLACE = "safe_place", "Safe place"
+        LOCKER = "locker", "Locker"
+
+    class PhotoReview(models.TextChoices):
+        NONE = "none", "No photo"
+        PENDING = "pending", "Not reviewed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "route__driver__user"
+
+    route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="events")
+    route_stop = models.ForeignKey(
+        RouteStop, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="events")
+    driver = models.ForeignKey(
+        Driver, on_delete=models.PROTECT, null=True, blank=True, related_name="delivery_events"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(max_length=24, choices=FailureReason.choices, blank=True)
+    delivered_to = models.CharField(max_length=12, choices=DeliveredTo.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    photo = models.FileField(upload_to="proof/%Y/%m/%d/", blank=True)
+    photo_review = models.CharField(
+        max_length=10, choices=PhotoReview.choices, default=PhotoReview.NONE
+    )
+    photo_reject_reason = models.CharField(max_length=120, blank=True)
+    within_window = models.BooleanField(
+        null=True, blank=True, help_text="delivered inside the package's window (None: no window)"
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    occurred_at = models.DateTimeField(help_text="when it happened on the phone")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="when the server recorded it")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["route", "occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package"],
+                condition=Q(kind="delivered"),
+                name="package_delivered_at_most_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["failed", "returned"]) | ~Q(reason=""),
+                name="delivery_event_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} {self.kind} {self.occurred_at:%H:%M}"
+
+
+class CustomerFeedback(TimeStampedModel):
+    """What a recipient said about a delivery (feeds the scorecard's CDF and DNR metrics)."""
+
+    class Kind(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+        NOT_RECEIVED = "not_received", "Delivered, not received"
+        ESCALATION = "escalation", "Customer escalation"
+
+    TENANT_PATH = "package__dsp"
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="feedback")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    comment = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} {self.kind}"
+
+
+class ShiftPunch(models.Model):
+    """Clock-in, breaks and clock-out on a route day: the hours billing and payroll pay."""
+
+    class Kind(models.TextChoices):
+        CLOCK_IN = "clock_in", "Clock in"
+        BREAK_START = "break_start", "Break start"
+        BREAK_END = "break_end", "Break end"
+        CLOCK_OUT = "clock_out", "Clock out"
+
+    TENANT_PATH = "driver__dsp"
+    DRIVER_PATH = "driver__user"
+
+    driver = models.ForeignKey(Driver, on_delete=models.PROTECT, related_name="punches")
+    route = models.ForeignKey(
+        Route, on_delete=models.PROTECT, null=True, blank=True, related_name="punches"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField()
+    odometer_km = models.PositiveIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["driver", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.driver_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LocationPing(models.Model):
+    """Where a driver's phone was during an active route (pruned after a retention period)."""
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "route__driver__user"
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="pings")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["route", "recorded_at"]
+        indexes = [models.Index(fields=["route", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.route_id} @ {self.recorded_at:%H:%M:%S}"

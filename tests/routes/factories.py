@@ -8,7 +8,18 @@ from factory.django import DjangoModelFactory
 from drivers.models import Driver
 from dsps.models import Dsp, Role
 from fleet.models import Vehicle
-from routes.models import Manifest, Package, PlanJob, Route, RouteStop, Stop
+from routes.models import (
+    CustomerFeedback,
+    DeliveryEvent,
+    LocationPing,
+    Manifest,
+    Package,
+    PlanJob,
+    Route,
+    RouteStop,
+    ShiftPunch,
+    Stop,
+)
 from tests.drivers.factories import DriverFactory, available_every_day
 from tests.dsps.factories import (
     DspApplicationFactory,
@@ -141,3 +152,51 @@ def plannable_fleet(dsp: Dsp, *, vans: int, drivers: int, capacity: int) -> None
         ready_vehicle(dsp, package_capacity=capacity)
     for _ in range(drivers - Driver.objects.filter(dsp=dsp).count()):
         ready_driver(dsp)
+
+
+class DeliveryEventFactory(DjangoModelFactory):
+    """An event on a route's package; pass `route_stop` to tie it to a planned stop."""
+
+    class Meta:
+        model = DeliveryEvent
+
+    route = factory.SubFactory(RouteFactory)
+    package = factory.SubFactory(
+        PackageFactory,
+        dsp=factory.SelfAttribute("..route.dsp"),
+        manifest__station=factory.SelfAttribute("...route.station"),
+        manifest__service_date=factory.SelfAttribute("...route.service_date"),
+    )
+    driver = factory.SelfAttribute("route.driver")
+    kind = DeliveryEvent.Kind.DELIVERED
+    occurred_at = factory.LazyFunction(timezone.now)
+    idempotency_key = factory.Sequence(lambda n: f"evt-{n:08d}")
+
+
+class ShiftPunchFactory(DjangoModelFactory):
+    class Meta:
+        model = ShiftPunch
+
+    driver = factory.SubFactory(DriverFactory)
+    kind = ShiftPunch.Kind.CLOCK_IN
+    at = factory.LazyFunction(timezone.now)
+    idempotency_key = factory.Sequence(lambda n: f"punch-{n:08d}")
+
+
+class CustomerFeedbackFactory(DjangoModelFactory):
+    class Meta:
+        model = CustomerFeedback
+
+    package = factory.SubFactory(PackageFactory)
+    kind = CustomerFeedback.Kind.NEGATIVE
+    received_at = factory.LazyFunction(timezone.now)
+
+
+class LocationPingFactory(DjangoModelFactory):
+    class Meta:
+        model = LocationPing
+
+    route = factory.SubFactory(RouteFactory)
+    latitude = Decimal("32.800000")
+    longitude = Decimal("-96.800000")
+    recorded_at = factory.LazyFunction(timezone.now)
