@@ -250,22 +250,32 @@ def plan_job_cancel(*, user, job: PlanJob) -> PlanJob:
 
 
 class _Watch:
-    """The solve's callbacks: progress written at most once a second, cancellation polled."""
+    """The solve's callbacks: progress written at most once a second, cancellation polled.
+
+    Elapsed time is written from either callback (the engines poll `should_stop` often even
+    while no better plan turns up), the best objective whenever the engine reports one.
+    """
 
     def __init__(self, run: PlanRun):
         self.run_id = run.pk
         self.job_id = run.job_id
+        self.started = clock.monotonic()
+        self.best: float | None = None
         self.last_write = 0.0
         self.last_poll = 0.0
         self.stopped = False
 
-    def progress(self, objective: float, elapsed: float) -> None:
-        now = clock.monotonic()
+    def _write(self, now: float) -> None:
         if now - self.last_write >= 1.0:
             self.last_write = now
-            PlanRun.objects.filter(pk=self.run_id).update(
-                best_objective=objective, elapsed_s=elapsed
-            )
+            fields = {"elapsed_s": now - self.started}
+            if self.best is not None:
+                fields["best_objective"] = self.best
+            PlanRun.objects.filter(pk=self.run_id).update(**fields)
+
+    def progress(self, objective: float, elapsed: float) -> None:
+        self.best = objective
+        self._write(clock.monotonic())
 
     def should_stop(self) -> bool:
         now = clock.monotonic()
@@ -274,6 +284,7 @@ class _Watch:
             self.stopped = (
                 PlanJob.objects.filter(pk=self.job_id).exclude(status__in=PlanJob.ACTIVE).exists()
             )
+        self._write(now)
         return self.stopped
 
 
@@ -288,7 +299,7 @@ def _finish_run(run_id: int, status: str, *, error: str = "", summary: dict | No
             run.save(update_fields=["status", "error", "summary", "finished_at", "updated_at"])
 
 
-def plan_run_solve(*, run_id: int) -> PlanRun:
+def plan_run_solve(*, run_id: int) -> PlanRun | None:
     """Solve one DSP's day and write its routes once. Safe to run twice or after a crash.
 
     The solve runs outside any transaction; the write locks the job then the run, and writes
@@ -299,8 +310,11 @@ def plan_run_solve(*, run_id: int) -> PlanRun:
         run = (
             PlanRun.objects.select_for_update(of=("self",))
             .select_related("job", "dsp__station")
-            .get(pk=run_id)
+            .filter(pk=run_id)
+            .first()
         )
+        if run is None:
+            return None  # its job was deleted while the message waited: nothing to do
         job_status = PlanJob.objects.values_list("status", flat=True).get(pk=run.job_id)
         if run.status not in (PlanJob.Status.QUEUED, PlanJob.Status.RUNNING):
             return run

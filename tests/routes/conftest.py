@@ -80,6 +80,16 @@ def private_workers(transactional_db):
         "DATABASE_URL": _database_url(connection.settings_dict),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
+    _purge()
     workers = Workers(env)
     yield workers
     workers.stop_all()
+    _purge()
+
+
+def _purge() -> None:
+    """Drop messages an earlier test left in the private queue (e.g. a late redelivery)."""
+    from nextmile.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(KILL_TEST_QUEUE)
