@@ -27,3 +27,7 @@ run homberger1000-ortools-60s bench/optimizer_bench.py "${INST[@]}" --set homber
   --time-limit 60 --engines ortools --out "$R/homberger1000-ortools-60s.csv"
 run station-2000 bench/station_day_bench.py --stops 2000 --time-limit 60
 run station-20000 bench/station_day_bench.py --stops 20000 --time-limit 480
+run station-1000-breaks-auto bench/station_day_bench.py --stops 1000 --time-limit 60 --breaks
+run station-1000-breaks-ortools bench/station_day_bench.py --stops 1000 --time-limit 60 --breaks \
+  --engine ortools
+run station-1000 bench/station_day_bench.py --stops 1000 --time-limit 60

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from routes.optimizer import (  # noqa: E402
+    Break,
     DayProblem,
     Depot,
     HaversineProvider,
@@ -39,7 +40,7 @@ DEPOT = LatLon(53.5511, 9.9937)  # central Hamburg
 KM_PER_DEG_LAT = 111.2
 
 
-def station_day(n_stops: int, seed: int = 1) -> DayProblem:
+def station_day(n_stops: int, seed: int = 1, breaks: bool = False) -> DayProblem:
     rng = random.Random(seed)
     territories = max(4, n_stops // 1500)
     centres = []
@@ -81,6 +82,7 @@ def station_day(n_stops: int, seed: int = 1) -> DayProblem:
             shift_start_s=8 * 3600,
             shift_end_s=20 * 3600,
             max_duration_s=11 * 3600,
+            rest_break=Break(12 * 3600, 14 * 3600, 30 * 60) if breaks else None,
         )
         for k in range(vans)
     ]
@@ -96,9 +98,12 @@ def main(argv=None) -> int:
     parser.add_argument("--max-stops", type=int, default=1000, help="stops per part")
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--breaks", action="store_true", help="a 30-minute break between 12:00 and 14:00 per van"
+    )
     args = parser.parse_args(argv)
 
-    problem = station_day(args.stops, args.seed)
+    problem = station_day(args.stops, args.seed, args.breaks)
     started = time.perf_counter()
     solution = solve_partitioned(
         problem, args.time_limit, max_stops=args.max_stops, engine=args.engine, seed=args.seed
@@ -113,6 +118,7 @@ def main(argv=None) -> int:
         "time_limit_s": args.time_limit,
         "max_stops_per_part": args.max_stops,
         "engine": solution.engine,
+        "breaks": args.breaks,
         "wall_s": round(wall, 1),
         "routes": len(solution.routes),
         "stops_per_route_min_mean_max": [min(sizes), round(sum(sizes) / len(sizes)), max(sizes)]

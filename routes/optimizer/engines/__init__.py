@@ -6,8 +6,17 @@ import time
 from dataclasses import replace
 
 from ..problem import DayProblem
+from ..schedule import choose_departure, plan_times, simulate
 from ..solution import DaySolution
-from .common import Engine, ProgressCallback, StopCallback
+from .common import (
+    Engine,
+    PlannedRoute,
+    ProgressCallback,
+    StopCallback,
+    assemble,
+    restore_high_priority,
+    triage,
+)
 from .ortools_engine import OrToolsEngine
 from .pyvrp_engine import PyVrpEngine, unsupported
 
@@ -59,12 +68,12 @@ def _pin_repair(problem: DayProblem, routes: dict[int, list[int]]) -> dict[int, 
 
 
 class AutoEngine:
-    """PyVRP for what it can model; otherwise PyVRP warm start, finished by OR-Tools.
+    """PyVRP for what it can model; breaks placed after it; OR-Tools for the rest.
 
     The benchmarks in docs/benchmarks.md show PyVRP far ahead of OR-Tools on plain
-    capacitated, time-windowed days, so OR-Tools runs only when the day has breaks, pinned
-    stops or balancing; it starts from PyVRP's routes for the relaxed day when it accepts
-    them.
+    capacitated, time-windowed days. Breaks alone: PyVRP plans with the break's time set
+    aside, then each break is placed on its route. Pinned stops or balancing: OR-Tools,
+    starting from PyVRP's routes for the relaxed day when it accepts them.
     """
 
     name = "auto"
@@ -87,6 +96,8 @@ class AutoEngine:
                 should_stop=should_stop,
             )
         started = time.perf_counter()
+        if not problem.balance_weight and not any(s.vehicle_id for s in problem.stops):
+            return self._breaks_after_pyvrp(problem, time_limit_s, seed, on_progress, should_stop)
         warm = PyVrpEngine().solve(
             relaxed_for_pyvrp(problem),
             time_limit_s * WARM_START_SHARE,
@@ -107,6 +118,60 @@ class AutoEngine:
             started=started,
             engine_name="pyvrp+ortools",
         )
+
+    def _breaks_after_pyvrp(self, problem, time_limit_s, seed, on_progress, should_stop):
+        """Breaks are the only side constraint: plan without them, then place each one.
+
+        OR-Tools with breaks found poor plans on a 1,000-stop day (see docs/benchmarks.md),
+        so PyVRP plans with each break's time set aside and the break goes where the route
+        leaves room; a route with no room drops stops until it has.
+        """
+        started = time.perf_counter()
+        relaxed = PyVrpEngine().solve(
+            relaxed_for_pyvrp(problem),
+            time_limit_s,
+            seed=seed,
+            on_progress=on_progress,
+            should_stop=should_stop,
+        )
+        vehicle_of = problem.vehicle_index()
+        stop_of = {s.id: i for i, s in enumerate(problem.stops)}
+        planned = [
+            _place_break(problem, vehicle_of[r.vehicle_id], [stop_of[s] for s in r.stop_ids])
+            for r in relaxed.routes
+        ]
+        kept, pre_dropped = triage(problem)
+        planned = restore_high_priority(problem, [p for p in planned if p.stops], kept)
+        return assemble(problem, planned, pre_dropped, "pyvrp", started, relaxed.feasible)
+
+
+def _place_break(problem: DayProblem, v: int, stops: list[int]) -> PlannedRoute:
+    vehicle = problem.vehicles[v]
+    duration = problem.travel.duration
+    times = plan_times(problem, vehicle, stops, duration)
+    while times is None and stops:
+        brk = vehicle.rest_break
+        departure = choose_departure(problem, vehicle, stops, duration)
+        timing = simulate(problem, vehicle, stops, departure, None, duration)
+        # Only stops served around the break window compete with it for time.
+        near = [
+            k
+            for k, start in enumerate(timing.start)
+            if brk is None or brk.earliest_s - 3600 <= start <= brk.latest_s + brk.duration_s
+        ] or list(range(len(stops)))
+        near.sort(key=lambda k: problem.penalty_of(problem.stops[stops[k]]) or 0)
+        for k in near:
+            trial = stops[:k] + stops[k + 1 :]
+            times = plan_times(problem, vehicle, trial, duration)
+            if times is not None:
+                stops = trial
+                break
+        else:
+            del stops[near[0]]
+            times = plan_times(problem, vehicle, stops, duration)
+    if not stops or times is None:
+        return PlannedRoute(v, ())
+    return PlannedRoute(v, tuple(stops), *times)
 
 
 ENGINES: dict[str, type] = {
