@@ -163,6 +163,17 @@ def test_progress_is_reported_about_once_a_second_and_never_gets_worse():
     assert solution.feasible
 
 
+def test_progress_is_reported_even_when_the_first_plan_is_already_the_best():
+    # given: a day so small that the search never improves on its first plan
+    problem = line_day([5, 10, 15])
+    calls = []
+    # when
+    solve(problem, 2.5, engine="pyvrp", on_progress=lambda obj, at: calls.append((obj, at)))
+    # then: the page's "best so far" still gets a figure, about once a second
+    assert 2 <= len(calls) <= 4
+    assert len({obj for obj, _ in calls}) == 1
+
+
 @pytest.mark.parametrize("engine", ["ortools", "auto"])
 def test_breaks_are_placed_inside_their_window(engine):
     # given: a 30 s break between 20 and 40 on a route with service at every stop.

@@ -47,6 +47,15 @@ class _BestReporter(pyvrp.IteratedLocalSearchCallbacks):
         self.penalties = penalties
         self.unserved_all = sum(penalties)
         self.base_cents = base_cents
+        self._last_seen = float("-inf")
+
+    def on_iteration(self, current, candidate, best: pyvrp.Solution, cost_evaluator) -> None:
+        # `on_best` fires only on improvements: a day whose first solution is already the
+        # best would report nothing, so the best is also re-reported about once a second.
+        now = time.perf_counter()
+        if now - self._last_seen >= self.progress.REPORT_EVERY_S:
+            self._last_seen = now
+            self.on_best(best)
 
     def on_best(self, best: pyvrp.Solution) -> None:
         if not best.is_feasible():
