@@ -166,7 +166,7 @@ class PunchInputSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="clock_in, break_start, break_end or clock_out")
     idempotency_key = serializers.CharField(max_length=64)
     at = serializers.DateTimeField(required=False)
-    odometer_km = serializers.IntegerField(required=False, min_value=0)
+    odometer_km = serializers.IntegerField(required=False, min_value=0, max_value=2_000_000)
     vehicle_plate = serializers.CharField(
         required=False, allow_blank=True, help_text="the van's plate, confirmed at clock-in"
     )

@@ -21,6 +21,7 @@ from fleet.models import Inspection, Vehicle
 from fleet.selectors import vehicles_available
 from fleet.services import odometer_record
 
+from .driver_day import occurred_at_checked
 from .models import DayConfirmation, DeliveryEvent, Route, ShiftPunch
 
 # A past delivery counts as "in the area" of a route within this many degrees (~2 km) of
@@ -292,6 +293,7 @@ def punch_record(
         raise ValidationError({"route": "This route has no driver."})
     if kind not in PUNCH_ORDER:
         raise ValidationError({"kind": "Choose clock in, break start, break end or clock out."})
+    at = occurred_at_checked(at, "at")
     Driver.objects.select_for_update().get(pk=route.driver_id)  # one punch at a time per driver
     last = ShiftPunch.objects.filter(driver=route.driver, route=route).order_by("-at", "-id")
     last_kind = last.values_list("kind", flat=True).first()
@@ -305,7 +307,7 @@ def punch_record(
         driver=route.driver,
         route=route,
         kind=kind,
-        at=at or timezone.now(),
+        at=at,
         odometer_km=odometer_km,
         idempotency_key=idempotency_key,
     )

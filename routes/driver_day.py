@@ -5,7 +5,7 @@ resend after a lost connection records nothing new.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +22,8 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024
 # page applies the same thresholds before sending.
 DARK_BELOW = 40
 BLURRED_BELOW = 6
+MAX_QUEUE_AGE = timedelta(days=2)
+CLOCK_DRIFT = timedelta(minutes=10)
 FAIL_REASONS = [
     FailureReason.NO_ACCESS,
     FailureReason.RECIPIENT_UNAVAILABLE,
@@ -51,6 +53,18 @@ def photo_problem(upload) -> str:
     if ImageStat.Stat(inner).stddev[0] < BLURRED_BELOW:
         return "The photo is blurred: hold still and retake it."
     return ""
+
+
+def occurred_at_checked(at: datetime | None, field: str = "occurred_at") -> datetime:
+    """When an action happened on the phone: now, or a time in the last two days (a queue that
+    waited for the connection), never in the future beyond clock drift.
+    """
+    now = timezone.now()
+    if at is None:
+        return now
+    if not now - MAX_QUEUE_AGE <= at <= now + CLOCK_DRIFT:
+        raise ValidationError({field: "The phone's time for this action is not plausible."})
+    return at
 
 
 def route_package(*, route: Route, code: str) -> Package:
@@ -128,11 +142,12 @@ def delivery_record(
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": "Send a key of 1 to 64 characters."})
-    _check_route_open(route)
     package = route_package(route=route, code=code)
     existing = _replay(idempotency_key, package, kind)
     if existing:
         return existing, False
+    _check_route_open(route)
+    occurred_at = occurred_at_checked(occurred_at)
     Route.objects.select_for_update().get(pk=route.pk)  # one action at a time per route
     state = package_state(package=package)
     if state == DeliveryEvent.Kind.DELIVERED:
@@ -152,7 +167,7 @@ def delivery_record(
         driver=route.driver,
         kind=kind,
         note=note,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         idempotency_key=idempotency_key,
         latitude=latitude,
         longitude=longitude,

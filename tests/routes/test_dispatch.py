@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from drivers.models import Driver, TimeOff
 from dsps.models import Role
@@ -285,7 +286,7 @@ def test_clocking_in_with_the_wrong_van_is_refused_and_records_nothing():
 
 def test_a_resent_punch_is_recorded_once_and_punches_give_the_hours():
     route = driving_route()
-    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    start = timezone.now() - datetime.timedelta(hours=10)
     plate, km = route.vehicle.plate, route.vehicle.odometer_km
     punch_record(
         route=route,
@@ -336,3 +337,20 @@ def test_the_assignment_api_does_not_reach_another_dsps_route(client):
     )
     assert response.status_code == 404
     assert _unchanged(route) == (None, None, Route.Status.DRAFT)
+
+
+def test_a_punch_time_far_in_the_past_is_refused_and_records_nothing():
+    route = driving_route()
+    with pytest.raises(ValidationError) as refused:
+        punch_record(
+            route=route,
+            kind="clock_in",
+            idempotency_key="old",
+            at=timezone.now() - datetime.timedelta(days=30),
+            odometer_km=route.vehicle.odometer_km,
+            vehicle_plate=route.vehicle.plate,
+        )
+    assert refused.value.message_dict == {
+        "at": ["The phone's time for this action is not plausible."]
+    }
+    assert ShiftPunch.objects.count() == 0

@@ -297,3 +297,27 @@ def test_a_driver_without_a_route_sees_a_friendly_empty_page(client):
     client.force_login(member.user)
     response = client.get(reverse("routes:driver-day"))
     assert b"No route for you today" in response.content
+
+
+def test_an_action_dated_implausibly_is_refused(driver_client, route):
+    response = _event(
+        driver_client,
+        route,
+        code=_package(route).tracking_id,
+        kind="failed",
+        reason="no_access",
+        idempotency_key="k",
+        occurred_at="2020-01-01T00:00:00Z",
+    )
+    assert response.status_code == 400
+    assert response.json()["occurred_at"] == ["The phone's time for this action is not plausible."]
+    assert DeliveryEvent.objects.count() == 0
+
+
+def test_a_resend_after_the_route_is_completed_still_returns_the_first_event(driver_client, route):
+    fields = {"code": _package(route).tracking_id, "kind": "failed", "reason": "no_access"}
+    first = _event(driver_client, route, **fields, idempotency_key="k")
+    Route.objects.filter(pk=route.pk).update(status=Route.Status.COMPLETED)
+    again = _event(driver_client, route, **fields, idempotency_key="k")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert DeliveryEvent.objects.count() == 1
