@@ -321,3 +321,14 @@ def test_a_resend_after_the_route_is_completed_still_returns_the_first_event(dri
     again = _event(driver_client, route, **fields, idempotency_key="k")
     assert (first.status_code, again.status_code) == (201, 200)
     assert DeliveryEvent.objects.count() == 1
+
+
+def test_a_driver_cannot_punch_on_another_drivers_route(client, route):
+    other = driving_route(stops=1)
+    client.force_login(route.driver.user)
+    response = client.post(
+        reverse("api:day-punch"),
+        {"route": other.pk, "kind": "break_start", "idempotency_key": "p"},
+    )
+    assert response.status_code == 404
+    assert other.punches.count() == 0
