@@ -44,6 +44,13 @@ from routes.api import (
     StopAllocateApi,
     StopViewSet,
 )
+from routes.api_day import (
+    DayAssignApi,
+    DayConfirmationApi,
+    DayEventApi,
+    DayPunchApi,
+    DayScanApi,
+)
 
 from .views import healthz
 
@@ -81,6 +88,11 @@ api_urls = [
     path("manifests/import/", ManifestImportApi.as_view(), name="manifest-import"),
     path("stops/allocate/", StopAllocateApi.as_view(), name="stop-allocate"),
     path("route-stops/<int:pk>/move/", RouteStopMoveApi.as_view(), name="route-stop-move"),
+    path("day/assignments/", DayAssignApi.as_view(), name="day-assign"),
+    path("day/scans/", DayScanApi.as_view(), name="day-scan"),
+    path("day/events/", DayEventApi.as_view(), name="day-event"),
+    path("day/punches/", DayPunchApi.as_view(), name="day-punch"),
+    path("day/confirmations/", DayConfirmationApi.as_view(), name="day-confirmation"),
     path("", include(router.urls)),
 ]
 

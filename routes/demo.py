@@ -8,11 +8,21 @@ Deterministic (a seeded generator), so the same day always gets the same package
 
 import math
 import random
-from datetime import time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from .imports import manifest_build_stops
-from .models import Manifest, Package
+from .models import (
+    DayConfirmation,
+    DeliveryEvent,
+    Manifest,
+    Package,
+    Route,
+    RouteStop,
+    ShiftPunch,
+    Stop,
+)
+from .tracking import tracking_link_for
 
 PACKAGE_COUNT = 1500
 # Neighbourhood centres (lat, lon, spread in km, weight) around the Dallas station.
@@ -64,6 +74,11 @@ def _point(rng: random.Random) -> tuple[Decimal, Decimal]:
 
 
 def seed(world: dict) -> None:
+    _seed_manifest(world)
+    _seed_day(world)
+
+
+def _seed_manifest(world: dict) -> None:
     station = world["station"]
     day = station.today()
     manifest, created = Manifest.objects.get_or_create(
@@ -105,3 +120,98 @@ def seed(world: dict) -> None:
     manifest.total_volume = sum(p.size for p in packages)
     manifest.save(update_fields=["package_count", "total_volume", "updated_at"])
     world["manifest"] = manifest
+
+
+DEMO_ROUTES = [("LS-D1", 14), ("LS-D2", 12)]
+
+
+def _seed_day(world: dict) -> None:
+    """Two assigned routes for lone-star today (the demo driver on LS-D1, part-way through), built
+    straight from the day's stops when the dispatcher has not planned yet.
+    """
+    from drivers.models import Driver
+    from fleet.models import Vehicle
+
+    dsp = world.get("active_dsp")
+    manifest = world.get("manifest")
+    if dsp is None or manifest is None:
+        return
+    day = manifest.service_date
+    if Route.objects.filter(dsp=dsp, service_date=day).exclude(code__startswith="LS-D").exists():
+        return  # the day was planned: leave the plan alone
+    active = Driver.objects.filter(dsp=dsp, status=Driver.Status.ACTIVE).order_by("pk")
+    drivers = list(active.filter(user__email="driver@lone-star.example")[:1])
+    drivers += list(active.exclude(pk__in=[d.pk for d in drivers])[: 2 - len(drivers)])
+    vans = list(Vehicle.objects.filter(dsp=dsp, status=Vehicle.Status.ACTIVE).order_by("plate")[:2])
+    if len(drivers) < 2 or len(vans) < 2:
+        return
+    tz = dsp.station.tz
+    start = datetime.combine(day, time(8, 30), tzinfo=tz)
+    for (code, size), driver, van in zip(DEMO_ROUTES, drivers, vans, strict=True):
+        route, created = Route.objects.get_or_create(
+            dsp=dsp,
+            service_date=day,
+            code=code,
+            defaults={
+                "station": dsp.station,
+                "driver": driver,
+                "vehicle": van,
+                "status": Route.Status.ASSIGNED,
+            },
+        )
+        if created:
+            stops = list(
+                Stop.objects.filter(manifest=manifest, dsp=dsp, route_stop__isnull=True).order_by(
+                    "longitude", "latitude"
+                )[:size]
+            )
+            for n, stop in enumerate(stops, start=1):
+                at = start + timedelta(minutes=9 * n)
+                RouteStop.objects.create(
+                    route=route, stop=stop, sequence=n, planned_arrival=at, planned_start=at
+                )
+            route.planned_stops = len(stops)
+            route.load = sum(s.size for s in stops)
+            route.save(update_fields=["planned_stops", "load", "updated_at"])
+        for rs in route.route_stops.select_related("stop"):
+            for package in rs.stop.packages.all():
+                tracking_link_for(package=package)
+        DayConfirmation.objects.get_or_create(
+            driver=driver,
+            service_date=day + timedelta(days=1),
+            defaults={"available": True, "answered_at": start - timedelta(hours=14)},
+        )
+    _seed_progress(Route.objects.get(dsp=dsp, service_date=day, code=DEMO_ROUTES[0][0]), start)
+
+
+def _seed_progress(route: Route, start: datetime) -> None:
+    """The demo driver clocked in and worked the first stops: three delivered, one failed."""
+    ShiftPunch.objects.get_or_create(
+        idempotency_key=f"demo-{route.pk}-clock-in",
+        defaults={
+            "driver": route.driver,
+            "route": route,
+            "kind": ShiftPunch.Kind.CLOCK_IN,
+            "at": start - timedelta(minutes=20),
+            "odometer_km": route.vehicle.odometer_km,
+        },
+    )
+    for rs in route.route_stops.select_related("stop").order_by("sequence")[:4]:
+        for package in rs.stop.packages.all():
+            failed = rs.sequence == 3
+            DeliveryEvent.objects.get_or_create(
+                idempotency_key=f"demo-{route.pk}-{package.pk}",
+                defaults={
+                    "route": route,
+                    "route_stop": rs,
+                    "package": package,
+                    "driver": route.driver,
+                    "kind": DeliveryEvent.Kind.FAILED if failed else DeliveryEvent.Kind.DELIVERED,
+                    "reason": "no_access" if failed else "",
+                    "delivered_to": "" if failed else DeliveryEvent.DeliveredTo.RECIPIENT,
+                    "occurred_at": rs.planned_arrival + timedelta(minutes=3),
+                },
+            )
+    Route.objects.filter(pk=route.pk, status=Route.Status.ASSIGNED).update(
+        status=Route.Status.IN_PROGRESS
+    )

@@ -436,3 +436,49 @@ class LocationPing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route_id} @ {self.recorded_at:%H:%M:%S}"
+
+
+# --- Dispatch and the driver's day ---
+
+
+class DayConfirmation(TimeStampedModel):
+    """A driver's answer, the day before, to "will you work on `service_date`?".
+
+    Rostered drivers (already on a route) and standby drivers both answer; a "yes" from a driver
+    without a route puts them in the standby pool that covers routes at risk.
+    """
+
+    TENANT_PATH = "driver__dsp"
+    DRIVER_PATH = "driver__user"
+
+    driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="day_confirmations")
+    service_date = models.DateField()
+    available = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service_date", "driver"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["driver", "service_date"], name="day_confirmation_one_per_driver_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.driver_id} {self.service_date:%Y-%m-%d} {'yes' if self.available else 'no'}"
+
+
+class TrackingLink(models.Model):
+    """The recipient's link for one package: an unguessable token, no account needed."""
+
+    TENANT_PATH = "package__dsp"
+
+    package = models.OneToOneField(Package, on_delete=models.CASCADE, related_name="tracking")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Tracking {self.package_id}"

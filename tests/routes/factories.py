@@ -200,3 +200,44 @@ class LocationPingFactory(DjangoModelFactory):
     latitude = Decimal("32.800000")
     longitude = Decimal("-96.800000")
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+def route_with_packages(*, dsp: Dsp, stops: int = 2, per_stop: int = 1, **route_kwargs) -> Route:
+    """A route of `dsp` today with `stops` stops in order, each holding `per_stop` packages."""
+    route = RouteFactory(dsp=dsp, **route_kwargs)
+    manifest = Manifest.objects.get_or_create(station=dsp.station, service_date=route.service_date)[
+        0
+    ]
+    start = timezone.now().replace(microsecond=0)
+    for n in range(1, stops + 1):
+        stop = StopFactory(manifest=manifest, dsp=dsp)
+        at = start + datetime.timedelta(minutes=10 * n)
+        RouteStopFactory(route=route, stop=stop, sequence=n, planned_arrival=at, planned_start=at)
+        for _ in range(per_stop):
+            PackageFactory(
+                manifest=manifest,
+                dsp=dsp,
+                stop=stop,
+                address=stop.address,
+                latitude=stop.latitude,
+                longitude=stop.longitude,
+            )
+    route.planned_stops = stops
+    route.save(update_fields=["planned_stops"])
+    return route
+
+
+def driving_route(*, stops: int = 2, per_stop: int = 1) -> Route:
+    """An assigned route today: an onboarded DSP, its ready driver (with a user) and van."""
+    dsp = onboarded_dsp()
+    member = MembershipFactory(dsp=dsp, role=Role.DRIVER)
+    driver = ready_driver(dsp, user=member.user)
+    vehicle = Vehicle.objects.filter(dsp=dsp).first()
+    return route_with_packages(
+        dsp=dsp,
+        stops=stops,
+        per_stop=per_stop,
+        driver=driver,
+        vehicle=vehicle,
+        status=Route.Status.ASSIGNED,
+    )

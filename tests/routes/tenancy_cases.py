@@ -48,3 +48,25 @@ POST_ONLY = {
     "routes:job-cancel",
     "routes:route-move",
 }
+
+
+# --- day ---
+
+
+def _tracking(dsp, driver_user):
+    from routes.tracking import tracking_link_for
+    from tests.routes.factories import PackageFactory
+
+    package = PackageFactory(dsp=dsp, manifest__station=dsp.station)
+    return {"token": tracking_link_for(package=package).token}
+
+
+CASES.update(
+    {
+        "routes:day-assign": _route,
+        "routes:day-unassign": _route,
+    }
+)
+POST_ONLY |= {"routes:day-assign", "routes:day-unassign"}
+# The recipient's link is public by design: anyone holding the token may read it.
+SHARED = {"routes:tracking": _tracking}

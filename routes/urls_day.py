@@ -1,0 +1,16 @@
+"""Day-of-delivery pages: dispatch board, load-out sheet, the driver's day, tracking links."""
+
+from django.urls import path
+
+from . import views_day
+
+urlpatterns = [
+    path("board/", views_day.day_board, name="day-board"),
+    path("board/suggest/", views_day.day_suggest, name="day-suggest"),
+    path("board/<int:pk>/assign/", views_day.day_assign, name="day-assign"),
+    path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),
+    path("load-out/", views_day.day_loadout, name="day-loadout"),
+    path("my-day/", views_day.driver_day, name="driver-day"),
+    path("my-day/confirm/", views_day.driver_confirm, name="driver-confirm"),
+    path("track/<str:token>/", views_day.tracking_page, name="tracking"),
+]

@@ -1,0 +1,207 @@
+"""Day-of-delivery pages: the dispatch board and load-out sheet (dispatchers), the driver's day
+and day-before confirmation (phones), and the recipient's public tracking page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from drivers.models import Driver
+from drivers.selectors import driver_for_user, driver_list, drivers_assignable
+from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.tenancy import dsp_of, get_for_user_or_404, role_required
+from fleet.models import Vehicle
+from fleet.selectors import vehicle_list
+
+from .availability import availability_for
+from .dispatch import (
+    assignment_suggestions,
+    assignment_suggestions_apply,
+    day_confirmation_answer,
+    load_out_sheet,
+    route_assign,
+    route_unassign,
+    routes_at_risk,
+)
+from .driver_day import FAIL_REASONS, driver_stops, remaining_packages
+from .models import (
+    DayConfirmation,
+    DeliveryEvent,
+    FailureReason,
+    Route,
+    ShiftPunch,
+    TrackingLink,
+)
+from .selectors import route_for_driver_today, route_list, routes_for_map
+from .tracking import tracking_status
+
+MANAGERS = tuple(DSP_MANAGER_ROLES)
+PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
+
+
+def _today(user) -> date:
+    dsp = dsp_of(user)
+    return dsp.station.today() if dsp else timezone.localdate()
+
+
+def _day(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("date") or request.POST.get("date", ""))
+    except ValueError:
+        return _today(request.user)
+
+
+def _board_url(day: date) -> str:
+    return f"{reverse('routes:day-board')}?date={day:%Y-%m-%d}"
+
+
+@role_required(*MANAGERS)
+def day_board(request):
+    """Routes of the day on one side; assignable drivers and available vans on the other."""
+    day = _day(request)
+    dsp = dsp_of(request.user)
+    routes = list(route_list(user=request.user, service_date=day))
+    free = availability_for(dsp=dsp, on=day)
+    drivers = list(drivers_assignable(dsp=dsp, on=day))
+    risk = routes_at_risk(dsp=dsp, on=day)
+    context = {
+        "day": day,
+        "prev": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "routes": routes,
+        "drivers": drivers,
+        "vehicles": free.vehicles,
+        "all_vehicles": list(
+            vehicle_list(user=request.user).exclude(status=Vehicle.Status.RETURNED)
+        ),
+        "all_drivers": list(driver_list(user=request.user, status=Driver.Status.ACTIVE)),
+        "suggestions": assignment_suggestions(dsp=dsp, on=day),
+        "risk": risk,
+        "answers": risk["answers"],
+    }
+    return render(request, "routes/day_board.html", context)
+
+
+@require_POST
+@role_required(*PLANNERS)
+def day_assign(request, pk: int):
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        driver = get_for_user_or_404(Driver, request.user, pk=int(request.POST.get("driver", "")))
+        vehicle = get_for_user_or_404(
+            Vehicle, request.user, pk=int(request.POST.get("vehicle", ""))
+        )
+    except ValueError:
+        messages.error(request, f"Route {route.code}: choose a driver and a van.")
+        return redirect(_board_url(route.service_date))
+    try:
+        route_assign(route=route, driver=driver, vehicle=vehicle)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"Route {route.code}: {message}")
+    else:
+        messages.success(request, f"Route {route.code}: {driver.full_name} in van {vehicle.plate}.")
+    return redirect(_board_url(route.service_date))
+
+
+@require_POST
+@role_required(*PLANNERS)
+def day_unassign(request, pk: int):
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        route_unassign(route=route)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Route {route.code} is unassigned.")
+    return redirect(_board_url(route.service_date))
+
+
+@require_POST
+@role_required(*MANAGERS)
+def day_suggest(request):
+    day = _day(request)
+    assigned, problems = assignment_suggestions_apply(dsp=dsp_of(request.user), on=day)
+    messages.success(request, f"{assigned} route{'s' if assigned != 1 else ''} assigned.")
+    for problem in problems:
+        messages.warning(request, problem)
+    return redirect(_board_url(day))
+
+
+@role_required(*MANAGERS)
+def day_loadout(request):
+    """A printable sheet: route, driver, van, staging lane, packages in stop order."""
+    day = _day(request)
+    routes = route_list(user=request.user, service_date=day)
+    return render(
+        request,
+        "routes/day_loadout.html",
+        {"day": day, "sheet": load_out_sheet(routes=routes)},
+    )
+
+
+@role_required(Role.DRIVER)
+def driver_day(request):
+    """The driver's route of the day on a phone: stops in order, map, scan, deliver, fail."""
+    today = _today(request.user)
+    route = route_for_driver_today(user=request.user, today=today)
+    context = {"today": today, "route": route}
+    if route is not None:
+        punches = list(ShiftPunch.objects.filter(route=route).order_by("at", "id"))
+        context.update(
+            stops=driver_stops(route=route),
+            remaining=remaining_packages(route=route),
+            map_routes=routes_for_map(user=request.user, service_date=today),
+            last_punch=punches[-1].kind if punches else "",
+            fail_reasons=[(r.value, r.label) for r in FAIL_REASONS],
+            delivered_to=DeliveryEvent.DeliveredTo.choices,
+            return_reasons=FailureReason.choices,
+        )
+    return render(request, "routes/driver_day.html", context)
+
+
+@role_required(Role.DRIVER)
+def driver_confirm(request):
+    """The day before: will you work tomorrow? (rostered and standby drivers answer)."""
+    driver = driver_for_user(user=request.user)
+    if driver is None:
+        raise Http404("No driver profile.")
+    tomorrow = driver.dsp.station.today() + timedelta(days=1)
+    if request.method == "POST":
+        answer = request.POST.get("available")
+        if answer in ("yes", "no"):
+            day_confirmation_answer(driver=driver, service_date=tomorrow, available=answer == "yes")
+            messages.success(request, "Thanks, your dispatcher can see your answer.")
+            return redirect("routes:driver-confirm")
+        messages.error(request, "Answer yes or no.")
+    route = route_list(user=request.user, service_date=tomorrow).first()
+    answer = DayConfirmation.objects.filter(driver=driver, service_date=tomorrow).first()
+    return render(
+        request,
+        "routes/driver_confirm.html",
+        {"tomorrow": tomorrow, "route": route, "answer": answer},
+    )
+
+
+def tracking_page(request, token: str):
+    """Public: a recipient's view of one package (no name, address or driver position)."""
+    link = TrackingLink.objects.select_related("package__manifest__station").filter(token=token)
+    link = link.first()
+    status = tracking_status(link=link) if link else None
+    response = render(
+        request, "routes/tracking_page.html", {"status": status}, status=200 if status else 404
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+tracking_page.tenancy_public = True
