@@ -6,12 +6,16 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 
 import pytest
 
 from tests.conftest import ROOT, _database_url
 
-KILL_TEST_QUEUE = "optimize-redelivery-test"
+# One private queue per test: a message a killed worker never acknowledged is restored by
+# Redis to its queue later, possibly during a later test (or session, whose run ids start
+# again at 1). With a fresh queue name nobody ever consumes such a stale message.
+QUEUE_PREFIX = "optimize-redelivery-test"
 
 
 class Workers:
@@ -19,6 +23,7 @@ class Workers:
 
     def __init__(self, env: dict):
         self.env = env
+        self.queue = f"{QUEUE_PREFIX}-{uuid.uuid4().hex[:12]}"
         self.procs: list[subprocess.Popen] = []
 
     def start(self, name: str) -> subprocess.Popen:
@@ -32,7 +37,7 @@ class Workers:
                 "tests.routes.celery_short_visibility",
                 "worker",
                 "-Q",
-                KILL_TEST_QUEUE,
+                self.queue,
                 "-n",
                 f"{name}@%h",
                 "--concurrency=1",
@@ -80,16 +85,15 @@ def private_workers(transactional_db):
         "DATABASE_URL": _database_url(connection.settings_dict),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
-    _purge()
     workers = Workers(env)
     yield workers
     workers.stop_all()
-    _purge()
+    _purge(workers.queue)
 
 
-def _purge() -> None:
-    """Drop messages an earlier test left in the private queue (e.g. a late redelivery)."""
+def _purge(queue: str) -> None:
+    """Drop what is left in a test's private queue."""
     from nextmile.celery import app
 
     with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(KILL_TEST_QUEUE)
+        connection.default_channel.queue_purge(queue)

@@ -14,7 +14,6 @@ from routes.services import plan_job_cancel, plan_job_prepare, plan_job_start
 from routes.tasks import plan_run_solve_task
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
-from tests.routes.conftest import KILL_TEST_QUEUE
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -91,7 +90,7 @@ def test_a_worker_killed_mid_solve_is_redelivered_and_leaves_exactly_one_plan(pr
     job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=20)
     (run,) = plan_job_prepare(job_id=job.pk)
     first = private_workers.start("first")
-    plan_run_solve_task.apply_async(args=[run.pk], queue=KILL_TEST_QUEUE)
+    plan_run_solve_task.apply_async(args=[run.pk], queue=private_workers.queue)
     _wait_mid_solve(run)
     # when: the worker dies mid-solve, and a new one starts
     private_workers.kill(first)
@@ -123,7 +122,7 @@ def test_a_killed_worker_child_hands_the_solve_back_and_the_new_child_plans_once
     job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=20)
     (run,) = plan_job_prepare(job_id=job.pk)
     worker = private_workers.start("parent")
-    plan_run_solve_task.apply_async(args=[run.pk], queue=KILL_TEST_QUEUE)
+    plan_run_solve_task.apply_async(args=[run.pk], queue=private_workers.queue)
     _wait_mid_solve(run)
     # when
     (child,) = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
@@ -147,7 +146,7 @@ def test_a_duplicated_solve_message_writes_one_plan(private_workers):
     private_workers.start("dup")
     # when
     for _ in range(2):
-        plan_run_solve_task.apply_async(args=[run.pk], queue=KILL_TEST_QUEUE)
+        plan_run_solve_task.apply_async(args=[run.pk], queue=private_workers.queue)
     # then
     wait_until(lambda: _job(job.pk, PlanJob.Status.SUCCEEDED), timeout=60)
     first_routes = list(Route.objects.filter(dsp=dsp).values_list("id", flat=True))
