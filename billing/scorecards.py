@@ -349,8 +349,7 @@ def threshold_errors(thresholds: dict, weights: dict) -> dict[str, str]:
             errors["thresholds"] = f"{spec.label}: give four numbers, Fantastic Plus to Fair."
             continue
         ordered = all(
-            (a >= b) if spec.higher_is_better else (a <= b)
-            for a, b in itertools.pairwise(bounds)
+            (a >= b) if spec.higher_is_better else (a <= b) for a, b in itertools.pairwise(bounds)
         )
         if not ordered:
             direction = "highest" if spec.higher_is_better else "lowest"
