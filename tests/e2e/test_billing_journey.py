@@ -3,6 +3,7 @@ CSV, disputes a line, and sees the cash-flow chart drawn."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -54,10 +55,10 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     # and downloads the PDF and the CSV
     with owner_page.expect_download() as pdf:
         owner_page.click("#download-pdf")
-    assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(pdf.value.path()).read_bytes()[:5] == b"%PDF-"
     with owner_page.expect_download() as csv_file:
         owner_page.click("#download-csv")
-    rows = open(csv_file.value.path()).read().splitlines()
+    rows = Path(csv_file.value.path()).read_text().splitlines()
     assert rows[0] == "section,kind,description,quantity,rate,amount"
     assert rows[-1] == "total,,net,,,232.40"
 
