@@ -165,7 +165,7 @@ def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
     }
 
 
-def finances(*, dsp: Dsp, weeks: int = 8, today: date | None = None) -> dict:
+def finances(*, dsp: Dsp, weeks: int = 6, today: date | None = None) -> dict:
     """Weekly P&L of the closed weeks and a 12-week cash-flow projection from the planned
     volume (the recent weekly average) at the current rates."""
     today = today or dsp.station.today()
