@@ -235,3 +235,60 @@ def test_a_dispute_after_the_window_is_refused(settings):
 def test_a_statement_line_factory_line_reconciles():
     line = StatementLineFactory()
     assert line.quantity * line.rate == line.amount
+
+
+def test_a_customer_escalation_caps_the_tier():
+    # given: a week perfect on completion, the only weighted metric, but for one escalation
+    from billing.scorecards import scorecard_compute
+    from routes.models import CustomerFeedback
+    from tests.billing.factories import ThresholdSetFactory
+    from tests.routes.factories import CustomerFeedbackFactory
+
+    dsp = _week_with_deliveries(n=2)
+    ThresholdSetFactory(station=dsp.station, weights={"dcr": 1}, escalation_cap="great")
+    event = dsp.routes.get().events.first()
+    CustomerFeedbackFactory(package=event.package, kind=CustomerFeedback.Kind.ESCALATION)
+    # when
+    card = scorecard_compute(dsp=dsp, week_start=WEEK)
+    # then
+    assert card["metrics"]["dcr"]["tier"] == "fantastic_plus"
+    assert (card["tier"], card["capped"]) == ("great", True)
+
+
+def test_the_three_metrics_hurting_most_name_their_routes():
+    from billing.scorecards import hurting_metrics, scorecard_compute
+    from routes.models import CustomerFeedback
+    from tests.routes.factories import CustomerFeedbackFactory
+
+    dsp = _week_with_deliveries(n=2)
+    event = dsp.routes.get().events.first()
+    CustomerFeedbackFactory(package=event.package, kind=CustomerFeedback.Kind.NEGATIVE)
+    # when
+    hurting = hurting_metrics(scorecard_compute(dsp=dsp, week_start=WEEK))
+    # then: negative feedback, photos and inspections are Poor (no photo, no inspection)
+    assert [h["key"] for h in hurting] == ["cdf_dpmo", "inspections", "pod"]
+    assert [h["routes"] for h in hurting] == [[dsp.routes.get().code]] * 3
+
+
+def test_hours_past_forty_are_paid_at_time_and_a_half():
+    from billing.selectors import driver_hours
+    from tests.drivers.factories import DriverFactory
+    from tests.routes.factories import ShiftPunchFactory
+
+    dsp = DspFactory()
+    driver = DriverFactory(dsp=dsp, hourly_rate=Decimal("20.00"))
+    for d in range(5):  # five 9-hour days = 45 h
+        day = WEEK + datetime.timedelta(days=d)
+        route = RouteFactory(dsp=dsp, service_date=day, driver=driver, drive_s=28800)
+        start = datetime.datetime.combine(day, datetime.time(8), tzinfo=datetime.UTC)
+        ShiftPunchFactory(driver=driver, route=route, kind="clock_in", at=start)
+        ShiftPunchFactory(
+            driver=driver, route=route, kind="clock_out", at=start + datetime.timedelta(hours=9)
+        )
+    [row] = driver_hours(dsp=dsp, week_start=WEEK)
+    assert (row["planned_hours"], row["actual_hours"], row["overtime_hours"]) == (
+        Decimal("40.00"),
+        Decimal("45.00"),
+        Decimal("5.00"),
+    )
+    assert row["wages"] == Decimal("950.00")  # 40 × 20 + 5 × 30
