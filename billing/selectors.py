@@ -24,6 +24,21 @@ def scorecard_list(*, user) -> QuerySet[Scorecard]:
     return scope_to_user(Scorecard.objects.all(), user).select_related("dsp")
 
 
+def scorecard_trend(*, card: Scorecard, weeks: int = 8) -> list[Scorecard]:
+    """The DSP's scorecards up to `card`'s week, oldest first (the card is already authorised)."""
+    rows = Scorecard.objects.filter(dsp_id=card.dsp_id, week_start__lte=card.week_start)
+    return list(rows.order_by("-week_start")[:weeks])[::-1]
+
+
+def scorecard_driver_or_404(*, card: Scorecard, driver_pk: int):
+    """A driver of the scorecard's DSP (404 for anyone else's)."""
+    from django.shortcuts import get_object_or_404
+
+    from drivers.models import Driver
+
+    return get_object_or_404(Driver, pk=driver_pk, dsp_id=card.dsp_id)
+
+
 def statement_list(*, user) -> QuerySet[Statement]:
     return scope_to_user(Statement.objects.all(), user).select_related("dsp")
 

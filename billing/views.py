@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from drivers.models import Driver
 from dsps.models import Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, role_required
@@ -68,11 +67,7 @@ def scorecard_detail(request, pk: int):
         Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
     )
     live = scorecard_compute(dsp=card.dsp, week_start=card.week_start)
-    trend_cards = list(
-        Scorecard.objects.filter(dsp=card.dsp, week_start__lte=card.week_start).order_by(
-            "-week_start"
-        )[:8]
-    )[::-1]
+    trend_cards = selectors.scorecard_trend(card=card)
     trend = {
         "weeks": [c.week_start.isoformat() for c in trend_cards],
         "series": {
@@ -119,7 +114,7 @@ def driver_scorecard(request, pk: int, driver_pk: int):
     card = get_for_user_or_404(
         Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
     )
-    driver = get_object_or_404(Driver, pk=driver_pk, dsp=card.dsp)
+    driver = selectors.scorecard_driver_or_404(card=card, driver_pk=driver_pk)
     live = scorecard_compute(dsp=card.dsp, week_start=card.week_start, driver_id=driver.pk)
     return render(
         request,
