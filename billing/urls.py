@@ -6,4 +6,27 @@ app_name = "billing"
 
 urlpatterns = [
     path("market/<int:pk>/", views.market, name="market"),
+    path("scorecards/", views.scorecard_list, name="scorecard-list"),
+    path("scorecards/<int:pk>/", views.scorecard_detail, name="scorecard-detail"),
+    path(
+        "scorecards/<int:pk>/metric/<slug:metric>/", views.scorecard_metric, name="scorecard-metric"
+    ),
+    path(
+        "scorecards/<int:pk>/drivers/<int:driver_pk>/",
+        views.driver_scorecard,
+        name="driver-scorecard",
+    ),
+    path("statements/", views.statement_list, name="statement-list"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement-detail"),
+    path("statements/<int:pk>/approve/", views.statement_approve, name="statement-approve"),
+    path("statements/<int:pk>/lines/", views.statement_line_add, name="statement-line-add"),
+    path("statements/<int:pk>/csv/", views.statement_csv, name="statement-csv"),
+    path("statements/<int:pk>/pdf/", views.statement_pdf_view, name="statement-pdf"),
+    path("lines/<int:pk>/", views.line_evidence, name="line-evidence"),
+    path("lines/<int:pk>/dispute/", views.dispute_open, name="dispute-open"),
+    path("disputes/", views.dispute_list, name="dispute-list"),
+    path("disputes/<int:pk>/resolve/", views.dispute_resolve, name="dispute-resolve"),
+    path("finances/", views.finances, name="finances"),
+    path("driver-pay.csv", views.driver_pay_csv, name="driver-pay"),
+    path("rates/", views.rate_list, name="rate-list"),
 ]

@@ -1,12 +1,38 @@
-"""Billing pages: the market demand assessment of a territory."""
+"""Billing pages: market demand, scorecards, statements and disputes, finances, rates."""
 
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from dsps.models import Role
 from dsps.selectors import territory_visible
-from dsps.tenancy import role_required
+from dsps.tenancy import dsp_for_write, get_for_user_or_404, role_required
 
+from . import selectors, services
+from .exports import safe_cell, statement_pdf
 from .market import market_assessment
+from .models import Dispute, Scorecard, Statement, StatementLine
+from .scorecards import (
+    SPECS,
+    hurting_metrics,
+    metric_records,
+    scorecard_compute,
+    week_start_of,
+)
+
+MANAGERS = (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)
+OWNERS = (Role.PROGRAM_STAFF, Role.OWNER)
 
 
 @role_required(Role.PROGRAM_STAFF, Role.OWNER)
@@ -18,3 +44,345 @@ def market(request, pk: int):
         weeks = int(request.GET["weeks"])
     assessment = market_assessment(territory=territory, weeks=weeks)
     return render(request, "billing/market.html", {"a": assessment, "territory": territory})
+
+
+# --- Scorecards -----------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def scorecard_list(request):
+    page = Paginator(selectors.scorecard_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "billing/scorecard_list.html", {"page": page})
+
+
+def _metric_rows(metrics: dict) -> list[dict]:
+    return [{"key": key, "spec": SPECS[key], **metrics[key]} for key in SPECS if key in metrics]
+
+
+@role_required(*MANAGERS)
+def scorecard_detail(request, pk: int):
+    card = get_for_user_or_404(
+        Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
+    )
+    live = scorecard_compute(dsp=card.dsp, week_start=card.week_start)
+    trend_cards = selectors.scorecard_trend(card=card)
+    trend = {
+        "weeks": [c.week_start.isoformat() for c in trend_cards],
+        "series": {
+            key: [(c.metrics.get(key) or {}).get("value") for c in trend_cards]
+            for key in ("dcr", "pod", "within_window", "inspections")
+        },
+    }
+    drivers = sorted({r.driver for r in live["week"].routes if r.driver}, key=str)
+    return render(
+        request,
+        "billing/scorecard_detail.html",
+        {
+            "card": card,
+            "rows": _metric_rows(card.metrics),
+            "failed_by_reason": card.metrics.get("failed_by_reason", {}),
+            "hurting": hurting_metrics(live),
+            "trend": trend,
+            "drivers": drivers,
+        },
+    )
+
+
+@role_required(*MANAGERS)
+def scorecard_metric(request, pk: int, metric: str):
+    card = get_for_user_or_404(
+        Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
+    )
+    if metric not in SPECS:
+        raise Http404("No such metric.")
+    live = scorecard_compute(dsp=card.dsp, week_start=card.week_start)
+    return render(
+        request,
+        "billing/scorecard_metric.html",
+        {
+            "card": card,
+            "spec": SPECS[metric],
+            "records": metric_records(live["week"], metric),
+        },
+    )
+
+
+@role_required(*MANAGERS)
+def driver_scorecard(request, pk: int, driver_pk: int):
+    card = get_for_user_or_404(
+        Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
+    )
+    driver = selectors.scorecard_driver_or_404(card=card, driver_pk=driver_pk)
+    live = scorecard_compute(dsp=card.dsp, week_start=card.week_start, driver_id=driver.pk)
+    return render(
+        request,
+        "billing/driver_scorecard.html",
+        {
+            "card": card,
+            "driver": driver,
+            "live": live,
+            "rows": _metric_rows(live["metrics"]),
+        },
+    )
+
+
+# --- Statements -----------------------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def statement_list(request):
+    page = Paginator(selectors.statement_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "billing/statement_list.html", {"page": page})
+
+
+@role_required(*MANAGERS)
+def statement_detail(request, pk: int):
+    statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
+    lines = list(statement.lines.prefetch_related("disputes"))
+    deadline = statement.dispute_deadline
+    return render(
+        request,
+        "billing/statement_detail.html",
+        {
+            "statement": statement,
+            "earnings": [x for x in lines if not x.is_deduction],
+            "deductions": [x for x in lines if x.is_deduction],
+            "deadline": deadline,
+            "can_dispute": deadline is not None and timezone.now() <= deadline,
+            "days_left": (deadline - timezone.now()).days if deadline else None,
+            "manual_kinds": [
+                (k, StatementLine.Kind(k).label) for k in sorted(StatementLine.MANUAL_KINDS)
+            ],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PROGRAM_STAFF)
+def statement_approve(request, pk: int):
+    statement = get_for_user_or_404(Statement, request.user, pk=pk)
+    try:
+        services.statement_approve(statement=statement, by=request.user)
+        messages.success(request, "Statement approved.")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("billing:statement-detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.PROGRAM_STAFF)
+def statement_line_add(request, pk: int):
+    statement = get_for_user_or_404(Statement, request.user, pk=pk)
+    try:
+        services.statement_line_add(
+            statement=statement,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", "").strip() or "Chargeback",
+            quantity=Decimal(request.POST.get("quantity") or "x"),
+            rate=Decimal(request.POST.get("rate") or "x"),
+        )
+        messages.success(request, "Line added.")
+    except (InvalidOperation, ValueError):
+        messages.error(request, "Give a quantity and a rate as numbers.")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("billing:statement-detail", pk=pk)
+
+
+@role_required(*MANAGERS)
+def statement_csv(request, pk: int):
+    statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{statement.dsp_id}-{statement.week_start}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["section", "kind", "description", "quantity", "rate", "amount"])
+    for line in statement.lines.all():
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    "deduction" if line.is_deduction else "earning",
+                    line.kind,
+                    line.description,
+                    line.quantity,
+                    line.rate,
+                    line.amount,
+                )
+            ]
+        )
+    writer.writerow(["total", "", "gross", "", "", statement.gross])
+    writer.writerow(["total", "", "deductions", "", "", statement.deductions])
+    writer.writerow(["total", "", "net", "", "", statement.net])
+    return response
+
+
+@role_required(*MANAGERS)
+def statement_pdf_view(request, pk: int):
+    statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{statement.dsp_id}-{statement.week_start}.pdf"'
+    )
+    return response
+
+
+@role_required(*MANAGERS)
+def line_evidence(request, pk: int):
+    line = get_for_user_or_404(
+        StatementLine.objects.select_related("statement__dsp"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "billing/line_evidence.html",
+        {
+            "line": line,
+            "evidence": selectors.line_evidence(line),
+        },
+    )
+
+
+@role_required(Role.OWNER, Role.DISPATCHER, Role.PROGRAM_STAFF)
+def dispute_open(request, pk: int):
+    line = get_for_user_or_404(
+        StatementLine.objects.select_related("statement__dsp"), request.user, pk=pk
+    )
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            amount = Decimal(request.POST.get("amount") or "0")
+        except InvalidOperation:
+            errors = {"amount": ["Give an amount as a number."]}
+        else:
+            try:
+                services.dispute_open(
+                    line=line,
+                    by=request.user,
+                    message=request.POST.get("message", ""),
+                    amount=amount,
+                )
+                messages.success(request, "Dispute opened. Program staff will answer it.")
+                return redirect("billing:statement-detail", pk=line.statement_id)
+            except ValidationError as e:
+                errors = e.message_dict
+    return render(request, "billing/dispute_form.html", {"line": line, "errors": errors})
+
+
+@role_required(*MANAGERS)
+def dispute_list(request):
+    page = Paginator(selectors.dispute_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "billing/dispute_list.html", {"page": page})
+
+
+@require_POST
+@role_required(Role.PROGRAM_STAFF)
+def dispute_resolve(request, pk: int):
+    dispute = get_for_user_or_404(Dispute, request.user, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("uphold", "reject"):
+        return HttpResponse("Choose to uphold or reject.", status=400)
+    try:
+        services.dispute_resolve(
+            dispute=dispute,
+            upheld=decision == "uphold",
+            resolution=request.POST.get("resolution", ""),
+        )
+        messages.success(request, "Dispute resolved.")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("billing:dispute-list")
+
+
+# --- Finances and payroll -------------------------------------------------------------------
+
+
+@role_required(Role.OWNER)
+def finances(request):
+    dsp = dsp_for_write(request.user)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.finance_settings_update(
+                dsp=dsp,
+                cash_on_hand=Decimal(request.POST.get("cash_on_hand") or "0"),
+                reserve_threshold=Decimal(request.POST.get("reserve_threshold") or "0"),
+            )
+            return redirect("billing:finances")
+        except InvalidOperation:
+            errors = {"reserve_threshold": ["Give amounts as numbers."]}
+        except ValidationError as e:
+            errors = e.message_dict
+    data = selectors.finances(dsp=dsp)
+    chart = {
+        "weeks": [w["week_start"].isoformat() for w in data["history"]],
+        "revenue": [float(w["revenue"]) for w in data["history"]],
+        "expenses": [float(w["total_expenses"]) for w in data["history"]],
+        "profit": [float(w["profit"]) for w in data["history"]],
+        "projection_weeks": [p["week_start"].isoformat() for p in data["projection"]],
+        "cash": [float(p["cash"]) for p in data["projection"]],
+        "reserve": float(data["settings"].reserve_threshold),
+    }
+    return render(
+        request,
+        "billing/finances.html",
+        {
+            "data": data,
+            "chart": json.dumps(chart),
+            "errors": errors,
+            "dsp": dsp,
+        },
+    )
+
+
+@role_required(Role.OWNER, Role.DISPATCHER)
+def driver_pay_csv(request):
+    dsp = dsp_for_write(request.user)
+    try:
+        week = week_start_of(date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        week = week_start_of(dsp.station.today()) - timedelta(days=7)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="driver-pay-{week}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "driver",
+            "week",
+            "planned hours",
+            "actual hours",
+            "regular hours",
+            "overtime hours",
+            "hourly rate",
+            "gross wages",
+        ]
+    )
+    for row in selectors.driver_hours(dsp=dsp, week_start=week):
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    str(row["driver"]),
+                    week,
+                    row["planned_hours"],
+                    row["actual_hours"],
+                    row["regular_hours"],
+                    row["overtime_hours"],
+                    row["rate"],
+                    row["wages"],
+                )
+            ]
+        )
+    return response
+
+
+@role_required(*MANAGERS)
+def rate_list(request):
+    rates = selectors.rate_card_list(user=request.user)
+    return render(request, "billing/rate_list.html", {"rates": rates[:50]})

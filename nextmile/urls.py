@@ -6,6 +6,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from billing.api import (
+    DisputeViewSet,
+    FinancesApi,
+    RateCardViewSet,
+    ScorecardViewSet,
+    StatementViewSet,
+    ThresholdSetApi,
+)
 from drivers.api import (
     ApplicantMoveApi,
     ApplicantViewSet,
@@ -80,6 +88,10 @@ router.register("safety-incidents", SafetyIncidentViewSet, basename="safety-inci
 router.register("routes", RouteViewSet, basename="route")
 router.register("stops", StopViewSet, basename="stop")
 router.register("plan-jobs", PlanJobViewSet, basename="planjob")
+router.register("rate-cards", RateCardViewSet, basename="rate-card")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
+router.register("statements", StatementViewSet, basename="statement")
+router.register("disputes", DisputeViewSet, basename="dispute")
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
@@ -93,6 +105,8 @@ api_urls = [
     path("day/events/", DayEventApi.as_view(), name="day-event"),
     path("day/punches/", DayPunchApi.as_view(), name="day-punch"),
     path("day/confirmations/", DayConfirmationApi.as_view(), name="day-confirmation"),
+    path("thresholds/", ThresholdSetApi.as_view(), name="threshold-set"),
+    path("finances/", FinancesApi.as_view(), name="finances"),
     path("", include(router.urls)),
 ]
 

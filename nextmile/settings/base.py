@@ -185,6 +185,10 @@ SPECTACULAR_SETTINGS = {
         "SafetyIncidentKindEnum": "drivers.models.SafetyIncident.Kind",
         "InspectionKindEnum": "fleet.models.Inspection.Kind",
         "RepairKindEnum": "fleet.models.Repair.Kind",
+        "TierEnum": "billing.models.Tier",
+        "StatementLineKindEnum": "billing.models.StatementLine.Kind",
+        "StatementStatusEnum": "billing.models.Statement.Status",
+        "DisputeStatusEnum": "billing.models.Dispute.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -211,7 +215,10 @@ CELERY_TASK_ROUTES = {"routes.plan_*": {"queue": "optimize"}}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+# Hourly: a week closes at midnight in each station's own timezone; the jobs are idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "billing-week-close": {"task": "billing.week_close", "schedule": 3600.0},
+}
 
 LOGGING = {
     "version": 1,
@@ -225,3 +232,11 @@ LOGGING = {
 PROGRAM_STOPS_PER_ROUTE = env.int("PROGRAM_STOPS_PER_ROUTE", default=180)
 PROGRAM_DEFAULT_RATES = {"route": "230.00", "package": "0.60"}
 PROGRAM_TERRITORY_MAX_KM = env.int("PROGRAM_TERRITORY_MAX_KM", default=60)
+
+# Billing: the program week starts on this weekday (0 = Monday … 6 = Sunday) in the station's
+# timezone; disputes stay open this many days after approval; fuel and charging prices per unit.
+BILLING_WEEK_START_WEEKDAY = env.int("BILLING_WEEK_START_WEEKDAY", default=6)
+BILLING_DISPUTE_WINDOW_DAYS = env.int("BILLING_DISPUTE_WINDOW_DAYS", default=14)
+BILLING_ENERGY_PRICES = {"diesel": "1.05", "gasoline": "0.95", "electric": "0.16"}
+BILLING_OVERTIME_AFTER_HOURS = 40
+BILLING_OVERTIME_MULTIPLIER = "1.5"

@@ -1,0 +1,221 @@
+"""Billing demo: rates and thresholds at the station, and Lone Star's last four weeks of
+delivery (the only past weeks of the demo), their scorecards and statements — older weeks
+approved (the oldest paid), the latest a draft — and one open dispute.
+
+Deterministic: a fixed pseudo-random sequence, and nothing is added once the weeks exist.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from drivers.models import Driver, SafetyIncident
+from dsps.models import Membership, Role
+from fleet.models import Inspection, Vehicle
+from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
+
+from .models import Dispute, FinanceSettings, RateCard, Statement, ThresholdSet
+from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, last_closed_week
+from .services import statement_approve, statement_generate, statement_mark_paid
+
+WEEKS = 4
+ROUTES_PER_DAY = 18
+PACKAGES_PER_ROUTE = 30
+FAIL_REASONS = ["recipient_unavailable", "no_access", "business_closed", "cannot_locate"]
+
+
+def seed(world: dict) -> None:
+    dsp = world["active_dsp"]
+    station = dsp.station
+    first_week = last_closed_week(station) - timedelta(days=7 * (WEEKS - 1))
+    RateCard.objects.get_or_create(
+        station=station,
+        effective_from=first_week - timedelta(days=56),
+        defaults={
+            "route_fee": Decimal("260.00"),
+            "long_route_fee": Decimal("300.00"),
+            "long_route_hours": Decimal("10.0"),
+            "package_rate": Decimal("0.6000"),
+            "van_weekly_fee": Decimal("150.00"),
+            "incentive_per_package": {
+                "fantastic_plus": "0.10",
+                "fantastic": "0.06",
+                "great": "0.02",
+            },
+            "growth_route_pay": Decimal("40.00"),
+            "onboarding_pay": Decimal("400.00"),
+            "service_failure_chargeback": Decimal("25.00"),
+        },
+    )
+    ThresholdSet.objects.get_or_create(
+        station=station,
+        week_start=first_week - timedelta(days=56),
+        defaults={"thresholds": DEFAULT_THRESHOLDS, "weights": DEFAULT_WEIGHTS},
+    )
+    FinanceSettings.objects.get_or_create(
+        dsp=dsp,
+        defaults={"cash_on_hand": Decimal("42000.00"), "reserve_threshold": Decimal("30000.00")},
+    )
+    if not Route.objects.filter(dsp=dsp, service_date=first_week, code__startswith="H").exists():
+        _history(dsp, first_week)
+    weeks = [first_week + timedelta(days=7 * i) for i in range(WEEKS)]
+    staff = Membership.objects.filter(role=Role.PROGRAM_STAFF).select_related("user").first()
+    for n, week in enumerate(weeks):
+        statement = Statement.objects.filter(dsp=dsp, week_start=week).first()
+        if statement is None or statement.is_draft:
+            statement = statement_generate(dsp=dsp, week_start=week)
+            if n < WEEKS - 1 and staff:
+                statement = statement_approve(statement=statement, by=staff.user)
+            if n == 0 and staff:
+                statement_mark_paid(statement=statement)
+    disputed = Statement.objects.filter(dsp=dsp, week_start=weeks[-2]).first()
+    owner = Membership.objects.filter(dsp=dsp, role=Role.OWNER).select_related("user").first()
+    if disputed and owner and not disputed.is_draft:
+        line = disputed.lines.filter(kind="routes").first()
+        if line and not Dispute.objects.filter(line=line).exists():
+            Dispute.objects.create(
+                line=line,
+                opened_by=owner.user,
+                amount=line.rate,
+                message="Route H07 on Tuesday ran to the end; it is missing from this line.",
+            )
+
+
+def _history(dsp, first_week) -> None:
+    """~20 routes a day for four weeks, with their packages, events, punches and inspections."""
+    rng = random.Random(8)
+    station = dsp.station
+    tz = ZoneInfo(station.timezone)
+    drivers = list(Driver.objects.filter(dsp=dsp).order_by("id"))
+    vans = list(Vehicle.objects.filter(dsp=dsp).order_by("id"))
+    if not drivers or not vans:
+        return
+    inspector = get_user_model().objects.filter(membership__dsp=dsp).order_by("id").first()
+    per_day = min(ROUTES_PER_DAY, len(drivers), len(vans))
+    routes, packages_by_route = [], {}
+    days = [first_week + timedelta(days=d) for d in range(7 * WEEKS)]
+    for day in days:
+        manifest, _ = Manifest.objects.get_or_create(
+            station=station, service_date=day, defaults={"source": "demo history"}
+        )
+        # A dip in week three so the trend and the cash flow have something to show.
+        busy = per_day - (3 if (day - first_week).days // 7 == 2 else 0)
+        for i in range(busy):
+            driver, van = drivers[(i + day.toordinal()) % len(drivers)], vans[i % len(vans)]
+            start = datetime.combine(day, time(8, 30), tzinfo=tz)
+            routes.append(
+                Route(
+                    dsp=dsp,
+                    station=station,
+                    service_date=day,
+                    code=f"H{i + 1:02d}",
+                    driver=driver,
+                    vehicle=van,
+                    status=Route.Status.COMPLETED,
+                    planned_stops=PACKAGES_PER_ROUTE,
+                    planned_km=Decimal("95.0"),
+                    distance_m=rng.randint(80_000, 120_000),
+                    drive_s=rng.randint(14_000, 19_000),
+                    service_s=PACKAGES_PER_ROUTE * 300,
+                    departs_at=start,
+                    returns_at=start + timedelta(hours=9),
+                )
+            )
+            packages_by_route[(day, i)] = [
+                Package(
+                    manifest=manifest,
+                    dsp=dsp,
+                    tracking_id=f"H{day:%m%d}{i:02d}{k:03d}",
+                    recipient_name="Demo recipient",
+                    address=f"{100 + k} Elm St, Dallas, TX",
+                    latitude=Decimal("32.780000") + Decimal(k) / 10000,
+                    longitude=Decimal("-96.800000") + Decimal(i) / 1000,
+                    window_start=time(9) if k % 5 == 0 else None,
+                    window_end=time(12) if k % 5 == 0 else None,
+                )
+                for k in range(PACKAGES_PER_ROUTE)
+            ]
+    Route.objects.bulk_create(routes)
+    Package.objects.bulk_create([p for ps in packages_by_route.values() for p in ps])
+    events, punches, feedback, inspections, incidents = [], [], [], [], []
+    inspected = set()
+    for route in Route.objects.filter(dsp=dsp, code__startswith="H", service_date__in=days):
+        i = int(route.code[1:]) - 1
+        start = route.departs_at
+        for k, package in enumerate(packages_by_route[(route.service_date, i)]):
+            at = start + timedelta(minutes=10 + 15 * k)
+            roll = rng.random()
+            kind = DeliveryEvent.Kind.FAILED if roll < 0.012 else DeliveryEvent.Kind.DELIVERED
+            photo = (
+                DeliveryEvent.PhotoReview.ACCEPTED
+                if rng.random() < 0.975
+                else DeliveryEvent.PhotoReview.NONE
+            )
+            events.append(
+                DeliveryEvent(
+                    route=route,
+                    package=package,
+                    driver=route.driver,
+                    kind=kind,
+                    reason=rng.choice(FAIL_REASONS) if kind == DeliveryEvent.Kind.FAILED else "",
+                    delivered_to="safe_place" if kind == DeliveryEvent.Kind.DELIVERED else "",
+                    photo_review=photo if kind == DeliveryEvent.Kind.DELIVERED else "none",
+                    within_window=(rng.random() < 0.97) if package.window_start else None,
+                    occurred_at=at,
+                    idempotency_key=f"demo-h-{package.tracking_id}",
+                )
+            )
+            if kind == DeliveryEvent.Kind.DELIVERED and rng.random() < 0.004:
+                feedback.append(
+                    CustomerFeedback(
+                        package=package,
+                        received_at=at + timedelta(days=1),
+                        kind=rng.choice(["negative", "not_received", "negative"]),
+                    )
+                )
+        for kind, offset in (
+            ("clock_in", -30),
+            ("break_start", 240),
+            ("break_end", 270),
+            ("clock_out", 510 + rng.randint(-20, 30)),
+        ):
+            punches.append(
+                ShiftPunch(
+                    driver=route.driver,
+                    route=route,
+                    kind=kind,
+                    at=start + timedelta(minutes=offset),
+                    idempotency_key=f"demo-h-{route.pk}-{kind}",
+                )
+            )
+        key = (route.vehicle_id, route.service_date)
+        if key not in inspected and inspector and rng.random() < 0.985:
+            inspected.add(key)
+            inspections.append(
+                Inspection(
+                    vehicle=route.vehicle,
+                    inspector=inspector,
+                    inspected_on=route.service_date,
+                    odometer_km=1000,
+                    result=Inspection.Result.PASS,
+                )
+            )
+        if rng.random() < 0.015:
+            incidents.append(
+                SafetyIncident(
+                    driver=route.driver,
+                    kind=rng.choice(["speeding", "harsh_braking", "seatbelt"]),
+                    occurred_at=start + timedelta(hours=3),
+                    route_ref=route.code,
+                )
+            )
+    DeliveryEvent.objects.bulk_create(events, batch_size=2000)
+    ShiftPunch.objects.bulk_create(punches, batch_size=2000)
+    CustomerFeedback.objects.bulk_create(feedback)
+    Inspection.objects.bulk_create(inspections)
+    SafetyIncident.objects.bulk_create(incidents)

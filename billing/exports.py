@@ -1,0 +1,66 @@
+"""Statement exports: CSV cells that spreadsheets will not execute, and the PDF statement."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula character gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def statement_pdf(statement) -> bytes:
+    """The statement as a one-table PDF: lines, then gross, deductions and net."""
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Statement {statement.week_start}")
+    styles = getSampleStyleSheet()
+    rows = [["", "Description", "Quantity", "Rate", "Amount"]]
+    for line in statement.lines.all():
+        rows.append(
+            [
+                "−" if line.is_deduction else "+",
+                line.description[:60],
+                str(line.quantity),
+                str(line.rate),
+                f"{line.amount:,.2f}",
+            ]
+        )
+    rows += [
+        ["", "Gross", "", "", f"{statement.gross:,.2f}"],
+        ["", "Deductions", "", "", f"{statement.deductions:,.2f}"],
+        ["", "Net payout", "", "", f"{statement.net:,.2f}"],
+    ]
+    table = Table(rows, colWidths=[18, 250, 70, 70, 80])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                ("LINEABOVE", (0, -3), (-1, -3), 0.5, colors.grey),
+            ]
+        )
+    )
+    doc.build(
+        [
+            Paragraph(f"Payout statement · {statement.dsp.name}", styles["Title"]),
+            Paragraph(
+                f"Week {statement.week_start} to {statement.week_end} · "
+                f"{statement.get_status_display()}",
+                styles["Normal"],
+            ),
+            Spacer(1, 12),
+            table,
+        ]
+    )
+    return buffer.getvalue()

@@ -1,0 +1,133 @@
+from rest_framework import serializers
+
+from .models import Dispute, RateCard, Scorecard, Statement, StatementLine, Tier
+
+
+class RateCardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RateCard
+        fields = [
+            "id",
+            "station",
+            "effective_from",
+            "route_fee",
+            "long_route_fee",
+            "long_route_hours",
+            "package_rate",
+            "van_weekly_fee",
+            "incentive_per_package",
+            "peak_season",
+            "peak_route_bonus",
+            "growth_route_pay",
+            "onboarding_pay",
+            "service_failure_chargeback",
+            "collects_fleet_costs",
+        ]
+        # The uniqueness of (station, effective_from) is checked by the service.
+        validators = []
+
+
+class ThresholdSetInputSerializer(serializers.Serializer):
+    station = serializers.IntegerField()
+    week_start = serializers.DateField()
+    thresholds = serializers.JSONField()
+    weights = serializers.JSONField()
+    escalation_cap = serializers.ChoiceField(choices=Tier.choices, default=Tier.GREAT)
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Scorecard
+        fields = ["id", "dsp", "week_start", "tier", "capped", "routes", "delivered", "metrics"]
+
+
+class StatementLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatementLine
+        fields = [
+            "id",
+            "kind",
+            "is_deduction",
+            "description",
+            "quantity",
+            "rate",
+            "amount",
+            "evidence",
+            "generated",
+            "dispute",
+        ]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    lines = StatementLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "dsp",
+            "week_start",
+            "status",
+            "tier",
+            "gross",
+            "deductions",
+            "net",
+            "approved_at",
+            "paid_at",
+            "lines",
+        ]
+
+
+class StatementLineInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(StatementLine.MANUAL_KINDS))
+    description = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=10, decimal_places=4)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "line",
+            "message",
+            "amount",
+            "status",
+            "resolution",
+            "resolved_at",
+            "created_at",
+        ]
+        read_only_fields = ["status", "resolution", "resolved_at", "created_at"]
+
+
+class DisputeResolveSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    resolution = serializers.CharField(allow_blank=True, default="")
+
+
+class FinanceWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    expenses = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2)
+    )
+    total_expenses = serializers.DecimalField(max_digits=12, decimal_places=2)
+    profit = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ProjectionSerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    cash = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FinancesSerializer(serializers.Serializer):
+    history = FinanceWeekSerializer(many=True)
+    projection = ProjectionSerializer(many=True)
+    weekly_revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    weekly_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reserve_warning = serializers.DateField(allow_null=True)

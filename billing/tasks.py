@@ -1,0 +1,28 @@
+"""Beat jobs: after each program week closes, its scorecards and draft statements."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(name="billing.week_close", acks_late=True)
+def week_close_task() -> int:
+    """Fan out one statement job per active DSP for the week that last closed at its station."""
+    from dsps.models import Dsp
+
+    ids = list(Dsp.objects.filter(status=Dsp.Status.ACTIVE).values_list("id", flat=True))
+    for dsp_id in ids:
+        statement_generate_task.delay(dsp_id)
+    return len(ids)
+
+
+@shared_task(
+    name="billing.statement_generate",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def statement_generate_task(dsp_id: int, week_start: str | None = None) -> None:
+    from billing.jobs import week_close_for_dsp
+
+    week_close_for_dsp(dsp_id=dsp_id, week_start=week_start)
