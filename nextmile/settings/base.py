@@ -211,7 +211,15 @@ CELERY_TASK_ROUTES = {"routes.plan_*": {"queue": "optimize"}}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Run `celery -A nextmile beat` (one process) for these; see docs/operations.md.
+    "prune-location-pings": {
+        "task": "routes.prune_location_pings",
+        "schedule": 24 * 3600,
+    },
+}
+# Drivers' location pings older than this are deleted by the nightly prune.
+LOCATION_PING_RETENTION_DAYS = env.int("LOCATION_PING_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,
