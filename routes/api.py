@@ -47,7 +47,8 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     )
     def stops(self, request, pk=None):
         """The route's stops in visiting order, with planned arrival times."""
-        route = self.get_object()
+        # Not get_object(): the list's filters and ordering (for stops here) do not apply to it.
+        route = get_for_user_or_404(self.get_queryset(), request.user, pk=pk)
         rows = route_stop_list(user=request.user, route=route)
         return Response(RouteStopSerializer(rows, many=True).data)
 

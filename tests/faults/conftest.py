@@ -68,9 +68,9 @@ def _point_celery_at(url: str) -> None:
     from nextmile.celery import app
 
     app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Kombu keeps one pool per broker URL process-wide: forget ours, never close it, so the
+    # shared broker's pool still works when the tests point back at it.
+    app._pool = None
     app.amqp._producer_pool = None
 
 
