@@ -99,6 +99,7 @@ class ApplicantMoveApi(TenantScopedAPIMixin, generics.GenericAPIView):
             stage=data.validated_data["stage"],
             hourly_rate=data.validated_data.get("hourly_rate"),
             base_url=request.build_absolute_uri("/"),
+            by=request.user,
         )
         return Response(ApplicantSerializer(moved).data)
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dsps.models import Dsp, Membership, Role, User
+from dsps.services import audit_record
 from nextmile.uploads import safe_upload_name, validate_upload
 
 from .models import (
@@ -84,7 +85,12 @@ def applicant_create(
 
 @transaction.atomic
 def applicant_move(
-    *, applicant: Applicant, stage: str, hourly_rate: Decimal | None = None, base_url: str = ""
+    *,
+    applicant: Applicant,
+    stage: str,
+    hourly_rate: Decimal | None = None,
+    base_url: str = "",
+    by: User | None = None,
 ) -> Applicant:
     """Move an applicant to the next stage; hiring creates the driver and e-mails the invitation."""
     applicant = (
@@ -96,7 +102,7 @@ def applicant_move(
         current, wanted = applicant.get_stage_display(), Applicant.Stage(stage).label
         raise ValidationError({"stage": f"An applicant in “{current}” cannot move to “{wanted}”."})
     if stage == Applicant.Stage.HIRED:
-        applicant.driver = _hire(applicant, hourly_rate=hourly_rate, base_url=base_url)
+        applicant.driver = _hire(applicant, hourly_rate=hourly_rate, base_url=base_url, by=by)
     applicant.stage = stage
     applicant.stage_changed_at = timezone.now()
     applicant.full_clean()
@@ -104,7 +110,9 @@ def applicant_move(
     return applicant
 
 
-def _hire(applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str) -> Driver:
+def _hire(
+    applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str, by: User | None = None
+) -> Driver:
     dsp = applicant.dsp
     today = _today(dsp)
     if applicant.licence_expires_on < today:
@@ -134,7 +142,14 @@ def _hire(applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str) -
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    Membership.objects.create(user=user, dsp=dsp, role=Role.DRIVER)
+    membership = Membership.objects.create(user=user, dsp=dsp, role=Role.DRIVER)
+    audit_record(
+        actor=by,
+        verb="membership.granted",
+        target=membership,
+        dsp=dsp,
+        data={"user": user.email, "role": str(Role.DRIVER), "previous": None},
+    )
     driver = Driver(
         dsp=dsp,
         user=user,

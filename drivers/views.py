@@ -267,6 +267,7 @@ def applicant_move(request, pk: int):
             applicant=applicant,
             stage=request.POST.get("stage", ""),
             base_url=request.build_absolute_uri("/"),
+            by=request.user,
         )
     except ValidationError as error:
         messages.error(request, f"{applicant.full_name}: {_error_text(error)}")

@@ -86,9 +86,10 @@ class LeaseViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=LeaseCreateSerializer, responses={201: LeaseSerializer, **ERRORS})
     def create(self, request):
+        dsp = dsp_for_write(request.user)  # refuse program staff before reading the body
         data = LeaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        lease = services.lease_create(dsp=dsp_for_write(request.user), **data.validated_data)
+        lease = services.lease_create(dsp=dsp, **data.validated_data)
         return Response(LeaseSerializer(lease).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -151,12 +152,13 @@ class InsurancePolicyViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet
         responses={201: InsurancePolicySerializer, **ERRORS, **NOT_FOUND},
     )
     def create(self, request):
+        dsp = dsp_for_write(request.user)  # refuse program staff before reading the body
         data = InsurancePolicySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if fields.get("vehicle") is not None:
             fields["vehicle"] = _scoped(Vehicle, request, fields["vehicle"].pk)
-        policy = services.insurance_policy_create(dsp=dsp_for_write(request.user), **fields)
+        policy = services.insurance_policy_create(dsp=dsp, **fields)
         return Response(InsurancePolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dsps.models import Dsp, Role
+from dsps.services import audit_record
 from dsps.tenancy import dsp_of, role_of
 from nextmile.uploads import IMAGE_KINDS, safe_upload_name, validate_upload
 
@@ -75,6 +76,15 @@ def vehicle_offer_create(*, by, **fields) -> VehicleOffer:
     _require_staff(by)
     offer = VehicleOffer(**{k: v for k, v in fields.items() if k in OFFER_FIELDS})
     _save(offer)
+    audit_record(
+        actor=by,
+        verb="vehicle_offer.created",
+        target=offer,
+        data={
+            "monthly_rate": str(offer.monthly_rate),
+            "discount_percent": str(offer.discount_percent),
+        },
+    )
     return offer
 
 
@@ -83,10 +93,15 @@ def vehicle_offer_update(*, offer: VehicleOffer, by, **fields) -> VehicleOffer:
     """Change a catalogue van; existing leases keep the rate they were signed at."""
     _require_staff(by)
     offer = VehicleOffer.objects.select_for_update().get(pk=offer.pk)
+    changed = {}
     for key, value in fields.items():
         if key in OFFER_FIELDS:
+            if getattr(offer, key) != value:
+                changed[key] = [str(getattr(offer, key)), str(value)]
             setattr(offer, key, value)
     _save(offer)
+    if changed:  # rate changes among them: who changed what, from and to
+        audit_record(actor=by, verb="vehicle_offer.updated", target=offer, data=changed)
     return offer
 
 
@@ -107,6 +122,12 @@ def insurance_option_create(
         offer=offer, name=name, monthly_premium=monthly_premium, deductible=deductible
     )
     _save(option)
+    audit_record(
+        actor=by,
+        verb="insurance_option.created",
+        target=option,
+        data={"offer": offer.pk, "monthly_premium": str(monthly_premium)},
+    )
     return option
 
 

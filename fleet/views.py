@@ -220,6 +220,8 @@ def offer_detail(request, pk: int):
 
 @role_required(*MANAGERS)
 def insurance_index(request):
+    if request.method == "POST":
+        dsp_for_write(request.user)  # program staff read every DSP's policies but record none
     vehicles = selectors.vehicle_list(user=request.user).exclude(status=Vehicle.Status.RETURNED)
     form = InsurancePolicyForm(request.POST or None, vehicles=vehicles)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,9 @@
-"""Security headers Django 5.2 does not set by itself."""
+"""Security headers Django 5.2 does not set by itself, and a cap on request size."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 
 
 def _tile_origin() -> str:
@@ -42,3 +43,29 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"
         )
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than `MAX_REQUEST_BYTES` (413).
+
+    Decided from the Content-Length header before the body is read, so a client claiming a
+    gigabyte is turned away without Django spooling the upload to disk first. The per-field
+    limits (manifest and document sizes, DATA_UPLOAD_MAX_MEMORY_SIZE) still apply below this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("The Content-Length header is not a number.")
+        limit = settings.MAX_REQUEST_BYTES
+        if declared > limit:
+            return HttpResponse(
+                f"The request is {declared / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

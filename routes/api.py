@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -47,7 +48,9 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     )
     def stops(self, request, pk=None):
         """The route's stops in visiting order, with planned arrival times."""
-        route = self.get_object()
+        # Not get_object(): the list's filters and ordering (for stops here) do not apply to it.
+        # DRF's get_object_or_404 also turns a malformed id ("null,null") into a 404.
+        route = get_object_or_404(self.get_queryset(), pk=pk)
         rows = route_stop_list(user=request.user, route=route)
         return Response(RouteStopSerializer(rows, many=True).data)
 

@@ -260,6 +260,8 @@ def _rows(upload, header_map):
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
+        if any("\x00" in c for c in cells):  # PostgreSQL text cannot hold NUL
+            raise csv.Error("a cell contains a NUL byte")
         yield number, {name: cells[i] if i < len(cells) else "" for name, i in header_map.items()}
 
 

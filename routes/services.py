@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from kombu.exceptions import OperationalError as QueueError
 
 from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
@@ -24,6 +25,7 @@ from .planning import build_problem, moment, retime, route_fields, verify
 log = logging.getLogger(__name__)
 MAX_TIME_LIMIT_S = 600
 MAX_SOLVE_ATTEMPTS = 3
+QUEUE_UNAVAILABLE = "The queue is unavailable; try again in a moment."
 
 
 def manifest_summarise(*, manifest_id: int) -> Manifest:
@@ -44,7 +46,14 @@ def manifest_summarise_later(*, manifest: Manifest) -> None:
     """Queue the summary for after the surrounding transaction commits."""
     from .tasks import manifest_summarise_task
 
-    transaction.on_commit(lambda: manifest_summarise_task.delay(manifest.id))
+    def queue():
+        try:
+            manifest_summarise_task.delay(manifest.id)
+        except QueueError:  # the broker is down: count now rather than lose the summary
+            log.warning("Queue unavailable; summarising manifest %s in the request", manifest.id)
+            manifest_summarise(manifest_id=manifest.id)
+
+    transaction.on_commit(queue)
 
 
 # --- Manifests -----------------------------------------------------------------------------
@@ -163,8 +172,20 @@ def plan_job_start(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: plan_job_dispatch_task.delay(job.id))
+    transaction.on_commit(lambda: _dispatch_or_fail(job, plan_job_dispatch_task))
     return job
+
+
+def _dispatch_or_fail(job: PlanJob, task) -> None:
+    """Queue the job's dispatch; with the broker down, end the job with a message to retry."""
+    try:
+        task.delay(job.id)
+    except QueueError:
+        log.warning("Queue unavailable; plan job %s failed before it was queued", job.id)
+        job.status = PlanJob.Status.FAILED
+        job.error = QUEUE_UNAVAILABLE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at", "updated_at"])
 
 
 def plan_job_prepare(*, job_id: int) -> list[PlanRun]:

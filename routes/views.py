@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, role_required
+from nextmile import csvsafe
 
 from .forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
 from .imports import template_csv
@@ -194,7 +194,7 @@ def day_export(request):
     service_date = _day(request)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="routes-{service_date}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # addresses and names are user text
     writer.writerow(EXPORT_COLUMNS)
     rows = (
         RouteStop.objects.filter(route__in=route_list(user=request.user, service_date=service_date))

@@ -23,12 +23,24 @@ def user_create(*, email: str, password: str | None, first_name: str = "", last_
 
 
 @transaction.atomic
-def membership_grant(*, user: User, role: str, dsp: Dsp | None = None) -> Membership:
-    """Give a user their one role (replacing any previous one)."""
+def membership_grant(
+    *, user: User, role: str, dsp: Dsp | None = None, by: User | None = None
+) -> Membership:
+    """Give a user their one role (replacing any previous one); the change is audited."""
+    from .audit import audit_record
+
+    previous = Membership.objects.filter(user=user).values("role", "dsp_id").first()
     membership, _ = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "dsp": dsp, "is_active": True}
     )
     membership.full_clean()
+    audit_record(
+        actor=by,
+        verb="membership.granted",
+        target=membership,
+        dsp=dsp,
+        data={"user": user.email, "role": str(role), "previous": previous},
+    )
     return membership
 
 

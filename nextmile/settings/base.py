@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nextmile.middleware.SecurityHeadersMiddleware",
+    "nextmile.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +145,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_DOCUMENT_UPLOAD_BYTES = env.int("MAX_DOCUMENT_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# No request body may declare more than this (a manifest is at most 20 MB, plus the form).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -167,6 +170,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "nextmile.schema.NextMileAutoSchema",
     "EXCEPTION_HANDLER": "nextmile.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "nextmile.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NextMile API",
@@ -215,10 +223,15 @@ CELERY_TASK_ROUTES = {"routes.plan_*": {"queue": "optimize"}}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Hourly: a week closes at midnight in each station's own timezone; the jobs are idempotent.
+# One beat process runs these (`make run` starts it inside the worker with -B; in production
+# run `celery -A nextmile beat` once, see docs/operations.md). Every task is idempotent.
 CELERY_BEAT_SCHEDULE = {
+    # Hourly: a week closes at midnight in each station's own timezone.
     "billing-week-close": {"task": "billing.week_close", "schedule": 3600.0},
+    "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
 }
+# Drivers' location pings older than this are deleted by the nightly prune.
+LOCATION_PING_RETENTION_DAYS = env.int("LOCATION_PING_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,
