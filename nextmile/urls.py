@@ -44,6 +44,14 @@ from routes.api import (
     StopAllocateApi,
     StopViewSet,
 )
+from routes.api_live import (
+    DisruptionViewSet,
+    LiveBoardApi,
+    MyRouteLiveApi,
+    PingApi,
+    ReplanJobViewSet,
+    RouteMessagesApi,
+)
 
 from .views import healthz
 
@@ -73,6 +81,16 @@ router.register("safety-incidents", SafetyIncidentViewSet, basename="safety-inci
 router.register("routes", RouteViewSet, basename="route")
 router.register("stops", StopViewSet, basename="stop")
 router.register("plan-jobs", PlanJobViewSet, basename="planjob")
+# --- live tracking, disruptions and messages ---
+router.register("disruptions", DisruptionViewSet, basename="disruption")
+router.register("replan-jobs", ReplanJobViewSet, basename="replanjob")
+live_api_urls = [
+    path("pings/", PingApi.as_view(), name="ping-list"),
+    path("live-board/", LiveBoardApi.as_view(), name="live-board"),
+    path("my-route/live/", MyRouteLiveApi.as_view(), name="my-route-live"),
+    path("routes/<int:pk>/messages/", RouteMessagesApi.as_view(), name="route-messages"),
+]
+# --- end live ---
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
@@ -81,6 +99,7 @@ api_urls = [
     path("manifests/import/", ManifestImportApi.as_view(), name="manifest-import"),
     path("stops/allocate/", StopAllocateApi.as_view(), name="stop-allocate"),
     path("route-stops/<int:pk>/move/", RouteStopMoveApi.as_view(), name="route-stop-move"),
+    *live_api_urls,
     path("", include(router.urls)),
 ]
 

@@ -47,3 +47,6 @@ def plan_run_solve_task(plan_run_id: int) -> None:
     from .services import plan_run_solve
 
     plan_run_solve(run_id=plan_run_id)
+
+
+from .tasks_live import *  # noqa

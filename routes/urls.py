@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("uncovered/", views.uncovered, name="uncovered"),
     path("<int:pk>/", views.route_detail, name="route-detail"),
     path("<int:pk>/move/", views.route_move, name="route-move"),
+    path("", include("routes.urls_live")),
 ]

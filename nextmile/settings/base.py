@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
         "SafetyIncidentKindEnum": "drivers.models.SafetyIncident.Kind",
         "InspectionKindEnum": "fleet.models.Inspection.Kind",
         "RepairKindEnum": "fleet.models.Repair.Kind",
+        "DisruptionKindEnum": "routes.models.Disruption.Kind",
+        "ReplanJobKindEnum": "routes.models.ReplanJob.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
