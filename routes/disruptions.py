@@ -304,7 +304,7 @@ def make_proposal(solution, context) -> dict:
     for result in solution.routes:
         route = routes[int(result.vehicle_id)]
         after = []
-        for stop_id, arrival in zip(result.stop_ids, result.arrival_s, strict=True):
+        for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
             rs = by_id[stop_id]
             eta = midnight + timedelta(seconds=arrival)
             after.append(
@@ -369,7 +369,11 @@ def make_proposal(solution, context) -> dict:
 def replan_job_run(*, job_id: int) -> None:
     """Solve a queued re-plan (worker). A job not queued any more is left alone (redelivery)."""
     with transaction.atomic():
-        job = ReplanJob.objects.select_for_update().select_related("disruption").get(pk=job_id)
+        job = (
+            ReplanJob.objects.select_for_update(of=("self",))
+            .select_related("disruption")
+            .get(pk=job_id)
+        )
         if job.status != ReplanJob.Status.QUEUED:
             return
         job.status = ReplanJob.Status.RUNNING
@@ -413,7 +417,11 @@ def replan_job_run(*, job_id: int) -> None:
 def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     """Put a proposal into the routes: new order and ETAs, moved stops, a change per route."""
     dsp_for_write(user)
-    job = ReplanJob.objects.select_for_update().get(pk=job.pk)
+    job = (
+        ReplanJob.objects.select_for_update(of=("self",))
+        .select_related("disruption")
+        .get(pk=job.pk)
+    )
     if job.status != ReplanJob.Status.PROPOSED:
         raise ValidationError(
             {
@@ -492,9 +500,14 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
             lines.append(
                 f"Stop {rs.stop.address} could not be fitted; it stays last — call dispatch."
             )
+        if not lines:
+            lines.append("Your stop order is unchanged; arrival times are updated.")
+        if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
+            what = job.disruption.get_kind_display()
+            note = f": {job.disruption.note}" if job.disruption.note else ""
+            lines.insert(0, f"{what} on your way{note}.")
         Route.objects.filter(pk=pk).update(planned_stops=len(order))
-        if lines:
-            RouteChange.objects.create(route_id=pk, job=job, lines=lines)
+        RouteChange.objects.create(route_id=pk, job=job, lines=lines)
     job.status = ReplanJob.Status.APPLIED
     job.applied_at = timezone.now()
     job.save(update_fields=["status", "applied_at", "updated_at"])
