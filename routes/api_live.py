@@ -239,7 +239,6 @@ class ReplanJobViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Re-plans and their proposals; a DSP manager applies a proposed one."""
 
     allowed_roles = DISPATCH
-    write_roles = DSP_MANAGER_ROLES
     queryset = ReplanJob.objects.all()
     serializer_class = ReplanJobSerializer
     filterset_fields = ["service_date", "status", "kind"]

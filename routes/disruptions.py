@@ -118,8 +118,12 @@ def replan_job_start(
     route: Route | None = None,
     time_limit_s: int = 5,
 ) -> ReplanJob:
-    """Queue a re-plan (after commit) on the optimize queue; the request never solves."""
-    dsp = dsp_for_write(user)
+    """Queue a re-plan (after commit) on the optimize queue; the request never solves.
+
+    A rescue of `route` is for the route's DSP (program staff may start one too); the caller
+    has already reached `route` through scoping.
+    """
+    dsp = route.dsp if route is not None else dsp_for_write(user)
     if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
         raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
     job = ReplanJob(
@@ -415,13 +419,17 @@ def replan_job_run(*, job_id: int) -> None:
 
 @transaction.atomic
 def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
-    """Put a proposal into the routes: new order and ETAs, moved stops, a change per route."""
-    dsp_for_write(user)
+    """Put a proposal into the routes: new order and ETAs, moved stops, a change per route.
+
+    Applying a job already applied changes nothing and returns it (a resent click).
+    """
     job = (
         ReplanJob.objects.select_for_update(of=("self",))
         .select_related("disruption")
         .get(pk=job.pk)
     )
+    if job.status == ReplanJob.Status.APPLIED:
+        return job
     if job.status != ReplanJob.Status.PROPOSED:
         raise ValidationError(
             {
@@ -516,7 +524,6 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
 
 @transaction.atomic
 def replan_job_cancel(*, user, job: ReplanJob) -> ReplanJob:
-    dsp_for_write(user)
     updated = ReplanJob.objects.filter(
         pk=job.pk,
         status__in=[ReplanJob.Status.QUEUED, ReplanJob.Status.RUNNING, ReplanJob.Status.PROPOSED],

@@ -133,7 +133,7 @@ def disruption_create(request):
     return redirect("routes:replan-detail", pk=job.pk)
 
 
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*DISPATCH)
 @require_POST
 def rescue_start(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
@@ -153,7 +153,7 @@ def replan_detail(request, pk: int):
     return render(request, "routes/live_replan.html", {"job": job})
 
 
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*DISPATCH)
 @require_POST
 def replan_apply(request, pk: int):
     job = get_for_user_or_404(ReplanJob, request.user, pk=pk)
