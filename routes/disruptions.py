@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dsps.tenancy import dsp_for_write
 
+from .conf import setting
 from .live import ACTIVE, done_stops, last_pings, point_in_polygon
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
@@ -65,7 +66,7 @@ def disruption_record(
     speed_factor=0,
     route: Route | None = None,
     note: str = "",
-    time_limit_s: int = 5,
+    time_limit_s: int | None = None,
 ) -> tuple[Disruption, ReplanJob]:
     """Record a disruption of today and queue the re-plan it calls for."""
     dsp = dsp_for_write(user)
@@ -116,7 +117,7 @@ def replan_job_start(
     kind: str,
     disruption: Disruption | None = None,
     route: Route | None = None,
-    time_limit_s: int = 5,
+    time_limit_s: int | None = None,
 ) -> ReplanJob:
     """Queue a re-plan (after commit) on the optimize queue; the request never solves.
 
@@ -127,12 +128,12 @@ def replan_job_start(
     if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
         raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
     job = ReplanJob(
+        time_limit_s=time_limit_s or int(setting("ROUTES_REPLAN_TIME_LIMIT_S")),
         dsp=dsp,
         service_date=dsp.station.today(),
         kind=kind,
         disruption=disruption,
         route=route,
-        time_limit_s=time_limit_s,
         requested_by=user,
     )
     job.full_clean()
