@@ -212,7 +212,7 @@ class DisruptionViewSet(
 
     @extend_schema(
         request=DisruptionInputSerializer,
-        responses={201: DisruptionCreatedSerializer, 400: ErrorSerializer},
+        responses={201: DisruptionCreatedSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = DisruptionInputSerializer(data=request.data)

@@ -44,7 +44,7 @@ def parse_area(raw) -> dict:
     rings = data.get("coordinates")
     try:
         ring = [(float(x), float(y)) for x, y in rings[0]]
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, KeyError):
         raise ValidationError({"area": "The polygon's coordinates do not parse."}) from None
     if len(ring) < 4 or ring[0] != ring[-1]:
         raise ValidationError(

@@ -229,3 +229,41 @@ def test_a_closure_is_replanned_by_a_real_worker(client, celery_worker_process):
     response = client.post(reverse("api:replanjob-apply", args=[job_id]))
     assert response.status_code == 200
     assert RouteChange.objects.filter(route=route, job_id=job_id).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client):
+    # given: a route two hours late with six stops to go, and a nearby route on time
+    late, _ = route_out(stops=6, started_min_ago=120, code="R-LATE")
+    route_out(dsp=late.dsp, stops=1, started_min_ago=5, code="R-SPARE")
+    client.force_login(manager(late))
+    board = client.get(reverse("routes:live-board-data")).json()["routes"]
+    assert {r["code"]: r["behind_pace"] for r in board} == {"R-LATE": True, "R-SPARE": False}
+    # when: the dispatcher asks for a rescue
+    response = client.post(reverse("routes:rescue-start", args=[late.pk]))
+    # then: a rescue job for that route, solved into a proposal covering both routes
+    job = ReplanJob.objects.get()
+    assert response.status_code == 302
+    assert (job.kind, job.route_id) == (ReplanJob.Kind.RESCUE, late.pk)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ReplanJob.Status.PROPOSED
+    planned = sorted(s["route_stop"] for r in job.proposal["routes"] for s in r["after"])
+    dropped = sorted(d["route_stop"] for d in job.proposal["dropped"])
+    assert len(planned) + len(dropped) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applying_twice_changes_nothing_the_second_time():
+    route, _ = route_out(stops=2)
+    user = manager(route)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(user=user, kind="slowdown", area=BOX, speed_factor="0.5")
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    replan_job_apply(user=user, job=job)
+    after_first = list(RouteStop.objects.filter(route=route).values_list("pk", "sequence"))
+    replan_job_apply(user=user, job=job)
+    assert list(RouteStop.objects.filter(route=route).values_list("pk", "sequence")) == after_first
+    assert RouteChange.objects.count() == 1
