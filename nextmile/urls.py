@@ -59,6 +59,14 @@ from routes.api_day import (
     DayPunchApi,
     DayScanApi,
 )
+from routes.api_live import (
+    DisruptionViewSet,
+    LiveBoardApi,
+    MyRouteLiveApi,
+    PingApi,
+    ReplanJobViewSet,
+    RouteMessagesApi,
+)
 
 from .views import healthz
 
@@ -92,6 +100,16 @@ router.register("rate-cards", RateCardViewSet, basename="rate-card")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("disputes", DisputeViewSet, basename="dispute")
+# --- live tracking, disruptions and messages ---
+router.register("disruptions", DisruptionViewSet, basename="disruption")
+router.register("replan-jobs", ReplanJobViewSet, basename="replanjob")
+live_api_urls = [
+    path("pings/", PingApi.as_view(), name="ping-list"),
+    path("live-board/", LiveBoardApi.as_view(), name="live-board"),
+    path("my-route/live/", MyRouteLiveApi.as_view(), name="my-route-live"),
+    path("routes/<int:pk>/messages/", RouteMessagesApi.as_view(), name="route-messages"),
+]
+# --- end live ---
 
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
@@ -107,6 +125,7 @@ api_urls = [
     path("day/confirmations/", DayConfirmationApi.as_view(), name="day-confirmation"),
     path("thresholds/", ThresholdSetApi.as_view(), name="threshold-set"),
     path("finances/", FinancesApi.as_view(), name="finances"),
+    *live_api_urls,
     path("", include(router.urls)),
 ]
 

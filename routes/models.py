@@ -482,3 +482,176 @@ class TrackingLink(models.Model):
 
     def __str__(self) -> str:
         return f"Tracking {self.package_id}"
+
+
+# --- Live tracking, disruptions and messages ---
+
+
+class Disruption(TimeStampedModel):
+    """Something that spoils the plan: a closed or slow area for a time, or a route that stops.
+
+    An area (`kind` closure or slowdown) is a GeoJSON Polygon with a speed factor (0 = closed);
+    a breakdown names the route whose driver or van cannot continue.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Road closure"
+        SLOWDOWN = "slowdown", "Slowdown"
+        BREAKDOWN = "breakdown", "Vehicle breakdown / driver cannot continue"
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="disruptions")
+    service_date = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    area = models.JSONField(null=True, blank=True, help_text="GeoJSON Polygon (lon, lat)")
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    speed_factor = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    route = models.ForeignKey(
+        Route, on_delete=models.CASCADE, null=True, blank=True, related_name="disruptions"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speed_factor__gte=0) & Q(speed_factor__lt=1),
+                name="disruption_speed_factor_below_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="breakdown", route__isnull=False)
+                | (~Q(kind="breakdown") & Q(area__isnull=False)),
+                name="disruption_area_or_route",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.service_date:%Y-%m-%d}"
+
+
+class ReplanJob(TimeStampedModel):
+    """Re-optimising a DSP's routes in progress after a disruption: a proposal to apply.
+
+    `proposal` holds, per affected route, the remaining stops' new order and ETAs, and the
+    stops that move to another route (a rescue) with where the drivers meet.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PROPOSED = "proposed", "Proposed"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        REROUTE = "reroute", "Reroute"
+        RESCUE = "rescue", "Rescue"
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="replan_jobs")
+    service_date = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    disruption = models.ForeignKey(
+        Disruption, on_delete=models.CASCADE, null=True, blank=True, related_name="replan_jobs"
+    )
+    route = models.ForeignKey(
+        Route,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rescues",
+        help_text="the route rescued (behind pace or broken down)",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    time_limit_s = models.PositiveIntegerField(default=5)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_limit_s__gte=1) & Q(time_limit_s__lte=600),
+                name="replan_job_time_limit_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.service_date:%Y-%m-%d} ({self.status})"
+
+
+class RouteChange(models.Model):
+    """What an applied re-plan changed on one route, in sentences the driver reads."""
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "route__driver__user"
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="changes")
+    job = models.ForeignKey(ReplanJob, on_delete=models.CASCADE, related_name="changes")
+    lines = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["route", "job"], name="route_change_one_per_job"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.route_id} changed by {self.job_id}"
+
+
+class Message(models.Model):
+    """One message in a route's thread (driver, the DSP's dispatchers, program support)."""
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "route__driver__user"
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=2000)
+    route_stop = models.ForeignKey(
+        RouteStop, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["route", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.route_id}: {self.body[:30]}"
+
+
+class MessageRead(models.Model):
+    """How far a user has read a route's thread (the unread count is what lies past it)."""
+
+    TENANT_PATH = "route__dsp"
+    DRIVER_PATH = "user"
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="message_reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["route", "user"], name="message_read_one_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.route_id} to {self.last_read_id}"

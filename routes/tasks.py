@@ -49,4 +49,5 @@ def plan_run_solve_task(plan_run_id: int) -> None:
     plan_run_solve(run_id=plan_run_id)
 
 
+from .tasks_live import *  # noqa
 from .tasks_retention import location_ping_prune_task  # noqa: E402,F401  (autodiscovery)

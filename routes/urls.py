@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/", views.route_detail, name="route-detail"),
     path("<int:pk>/move/", views.route_move, name="route-move"),
     path("", include("routes.urls_day")),
+    path("", include("routes.urls_live")),
 ]

@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
         "StatementLineKindEnum": "billing.models.StatementLine.Kind",
         "StatementStatusEnum": "billing.models.Statement.Status",
         "DisputeStatusEnum": "billing.models.Dispute.Status",
+        "DisruptionKindEnum": "routes.models.Disruption.Kind",
+        "ReplanJobKindEnum": "routes.models.ReplanJob.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

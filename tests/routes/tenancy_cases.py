@@ -61,6 +61,70 @@ def _tracking(dsp, driver_user):
     return {"token": tracking_link_for(package=package).token}
 
 
+# --- live ---
+
+
+def _live_route(dsp, driver_user):
+    from tests.routes.live_factories import route_out
+
+    driver = Driver.objects.get(user=driver_user)
+    route, _ = route_out(dsp=dsp, driver=driver, stops=1)
+    return route
+
+
+def _live_route_pk(dsp, driver_user):
+    return {"pk": _live_route(dsp, driver_user).pk}
+
+
+def _replan(dsp, driver_user):
+    """A proposed re-plan that applies cleanly (its one remaining stop keeps its place)."""
+    from django.utils import timezone
+
+    from routes.models import ReplanJob
+
+    route = _live_route(dsp, driver_user)
+    rs = route.route_stops.get()
+    job = ReplanJob.objects.create(
+        dsp=dsp,
+        service_date=route.service_date,
+        kind=ReplanJob.Kind.REROUTE,
+        status=ReplanJob.Status.PROPOSED,
+        proposal={
+            "routes": [
+                {
+                    "route": route.pk,
+                    "code": route.code,
+                    "before": [rs.pk],
+                    "after": [
+                        {
+                            "route_stop": rs.pk,
+                            "address": rs.stop.address,
+                            "eta": timezone.now().isoformat(),
+                            "from_route": None,
+                        }
+                    ],
+                    "finish": None,
+                }
+            ],
+            "moves": [],
+            "meets": [],
+            "dropped": [],
+        },
+    )
+    return {"pk": job.pk}
+
+
+def _disruption(dsp, driver_user):
+    from routes.models import Disruption
+
+    route = _live_route(dsp, driver_user)
+    return {
+        "pk": Disruption.objects.create(
+            dsp=dsp, service_date=route.service_date, kind="breakdown", route=route
+        ).pk
+    }
+
+
 CASES.update(
     {
         "routes:day-assign": _route,
@@ -70,3 +134,16 @@ CASES.update(
 POST_ONLY |= {"routes:day-assign", "routes:day-unassign"}
 # The recipient's link is public by design: anyone holding the token may read it.
 SHARED = {"routes:tracking": _tracking}
+CASES.update(
+    {
+        "routes:replan-detail": _replan,
+        "routes:replan-apply": _replan,
+        "routes:rescue-start": _live_route_pk,
+        "routes:messages": _live_route_pk,
+        "api:replanjob-detail": _replan,
+        "api:replanjob-apply": _replan,
+        "api:disruption-detail": _disruption,
+        "api:route-messages": _live_route_pk,
+    }
+)
+POST_ONLY |= {"routes:replan-apply", "routes:rescue-start", "api:replanjob-apply"}

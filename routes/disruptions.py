@@ -1,0 +1,535 @@
+"""Disruptions and re-plans: closures, slowdowns and breakdowns, reroutes and rescues.
+
+A re-plan job re-optimises the remaining stops of a DSP's active routes from each driver's
+current position and the current time (stops done stay done), on the `optimize` queue.
+The result is a proposal; the dispatcher applies it, and each changed route gets a
+`RouteChange` its driver sees.
+"""
+
+from __future__ import annotations
+
+import json
+import time as clock
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dsps.tenancy import dsp_for_write
+
+from .conf import setting
+from .live import ACTIVE, done_stops, last_pings, point_in_polygon
+from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
+from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
+from .optimizer.problem import MAX_TIME_S
+from .planning import cost_per_km_cents, provider, seconds
+
+CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
+SAMPLES = 5  # points checked along each leg
+
+
+def parse_area(raw) -> dict:
+    """A GeoJSON Polygon (or a Feature holding one) as a dict, or ValidationError on `area`."""
+    try:
+        data = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    except ValueError:
+        raise ValidationError({"area": "The area is not valid GeoJSON."}) from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict) or data.get("type") != "Polygon":
+        raise ValidationError({"area": "The area must be a GeoJSON Polygon."})
+    rings = data.get("coordinates")
+    try:
+        ring = [(float(x), float(y)) for x, y in rings[0]]
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise ValidationError({"area": "The polygon's coordinates do not parse."}) from None
+    if len(ring) < 4 or ring[0] != ring[-1]:
+        raise ValidationError(
+            {"area": "A polygon needs at least three corners and must close on its first point."}
+        )
+    if not all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in ring):
+        raise ValidationError({"area": "The polygon's coordinates are not longitudes/latitudes."})
+    return {"type": "Polygon", "coordinates": [[list(p) for p in ring]]}
+
+
+@transaction.atomic
+def disruption_record(
+    *,
+    user,
+    kind: str,
+    area=None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    speed_factor=0,
+    route: Route | None = None,
+    note: str = "",
+    time_limit_s: int | None = None,
+) -> tuple[Disruption, ReplanJob]:
+    """Record a disruption of today and queue the re-plan it calls for."""
+    dsp = dsp_for_write(user)
+    today = dsp.station.today()
+    if kind == Disruption.Kind.BREAKDOWN:
+        if route is None or route.dsp_id != dsp.pk or route.service_date != today:
+            raise ValidationError({"route": "Choose one of today's routes of your DSP."})
+        area = None
+    else:
+        if area in (None, ""):
+            raise ValidationError({"area": "Draw or paste the affected area."})
+        area = parse_area(area)
+        route = None
+        if kind == Disruption.Kind.CLOSURE:
+            speed_factor = 0
+        elif not speed_factor or float(speed_factor) <= 0:
+            raise ValidationError({"speed_factor": "A slowdown needs a speed factor above 0."})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The end must come after the start."})
+    disruption = Disruption(
+        dsp=dsp,
+        service_date=today,
+        kind=kind,
+        area=area,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        speed_factor=speed_factor or 0,
+        route=route,
+        note=note,
+        reported_by=user,
+    )
+    disruption.full_clean()
+    disruption.save()
+    job = replan_job_start(
+        user=user,
+        kind=ReplanJob.Kind.RESCUE if kind == Disruption.Kind.BREAKDOWN else ReplanJob.Kind.REROUTE,
+        disruption=disruption,
+        route=route,
+        time_limit_s=time_limit_s,
+    )
+    return disruption, job
+
+
+@transaction.atomic
+def replan_job_start(
+    *,
+    user,
+    kind: str,
+    disruption: Disruption | None = None,
+    route: Route | None = None,
+    time_limit_s: int | None = None,
+) -> ReplanJob:
+    """Queue a re-plan (after commit) on the optimize queue; the request never solves.
+
+    A rescue of `route` is for the route's DSP (program staff may start one too); the caller
+    has already reached `route` through scoping.
+    """
+    dsp = route.dsp if route is not None else dsp_for_write(user)
+    if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
+        raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
+    job = ReplanJob(
+        time_limit_s=time_limit_s or int(setting("ROUTES_REPLAN_TIME_LIMIT_S")),
+        dsp=dsp,
+        service_date=dsp.station.today(),
+        kind=kind,
+        disruption=disruption,
+        route=route,
+        requested_by=user,
+    )
+    job.full_clean()
+    job.save()
+    from .tasks_live import replan_job_run_task
+
+    transaction.on_commit(lambda: replan_job_run_task.delay(job.pk))
+    return job
+
+
+# --- The solve (worker side) ---------------------------------------------------------------
+
+
+def _leg_hits(ring, a, b) -> bool:
+    for k in range(SAMPLES):
+        t = k / (SAMPLES - 1)
+        if point_in_polygon(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, ring):
+            return True
+    return False
+
+
+def _in_force(disruption: Disruption | None, now: datetime) -> bool:
+    if disruption is None or disruption.area is None:
+        return False
+    return not (disruption.ends_at and disruption.ends_at <= now)
+
+
+def build_problem(job: ReplanJob, now: datetime):
+    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal."""
+    routes = list(
+        Route.objects.filter(dsp=job.dsp, service_date=job.service_date, status__in=ACTIVE)
+        .select_related("station", "vehicle", "driver")
+        .order_by("code")
+    )
+    if not routes:
+        return None
+    station = routes[0].station
+    midnight = station.localize(job.service_date, datetime.min.time())
+    now_s = max(0, int((now - midnight).total_seconds()))
+    ids = [r.pk for r in routes]
+    done_ids, _ = done_stops(ids)
+    pings = last_pings(ids)
+    rows = list(
+        RouteStop.objects.filter(route_id__in=ids).select_related("stop").order_by("sequence")
+    )
+    remaining = {
+        r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids] for r in routes
+    }
+    done_last = {}
+    for rs in rows:
+        if rs.pk in done_ids:
+            done_last[rs.route_id] = rs
+    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
+    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
+    disruption = job.disruption if _in_force(job.disruption, now) else None
+    ring = disruption.area["coordinates"][0] if disruption else None
+
+    def position(route):
+        if route.pk in pings:
+            p = pings[route.pk]
+            return (float(p.latitude), float(p.longitude))
+        if route.pk in done_last:
+            s = done_last[route.pk].stop
+            return (float(s.latitude), float(s.longitude))
+        return (float(route.station.latitude), float(route.station.longitude))
+
+    if ring is not None:  # a reroute touches the routes whose remaining work crosses the area
+        affected = []
+        for r in routes:
+            pts = [position(r)] + [
+                (float(rs.stop.latitude), float(rs.stop.longitude)) for rs in remaining[r.pk]
+            ]
+            if any(_leg_hits(ring, pts[i], pts[i + 1]) for i in range(len(pts) - 1)) or any(
+                point_in_polygon(p[0], p[1], ring) for p in pts
+            ):
+                affected.append(r)
+        routes = affected
+    if not routes:
+        return None
+    vehicles_routes = [r for r in routes if r.pk != broken]
+    if not vehicles_routes:
+        return None
+    depots = [
+        Depot(id="station", location=LatLon(float(station.latitude), float(station.longitude)))
+    ]
+    vehicles = []
+    for r in vehicles_routes:
+        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*position(r))))
+        back = r.returns_at or (now + timedelta(hours=4))
+        end_s = min(
+            MAX_TIME_S, max(int((back - midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600)
+        )
+        vehicles.append(
+            VehicleSpec(
+                id=str(r.pk),
+                capacity=r.vehicle.package_capacity if r.vehicle else 300,
+                shift_start_s=now_s,
+                shift_end_s=end_s,
+                cost_per_km=cost_per_km_cents(r.vehicle.kind if r.vehicle else "cargo_van"),
+                start_depot=len(depots) - 1,
+                end_depot=0,
+            )
+        )
+    specs, by_id = [], {}
+    for r in routes:
+        free = r.pk in (broken, rescued)
+        for rs in remaining[r.pk]:
+            s = rs.stop
+            window = None
+            if s.window_start is not None and s.window_end is not None:
+                opens, closes = seconds(s.window_start), seconds(s.window_end)
+                if closes > now_s:
+                    window = (max(opens, 0), closes)
+            if (
+                ring is not None
+                and disruption.kind == Disruption.Kind.CLOSURE
+                and (point_in_polygon(float(s.latitude), float(s.longitude), ring))
+            ):
+                reopen = (
+                    int((disruption.ends_at - midnight).total_seconds())
+                    if disruption.ends_at
+                    else MAX_TIME_S - 1
+                )
+                window = (min(reopen, MAX_TIME_S - 1), MAX_TIME_S - 1)
+            specs.append(
+                StopSpec(
+                    id=str(rs.pk),
+                    location=LatLon(float(s.latitude), float(s.longitude)),
+                    demand=s.package_count,
+                    service_s=s.service_time_s,
+                    window=window,
+                    priority="high" if s.priority == "high" else "normal",
+                    vehicle_id=None if free else str(r.pk),
+                )
+            )
+            by_id[str(rs.pk)] = rs
+    if not specs:
+        return None
+    locations = [d.location for d in depots] + [s.location for s in specs]
+    travel = provider().matrices(locations)
+    distance, duration = travel.distance.copy(), travel.duration.copy()
+    if ring is not None:
+        factor = float(disruption.speed_factor)
+        stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
+        pts = [(loc.lat, loc.lon) for loc in locations]
+        for i in range(len(pts)):
+            for j in range(len(pts)):
+                if i != j and _leg_hits(ring, pts[i], pts[j]):
+                    duration[i, j] = int(duration[i, j] * stretch)
+                    if factor <= 0:
+                        distance[i, j] = int(distance[i, j] * 1.5)
+    problem = DayProblem(
+        depots=depots,
+        stops=specs,
+        vehicles=vehicles,
+        matrices=TravelMatrices(np.asarray(distance), np.asarray(duration)),
+    )
+    context = {
+        "routes": {r.pk: r for r in routes},
+        "remaining": remaining,
+        "by_id": by_id,
+        "midnight": midnight,
+        "broken": broken,
+        "positions": {r.pk: position(r) for r in routes},
+    }
+    return problem, context
+
+
+def make_proposal(solution, context) -> dict:
+    routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
+    midnight = context["midnight"]
+    out, moves, meets = [], [], []
+    for result in solution.routes:
+        route = routes[int(result.vehicle_id)]
+        after = []
+        for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
+            rs = by_id[stop_id]
+            eta = midnight + timedelta(seconds=arrival)
+            after.append(
+                {
+                    "route_stop": rs.pk,
+                    "address": rs.stop.address,
+                    "eta": eta.isoformat(),
+                    "from_route": rs.route_id if rs.route_id != route.pk else None,
+                }
+            )
+            if rs.route_id != route.pk:
+                source = routes[rs.route_id]
+                moves.append(
+                    {
+                        "route_stop": rs.pk,
+                        "address": rs.stop.address,
+                        "from": source.pk,
+                        "from_code": source.code,
+                        "to": route.pk,
+                        "to_code": route.code,
+                    }
+                )
+        out.append(
+            {
+                "route": route.pk,
+                "code": route.code,
+                "before": [rs.pk for rs in remaining[route.pk]],
+                "after": after,
+                "finish": (midnight + timedelta(seconds=result.return_s)).isoformat(),
+            }
+        )
+    planned = {r["route"] for r in out}
+    for pk, route in routes.items():  # a route that ends up with none of its stops
+        if pk not in planned and remaining[pk]:
+            out.append(
+                {
+                    "route": pk,
+                    "code": route.code,
+                    "before": [rs.pk for rs in remaining[pk]],
+                    "after": [],
+                    "finish": None,
+                }
+            )
+    for pair in sorted({(m["from"], m["to"]) for m in moves}):
+        lat, lon = context["positions"][pair[0]]
+        meets.append(
+            {
+                "from_code": routes[pair[0]].code,
+                "to_code": routes[pair[1]].code,
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "stops": sum(1 for m in moves if (m["from"], m["to"]) == pair),
+            }
+        )
+    dropped = [
+        {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
+        for d in solution.dropped
+    ]
+    return {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+
+
+def replan_job_run(*, job_id: int) -> None:
+    """Solve a queued re-plan (worker). A job not queued any more is left alone (redelivery)."""
+    with transaction.atomic():
+        job = (
+            ReplanJob.objects.select_for_update(of=("self",))
+            .select_related("disruption")
+            .get(pk=job_id)
+        )
+        if job.status != ReplanJob.Status.QUEUED:
+            return
+        job.status = ReplanJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at", "updated_at"])
+    try:
+        built = build_problem(job, timezone.now())
+        if built is None:
+            proposal = {
+                "routes": [],
+                "moves": [],
+                "meets": [],
+                "dropped": [],
+                "note": "No route's remaining work is affected; nothing to change.",
+            }
+        else:
+            problem, context = built
+            last = [0.0]
+
+            def should_stop() -> bool:
+                if clock.monotonic() - last[0] < 0.5:
+                    return False
+                last[0] = clock.monotonic()
+                return ReplanJob.objects.filter(
+                    pk=job_id, status=ReplanJob.Status.CANCELLED
+                ).exists()
+
+            solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
+            proposal = make_proposal(solution, context)
+    except Exception as error:  # the job records why it failed; the worker carries on
+        ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
+            status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
+        status=ReplanJob.Status.PROPOSED, proposal=proposal, finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
+    """Put a proposal into the routes: new order and ETAs, moved stops, a change per route.
+
+    Applying a job already applied changes nothing and returns it (a resent click).
+    """
+    job = (
+        ReplanJob.objects.select_for_update(of=("self",))
+        .select_related("disruption")
+        .get(pk=job.pk)
+    )
+    if job.status == ReplanJob.Status.APPLIED:
+        return job
+    if job.status != ReplanJob.Status.PROPOSED:
+        raise ValidationError(
+            {
+                "status": "Only a proposed re-plan can be applied "
+                f"(this one is {job.get_status_display().lower()})."
+            }
+        )
+    plan = job.proposal.get("routes", [])
+    route_ids = [r["route"] for r in plan]
+    if not route_ids:
+        raise ValidationError({"status": "This re-plan changes nothing."})
+    list(Route.objects.select_for_update().filter(pk__in=route_ids))
+    done_ids, _ = done_stops(route_ids)
+    touched = {item["route_stop"] for r in plan for item in r["after"]} | {
+        pk for r in plan for pk in r["before"]
+    }
+    if touched & done_ids:
+        raise ValidationError({"status": "Stops were done since this proposal; re-plan again."})
+    rows = {
+        rs.pk: rs for rs in RouteStop.objects.filter(route_id__in=route_ids).select_related("stop")
+    }
+    if not touched <= rows.keys():
+        raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
+    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
+    codes = {r["route"]: r["code"] for r in plan}
+    placed = {item["route_stop"] for r in plan for item in r["after"]}
+    for r in plan:
+        pk = r["route"]
+        kept = sorted(
+            (rs for rs in rows.values() if rs.route_id == pk and rs.pk in done_ids),
+            key=lambda rs: rs.sequence,
+        )
+        left = [rows[i] for i in r["before"] if i not in placed]  # dropped: stay, at the end
+        order = (
+            [(rs, None) for rs in kept]
+            + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
+            + [(rs, None) for rs in left]
+        )
+        lines = []
+        old_order = [rows[i].stop.address for i in r["before"]]
+        new_order = [i["address"] for i in r["after"]]
+        for n, (rs, eta) in enumerate(order, start=1):
+            came_from = rs.route_id if rs.route_id != pk else None
+            rs.route_id = pk
+            rs.sequence = n
+            if eta is not None:
+                rs.planned_arrival = eta
+                rs.planned_start = eta
+            rs.save(
+                update_fields=[
+                    "route",
+                    "sequence",
+                    "planned_arrival",
+                    "planned_start",
+                    "updated_at",
+                ]
+            )
+            if came_from:
+                lines.append(
+                    f"Stop {rs.stop.address} moved to you from route "
+                    f"{codes.get(came_from, came_from)}."
+                )
+        for m in job.proposal.get("moves", []):
+            if m["from"] == pk:
+                lines.append(f"Stop {m['address']} handed to route {m['to_code']}.")
+        for meet in job.proposal.get("meets", []):
+            if codes[pk] in (meet["from_code"], meet["to_code"]):
+                other = meet["to_code"] if codes[pk] == meet["from_code"] else meet["from_code"]
+                lines.append(
+                    f"Meet route {other} at {meet['lat']:.5f}, {meet['lon']:.5f} "
+                    f"to hand over {meet['stops']} stop(s)."
+                )
+        if new_order != old_order and new_order:
+            lines.insert(0, "New order of your remaining stops: " + " → ".join(new_order) + ".")
+        for rs in left:
+            lines.append(
+                f"Stop {rs.stop.address} could not be fitted; it stays last — call dispatch."
+            )
+        if not lines:
+            lines.append("Your stop order is unchanged; arrival times are updated.")
+        if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
+            what = job.disruption.get_kind_display()
+            note = f": {job.disruption.note}" if job.disruption.note else ""
+            lines.insert(0, f"{what} on your way{note}.")
+        Route.objects.filter(pk=pk).update(planned_stops=len(order))
+        RouteChange.objects.create(route_id=pk, job=job, lines=lines)
+    job.status = ReplanJob.Status.APPLIED
+    job.applied_at = timezone.now()
+    job.save(update_fields=["status", "applied_at", "updated_at"])
+    return job
+
+
+@transaction.atomic
+def replan_job_cancel(*, user, job: ReplanJob) -> ReplanJob:
+    updated = ReplanJob.objects.filter(
+        pk=job.pk,
+        status__in=[ReplanJob.Status.QUEUED, ReplanJob.Status.RUNNING, ReplanJob.Status.PROPOSED],
+    ).update(status=ReplanJob.Status.CANCELLED, finished_at=timezone.now())
+    if not updated:
+        raise ValidationError({"status": "This re-plan is already finished."})
+    job.refresh_from_db()
+    return job

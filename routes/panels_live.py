@@ -1,0 +1,32 @@
+"""Live panels: the driver's link to their live page and unread messages; the dispatcher's
+count of routes behind pace."""
+
+from dsps.home import register_panel
+from dsps.models import DSP_MANAGER_ROLES, Role
+
+from .live import live_board, route_active_for_driver
+from .messages import unread_counts
+
+
+@register_panel(
+    name="driver_live", roles=[Role.DRIVER], template="routes/live_panel_driver.html", order=11
+)
+def driver_live_panel(request) -> dict:
+    route = route_active_for_driver(user=request.user)
+    unread = unread_counts(user=request.user, routes=[route]).get(route.pk, 0) if route else 0
+    return {"route": route, "unread": unread}
+
+
+@register_panel(
+    name="live_board", roles=DSP_MANAGER_ROLES, template="routes/live_panel_board.html", order=11
+)
+def live_board_panel(request) -> dict:
+    from .views_live import _today
+
+    board = live_board(user=request.user, service_date=_today(request.user))
+    unread = unread_counts(user=request.user, routes=[b.route for b in board])
+    return {
+        "out": len(board),
+        "behind": sum(1 for b in board if b.behind_pace),
+        "unread": sum(unread.values()),
+    }

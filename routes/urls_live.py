@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views_live
+
+urlpatterns = [
+    path("live/", views_live.board, name="live-board"),
+    path("live/data/", views_live.board_data, name="live-board-data"),
+    path("live/disruptions/", views_live.disruption_create, name="disruption-create"),
+    path("live/replans/<int:pk>/", views_live.replan_detail, name="replan-detail"),
+    path("live/replans/<int:pk>/apply/", views_live.replan_apply, name="replan-apply"),
+    path("live/<int:pk>/rescue/", views_live.rescue_start, name="rescue-start"),
+    path("my-route/live/", views_live.my_route_live, name="my-route-live"),
+    path("my-route/live/data/", views_live.my_route_live_data, name="my-route-live-data"),
+    path("messages/", views_live.inbox, name="messages-inbox"),
+    path("<int:pk>/messages/", views_live.thread, name="messages"),
+]

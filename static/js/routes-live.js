@@ -1,0 +1,136 @@
+// Live tracking: the dispatcher's board (map + table polled every few seconds) and the
+// driver's page (position pings every 30 s, progress and changes polled).
+// Markers are vector layers, so they draw even when map tiles do not load.
+(function () {
+  "use strict";
+  var POLL_MS = 5000;
+  var PING_MS = 30000;
+
+  function text(el, value) { if (el) { el.textContent = value; } }
+
+  function board(el) {
+    var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
+    var map = L.map(el);
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
+    }
+    var layers = L.layerGroup().addTo(map);
+    var fitted = false;
+
+    function render(d) {
+      layers.clearLayers();
+      var bounds = [];
+      d.routes.forEach(function (r) {
+        r.stops.forEach(function (s) {
+          L.circleMarker([s.lat, s.lon], { radius: 4, color: s.done ? "#2ca02c" : "#1f77b4", fillOpacity: 0.9, className: "live-stop" })
+            .bindTooltip(r.code + " #" + s.sequence).addTo(layers);
+          bounds.push([s.lat, s.lon]);
+        });
+        if (r.position) {
+          L.circleMarker(r.position, { radius: 9, color: "#000", fillColor: r.behind_pace ? "#d62728" : "#ff7f0e", fillOpacity: 1, className: "live-driver" })
+            .bindTooltip(r.code + " · " + (r.driver || "")).addTo(layers);
+          bounds.push(r.position);
+        }
+        var row = document.querySelector('#live-routes tr[data-route="' + r.id + '"]');
+        if (row) {
+          text(row.querySelector(".progress"), r.done + " / " + r.total);
+          text(row.querySelector(".state .badge"), r.state);
+          text(row.querySelector(".delay"), String(r.delay_min));
+          text(row.querySelector(".position"), r.position ? r.position[0].toFixed(5) + ", " + r.position[1].toFixed(5) : "no ping yet");
+          text(row.querySelector(".finish"), r.projected_finish ? r.projected_finish.slice(11, 16) : "—");
+          text(row.querySelector(".unread"), String(r.unread));
+          row.dataset.behind = r.behind_pace ? "1" : "0";
+        }
+      });
+      text(document.getElementById("live-updated"), d.at.slice(11, 19));
+      if (!fitted) {
+        if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
+        fitted = true;
+      }
+      el.dataset.ready = "1";
+    }
+
+    render(data);
+    setInterval(function () {
+      fetch(el.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) { if (d) { render(d); } })
+        .catch(function () { /* offline: keep the last view */ });
+    }, POLL_MS);
+
+    var area = document.getElementById(el.dataset.draw);
+    if (area) {
+      var corners = [];
+      var shape = null;
+      map.on("click", function (e) {
+        corners.push([e.latlng.lng, e.latlng.lat]);
+        if (shape) { map.removeLayer(shape); }
+        shape = L.polygon(corners.map(function (c) { return [c[1], c[0]]; }), { color: "#d62728" }).addTo(map);
+        if (corners.length >= 3) {
+          area.value = JSON.stringify({ type: "Polygon", coordinates: [corners.concat([corners[0]])] });
+        }
+      });
+    }
+  }
+
+  function driver(el) {
+    function ping() {
+      if (!navigator.geolocation) { text(document.getElementById("ping-status"), "This phone cannot share its position."); return; }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        fetch(el.dataset.ping, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": el.dataset.csrf },
+          body: JSON.stringify({
+            latitude: pos.coords.latitude.toFixed(6),
+            longitude: pos.coords.longitude.toFixed(6),
+            accuracy_m: Math.round(pos.coords.accuracy || 0),
+            recorded_at: new Date(pos.timestamp).toISOString()
+          })
+        }).then(function (r) {
+          text(document.getElementById("ping-status"), r.ok ? "Position shared at " + new Date().toTimeString().slice(0, 5) : "Position not shared.");
+        }).catch(function () { text(document.getElementById("ping-status"), "Offline: position not shared."); });
+      }, function () { text(document.getElementById("ping-status"), "Location permission is off."); }, { enableHighAccuracy: true, timeout: 10000 });
+    }
+
+    function refresh() {
+      fetch(el.dataset.poll, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d || !d.id) { return; }
+          text(document.getElementById("my-progress"), d.done + " / " + d.total);
+          text(document.getElementById("my-state"), d.state);
+          var box = document.getElementById("route-changes");
+          var list = document.getElementById("change-lines");
+          if (d.changes && d.changes.length && list) {
+            list.innerHTML = "";
+            d.changes.forEach(function (c) {
+              c.lines.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; list.appendChild(li); });
+            });
+            box.hidden = false;
+          }
+          var stops = document.getElementById("my-stops");
+          if (stops) {
+            stops.innerHTML = "";
+            d.stops.forEach(function (s) {
+              var li = document.createElement("li");
+              li.dataset.stop = s.id;
+              li.className = s.done ? "done" : "";
+              li.textContent = s.address + " · " + (s.done ? "done" : "ETA " + (s.eta ? new Date(s.eta).toTimeString().slice(0, 5) : "—"));
+              stops.appendChild(li);
+            });
+          }
+        })
+        .catch(function () { /* offline */ });
+    }
+
+    ping();
+    setInterval(ping, PING_MS);
+    setInterval(refresh, POLL_MS);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-live-board]").forEach(board);
+    document.querySelectorAll("[data-driver-live]").forEach(driver);
+  });
+})();

@@ -1,0 +1,72 @@
+"""Journey (d): a closure over part of a route triggers a re-plan (on the real worker) that the
+dispatcher applies, and the driver's page shows what changed."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dsps.models import Role
+from routes.models import ReplanJob, RouteChange
+from tests.dsps.factories import MembershipFactory
+from tests.e2e.test_sign_in import sign_in
+from tests.routes.live_factories import deliver, route_out
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CLOSED = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [-96.7975, 32.775],
+            [-96.7905, 32.775],
+            [-96.7905, 32.785],
+            [-96.7975, 32.785],
+            [-96.7975, 32.775],
+        ]
+    ],
+}
+
+
+@pytest.mark.worker
+def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
+    live_server, page, phone, settings, celery_worker_process
+):
+    settings.ROUTES_REPLAN_TIME_LIMIT_S = 1
+    # given: a route of four stops, the first done; the driver watching their live page
+    route, stops = route_out(stops=4, code="R-CLOSED")
+    deliver(stops[0], minutes_ago=5)
+    sign_in(phone, live_server.url, route.driver.user.email)
+    phone.goto(f"{live_server.url}/routes/my-route/live/")
+    expect(phone.locator("#my-progress")).to_have_text("1 / 4")
+    expect(phone.locator("#route-changes")).to_be_hidden()
+
+    # when: the dispatcher records a closure over stops 2 and 3 until later today
+    dispatcher = MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
+    sign_in(page, live_server.url, dispatcher.email)
+    page.goto(f"{live_server.url}/routes/live/")
+    page.select_option("#disruption-kind", "closure")
+    page.fill("#disruption-area", json.dumps(CLOSED))
+    until = timezone.localtime(
+        timezone.now() + datetime.timedelta(minutes=40), route.station.tz
+    ).strftime("%Y-%m-%dT%H:%M")
+    page.fill("input[name=ends_at]", until)
+    page.fill("input[name=note]", "Water main on Elm")
+    page.click("#disruption button[type=submit]")
+
+    # then: the re-plan runs on the worker and proposes the route's new plan
+    expect(page.locator("#replan-status")).to_have_text("Proposed", timeout=60000)
+    expect(page.locator('.proposal-route[data-code="R-CLOSED"] li')).to_have_count(3)
+    # when: the dispatcher applies it
+    page.click("#apply")
+    expect(page.locator("#applied")).to_be_visible()
+    job = ReplanJob.objects.get()
+    assert job.status == ReplanJob.Status.APPLIED
+    assert RouteChange.objects.filter(route=route, job=job).count() == 1
+
+    # then: the driver's open page shows what changed, without a reload
+    changes = phone.locator("#route-changes")
+    expect(changes).to_be_visible(timeout=15000)
+    expect(changes).to_contain_text("Road closure on your way: Water main on Elm.")

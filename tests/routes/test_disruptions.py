@@ -1,0 +1,269 @@
+"""Disruptions, re-plan jobs on the optimize queue, rescues and applying a proposal."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dsps.models import Role
+from routes.disruptions import parse_area, replan_job_apply, replan_job_run
+from routes.models import Disruption, ReplanJob, RouteChange, RouteStop
+from routes.tasks_live import replan_job_run_task
+from tests.conftest import wait_until
+from tests.dsps.factories import MembershipFactory
+from tests.routes.live_factories import deliver, route_out
+
+# A box around the route's second and third stops (stops run east from -96.800 by 0.004).
+BOX = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [-96.7975, 32.775],
+            [-96.7905, 32.775],
+            [-96.7905, 32.785],
+            [-96.7975, 32.785],
+            [-96.7975, 32.775],
+        ]
+    ],
+}
+
+
+def manager(route):
+    return MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
+
+
+def test_the_replan_task_runs_on_the_optimize_queue():
+    assert replan_job_run_task.queue == "optimize"
+
+
+@pytest.mark.parametrize(
+    "area, message",
+    [
+        ("not json at all", "The area is not valid GeoJSON."),
+        ({"type": "Point", "coordinates": [1, 2]}, "The area must be a GeoJSON Polygon."),
+        (
+            {"type": "Polygon", "coordinates": [[["a", "b"]]]},
+            "The polygon's coordinates do not parse.",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]},
+            "A polygon needs at least three corners and must close on its first point.",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_a_polygon_that_does_not_parse_is_refused_and_nothing_recorded(client, area, message):
+    # given
+    route, _ = route_out()
+    client.force_login(manager(route))
+    # when
+    response = client.post(
+        reverse("api:disruption-list"),
+        {"kind": "closure", "area": area},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"area": [message]}
+    assert (Disruption.objects.count(), ReplanJob.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_the_board_form_shows_a_bad_polygon_on_the_area_field(client):
+    route, _ = route_out()
+    client.force_login(manager(route))
+    response = client.post(reverse("routes:disruption-create"), {"kind": "closure", "area": "{"})
+    assert response.status_code == 400
+    assert "The area is not valid GeoJSON." in response.content.decode()
+    assert Disruption.objects.count() == 0
+
+
+def test_a_feature_wrapping_a_polygon_parses():
+    assert parse_area(json.dumps({"type": "Feature", "geometry": BOX})) == BOX
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closure_reroutes_the_remaining_stops_and_keeps_done_ones(
+    django_capture_on_commit_callbacks,
+):
+    # given: a route of four stops, the first done, the driver at it; a closure over stops 2-3
+    route, stops = route_out(stops=4, code="R-CLOSE")
+    deliver(stops[0], minutes_ago=1)
+    client_user = manager(route)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(
+        user=client_user,
+        kind="closure",
+        area=BOX,
+        ends_at=timezone.now() + datetime.timedelta(minutes=30),
+        time_limit_s=1,
+    )
+    # when: the worker's service runs the job (the task itself is tested with a real worker)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: a proposal for that route with its three remaining stops
+    assert job.status == ReplanJob.Status.PROPOSED
+    [proposed] = job.proposal["routes"]
+    assert proposed["code"] == "R-CLOSE"
+    after = [s["route_stop"] for s in proposed["after"]]
+    assert sorted(after) == sorted(s.pk for s in stops[1:])
+    # stops 2 and 3 lie in the closure: they are served only once it reopens
+    etas = {s["route_stop"]: datetime.datetime.fromisoformat(s["eta"]) for s in proposed["after"]}
+    reopens = timezone.now() + datetime.timedelta(minutes=29)
+    assert etas[stops[1].pk] >= reopens and etas[stops[2].pk] >= reopens
+    # when: the dispatcher applies it
+    replan_job_apply(user=client_user, job=job)
+    # then: the done stop stays first, the rest follow the proposal, the driver gets a change
+    order = list(
+        RouteStop.objects.filter(route=route).order_by("sequence").values_list("pk", flat=True)
+    )
+    assert order == [stops[0].pk] + [s["route_stop"] for s in proposed["after"]]
+    change = RouteChange.objects.get(route=route)
+    assert change.job_id == job.pk
+    job.refresh_from_db()
+    assert job.status == ReplanJob.Status.APPLIED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
+    route, stops = route_out(stops=4, code="R-SHUT")
+    user = manager(route)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert sorted(d["route_stop"] for d in job.proposal["dropped"]) == [stops[1].pk, stops[2].pk]
+    replan_job_apply(user=user, job=job)
+    order = list(
+        RouteStop.objects.filter(route=route).order_by("sequence").values_list("pk", flat=True)
+    )
+    assert order[2:] == [stops[1].pk, stops[2].pk]
+    lines = RouteChange.objects.get(route=route).lines
+    assert "Stop R-SHUT stop 2 could not be fitted; it stays last — call dispatch." in lines
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_proposal_is_refused_when_a_stop_was_done_since():
+    route, stops = route_out(stops=3)
+    user = manager(route)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
+    replan_job_run(job_id=job.pk)
+    before = list(RouteStop.objects.filter(route=route).values_list("pk", "sequence"))
+    deliver(stops[1], minutes_ago=0)
+    job.refresh_from_db()
+    with pytest.raises(Exception, match="re-plan again"):
+        replan_job_apply(user=user, job=job)
+    assert list(RouteStop.objects.filter(route=route).values_list("pk", "sequence")) == before
+    assert RouteChange.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_breakdown_moves_the_remaining_stops_to_a_nearby_route():
+    # given: two routes side by side; R-BROKEN breaks down after its first stop
+    broken, bstops = route_out(stops=3, code="R-BROKEN")
+    helper, _ = route_out(dsp=broken.dsp, stops=2, code="R-HELP", lon0=broken_lon(bstops))
+    deliver(bstops[0], minutes_ago=1)
+    user = manager(broken)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(user=user, kind="breakdown", route=broken, time_limit_s=1)
+    # when
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: the broken route's two remaining stops move to R-HELP, meeting at the breakdown
+    assert job.kind == ReplanJob.Kind.RESCUE
+    assert sorted(m["route_stop"] for m in job.proposal["moves"]) == [bstops[1].pk, bstops[2].pk]
+    assert {m["to_code"] for m in job.proposal["moves"]} == {"R-HELP"}
+    assert job.proposal["meets"][0]["from_code"] == "R-BROKEN"
+    replan_job_apply(user=user, job=job)
+    assert RouteStop.objects.filter(route=helper).count() == 4
+    assert RouteStop.objects.filter(route=broken).count() == 1
+    lines = RouteChange.objects.get(route=helper).lines
+    assert any("moved to you from route R-BROKEN" in line for line in lines)
+
+
+def broken_lon(stops):
+    return stops[0].stop.longitude
+
+
+@pytest.mark.django_db
+def test_a_driver_cannot_record_a_disruption(client):
+    route, _ = route_out()
+    client.force_login(route.driver.user)
+    response = client.post(
+        reverse("api:disruption-list"),
+        {"kind": "closure", "area": BOX},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert Disruption.objects.count() == 0
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_closure_is_replanned_by_a_real_worker(client, celery_worker_process):
+    # given: a route out, and its dispatcher
+    route, _ = route_out(stops=3, code="R-WORK")
+    client.force_login(manager(route))
+    # when: a closure is recorded through the API (the job is queued after commit)
+    response = client.post(
+        reverse("api:disruption-list"),
+        {"kind": "closure", "area": BOX, "time_limit_s": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    job_id = response.json()["replan_job"]["id"]
+    # then: the worker on the optimize queue writes a proposal
+    job = wait_until(
+        lambda: ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.PROPOSED).first(),
+        timeout=60,
+    )
+    assert [r["code"] for r in job.proposal["routes"]] == ["R-WORK"]
+    # and applying it over the API records the driver's change
+    response = client.post(reverse("api:replanjob-apply", args=[job_id]))
+    assert response.status_code == 200
+    assert RouteChange.objects.filter(route=route, job_id=job_id).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client):
+    # given: a route two hours late with six stops to go, and a nearby route on time
+    late, _ = route_out(stops=6, started_min_ago=120, code="R-LATE")
+    route_out(dsp=late.dsp, stops=1, started_min_ago=5, code="R-SPARE")
+    client.force_login(manager(late))
+    board = client.get(reverse("routes:live-board-data")).json()["routes"]
+    assert {r["code"]: r["behind_pace"] for r in board} == {"R-LATE": True, "R-SPARE": False}
+    # when: the dispatcher asks for a rescue
+    response = client.post(reverse("routes:rescue-start", args=[late.pk]))
+    # then: a rescue job for that route, solved into a proposal covering both routes
+    job = ReplanJob.objects.get()
+    assert response.status_code == 302
+    assert (job.kind, job.route_id) == (ReplanJob.Kind.RESCUE, late.pk)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ReplanJob.Status.PROPOSED
+    planned = sorted(s["route_stop"] for r in job.proposal["routes"] for s in r["after"])
+    dropped = sorted(d["route_stop"] for d in job.proposal["dropped"])
+    assert len(planned) + len(dropped) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applying_twice_changes_nothing_the_second_time():
+    route, _ = route_out(stops=2)
+    user = manager(route)
+    from routes.disruptions import disruption_record
+
+    _, job = disruption_record(user=user, kind="slowdown", area=BOX, speed_factor="0.5")
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    replan_job_apply(user=user, job=job)
+    after_first = list(RouteStop.objects.filter(route=route).values_list("pk", "sequence"))
+    replan_job_apply(user=user, job=job)
+    assert list(RouteStop.objects.filter(route=route).values_list("pk", "sequence")) == after_first
+    assert RouteChange.objects.count() == 1

@@ -1,0 +1,193 @@
+"""Location pings, the live board (progress, position, pace, ETAs) and the driver's page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dsps.models import Role
+from routes.live import live_board, route_live
+from routes.models import LocationPing, Route
+from tests.dsps.factories import DspFactory, MembershipFactory
+from tests.routes.factories import LocationPingFactory
+from tests.routes.live_factories import deliver, driver_user, route_out
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_driver_on_an_active_route_records_a_ping(client):
+    # given: a driver whose route is out today
+    route, _ = route_out()
+    client.force_login(route.driver.user)
+    # when: the phone reports its position
+    response = client.post(
+        reverse("api:ping-list"),
+        {"latitude": "32.781234", "longitude": "-96.799876", "accuracy_m": 8},
+        content_type="application/json",
+    )
+    # then: the ping is stored on that route
+    assert response.status_code == 201, response.json()
+    ping = LocationPing.objects.get()
+    assert (ping.route_id, ping.latitude, ping.longitude, ping.accuracy_m) == (
+        route.pk,
+        Decimal("32.781234"),
+        Decimal("-96.799876"),
+        8,
+    )
+
+
+@pytest.mark.parametrize("status", [Route.Status.DRAFT, Route.Status.COMPLETED, None])
+def test_a_ping_without_an_active_route_is_refused_with_a_reason(client, status):
+    # given: a driver whose route is not out (draft, finished) or who has none
+    if status is None:
+        driver = driver_user(DspFactory())
+    else:
+        route, _ = route_out(status=status)
+        driver = route.driver
+    client.force_login(driver.user)
+    # when
+    response = client.post(
+        reverse("api:ping-list"),
+        {"latitude": "32.78", "longitude": "-96.80"},
+        content_type="application/json",
+    )
+    # then: a clear 400 and nothing recorded
+    assert response.status_code == 400
+    assert response.json() == {
+        "route": ["You have no active route today, so your position is not recorded."]
+    }
+    assert LocationPing.objects.count() == 0
+
+
+def test_a_dispatcher_cannot_post_pings(client):
+    route, _ = route_out()
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    response = client.post(
+        reverse("api:ping-list"),
+        {"latitude": "1", "longitude": "1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert LocationPing.objects.count() == 0
+
+
+def test_progress_counts_done_stops_and_uses_the_last_ping():
+    # given: three stops planned 10 min apart from an hour ago; one delivered, one failed
+    route, stops = route_out(stops=3, started_min_ago=60)
+    deliver(stops[0], minutes_ago=45)
+    deliver(stops[1], minutes_ago=30, kind="failed")
+    LocationPingFactory(
+        route=route,
+        latitude=Decimal("32.7"),
+        recorded_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    LocationPingFactory(route=route, latitude=Decimal("32.780000"), longitude=Decimal("-96.792000"))
+    # when
+    live = route_live(route=route)
+    # then: 2 of 3 done, position is the newest ping, the last stop is due now
+    assert (live.done, live.total) == (2, 3)
+    assert live.position == (32.78, -96.792)
+    assert [s.done for s in live.stops] == [True, True, False]
+    # 30 min late on 20 planned minutes → pace 1.5; the next stop was due 30 min ago
+    assert live.pace == 1.5
+    assert live.delay_min == 30
+    assert live.state == "behind"
+    assert live.stops[2].eta is not None
+
+
+def test_a_route_far_behind_is_flagged_for_a_rescue():
+    # given: a route 2 hours in with none of its 6 stops done (planned every 10 min)
+    route, _ = route_out(stops=6, started_min_ago=120)
+    LocationPingFactory(route=route, latitude=Decimal("32.780000"), longitude=Decimal("-96.800000"))
+    # when
+    live = route_live(route=route)
+    # then: the projected finish is past the planned return, so it is flagged
+    assert live.behind_pace is True
+    assert live.reasons[0].startswith("Projected back")
+
+
+def test_a_route_on_plan_is_not_flagged():
+    route, stops = route_out(stops=3, started_min_ago=12)
+    deliver(stops[0], minutes_ago=2)
+    live = route_live(route=route)
+    assert (live.done, live.behind_pace) == (1, False)
+    assert live.state in ("on time", "ahead")
+
+
+def test_the_board_shows_only_the_dispatchers_own_routes(client):
+    mine, _ = route_out(code="MINE")
+    route_out(dsp=DspFactory(station=mine.dsp.station), code="THEIRS")
+    user = MembershipFactory(dsp=mine.dsp, role=Role.DISPATCHER).user
+    client.force_login(user)
+    response = client.get(reverse("api:live-board"))
+    assert response.status_code == 200
+    assert [r["code"] for r in response.json()] == ["MINE"]
+    assert [r.route.code for r in live_board(user=user, service_date=mine.service_date)] == ["MINE"]
+
+
+def test_the_board_data_json_has_position_and_progress(client):
+    route, stops = route_out(stops=2)
+    deliver(stops[0], minutes_ago=40)
+    LocationPingFactory(route=route, latitude=Decimal("32.781000"), longitude=Decimal("-96.796000"))
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    data = client.get(reverse("routes:live-board-data")).json()
+    row = data["routes"][0]
+    assert (row["code"], row["done"], row["total"], row["position"]) == (
+        route.code,
+        1,
+        2,
+        [32.781, -96.796],
+    )
+
+
+@pytest.mark.parametrize("stops", [3, 25])
+def test_the_live_board_page_has_a_constant_query_count(
+    client, django_assert_max_num_queries, stops
+):
+    # given: two routes with `stops` stops each, some done, pings
+    first, rs = route_out(stops=stops)
+    second, rs2 = route_out(dsp=first.dsp, stops=stops)
+    for r in rs[:2] + rs2[:1]:
+        deliver(r, minutes_ago=5)
+    LocationPingFactory(route=first)
+    LocationPingFactory(route=second)
+    client.force_login(MembershipFactory(dsp=first.dsp, role=Role.DISPATCHER).user)
+    # then: the same bound at 3 and 25 stops
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("routes:live-board")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("routes:live-board-data")).status_code == 200
+
+
+@pytest.mark.parametrize("stops", [3, 25])
+def test_the_drivers_live_page_has_a_constant_query_count(
+    client, django_assert_max_num_queries, stops
+):
+    route, rs = route_out(stops=stops)
+    deliver(rs[0], minutes_ago=5)
+    LocationPingFactory(route=route)
+    client.force_login(route.driver.user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("routes:my-route-live"))
+    assert response.status_code == 200
+    assert f"1 / {stops}" in response.content.decode()
+
+
+def test_a_driver_sees_only_their_own_route_live(client):
+    # given: two drivers of one DSP, each with a route
+    mine, _ = route_out(code="R-MINE")
+    route_out(dsp=mine.dsp, code="R-OTHER")
+    client.force_login(mine.driver.user)
+    # then: the page and the API show their own route only
+    page = client.get(reverse("routes:my-route-live")).content.decode()
+    assert "R-MINE" in page and "R-OTHER" not in page
+    assert client.get(reverse("api:my-route-live")).json()["code"] == "R-MINE"
+
+
+def test_a_driver_cannot_open_the_live_board(client):
+    route, _ = route_out()
+    client.force_login(route.driver.user)
+    assert client.get(reverse("routes:live-board")).status_code == 403
+    assert client.get(reverse("api:live-board")).status_code == 403
