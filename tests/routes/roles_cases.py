@@ -16,3 +16,28 @@ WRITE_ROLES = {
     "routes:route-move": STAFF_AND_MANAGERS,
     "routes:uncovered": STAFF,
 }
+
+DRIVER = {"driver"}
+ON_THE_ROAD = STAFF_AND_MANAGERS | DRIVER
+
+WRITE_ROLES |= {
+    # --- day: dispatch board, the driver's phone day ---
+    "api:day-assign": STAFF_AND_MANAGERS,
+    "api:day-scan": ON_THE_ROAD,
+    "api:day-event": ON_THE_ROAD,
+    "api:day-punch": ON_THE_ROAD,
+    "api:day-confirmation": DRIVER,
+    "routes:day-assign": STAFF_AND_MANAGERS,
+    "routes:day-unassign": STAFF_AND_MANAGERS,
+    "routes:day-suggest": MANAGERS,
+    "routes:driver-confirm": DRIVER,
+    # --- live: pings, disruptions, re-plans, messages ---
+    "api:ping-list": DRIVER,
+    "api:disruption-list": MANAGERS,
+    "api:replanjob-apply": STAFF_AND_MANAGERS,
+    "api:route-messages": ON_THE_ROAD,
+    "routes:disruption-create": MANAGERS,
+    "routes:rescue-start": STAFF_AND_MANAGERS,
+    "routes:replan-apply": STAFF_AND_MANAGERS,
+    "routes:messages": ON_THE_ROAD,
+}
