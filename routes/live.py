@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from dsps.tenancy import dsp_of, scope_to_user
@@ -277,12 +278,11 @@ def done_stops(route_ids) -> tuple[set[int], dict[int, datetime]]:
 
 
 def last_pings(route_ids) -> dict[int, LocationPing]:
-    """Each route's latest ping (1 query, PostgreSQL DISTINCT ON)."""
-    rows = (
-        LocationPing.objects.filter(route_id__in=route_ids)
-        .order_by("route_id", "-recorded_at")
-        .distinct("route_id")
+    """Each route's latest ping, in one query on PostgreSQL and on the embedded SQLite alike."""
+    latest = LocationPing.objects.filter(route_id=OuterRef("route_id")).order_by(
+        "-recorded_at", "-id"
     )
+    rows = LocationPing.objects.filter(route_id__in=route_ids, pk=Subquery(latest.values("pk")[:1]))
     return {p.route_id: p for p in rows}
 
 

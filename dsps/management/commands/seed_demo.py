@@ -24,5 +24,6 @@ class Command(BaseCommand):
                 import_module(module_name).seed(world)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with:")
-        for role, email, password in world["sign_ins"]:
+        # Several apps name the same demo people; list each sign-in once, in order.
+        for role, email, password in dict.fromkeys(world["sign_ins"]):
             self.stdout.write(f"  {role:<16} {email:<32} {password}")
