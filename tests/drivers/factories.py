@@ -138,9 +138,13 @@ def available_every_day(driver, start=time(8, 0), end=time(18, 0), hours="10.00"
 
 
 def trained(driver, *modules, days_ago: int = 1):
+    """Passes `days_ago` calendar days ago in the station's zone (noon), so a test's "31 days"
+    stays 31 local dates whatever the hour it runs and across a daylight-saving change."""
+    station = driver.dsp.station
+    if days_ago:
+        day = station.today() - datetime.timedelta(days=days_ago)
+        at = datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=station.tz)
+    else:
+        at = timezone.now()
     for module in modules:
-        CompletionFactory(
-            driver=driver,
-            module=module,
-            completed_at=timezone.now() - datetime.timedelta(days=days_ago),
-        )
+        CompletionFactory(driver=driver, module=module, completed_at=at)
