@@ -14,5 +14,7 @@ def tenancy(request):
         "is_program_staff": role == Role.PROGRAM_STAFF,
         "is_dsp_manager": role in (Role.OWNER, Role.DISPATCHER),
         "is_driver": role == Role.DRIVER,
+        # The market assessment is for staff and owners weighing growth (billing.views.market).
+        "can_assess_market": role in (Role.PROGRAM_STAFF, Role.OWNER),
         "Role": Role,
     }

@@ -257,3 +257,16 @@ def test_market_assessment_counts_packages_and_stops_inside_the_polygon(
     assert (a.routes_per_day, a.vans_needed, a.drivers_needed) == (2, 2, 3)
     # 2 routes × 7 × 200 + 4 packages × 7 × 0.50
     assert str(a.weekly_revenue) == "2814.00"
+
+
+def test_dispatchers_are_not_offered_the_owners_market_assessment(client, db):
+    from dsps.models import Role
+    from tests.dsps.factories import MembershipFactory, TerritoryFactory
+
+    territory = TerritoryFactory()
+    for role, offered in ((Role.OWNER, True), (Role.DISPATCHER, False)):
+        member = MembershipFactory(dsp=territory.dsp, role=role)
+        client.force_login(member.user)
+        page = client.get(f"/dsps/territories/{territory.pk}/")
+        assert page.status_code == 200
+        assert (b"/billing/market/" in page.content) is offered
