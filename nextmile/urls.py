@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from analytics import api as analytics_api
 from billing.api import (
     DisputeViewSet,
     FinancesApi,
@@ -14,6 +15,7 @@ from billing.api import (
     StatementViewSet,
     ThresholdSetApi,
 )
+from compliance import api as compliance_api
 from drivers.api import (
     ApplicantMoveApi,
     ApplicantViewSet,
@@ -44,6 +46,8 @@ from fleet.api import (
     VehicleOfferViewSet,
     VehicleViewSet,
 )
+from integrations import api as integrations_api
+from network import api as network_api
 from routes.api import (
     ManifestImportApi,
     PlanJobViewSet,
@@ -67,6 +71,7 @@ from routes.api_live import (
     ReplanJobViewSet,
     RouteMessagesApi,
 )
+from supplies import api as supplies_api
 
 from .views import healthz
 
@@ -111,6 +116,11 @@ live_api_urls = [
 ]
 # --- end live ---
 
+# The apps above billing register their own viewsets and endpoints.
+TOP_APIS = (network_api, analytics_api, integrations_api, compliance_api, supplies_api)
+for top_api in TOP_APIS:
+    top_api.register(router)
+
 api_urls = [
     path("me/", MeApi.as_view(), name="me"),
     path("applicant-moves/", ApplicantMoveApi.as_view(), name="applicant-move"),
@@ -126,6 +136,7 @@ api_urls = [
     path("thresholds/", ThresholdSetApi.as_view(), name="threshold-set"),
     path("finances/", FinancesApi.as_view(), name="finances"),
     *live_api_urls,
+    *(url for top_api in TOP_APIS for url in top_api.api_urls),
     path("", include(router.urls)),
 ]
 
@@ -138,6 +149,11 @@ urlpatterns = [
     path("drivers/", include("drivers.urls")),
     path("billing/", include("billing.urls")),
     path("routes/", include("routes.urls")),
+    path("network/", include("network.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("integrations/", include("integrations.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("supplies/", include("supplies.urls")),
     path("api/v1/", include((api_urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

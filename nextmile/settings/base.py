@@ -20,6 +20,21 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Project apps, in dependency order (lower first): seed_demo follows this order, and the
+# tenancy and roles matrices walk the URLs of exactly these.
+PROJECT_APPS = (
+    "dsps",
+    "fleet",
+    "drivers",
+    "routes",
+    "billing",
+    "network",
+    "analytics",
+    "integrations",
+    "compliance",
+    "supplies",
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -36,12 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    # Project apps, in dependency order (lower first): seed_demo follows this order.
-    "dsps",
-    "fleet",
-    "drivers",
-    "routes",
-    "billing",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,10 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "routes" / "optimizer"
-PROJECT = {"nextmile", "dsps", "fleet", "drivers", "routes", "billing", "tests"}
+PROJECT = {
+    *("nextmile", "dsps", "fleet", "drivers", "routes", "billing", "network", "analytics"),
+    *("integrations", "compliance", "supplies", "tests"),
+}
 FORBIDDEN = {"django", "rest_framework", "celery"} | PROJECT
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PROJECT_APPS = ("nextmile", "dsps", "fleet", "drivers", "routes", "billing")
+PROJECT_APPS = ("nextmile", *settings.PROJECT_APPS)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""DSP analytics: completion, on-time, recurring problems, efficiency, leaderboard."""

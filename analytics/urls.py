@@ -1,0 +1,5 @@
+"""Analytics pages."""
+
+app_name = "analytics"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Program standards: compliance actions against DSPs and DSP offboarding."""

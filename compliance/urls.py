@@ -1,0 +1,5 @@
+"""Compliance pages."""
+
+app_name = "compliance"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Webhooks: subscribers, signed deliveries with retries, and their log."""

@@ -1,0 +1,5 @@
+"""Integrations pages."""
+
+app_name = "integrations"
+
+urlpatterns: list = []

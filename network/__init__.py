@@ -1,0 +1,1 @@
+"""Program console: network coverage, capacity, fair allocation and peak planning."""

@@ -1,0 +1,5 @@
+"""Network pages."""
+
+app_name = "network"
+
+urlpatterns: list = []

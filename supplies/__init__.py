@@ -1,0 +1,1 @@
+"""Resources catalogue: uniforms, equipment and partner services that owners order."""

@@ -1,0 +1,5 @@
+"""Supplies pages."""
+
+app_name = "supplies"
+
+urlpatterns: list = []
