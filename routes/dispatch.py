@@ -23,6 +23,7 @@ from fleet.services import odometer_record
 
 from .driver_day import occurred_at_checked
 from .models import DayConfirmation, DeliveryEvent, Route, ShiftPunch
+from .signals import ROUTE_ASSIGNED, ROUTE_STARTED, route_data, route_event_emit
 
 # A past delivery counts as "in the area" of a route within this many degrees (~2 km) of
 # the bounding box of the route's stops.
@@ -79,6 +80,12 @@ def route_assign(*, route: Route, driver: Driver, vehicle: Vehicle) -> Route:
             route.save(update_fields=["driver", "vehicle", "status", "updated_at"])
     except IntegrityError as error:
         raise _assignment_clash(route=route, error=error) from error
+    route_event_emit(
+        type=ROUTE_ASSIGNED,
+        dsp_id=route.dsp_id,
+        station_id=route.station_id,
+        data=route_data(route),
+    )
     return route
 
 
@@ -329,6 +336,12 @@ def _start_day(*, route: Route, odometer_km: int | None, vehicle_plate: str) -> 
     if route.status == Route.Status.ASSIGNED:
         route.status = Route.Status.IN_PROGRESS
         route.save(update_fields=["status", "updated_at"])
+        route_event_emit(
+            type=ROUTE_STARTED,
+            dsp_id=route.dsp_id,
+            station_id=route.station_id,
+            data=route_data(route),
+        )
 
 
 def hours_worked(*, route: Route) -> float:

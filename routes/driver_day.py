@@ -9,12 +9,28 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from PIL import Image, ImageFilter, ImageStat, UnidentifiedImageError
 
 from nextmile.uploads import IMAGE_KINDS, validate_upload
 
 from .models import DeliveryEvent, FailureReason, Package, Route, RouteStop
+from .signals import (
+    DELIVERY_DELIVERED,
+    DELIVERY_FAILED,
+    DELIVERY_RETURNED,
+    ROUTE_COMPLETED,
+    ROUTE_STARTED,
+    route_data,
+    route_event_emit,
+)
+
+DELIVERY_EVENT_TYPES = {
+    DeliveryEvent.Kind.DELIVERED: DELIVERY_DELIVERED,
+    DeliveryEvent.Kind.FAILED: DELIVERY_FAILED,
+    DeliveryEvent.Kind.RETURNED: DELIVERY_RETURNED,
+}
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 # Mean brightness (0–255) under which a photo is too dark, and edge strength (standard
@@ -205,7 +221,48 @@ def delivery_record(
         ) from error
     if route.status == Route.Status.ASSIGNED:
         Route.objects.filter(pk=route.pk).update(status=Route.Status.IN_PROGRESS)
+        route.status = Route.Status.IN_PROGRESS
+        _announce(ROUTE_STARTED, route, route_data(route))
+    _announce_delivery(route=route, event=event)
     return event, True
+
+
+def _announce(type: str, route: Route, data: dict, occurred_at: datetime | None = None) -> None:
+    route_event_emit(
+        type=type,
+        dsp_id=route.dsp_id,
+        station_id=route.station_id,
+        data=data,
+        occurred_at=occurred_at,
+    )
+
+
+def _announce_delivery(*, route: Route, event: DeliveryEvent) -> None:
+    """The delivery event, and the route's completion when its last package is settled."""
+    _announce(
+        DELIVERY_EVENT_TYPES[event.kind],
+        route,
+        {
+            "delivery_event": event.pk,
+            "package": event.package_id,
+            "tracking_id": event.package.tracking_id,
+            "route": route.pk,
+            "route_stop": event.route_stop_id,
+            "kind": event.kind,
+            "reason": event.reason,
+            "within_window": event.within_window,
+        },
+        occurred_at=event.occurred_at,
+    )
+    if event.kind == DeliveryEvent.Kind.FAILED or remaining_packages(route=route):
+        return
+    Kind = DeliveryEvent.Kind
+    counts = route.events.aggregate(
+        delivered=Count("package", filter=Q(kind=Kind.DELIVERED), distinct=True),
+        returned=Count("package", filter=Q(kind=Kind.RETURNED), distinct=True),
+        failed_attempts=Count("pk", filter=Q(kind=Kind.FAILED)),
+    )
+    _announce(ROUTE_COMPLETED, route, {**route_data(route), "packages": counts})
 
 
 def remaining_packages(*, route: Route) -> list[Package]:

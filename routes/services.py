@@ -21,6 +21,7 @@ from .conf import setting
 from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from .optimizer import solve, solve_partitioned
 from .planning import build_problem, moment, retime, route_fields, verify
+from .signals import PLAN_COMPLETED, route_event_emit
 
 log = logging.getLogger(__name__)
 MAX_TIME_LIMIT_S = 600
@@ -482,6 +483,19 @@ def _write_plan(*, run_id: int, planned, solution) -> None:
         run.status = PlanJob.Status.SUCCEEDED
         run.finished_at = timezone.now()
         run.save()
+        route_event_emit(
+            type=PLAN_COMPLETED,
+            dsp_id=dsp.pk,
+            station_id=station.pk,
+            occurred_at=run.finished_at,
+            data={
+                "plan_job": job.pk,
+                "plan_run": run.pk,
+                "service_date": day.isoformat(),
+                "status": run.status,
+                **{key: run.summary[key] for key in ("routes", "stops", "dropped", "km")},
+            },
+        )
 
 
 class _Dropped:

@@ -266,3 +266,7 @@ BILLING_DISPUTE_WINDOW_DAYS = env.int("BILLING_DISPUTE_WINDOW_DAYS", default=14)
 BILLING_ENERGY_PRICES = {"diesel": "1.05", "gasoline": "0.95", "electric": "0.16"}
 BILLING_OVERTIME_AFTER_HOURS = 40
 BILLING_OVERTIME_MULTIPLIER = "1.5"
+
+# Webhooks (integrations/sender.py has the other defaults): private, loopback or link-local
+# addresses a webhook may still be sent to. None in production.
+WEBHOOK_ALLOWED_PRIVATE_ADDRESSES = env.list("WEBHOOK_ALLOWED_PRIVATE_ADDRESSES", default=[])

@@ -16,3 +16,5 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/nextmile-test-media")
 MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_USE_FINDERS = True
+# Tests receive webhooks on a local server.
+WEBHOOK_ALLOWED_PRIVATE_ADDRESSES = ["127.0.0.1"]

@@ -1,0 +1,21 @@
+"""Thin Celery wrappers: ids in, one service call."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+# The POST is made at most once per attempt number (the service writes the attempt first), so
+# a redelivered message sends nothing twice; retries of a failed POST are new attempts that
+# the service schedules with a growing countdown.
+@shared_task(
+    name="integrations.webhook_deliver",
+    queue="default",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def webhook_deliver_task(delivery_id: int, number: int, trigger: str = "first") -> None:
+    from .services import delivery_attempt  # services import this module; avoid the cycle
+
+    delivery_attempt(delivery_id=delivery_id, number=number, trigger=trigger)
