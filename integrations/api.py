@@ -91,12 +91,12 @@ class WebhookDeliveryViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet
     allowed_roles = HOLDERS
     filterset_fields = ["status", "subscription", "event_type"]
 
-    @extend_schema(request=EmptySerializer, responses={202: DeliverySerializer, **NOT_FOUND})
+    @extend_schema(request=EmptySerializer, responses={200: DeliverySerializer, **NOT_FOUND})
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         """Send the same event (same id) again as a new attempt."""
         delivery = services.delivery_resend(delivery=self.get_object(), by=request.user)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(DeliverySerializer(delivery).data)
 
 
 api_urls: list = []
