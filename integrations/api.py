@@ -91,7 +91,9 @@ class WebhookDeliveryViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet
     allowed_roles = HOLDERS
     filterset_fields = ["status", "subscription", "event_type"]
 
-    @extend_schema(request=EmptySerializer, responses={200: DeliverySerializer, **NOT_FOUND})
+    @extend_schema(
+        request=EmptySerializer, responses={200: DeliverySerializer, **ERRORS, **NOT_FOUND}
+    )
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         """Send the same event (same id) again as a new attempt."""

@@ -239,6 +239,16 @@ def delivery_attempt(
             delivery=delivery, number=number, trigger=trigger, started_at=timezone.now()
         )
         subscription = delivery.subscription
+        if not subscription.is_active:
+            # Disabled since this attempt was queued: log it, send nothing, retry no more.
+            attempt.error = "The webhook is disabled; not sent."
+            attempt.duration_ms = 0
+            attempt.save(update_fields=["error", "duration_ms"])
+            delivery.attempt_count = max(delivery.attempt_count, number)
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+            delivery.save()
+            return attempt
         body = _body(delivery)
         headers = sender.signed_headers(
             secret=subscription.secret,
@@ -290,7 +300,13 @@ def delivery_resend(*, delivery: WebhookDelivery, by) -> WebhookDelivery:
     """
     from .tasks import webhook_deliver_task
 
-    delivery = WebhookDelivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
+    delivery = (
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .select_related("subscription")
+        .get(pk=delivery.pk)
+    )
+    if not delivery.subscription.is_active:
+        raise ValidationError({"subscription": "The webhook is disabled; enable it to re-send."})
     number = delivery.attempt_count + 1
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.next_attempt_at = None

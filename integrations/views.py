@@ -162,6 +162,10 @@ def delivery_detail(request, pk: int):
 @role_required(*HOLDERS)
 def delivery_resend(request, pk: int):
     delivery = get_for_user_or_404(WebhookDelivery, request.user, pk=pk)
-    services.delivery_resend(delivery=delivery, by=request.user)
-    messages.success(request, f"Event {delivery.event_id} queued to be sent again.")
+    try:
+        services.delivery_resend(delivery=delivery, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Event {delivery.event_id} queued to be sent again.")
     return redirect("integrations:delivery-detail", pk=delivery.pk)

@@ -388,3 +388,22 @@ def test_a_delivery_is_made_once_per_subscription_and_event(django_capture_on_co
     assert deliveries_create(event=event) == []
     assert WebhookDelivery.objects.count() == 1
     assert WebhookAttempt.objects.count() == 0
+
+
+def test_a_disabled_webhook_gets_no_more_attempts_and_cannot_be_re_sent(receiver):
+    # given: a retry queued before the owner disabled the webhook
+    delivery = DeliveryFactory(
+        subscription__url=receiver.url(), subscription__is_active=False, status="retrying"
+    )
+    # when the retry runs
+    attempt = delivery_attempt(delivery_id=delivery.pk, number=2, trigger="retry")
+    # then: nothing was sent, the log says why, and re-sending is refused on the field
+    assert receiver.posts == []
+    assert attempt.error == "The webhook is disabled; not sent."
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.next_attempt_at) == ("failed", None)
+    with pytest.raises(ValidationError) as error:
+        delivery_resend(delivery=delivery, by=StaffFactory().user)
+    assert "subscription" in error.value.message_dict
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
