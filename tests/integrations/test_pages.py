@@ -160,3 +160,18 @@ def test_the_nav_offers_webhooks_to_owners_and_staff_only(client, owner):
     assert link not in client.get(reverse("home")).content.decode()
     client.force_login(StaffFactory().user)
     assert link in client.get(reverse("home")).content.decode()
+
+
+def test_the_log_and_list_take_a_fixed_number_of_queries(
+    client, owner, django_assert_max_num_queries
+):
+    for n in range(3):
+        hook = SubscriptionFactory(dsp=owner.membership.dsp, url=f"https://h{n}.example.com/x")
+        for _ in range(8):
+            DeliveryFactory(subscription=hook)
+    client.force_login(owner)
+    client.get(reverse("home"))  # warm the session
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("integrations:delivery-list")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("integrations:subscription-list")).status_code == 200
