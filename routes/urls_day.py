@@ -6,6 +6,7 @@ from . import views_day
 
 urlpatterns = [
     path("board/", views_day.day_board, name="day-board"),
+    path("board/risk/", views_day.day_risk, name="day-risk"),
     path("board/suggest/", views_day.day_suggest, name="day-suggest"),
     path("board/<int:pk>/assign/", views_day.day_assign, name="day-assign"),
     path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),

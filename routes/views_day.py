@@ -90,6 +90,14 @@ def day_board(request):
     return render(request, "routes/day_board.html", context)
 
 
+@role_required(*MANAGERS)
+def day_risk(request):
+    """The routes-at-risk card alone, polled by the board so it updates without a reload."""
+    day = _day(request)
+    risk = routes_at_risk(dsp=dsp_of(request.user), on=day)
+    return render(request, "routes/_day_risk.html", {"day": day, "risk": risk})
+
+
 @require_POST
 @role_required(*PLANNERS)
 def day_assign(request, pk: int):
