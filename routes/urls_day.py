@@ -12,6 +12,8 @@ urlpatterns = [
     path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),
     path("load-out/", views_day.day_loadout, name="day-loadout"),
     path("my-day/", views_day.driver_day, name="driver-day"),
+    path("my-day/data/", views_day.driver_day_data, name="driver-day-data"),
+    path("my-route/live/", views_day.driver_day_live_moved, name="my-route-live"),
     path("my-day/confirm/", views_day.driver_confirm, name="driver-confirm"),
     path("track/<str:token>/", views_day.tracking_page, name="tracking"),
 ]

@@ -1,5 +1,5 @@
-"""Live pages: the dispatcher's live board, disruptions and re-plans, the driver's live page,
-and route message threads."""
+"""Live pages: the dispatcher's live board, disruptions and re-plans, and route message threads
+(the driver's side of live tracking is part of the driver's day, `views_day.driver_day`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, role_required, scope_to_user
 
 from .disruptions import disruption_record, replan_job_apply, replan_job_start
-from .live import live_board, route_active_for_driver, route_live
+from .live import live_board
 from .messages import message_list, message_send, message_thread_mark_read, unread_counts
-from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
+from .models import Disruption, ReplanJob, Route, RouteStop
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
@@ -164,34 +164,6 @@ def replan_apply(request, pk: int):
     else:
         messages.success(request, "Re-plan applied; the drivers' pages show the changes.")
     return redirect("routes:replan-detail", pk=job.pk)
-
-
-@role_required(Role.DRIVER)
-def my_route_live(request):
-    route = route_active_for_driver(user=request.user)
-    context = {"route": route}
-    if route is not None:
-        live = route_live(route=route)
-        context.update(
-            live=live,
-            data=live.as_json(),
-            changes=list(RouteChange.objects.filter(route=route)[:3]),
-            unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
-        )
-    return render(request, "routes/live_driver.html", context)
-
-
-@role_required(Role.DRIVER)
-def my_route_live_data(request):
-    route = route_active_for_driver(user=request.user)
-    if route is None:
-        return JsonResponse({"route": None})
-    data = route_live(route=route).as_json()
-    data["changes"] = [
-        {"at": c.created_at.isoformat(), "lines": c.lines}
-        for c in RouteChange.objects.filter(route=route)[:3]
-    ]
-    return JsonResponse(data)
 
 
 @role_required(*THREAD_ROLES)

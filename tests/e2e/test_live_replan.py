@@ -39,7 +39,7 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     route, stops = route_out(stops=4, code="R-CLOSED")
     deliver(stops[0], minutes_ago=5)
     sign_in(phone, live_server.url, route.driver.user.email)
-    phone.goto(f"{live_server.url}/routes/my-route/live/")
+    phone.goto(f"{live_server.url}/routes/my-day/")
     expect(phone.locator("#my-progress")).to_have_text("1 / 4")
     expect(phone.locator("#route-changes")).to_be_hidden()
 
