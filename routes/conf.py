@@ -42,6 +42,9 @@ DEFAULTS = {
     "ROUTES_REPLAN_TIME_LIMIT_S": 5,
     # Seconds two drivers need to hand packages over at a rescue's meeting point.
     "ROUTES_HANDOVER_S": 600,
+    # Where recipients' tracking links point, and how texts to recipients are sent.
+    "ROUTES_PUBLIC_URL": "http://localhost:8000",
+    "ROUTES_SMS_BACKEND": "routes.sms.OutboxSmsBackend",
 }
 
 

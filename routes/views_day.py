@@ -44,7 +44,7 @@ from .models import (
     TrackingLink,
 )
 from .selectors import route_for_driver_today, route_list, routes_for_map
-from .tracking import tracking_status
+from .tracking import tracking_notice_counts, tracking_status
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
@@ -72,6 +72,9 @@ def day_board(request):
     day = _day(request)
     dsp = dsp_of(request.user)
     routes = list(route_list(user=request.user, service_date=day))
+    links = tracking_notice_counts([r.pk for r in routes])
+    for r in routes:
+        r.links = links.get(r.pk)
     free = availability_for(dsp=dsp, on=day)
     drivers = list(drivers_assignable(dsp=dsp, on=day))
     risk = routes_at_risk(dsp=dsp, on=day)
