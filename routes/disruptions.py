@@ -553,6 +553,9 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
         proposal = _solve(job, *built, job.pk)
     if job.kind != ReplanJob.Kind.RESCUE or job.route_id is None:
         return proposal or _nothing()
+    done_ids, _ = done_stops([job.route_id])
+    if not RouteStop.objects.filter(route_id=job.route_id).exclude(pk__in=done_ids).exists():
+        return _nothing()
     short = _rescued_dropped(proposal, job, built[1]) if proposal else None
     if proposal and not short:
         others = sorted({m["to_code"] for m in proposal["moves"]})

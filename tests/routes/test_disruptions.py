@@ -421,3 +421,18 @@ def test_a_closure_that_starts_soon_waits_only_for_the_stops_planned_after_its_s
     etas = {s["route_stop"]: datetime.datetime.fromisoformat(s["eta"]) for s in plan["after"]}
     assert etas[stops[1].pk] < starts
     assert etas[stops[2].pk] >= ends.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+def test_a_breakdown_with_no_route_out_and_no_standby_says_so():
+    broken, bstops = route_out(stops=2, code="R-ALONE")
+    deliver(bstops[0], minutes_ago=1)
+    _, job = disruption_record(user=manager(broken), kind="breakdown", route=broken)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.proposal["rescuer"] == {
+        "kind": "none",
+        "why": "No other route is out to take route R-ALONE's stops, and no standby driver "
+        "who confirmed for today has a free inspected van.",
+    }
+    assert job.proposal["routes"] == []
