@@ -70,3 +70,5 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     changes = phone.locator("#route-changes")
     expect(changes).to_be_visible(timeout=15000)
     expect(changes).to_contain_text("Road closure on your way: Water main on Elm.")
+    # and: the one phone page still fits the phone's width
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -13,6 +13,7 @@ from routes.dispatch import punch_record
 from routes.models import DeliveryEvent, Package, Route, TrackingLink, TrackingNotice
 from routes.tasks_live import tracking_links_send_task
 from routes.tracking import tracking_link_for, tracking_links_send
+from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import DeliveryEventFactory, driving_route
 
@@ -171,3 +172,27 @@ def test_a_refused_text_is_recorded_as_failed_and_not_retried(client, settings):
     client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
     board = client.get(reverse("routes:day-board")).content.decode()
     assert '1 sent · <span class="badge error">1 failed</span>' in board
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_links_go_out_on_a_real_worker_when_the_driver_clocks_in(client, celery_worker_process):
+    # given: a route whose recipients gave an e-mail and a phone
+    route = driving_route(stops=3)
+    _contacts(route)
+    client.force_login(route.driver.user)
+    body = {
+        "route": route.pk,
+        "kind": "clock_in",
+        "idempotency_key": "in-worker",
+        "odometer_km": route.vehicle.odometer_km + 5,
+        "vehicle_plate": route.vehicle.plate,
+    }
+    # when: the driver clocks in through the API
+    assert client.post(reverse("api:day-punch"), body).status_code == 201
+    # then: the worker sends both links (default queue) and records them
+    sent = wait_until(
+        lambda: TrackingNotice.objects.filter(status=TrackingNotice.Status.SENT).count() == 2
+    )
+    assert sent
+    assert sorted(TrackingNotice.objects.values_list("channel", flat=True)) == ["email", "sms"]
