@@ -79,13 +79,13 @@ def board_data(request):
     return JsonResponse(_board_json(request.user, _day(request)))
 
 
-def _parse_dt(value: str, station) -> datetime | None:
+def _parse_dt(value: str, station, field: str = "ends_at") -> datetime | None:
     if not value:
         return None
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError({"ends_at": "Give a date and time."}) from None
+        raise ValidationError({field: "Give a date and time."}) from None
     return at if at.tzinfo else at.replace(tzinfo=station.tz)
 
 
@@ -105,7 +105,7 @@ def disruption_create(request):
             user=request.user,
             kind=request.POST.get("kind", ""),
             area=request.POST.get("area") or None,
-            starts_at=_parse_dt(request.POST.get("starts_at", ""), dsp.station),
+            starts_at=_parse_dt(request.POST.get("starts_at", ""), dsp.station, "starts_at"),
             ends_at=_parse_dt(request.POST.get("ends_at", ""), dsp.station),
             speed_factor=request.POST.get("speed_factor") or 0,
             route=route,

@@ -88,6 +88,32 @@ def test_the_board_form_shows_a_bad_polygon_on_the_area_field(client):
     assert Disruption.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_the_board_form_records_the_time_range_and_names_a_bad_start(client):
+    route, _ = route_out()
+    client.force_login(manager(route))
+    url = reverse("routes:disruption-create")
+    base = {"kind": "slowdown", "area": json.dumps(BOX), "speed_factor": "0.5"}
+    # a start that does not parse is shown on the start field, nothing recorded
+    response = client.post(url, {**base, "starts_at": "soon", "ends_at": "2030-01-01T10:00"})
+    assert response.status_code == 400
+    assert '<p class="msg error" id="starts-error">Give a date and time.</p>' in (
+        response.content.decode()
+    )
+    assert Disruption.objects.count() == 0
+    # a good range is recorded in the station's zone
+    response = client.post(
+        url, {**base, "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T10:00"}
+    )
+    assert response.status_code == 302
+    disruption = Disruption.objects.get()
+    tz = route.station.tz
+    assert (disruption.starts_at, disruption.ends_at) == (
+        datetime.datetime(2030, 1, 1, 9, tzinfo=tz),
+        datetime.datetime(2030, 1, 1, 10, tzinfo=tz),
+    )
+
+
 def test_a_feature_wrapping_a_polygon_parses():
     assert parse_area(json.dumps({"type": "Feature", "geometry": BOX})) == BOX
 
