@@ -40,6 +40,11 @@ DEFAULTS = {
     "ROUTES_STOPS_PER_PART": 800,
     # Seconds of search a re-plan after a disruption gets (it runs on the optimize queue).
     "ROUTES_REPLAN_TIME_LIMIT_S": 5,
+    # Seconds two drivers need to hand packages over at a rescue's meeting point.
+    "ROUTES_HANDOVER_S": 600,
+    # Where recipients' tracking links point, and how texts to recipients are sent.
+    "ROUTES_PUBLIC_URL": "http://localhost:8000",
+    "ROUTES_SMS_BACKEND": "routes.sms.OutboxSmsBackend",
 }
 
 

@@ -104,6 +104,8 @@ def _seed_manifest(world: dict) -> None:
                     manifest=manifest,
                     tracking_id=f"NM{day:%y%m%d}{n:06d}",
                     recipient_name=recipient,
+                    recipient_email=f"recipient{n}@example.com" if n % 3 == 0 else "",
+                    recipient_phone=f"+1 214 555 {n % 10000:04d}" if n % 4 == 0 else "",
                     address=address,
                     latitude=lat,
                     longitude=lon,

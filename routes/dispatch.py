@@ -342,6 +342,10 @@ def _start_day(*, route: Route, odometer_km: int | None, vehicle_plate: str) -> 
             station_id=route.station_id,
             data=route_data(route),
         )
+        from .tasks_live import tracking_links_send_task  # the task module imports services
+
+        route_id = route.pk
+        transaction.on_commit(lambda: tracking_links_send_task.delay(route_id))
 
 
 def hours_worked(*, route: Route) -> float:

@@ -19,9 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from dsps.tenancy import dsp_for_write
+from fleet.selectors import vehicles_available
 
 from .conf import setting
-from .live import ACTIVE, done_stops, last_pings, point_in_polygon
+from .dispatch import route_assign, routes_at_risk
+from .live import ACTIVE, done_stops, drive_seconds, last_pings, point_in_polygon
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
 from .optimizer.problem import MAX_TIME_S
@@ -29,6 +31,7 @@ from .planning import cost_per_km_cents, provider, seconds
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
 SAMPLES = 5  # points checked along each leg
+STANDBY = "standby"  # the solver's id of a standby driver's van in a rescue
 
 
 def parse_area(raw) -> dict:
@@ -155,14 +158,65 @@ def _leg_hits(ring, a, b) -> bool:
     return False
 
 
-def _in_force(disruption: Disruption | None, now: datetime) -> bool:
+def _in_force(disruption: Disruption | None, now: datetime, until: datetime) -> bool:
+    """Whether an area disruption's time range overlaps what is left of the day (now → until)."""
     if disruption is None or disruption.area is None:
         return False
-    return not (disruption.ends_at and disruption.ends_at <= now)
+    if disruption.ends_at and disruption.ends_at <= now:
+        return False
+    return not (disruption.starts_at and disruption.starts_at >= until)
 
 
-def build_problem(job: ReplanJob, now: datetime):
-    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal."""
+def _active_at(disruption: Disruption, at: datetime) -> bool:
+    """Whether the disruption holds at `at` (from its start, if any, until its end, if any)."""
+    if disruption.starts_at and at < disruption.starts_at:
+        return False
+    return not (disruption.ends_at and at >= disruption.ends_at)
+
+
+def _horizon(routes, now: datetime) -> datetime:
+    backs = [r.returns_at for r in routes if r.returns_at]
+    return max([now + timedelta(hours=4)] + [b + timedelta(hours=3) for b in backs])
+
+
+def standby_rescuer(*, dsp, on) -> tuple | None:
+    """The first standby driver (confirmed for `on`, assignable, no route) and the first
+    inspected van without a route that day, or None when either is missing."""
+    standby = routes_at_risk(dsp=dsp, on=on)["standby"]
+    if not standby:
+        return None
+    van = (
+        vehicles_available(dsp=dsp, on=on)
+        .exclude(
+            pk__in=Route.objects.filter(service_date=on, vehicle__isnull=False).values("vehicle")
+        )
+        .first()
+    )
+    return (standby[0], van) if van else None
+
+
+def _closure_window(disruption, rs, window, now: datetime, midnight: datetime):
+    """A stop inside a closure is served before the closure starts (when it was planned
+    before then) or after it reopens."""
+    last = MAX_TIME_S - 1
+    starts = disruption.starts_at
+    if starts and starts > now and rs.planned_arrival and rs.planned_arrival < starts:
+        closes = int((starts - midnight).total_seconds())
+        opens = window[0] if window else 0
+        if window:
+            closes = min(closes, window[1])
+        return (opens, max(opens + 1, min(closes, last)))
+    reopen = int((disruption.ends_at - midnight).total_seconds()) if disruption.ends_at else last
+    return (min(reopen, last), last)
+
+
+def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+
+    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
+    starts at the meeting point (by the rescued route) once there from the station and after
+    the handover.
+    """
     routes = list(
         Route.objects.filter(dsp=job.dsp, service_date=job.service_date, status__in=ACTIVE)
         .select_related("station", "vehicle", "driver")
@@ -171,6 +225,7 @@ def build_problem(job: ReplanJob, now: datetime):
     if not routes:
         return None
     station = routes[0].station
+    horizon = _horizon(routes, now)
     midnight = station.localize(job.service_date, datetime.min.time())
     now_s = max(0, int((now - midnight).total_seconds()))
     ids = [r.pk for r in routes]
@@ -188,8 +243,11 @@ def build_problem(job: ReplanJob, now: datetime):
             done_last[rs.route_id] = rs
     broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
     rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
-    disruption = job.disruption if _in_force(job.disruption, now) else None
+    disruption = job.disruption if _in_force(job.disruption, now, horizon) else None
     ring = disruption.area["coordinates"][0] if disruption else None
+
+    def holds(at: datetime | None) -> bool:
+        return disruption is not None and _active_at(disruption, at or now)
 
     def position(route):
         if route.pk in pings:
@@ -201,20 +259,23 @@ def build_problem(job: ReplanJob, now: datetime):
         return (float(route.station.latitude), float(route.station.longitude))
 
     if ring is not None:  # a reroute touches the routes whose remaining work crosses the area
-        affected = []
+        affected = []  # ... while the disruption holds (legs timed by the current plan)
         for r in routes:
-            pts = [position(r)] + [
-                (float(rs.stop.latitude), float(rs.stop.longitude)) for rs in remaining[r.pk]
+            pts = [(position(r), now)] + [
+                ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
+                for rs in remaining[r.pk]
             ]
-            if any(_leg_hits(ring, pts[i], pts[i + 1]) for i in range(len(pts) - 1)) or any(
-                point_in_polygon(p[0], p[1], ring) for p in pts
-            ):
+            if any(
+                holds(pts[i][1]) and _leg_hits(ring, pts[i][0], pts[i + 1][0])
+                for i in range(len(pts) - 1)
+            ) or any(holds(at) and point_in_polygon(p[0], p[1], ring) for p, at in pts):
                 affected.append(r)
         routes = affected
     if not routes:
         return None
     vehicles_routes = [r for r in routes if r.pk != broken]
-    if not vehicles_routes:
+    meet = position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
+    if not vehicles_routes and meet is None:
         return None
     depots = [
         Depot(id="station", location=LatLon(float(station.latitude), float(station.longitude)))
@@ -237,6 +298,24 @@ def build_problem(job: ReplanJob, now: datetime):
                 end_depot=0,
             )
         )
+    if meet is not None:
+        driver, van = standby
+        depots.append(Depot(id="meet", location=LatLon(*meet)))
+        station_at = (float(station.latitude), float(station.longitude))
+        ready_s = now_s + drive_seconds(station_at, meet) + int(setting("ROUTES_HANDOVER_S"))
+        shift_end = getattr(driver, "shift_end", None)
+        end_s = seconds(shift_end) if shift_end else ready_s + 8 * 3600
+        vehicles.append(
+            VehicleSpec(
+                id=STANDBY,
+                capacity=van.package_capacity,
+                shift_start_s=min(ready_s, MAX_TIME_S - 1),
+                shift_end_s=min(MAX_TIME_S, max(end_s, ready_s + 3600)),
+                cost_per_km=cost_per_km_cents(van.kind),
+                start_depot=len(depots) - 1,
+                end_depot=0,
+            )
+        )
     specs, by_id = [], {}
     for r in routes:
         free = r.pk in (broken, rescued)
@@ -252,12 +331,7 @@ def build_problem(job: ReplanJob, now: datetime):
                 and disruption.kind == Disruption.Kind.CLOSURE
                 and (point_in_polygon(float(s.latitude), float(s.longitude), ring))
             ):
-                reopen = (
-                    int((disruption.ends_at - midnight).total_seconds())
-                    if disruption.ends_at
-                    else MAX_TIME_S - 1
-                )
-                window = (min(reopen, MAX_TIME_S - 1), MAX_TIME_S - 1)
+                window = _closure_window(disruption, rs, window, now, midnight)
             specs.append(
                 StopSpec(
                     id=str(rs.pk),
@@ -279,7 +353,11 @@ def build_problem(job: ReplanJob, now: datetime):
         factor = float(disruption.speed_factor)
         stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
         pts = [(loc.lat, loc.lon) for loc in locations]
+        # a leg leaving a stop is timed by that stop's current plan, leaving a depot by now
+        leaves = [now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
         for i in range(len(pts)):
+            if not holds(leaves[i]):
+                continue
             for j in range(len(pts)):
                 if i != j and _leg_hits(ring, pts[i], pts[j]):
                     duration[i, j] = int(duration[i, j] * stretch)
@@ -298,49 +376,133 @@ def build_problem(job: ReplanJob, now: datetime):
         "midnight": midnight,
         "broken": broken,
         "positions": {r.pk: position(r) for r in routes},
+        "standby": standby if meet is not None else None,
+        "meet": meet,
+        "rescued": job.route,
+        "now": now,
     }
     return problem, context
 
 
+def _standby_code(rescued: Route) -> str:
+    taken = set(
+        Route.objects.filter(dsp=rescued.dsp, service_date=rescued.service_date).values_list(
+            "code", flat=True
+        )
+    )
+    code, n = f"{rescued.code}-S"[:24], 1
+    while code in taken:
+        n += 1
+        code = f"{rescued.code}-S{n}"[:24]
+    return code
+
+
 def make_proposal(solution, context) -> dict:
+    """The solver's answer as a proposal: per route the new order and ETAs, moved stops, where
+    the drivers meet. A nearby rescuer's ETAs include the detour to the meeting point and the
+    handover; a standby driver's route is proposed as a new route."""
     routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
     midnight = context["midnight"]
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    standby, rescued = context.get("standby"), context.get("rescued")
     out, moves, meets = [], [], []
+    proposal_standby = None
     for result in solution.routes:
-        route = routes[int(result.vehicle_id)]
-        after = []
+        is_standby = result.vehicle_id == STANDBY
+        route = None if is_standby else routes[int(result.vehicle_id)]
+        if is_standby:
+            driver, van = standby
+            code = _standby_code(rescued)
+            target, target_code = None, code
+        else:
+            target, target_code = route.pk, route.code
+        after, sources = [], []
         for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
             rs = by_id[stop_id]
             eta = midnight + timedelta(seconds=arrival)
+            moved = is_standby or rs.route_id != route.pk
             after.append(
                 {
                     "route_stop": rs.pk,
                     "address": rs.stop.address,
                     "eta": eta.isoformat(),
-                    "from_route": rs.route_id if rs.route_id != route.pk else None,
+                    "from_route": rs.route_id if moved else None,
                 }
             )
-            if rs.route_id != route.pk:
+            if moved:
                 source = routes[rs.route_id]
+                if source.pk not in sources:
+                    sources.append(source.pk)
                 moves.append(
                     {
                         "route_stop": rs.pk,
                         "address": rs.stop.address,
                         "from": source.pk,
                         "from_code": source.code,
-                        "to": route.pk,
-                        "to_code": route.code,
+                        "to": target,
+                        "to_code": target_code,
                     }
                 )
-        out.append(
-            {
-                "route": route.pk,
-                "code": route.code,
-                "before": [rs.pk for rs in remaining[route.pk]],
-                "after": after,
-                "finish": (midnight + timedelta(seconds=result.return_s)).isoformat(),
+        finish = midnight + timedelta(seconds=result.return_s)
+        detour_s = 0
+        if sources and not is_standby and after:
+            # the rescuer first drives to each meeting point and hands over, then carries on
+            here = context["positions"][route.pk]
+            first = by_id[result.stop_ids[0]].stop
+            first_at = (float(first.latitude), float(first.longitude))
+            path = 0
+            for pk in sources:
+                meet_at = context["positions"][pk]
+                path += drive_seconds(here, meet_at) + handover_s
+                here = meet_at
+            detour_s = max(
+                0,
+                path
+                + drive_seconds(here, first_at)
+                - drive_seconds(context["positions"][route.pk], first_at),
+            )
+            for item in after:
+                item["eta"] = (
+                    datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
+                ).isoformat()
+            finish += timedelta(seconds=detour_s)
+        for pk in sources:
+            lat, lon = context["positions"][pk] if not is_standby else context["meet"]
+            meets.append(
+                {
+                    "from_code": routes[pk].code,
+                    "to_code": target_code,
+                    "lat": round(lat, 6),
+                    "lon": round(lon, 6),
+                    "stops": sum(
+                        1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)
+                    ),
+                    "detour_min": round(detour_s / 60),
+                    "handover_min": round(handover_s / 60),
+                }
+            )
+        entry = {
+            "route": target,
+            "code": target_code,
+            "before": [] if is_standby else [rs.pk for rs in remaining[route.pk]],
+            "after": after,
+            "finish": finish.isoformat(),
+        }
+        if is_standby:
+            entry["standby"] = True
+            proposal_standby = {
+                "code": target_code,
+                "driver": driver.pk,
+                "driver_name": driver.full_name,
+                "vehicle": van.pk,
+                "plate": van.plate,
+                "lat": round(context["meet"][0], 6),
+                "lon": round(context["meet"][1], 6),
+                "starts_at": (
+                    midnight + timedelta(seconds=result.start_s[0]) if result.start_s else finish
+                ).isoformat(),
             }
-        )
+        out.append(entry)
     planned = {r["route"] for r in out}
     for pk, route in routes.items():  # a route that ends up with none of its stops
         if pk not in planned and remaining[pk]:
@@ -353,22 +515,95 @@ def make_proposal(solution, context) -> dict:
                     "finish": None,
                 }
             )
-    for pair in sorted({(m["from"], m["to"]) for m in moves}):
-        lat, lon = context["positions"][pair[0]]
-        meets.append(
-            {
-                "from_code": routes[pair[0]].code,
-                "to_code": routes[pair[1]].code,
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "stops": sum(1 for m in moves if (m["from"], m["to"]) == pair),
-            }
-        )
     dropped = [
         {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
         for d in solution.dropped
     ]
-    return {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+    proposal = {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+    if proposal_standby:
+        proposal["standby"] = proposal_standby
+    return proposal
+
+
+def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
+    rescued_ids = {rs.pk for rs in context["remaining"].get(job.route_id, [])}
+    return sum(1 for d in proposal["dropped"] if d["route_stop"] in rescued_ids)
+
+
+def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
+    last = [0.0]
+
+    def should_stop() -> bool:
+        if clock.monotonic() - last[0] < 0.5:
+            return False
+        last[0] = clock.monotonic()
+        return ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.CANCELLED).exists()
+
+    solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
+    return make_proposal(solution, context)
+
+
+def replan_proposal(job: ReplanJob, now: datetime) -> dict:
+    """Solve the re-plan. A rescue goes to nearby routes first; when they lack the capacity or
+    time for some of the rescued stops (or none is out), a standby driver who confirmed for the
+    day takes them in an inspected free van. The proposal says which option and why."""
+    built = build_problem(job, now)
+    proposal = None
+    if built is not None:
+        proposal = _solve(job, *built, job.pk)
+    if job.kind != ReplanJob.Kind.RESCUE or job.route_id is None:
+        return proposal or _nothing()
+    done_ids, _ = done_stops([job.route_id])
+    if not RouteStop.objects.filter(route_id=job.route_id).exclude(pk__in=done_ids).exists():
+        return _nothing()
+    short = _rescued_dropped(proposal, job, built[1]) if proposal else None
+    if proposal and not short:
+        others = sorted({m["to_code"] for m in proposal["moves"]})
+        proposal["rescuer"] = {
+            "kind": "nearby",
+            "why": (
+                f"Route(s) {', '.join(others)} out nearby have the spare capacity and time."
+                if others
+                else "The route keeps its stops in a new order; no other driver is needed."
+            ),
+        }
+        return proposal
+    lack = (
+        f"No route out nearby has the spare capacity and time for {short} of route "
+        f"{job.route.code}'s stops"
+        if proposal
+        else f"No other route is out to take route {job.route.code}'s stops"
+    )
+    standby = standby_rescuer(dsp=job.dsp, on=job.service_date)
+    if standby is None:
+        result = proposal or _nothing()
+        result["rescuer"] = {
+            "kind": "none",
+            "why": f"{lack}, and no standby driver who confirmed for today has a free "
+            "inspected van.",
+        }
+        return result
+    built = build_problem(job, now, standby=standby)
+    result = _solve(job, *built, job.pk) if built else (proposal or _nothing())
+    if result.get("standby"):
+        result["rescuer"] = {
+            "kind": "standby",
+            "why": f"{lack}: standby driver {standby[0].full_name} takes them in van "
+            f"{standby[1].plate}.",
+        }
+    else:
+        result["rescuer"] = {"kind": "nearby", "why": f"{lack}; the standby driver is not needed."}
+    return result
+
+
+def _nothing() -> dict:
+    return {
+        "routes": [],
+        "moves": [],
+        "meets": [],
+        "dropped": [],
+        "note": "No route's remaining work is affected; nothing to change.",
+    }
 
 
 def replan_job_run(*, job_id: int) -> None:
@@ -385,29 +620,7 @@ def replan_job_run(*, job_id: int) -> None:
         job.started_at = timezone.now()
         job.save(update_fields=["status", "started_at", "updated_at"])
     try:
-        built = build_problem(job, timezone.now())
-        if built is None:
-            proposal = {
-                "routes": [],
-                "moves": [],
-                "meets": [],
-                "dropped": [],
-                "note": "No route's remaining work is affected; nothing to change.",
-            }
-        else:
-            problem, context = built
-            last = [0.0]
-
-            def should_stop() -> bool:
-                if clock.monotonic() - last[0] < 0.5:
-                    return False
-                last[0] = clock.monotonic()
-                return ReplanJob.objects.filter(
-                    pk=job_id, status=ReplanJob.Status.CANCELLED
-                ).exists()
-
-            solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
-            proposal = make_proposal(solution, context)
+        proposal = replan_proposal(job, timezone.now())
     except Exception as error:  # the job records why it failed; the worker carries on
         ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
             status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -438,9 +651,9 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
                 f"(this one is {job.get_status_display().lower()})."
             }
         )
-    plan = job.proposal.get("routes", [])
-    route_ids = [r["route"] for r in plan]
-    if not route_ids:
+    plan = [dict(r) for r in job.proposal.get("routes", [])]
+    route_ids = [r["route"] for r in plan if r["route"]]
+    if not plan:
         raise ValidationError({"status": "This re-plan changes nothing."})
     list(Route.objects.select_for_update().filter(pk__in=route_ids))
     done_ids, _ = done_stops(route_ids)
@@ -454,6 +667,9 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     }
     if not touched <= rows.keys():
         raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
+    for r in plan:
+        if r.get("standby"):
+            r["route"] = _standby_route_create(job=job, entry=r).pk
     RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
     codes = {r["route"]: r["code"] for r in plan}
     placed = {item["route_stop"] for r in plan for item in r["after"]}
@@ -499,10 +715,16 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
         for meet in job.proposal.get("meets", []):
             if codes[pk] in (meet["from_code"], meet["to_code"]):
                 other = meet["to_code"] if codes[pk] == meet["from_code"] else meet["from_code"]
-                lines.append(
+                line = (
                     f"Meet route {other} at {meet['lat']:.5f}, {meet['lon']:.5f} "
                     f"to hand over {meet['stops']} stop(s)."
                 )
+                if codes[pk] == meet["to_code"] and meet.get("detour_min"):
+                    line += (
+                        f" Your times include the {meet['detour_min']} min detour "
+                        f"({meet.get('handover_min', 0)} min handover)."
+                    )
+                lines.append(line)
         if new_order != old_order and new_order:
             lines.insert(0, "New order of your remaining stops: " + " → ".join(new_order) + ".")
         for rs in left:
@@ -521,6 +743,39 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     job.applied_at = timezone.now()
     job.save(update_fields=["status", "applied_at", "updated_at"])
     return job
+
+
+def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
+    """The standby driver's route of a rescue, with its driver and van checked as any
+    assignment is (and held to one route per driver and per van a day by the database)."""
+    from drivers.models import Driver
+    from fleet.models import Vehicle
+
+    standby = job.proposal["standby"]
+    rescued = Route.objects.select_related("station").get(pk=job.route_id)
+    driver = Driver.objects.filter(pk=standby["driver"], dsp=job.dsp).first()
+    van = Vehicle.objects.filter(pk=standby["vehicle"], dsp=job.dsp).first()
+    if driver is None or van is None:
+        raise ValidationError({"standby": "The standby driver or van is gone; re-plan again."})
+    code = entry["code"]
+    if Route.objects.filter(dsp=job.dsp, service_date=job.service_date, code=code).exists():
+        raise ValidationError({"standby": f"Route {code} exists already; re-plan again."})
+    route = Route(
+        dsp=job.dsp,
+        station=rescued.station,
+        service_date=job.service_date,
+        code=code,
+        departs_at=timezone.now(),
+        returns_at=datetime.fromisoformat(entry["finish"]) if entry.get("finish") else None,
+    )
+    route.full_clean(validate_constraints=False)
+    route.save()
+    try:
+        return route_assign(route=route, driver=driver, vehicle=van)
+    except ValidationError as error:
+        raise ValidationError(
+            {"standby": "The standby option no longer holds: " + " ".join(error.messages)}
+        ) from error
 
 
 @transaction.atomic

@@ -11,10 +11,13 @@ from __future__ import annotations
 import codecs
 import csv
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Sum
 
@@ -25,8 +28,18 @@ from .conf import setting
 from .models import Manifest, Package, Stop
 
 REQUIRED = ["tracking_id", "recipient_name", "address", "latitude", "longitude"]
-OPTIONAL = ["window_start", "window_end", "size", "weight_g", "priority", "service_time_s"]
+OPTIONAL = [
+    "window_start",
+    "window_end",
+    "size",
+    "weight_g",
+    "priority",
+    "service_time_s",
+    "recipient_email",
+    "recipient_phone",
+]
 COLUMNS = REQUIRED + OPTIONAL
+PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,19}")
 TEMPLATE_ROWS = [
     [
         *("NM0000000001", "A. Smith", "3500 Maple Ave, Dallas, TX", "32.806100", "-96.806400"),
@@ -251,6 +264,25 @@ class _RowChecker:
         if priority not in Package.Priority.values:
             errors.append(("priority", f"Use “normal” or “high” (got “{priority}”)."))
         row["priority"] = priority
+        row["recipient_email"] = cells.get("recipient_email", "").strip()
+        if row["recipient_email"]:
+            try:
+                validate_email(row["recipient_email"])
+            except ValidationError:
+                errors.append(
+                    ("recipient_email", f"Not an e-mail address: “{row['recipient_email']}”.")
+                )
+                row["recipient_email"] = ""
+        row["recipient_phone"] = cells.get("recipient_phone", "").strip()
+        phone = row["recipient_phone"]
+        if phone and not PHONE.fullmatch(phone):
+            errors.append(
+                (
+                    "recipient_phone",
+                    f"Give a phone number in digits, with an optional + (“{phone}”).",
+                )
+            )
+            row["recipient_phone"] = ""
         return row, errors
 
 

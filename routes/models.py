@@ -48,6 +48,8 @@ class Package(TimeStampedModel):
     )
     tracking_id = models.CharField(max_length=40)
     recipient_name = models.CharField(max_length=120)
+    recipient_email = models.EmailField(blank=True, help_text="for the tracking link")
+    recipient_phone = models.CharField(max_length=24, blank=True, help_text="for the tracking link")
     address = models.CharField(max_length=255)
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
@@ -482,6 +484,41 @@ class TrackingLink(models.Model):
 
     def __str__(self) -> str:
         return f"Tracking {self.package_id}"
+
+
+class TrackingNotice(models.Model):
+    """A tracking link sent to a package's recipient once per channel, and how it went."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "SMS"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    TENANT_PATH = "package__dsp"
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="notices")
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="notices")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["package", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "channel"], name="tracking_notice_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.package_id} {self.status}"
 
 
 # --- Live tracking, disruptions and messages ---

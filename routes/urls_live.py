@@ -9,8 +9,6 @@ urlpatterns = [
     path("live/replans/<int:pk>/", views_live.replan_detail, name="replan-detail"),
     path("live/replans/<int:pk>/apply/", views_live.replan_apply, name="replan-apply"),
     path("live/<int:pk>/rescue/", views_live.rescue_start, name="rescue-start"),
-    path("my-route/live/", views_live.my_route_live, name="my-route-live"),
-    path("my-route/live/data/", views_live.my_route_live_data, name="my-route-live-data"),
     path("messages/", views_live.inbox, name="messages-inbox"),
     path("<int:pk>/messages/", views_live.thread, name="messages"),
 ]

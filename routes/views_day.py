@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,16 +32,19 @@ from .dispatch import (
     routes_at_risk,
 )
 from .driver_day import FAIL_REASONS, driver_stops, remaining_packages
+from .live import ACTIVE, route_live
+from .messages import unread_counts
 from .models import (
     DayConfirmation,
     DeliveryEvent,
     FailureReason,
     Route,
+    RouteChange,
     ShiftPunch,
     TrackingLink,
 )
 from .selectors import route_for_driver_today, route_list, routes_for_map
-from .tracking import tracking_status
+from .tracking import tracking_notice_counts, tracking_status
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
@@ -69,6 +72,9 @@ def day_board(request):
     day = _day(request)
     dsp = dsp_of(request.user)
     routes = list(route_list(user=request.user, service_date=day))
+    links = tracking_notice_counts([r.pk for r in routes])
+    for r in routes:
+        r.links = links.get(r.pk)
     free = availability_for(dsp=dsp, on=day)
     drivers = list(drivers_assignable(dsp=dsp, on=day))
     risk = routes_at_risk(dsp=dsp, on=day)
@@ -88,6 +94,14 @@ def day_board(request):
         "answers": risk["answers"],
     }
     return render(request, "routes/day_board.html", context)
+
+
+@role_required(*MANAGERS)
+def day_risk(request):
+    """The routes-at-risk card alone, polled by the board so it updates without a reload."""
+    day = _day(request)
+    risk = routes_at_risk(dsp=dsp_of(request.user), on=day)
+    return render(request, "routes/_day_risk.html", {"day": day, "risk": risk})
 
 
 @require_POST
@@ -150,14 +164,26 @@ def day_loadout(request):
 
 @role_required(Role.DRIVER)
 def driver_day(request):
-    """The driver's route of the day on a phone: stops in order, map, scan, deliver, fail."""
+    """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
+    while the route is out it also shares the position and shows what dispatch changed."""
     today = _today(request.user)
     route = route_for_driver_today(user=request.user, today=today)
     context = {"today": today, "route": route}
     if route is not None:
         punches = list(ShiftPunch.objects.filter(route=route).order_by("at", "id"))
+        live = route_live(route=route)
+        etas = {s.id: s for s in live.stops}
+        stops = driver_stops(route=route)
+        for row in stops:
+            row["live"] = etas.get(row["route_stop"].pk)
+        changes = list(RouteChange.objects.filter(route=route)[:3])
         context.update(
-            stops=driver_stops(route=route),
+            stops=stops,
+            live=live,
+            active=route.status in ACTIVE,
+            changes=changes,
+            change_id=changes[0].pk if changes else "",
+            unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
             remaining=remaining_packages(route=route),
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
@@ -166,6 +192,27 @@ def driver_day(request):
             return_reasons=FailureReason.choices,
         )
     return render(request, "routes/driver_day.html", context)
+
+
+@role_required(Role.DRIVER)
+def driver_day_data(request):
+    """What the driver's page polls: progress, ETAs and the latest changes by dispatch."""
+    route = route_for_driver_today(user=request.user, today=_today(request.user))
+    if route is None:
+        return JsonResponse({"id": None})
+    data = route_live(route=route).as_json()
+    changes = list(RouteChange.objects.filter(route=route)[:3])
+    data["active"] = route.status in ACTIVE
+    data["change_id"] = changes[0].pk if changes else None
+    data["changes"] = [{"at": c.created_at.isoformat(), "lines": c.lines} for c in changes]
+    data["unread"] = unread_counts(user=request.user, routes=[route]).get(route.pk, 0)
+    return JsonResponse(data)
+
+
+@role_required(Role.DRIVER)
+def driver_day_live_moved(request):
+    """The former live page of the driver is part of the driver's day now."""
+    return redirect("routes:driver-day")
 
 
 @role_required(Role.DRIVER)

@@ -1,5 +1,5 @@
-"""Live pages: the dispatcher's live board, disruptions and re-plans, the driver's live page,
-and route message threads."""
+"""Live pages: the dispatcher's live board, disruptions and re-plans, and route message threads
+(the driver's side of live tracking is part of the driver's day, `views_day.driver_day`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, role_required, scope_to_user
 
 from .disruptions import disruption_record, replan_job_apply, replan_job_start
-from .live import live_board, route_active_for_driver, route_live
+from .live import live_board
 from .messages import message_list, message_send, message_thread_mark_read, unread_counts
-from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
+from .models import Disruption, ReplanJob, Route, RouteStop
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
@@ -79,13 +79,13 @@ def board_data(request):
     return JsonResponse(_board_json(request.user, _day(request)))
 
 
-def _parse_dt(value: str, station) -> datetime | None:
+def _parse_dt(value: str, station, field: str = "ends_at") -> datetime | None:
     if not value:
         return None
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError({"ends_at": "Give a date and time."}) from None
+        raise ValidationError({field: "Give a date and time."}) from None
     return at if at.tzinfo else at.replace(tzinfo=station.tz)
 
 
@@ -105,7 +105,7 @@ def disruption_create(request):
             user=request.user,
             kind=request.POST.get("kind", ""),
             area=request.POST.get("area") or None,
-            starts_at=_parse_dt(request.POST.get("starts_at", ""), dsp.station),
+            starts_at=_parse_dt(request.POST.get("starts_at", ""), dsp.station, "starts_at"),
             ends_at=_parse_dt(request.POST.get("ends_at", ""), dsp.station),
             speed_factor=request.POST.get("speed_factor") or 0,
             route=route,
@@ -164,34 +164,6 @@ def replan_apply(request, pk: int):
     else:
         messages.success(request, "Re-plan applied; the drivers' pages show the changes.")
     return redirect("routes:replan-detail", pk=job.pk)
-
-
-@role_required(Role.DRIVER)
-def my_route_live(request):
-    route = route_active_for_driver(user=request.user)
-    context = {"route": route}
-    if route is not None:
-        live = route_live(route=route)
-        context.update(
-            live=live,
-            data=live.as_json(),
-            changes=list(RouteChange.objects.filter(route=route)[:3]),
-            unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
-        )
-    return render(request, "routes/live_driver.html", context)
-
-
-@role_required(Role.DRIVER)
-def my_route_live_data(request):
-    route = route_active_for_driver(user=request.user)
-    if route is None:
-        return JsonResponse({"route": None})
-    data = route_live(route=route).as_json()
-    data["changes"] = [
-        {"at": c.created_at.isoformat(), "lines": c.lines}
-        for c in RouteChange.objects.filter(route=route)[:3]
-    ]
-    return JsonResponse(data)
 
 
 @role_required(*THREAD_ROLES)

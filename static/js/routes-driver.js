@@ -1,6 +1,7 @@
 // The driver's day on a phone: actions go into a queue kept in localStorage, each with its own
 // idempotency key, and are sent at once when online, or when the connection returns. A resend
-// of the same key records nothing new on the server.
+// of the same key records nothing new on the server. While the route is out the page also
+// shares the phone's position every 30 s and polls progress, ETAs and changes by dispatch.
 (function () {
   "use strict";
   var app = document.getElementById("driver-app");
@@ -153,8 +154,10 @@
     });
   }
 
-  app.querySelectorAll(".deliver-form").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
+  // Delegated: the stop list is replaced in place when dispatch changes the route.
+  app.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList.contains("deliver-form")) {
       event.preventDefault();
       var warning = form.querySelector(".photo-warning");
       var file = form.photo.files[0];
@@ -171,16 +174,13 @@
           enqueue(action);
         });
       });
-    });
-  });
-  app.querySelectorAll(".fail-form").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
+    } else if (form.classList.contains("fail-form")) {
       event.preventDefault();
       enqueue({
         url: app.dataset.eventUrl, code: form.dataset.code,
         fields: { code: form.dataset.code, kind: "failed", reason: form.reason.value, note: form.note.value },
       });
-    });
+    }
   });
   document.getElementById("return-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -268,8 +268,83 @@
     });
   }
 
+  // --- Live: position pings while the route is out; progress, ETAs and changes polled ---
+  var PING_MS = 30000, POLL_MS = 5000;
+  function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
+  function hhmm(iso) { return iso ? new Date(iso).toTimeString().slice(0, 5) : "—"; }
+
+  function ping() {
+    if (!app.dataset.active) { return; }
+    if (!navigator.geolocation) { text("ping-status", "This phone cannot share its position."); return; }
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      fetch(app.dataset.pingUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify({
+          latitude: pos.coords.latitude.toFixed(6),
+          longitude: pos.coords.longitude.toFixed(6),
+          accuracy_m: Math.round(pos.coords.accuracy || 0),
+          recorded_at: new Date(pos.timestamp).toISOString(),
+        }),
+      }).then(function (r) {
+        text("ping-status", r.ok ? "Position shared at " + new Date().toTimeString().slice(0, 5) + "." : "Position not shared.");
+      }).catch(function () { text("ping-status", "Offline: position not shared."); });
+    }, function () { text("ping-status", "Location permission is off."); }, { enableHighAccuracy: true, timeout: 10000 });
+  }
+
+  function showChanges(changes) {
+    var box = document.getElementById("route-changes"), list = document.getElementById("change-lines");
+    list.innerHTML = "";
+    changes.forEach(function (c) {
+      c.lines.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; list.appendChild(li); });
+    });
+    box.hidden = !changes.length;
+  }
+
+  // A re-plan may reorder, add or take away stops: take the server's list as it is now.
+  function reloadStops() {
+    return fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["stops", "stop-count"].forEach(function (id) {
+          var now = document.getElementById(id), next = fresh.getElementById(id);
+          if (now && next) { now.innerHTML = next.innerHTML; }
+        });
+        load().forEach(function (action) { mark(action, "queued"); });
+      });
+  }
+
+  function refresh() {
+    fetch(app.dataset.pollUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) {
+        if (!d || !d.id) { return; }
+        text("my-progress", d.done + " / " + d.total);
+        text("my-state", d.state);
+        text("my-unread", String(d.unread));
+        app.dataset.active = d.active ? "1" : "";
+        var changed = String(d.change_id || "") !== (app.dataset.change || "");
+        app.dataset.change = d.change_id || "";
+        if (changed) {
+          showChanges(d.changes);
+          reloadStops();
+          return;
+        }
+        d.stops.forEach(function (s) {
+          var li = app.querySelector('.stop[data-route-stop="' + s.id + '"] .eta');
+          if (li) { li.textContent = s.done ? "done" : "ETA " + hhmm(s.eta); }
+        });
+      })
+      .catch(function () { /* offline: keep the last view */ });
+  }
+
   window.addEventListener("online", flush);
   window.setInterval(flush, 10000);
   showQueue(load());
   flush();
+  ping();
+  window.setInterval(ping, PING_MS);
+  window.setInterval(refresh, POLL_MS);
 })();

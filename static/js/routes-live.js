@@ -1,10 +1,9 @@
-// Live tracking: the dispatcher's board (map + table polled every few seconds) and the
-// driver's page (position pings every 30 s, progress and changes polled).
+// Live tracking: the dispatcher's board (map + table polled every few seconds). The driver's
+// side (position pings, progress and changes) is part of routes-driver.js.
 // Markers are vector layers, so they draw even when map tiles do not load.
 (function () {
   "use strict";
   var POLL_MS = 5000;
-  var PING_MS = 30000;
 
   function text(el, value) { if (el) { el.textContent = value; } }
 
@@ -73,64 +72,7 @@
     }
   }
 
-  function driver(el) {
-    function ping() {
-      if (!navigator.geolocation) { text(document.getElementById("ping-status"), "This phone cannot share its position."); return; }
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        fetch(el.dataset.ping, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": el.dataset.csrf },
-          body: JSON.stringify({
-            latitude: pos.coords.latitude.toFixed(6),
-            longitude: pos.coords.longitude.toFixed(6),
-            accuracy_m: Math.round(pos.coords.accuracy || 0),
-            recorded_at: new Date(pos.timestamp).toISOString()
-          })
-        }).then(function (r) {
-          text(document.getElementById("ping-status"), r.ok ? "Position shared at " + new Date().toTimeString().slice(0, 5) : "Position not shared.");
-        }).catch(function () { text(document.getElementById("ping-status"), "Offline: position not shared."); });
-      }, function () { text(document.getElementById("ping-status"), "Location permission is off."); }, { enableHighAccuracy: true, timeout: 10000 });
-    }
-
-    function refresh() {
-      fetch(el.dataset.poll, { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (d) {
-          if (!d || !d.id) { return; }
-          text(document.getElementById("my-progress"), d.done + " / " + d.total);
-          text(document.getElementById("my-state"), d.state);
-          var box = document.getElementById("route-changes");
-          var list = document.getElementById("change-lines");
-          if (d.changes && d.changes.length && list) {
-            list.innerHTML = "";
-            d.changes.forEach(function (c) {
-              c.lines.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; list.appendChild(li); });
-            });
-            box.hidden = false;
-          }
-          var stops = document.getElementById("my-stops");
-          if (stops) {
-            stops.innerHTML = "";
-            d.stops.forEach(function (s) {
-              var li = document.createElement("li");
-              li.dataset.stop = s.id;
-              li.className = s.done ? "done" : "";
-              li.textContent = s.address + " · " + (s.done ? "done" : "ETA " + (s.eta ? new Date(s.eta).toTimeString().slice(0, 5) : "—"));
-              stops.appendChild(li);
-            });
-          }
-        })
-        .catch(function () { /* offline */ });
-    }
-
-    ping();
-    setInterval(ping, PING_MS);
-    setInterval(refresh, POLL_MS);
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live-board]").forEach(board);
-    document.querySelectorAll("[data-driver-live]").forEach(driver);
   });
 })();

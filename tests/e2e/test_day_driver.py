@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from routes.models import DeliveryEvent, ShiftPunch
+from routes.models import DeliveryEvent, LocationPing, ShiftPunch
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import driving_route
 
@@ -33,9 +33,15 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     route = driving_route(stops=2)
     first, second = (rs.stop.packages.get() for rs in route.route_stops.order_by("sequence"))
     sign_in(phone, live_server.url, route.driver.user.email)
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation({"latitude": 32.7801, "longitude": -96.8002})
     phone.goto(f"{live_server.url}/routes/my-day/")
     expect(phone.locator("h1")).to_contain_text("My day")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # the same page shares the position while the route is out
+    expect(phone.locator("#ping-status")).to_contain_text("Position shared at")
+    ping = LocationPing.objects.get(route=route)
+    assert (str(ping.latitude), str(ping.longitude)) == ("32.780100", "-96.800200")
 
     # when: the driver confirms the van and the odometer
     phone.fill("#start-form [name=vehicle_plate]", route.vehicle.plate)

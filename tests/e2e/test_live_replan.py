@@ -39,7 +39,7 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     route, stops = route_out(stops=4, code="R-CLOSED")
     deliver(stops[0], minutes_ago=5)
     sign_in(phone, live_server.url, route.driver.user.email)
-    phone.goto(f"{live_server.url}/routes/my-route/live/")
+    phone.goto(f"{live_server.url}/routes/my-day/")
     expect(phone.locator("#my-progress")).to_have_text("1 / 4")
     expect(phone.locator("#route-changes")).to_be_hidden()
 
@@ -70,3 +70,5 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     changes = phone.locator("#route-changes")
     expect(changes).to_be_visible(timeout=15000)
     expect(changes).to_contain_text("Road closure on your way: Water main on Elm.")
+    # and: the one phone page still fits the phone's width
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -221,6 +221,30 @@ def test_routes_at_risk_count_those_without_a_confirmed_driver_and_list_the_stan
     assert confirmed not in risk["routes"]
 
 
+def test_the_routes_at_risk_card_is_polled_and_follows_new_answers(client):
+    # given: a route whose driver has not answered, seen on the board
+    dsp = onboarded_dsp()
+    driver = Driver.objects.get(dsp=dsp)
+    RouteFactory(dsp=dsp, code="R1", driver=driver)
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user)
+    day = dsp.station.today()
+    board = client.get(reverse("routes:day-board")).content.decode()
+    assert 'hx-get="/routes/board/risk/?date=' in board and 'hx-trigger="every 10s"' in board
+    url = f"{reverse('routes:day-risk')}?date={day:%Y-%m-%d}"
+    assert '<span id="risk-count">1</span>' in client.get(url).content.decode()
+    # when: the driver confirms
+    day_confirmation_answer(driver=driver, service_date=day, available=True)
+    # then: the next poll shows no route at risk, without reloading the board
+    card = client.get(url).content.decode()
+    assert '<span id="risk-count">0</span>' in card and "<h1>" not in card
+
+
+def test_a_driver_cannot_poll_the_routes_at_risk(client):
+    route = driving_route()
+    client.force_login(route.driver.user)
+    assert client.get(reverse("routes:day-risk")).status_code == 403
+
+
 def test_a_driver_answers_tomorrows_confirmation_from_the_phone_page(client):
     route = driving_route()
     client.force_login(route.driver.user)

@@ -2,17 +2,25 @@
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from dsps.models import Role
-from routes.disruptions import parse_area, replan_job_apply, replan_job_run
-from routes.models import Disruption, ReplanJob, RouteChange, RouteStop
+from fleet.models import Vehicle
+from routes.dispatch import day_confirmation_answer
+from routes.disruptions import disruption_record, parse_area, replan_job_apply, replan_job_run
+from routes.live import drive_seconds
+from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from routes.tasks_live import replan_job_run_task
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
+from tests.routes.factories import LocationPingFactory, RouteFactory, onboarded_dsp, ready_driver
 from tests.routes.live_factories import deliver, route_out
 
 # A box around the route's second and third stops (stops run east from -96.800 by 0.004).
@@ -32,6 +40,18 @@ BOX = {
 
 def manager(route):
     return MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
+
+
+@pytest.fixture(autouse=True)
+def _replans_run_in_the_test(request, monkeypatch):
+    """Without the real worker these tests run each re-plan themselves.
+
+    A committed disruption queues its job after commit; left on the shared broker, the session
+    worker (started by an earlier worker test) would run it too, and its writes would race the
+    table flush at the end of a transactional test.
+    """
+    if "celery_worker_process" not in request.fixturenames:
+        monkeypatch.setattr(replan_job_run_task, "delay", lambda *args, **kwargs: None)
 
 
 def test_the_replan_task_runs_on_the_optimize_queue():
@@ -78,6 +98,32 @@ def test_the_board_form_shows_a_bad_polygon_on_the_area_field(client):
     assert response.status_code == 400
     assert "The area is not valid GeoJSON." in response.content.decode()
     assert Disruption.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_board_form_records_the_time_range_and_names_a_bad_start(client):
+    route, _ = route_out()
+    client.force_login(manager(route))
+    url = reverse("routes:disruption-create")
+    base = {"kind": "slowdown", "area": json.dumps(BOX), "speed_factor": "0.5"}
+    # a start that does not parse is shown on the start field, nothing recorded
+    response = client.post(url, {**base, "starts_at": "soon", "ends_at": "2030-01-01T10:00"})
+    assert response.status_code == 400
+    assert '<p class="msg error" id="starts-error">Give a date and time.</p>' in (
+        response.content.decode()
+    )
+    assert Disruption.objects.count() == 0
+    # a good range is recorded in the station's zone
+    response = client.post(
+        url, {**base, "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T10:00"}
+    )
+    assert response.status_code == 302
+    disruption = Disruption.objects.get()
+    tz = route.station.tz
+    assert (disruption.starts_at, disruption.ends_at) == (
+        datetime.datetime(2030, 1, 1, 9, tzinfo=tz),
+        datetime.datetime(2030, 1, 1, 10, tzinfo=tz),
+    )
 
 
 def test_a_feature_wrapping_a_polygon_parses():
@@ -267,3 +313,164 @@ def test_applying_twice_changes_nothing_the_second_time():
     replan_job_apply(user=user, job=job)
     assert list(RouteStop.objects.filter(route=route).values_list("pk", "sequence")) == after_first
     assert RouteChange.objects.count() == 1
+
+
+# --- Rescues to a standby driver, the rescuer's detour, disruption time ranges --------------
+
+
+def _standby(dsp):
+    """A driver of `dsp` who said yes for today and has no route (the onboarded van is free)."""
+    member = MembershipFactory(dsp=dsp, role=Role.DRIVER)
+    driver = ready_driver(dsp, user=member.user)
+    day_confirmation_answer(driver=driver, service_date=dsp.station.today(), available=True)
+    return driver
+
+
+@pytest.mark.django_db
+def test_a_breakdown_with_no_route_nearby_goes_to_a_standby_driver_and_van():
+    # given: the only route out breaks down after its first stop; a standby driver said yes
+    dsp = onboarded_dsp()
+    van = Vehicle.objects.get(dsp=dsp)  # inspected today, on no route
+    broken, bstops = route_out(dsp=dsp, stops=3, code="R-BROKEN")
+    deliver(bstops[0], minutes_ago=1)
+    standby = _standby(dsp)
+    user = manager(broken)
+    _, job = disruption_record(user=user, kind="breakdown", route=broken, time_limit_s=1)
+    # when
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: the proposal names the standby option and why
+    rescuer = job.proposal["rescuer"]
+    assert rescuer["kind"] == "standby"
+    assert rescuer["why"].startswith("No other route is out to take route R-BROKEN's stops")
+    assert (job.proposal["standby"]["driver"], job.proposal["standby"]["vehicle"]) == (
+        standby.pk,
+        van.pk,
+    )
+    assert sorted(m["route_stop"] for m in job.proposal["moves"]) == [bstops[1].pk, bstops[2].pk]
+    assert job.proposal["meets"][0]["from_code"] == "R-BROKEN"
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("routes:replan-detail", args=[job.pk])).content.decode()
+    assert 'data-kind="standby"' in page and escape(rescuer["why"]) in page
+    assert f"{standby.full_name} in van {van.plate}" in page
+
+    # when: the standby driver got another route meanwhile, applying is refused, nothing written
+    other = RouteFactory(dsp=dsp, driver=standby, code="R-OTHER", status=Route.Status.ASSIGNED)
+    with pytest.raises(ValidationError, match="standby option no longer holds"):
+        replan_job_apply(user=user, job=job)
+    assert not Route.objects.filter(code="R-BROKEN-S").exists()
+    assert RouteStop.objects.filter(route=broken).count() == 3
+    other.delete()
+    # when: applied
+    replan_job_apply(user=user, job=job)
+    # then: a new route with the standby driver and van takes the two stops; the done one stays
+    rescue = Route.objects.get(code="R-BROKEN-S")
+    assert (rescue.driver, rescue.vehicle, rescue.status) == (standby, van, Route.Status.ASSIGNED)
+    assert sorted(rescue.route_stops.values_list("pk", flat=True)) == [
+        bstops[1].pk,
+        bstops[2].pk,
+    ]
+    assert list(RouteStop.objects.filter(route=broken).values_list("pk", flat=True)) == [
+        bstops[0].pk
+    ]
+    lines = RouteChange.objects.get(route=rescue).lines
+    assert any("moved to you from route R-BROKEN" in line for line in lines)
+    assert any(line.startswith("Meet route R-BROKEN at") for line in lines)
+
+
+@pytest.mark.django_db
+def test_a_rescue_prefers_a_nearby_route_and_adds_its_detour_to_the_meeting_point(settings):
+    # given: R-HELP (its driver 1.9 km east) has room; a standby driver is also free
+    settings.ROUTES_HANDOVER_S = 900
+    dsp = onboarded_dsp()
+    broken, bstops = route_out(dsp=dsp, stops=3, code="R-BROKEN")
+    helper, _ = route_out(dsp=dsp, stops=1, code="R-HELP", lon0=Decimal("-96.780000"))
+    LocationPingFactory(route=helper, latitude=Decimal("32.780000"), longitude=Decimal("-96.78"))
+    deliver(bstops[0], minutes_ago=1)
+    _standby(dsp)
+    user = manager(broken)
+    _, job = disruption_record(user=user, kind="breakdown", route=broken, time_limit_s=1)
+    # when
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: the nearby route is proposed, and why
+    assert job.proposal["rescuer"]["kind"] == "nearby"
+    assert "R-HELP" in job.proposal["rescuer"]["why"]
+    assert "standby" not in job.proposal
+    # and: R-HELP's times include driving to the breakdown and the 15 min handover
+    [meet] = job.proposal["meets"]
+    to_meet = drive_seconds((32.78, -96.78), (32.78, -96.80))
+    assert meet["handover_min"] == 15 and meet["detour_min"] >= 15
+    [plan] = [r for r in job.proposal["routes"] if r["code"] == "R-HELP"]
+    earliest = min(datetime.datetime.fromisoformat(s["eta"]) for s in plan["after"])
+    assert earliest >= job.started_at + datetime.timedelta(seconds=to_meet + 900)
+    replan_job_apply(user=user, job=job)
+    arrivals = sorted(
+        RouteStop.objects.filter(route=helper).values_list("planned_arrival", flat=True)
+    )
+    assert arrivals[0] >= job.started_at + datetime.timedelta(seconds=to_meet + 900)
+    lines = RouteChange.objects.get(route=helper).lines
+    assert any("min detour (15 min handover)" in line for line in lines)
+
+
+@pytest.mark.django_db
+def test_a_closure_later_today_leaves_a_route_that_is_done_before_it_alone():
+    # given: stops planned over the next 35 minutes; a closure over two of them in 3 hours
+    route, _ = route_out(stops=4, started_min_ago=5)
+    now = timezone.now()
+    _, job = disruption_record(
+        user=manager(route),
+        kind="closure",
+        area=BOX,
+        starts_at=now + datetime.timedelta(hours=3),
+        ends_at=now + datetime.timedelta(hours=4),
+        time_limit_s=1,
+    )
+    # when
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: nothing to change
+    assert job.proposal["routes"] == []
+    assert job.proposal["note"] == "No route's remaining work is affected; nothing to change."
+
+
+@pytest.mark.django_db
+def test_a_closure_that_starts_soon_waits_only_for_the_stops_planned_after_its_start():
+    # given: the driver at stop 1; stop 2 planned before the closure starts, stop 3 after
+    route, stops = route_out(stops=4, started_min_ago=5)
+    deliver(stops[0], minutes_ago=1)
+    LocationPingFactory(route=route, latitude=Decimal("32.78"), longitude=Decimal("-96.8"))
+    now = timezone.now()
+    starts, ends = now + datetime.timedelta(minutes=20), now + datetime.timedelta(minutes=60)
+    _, job = disruption_record(
+        user=manager(route),
+        kind="closure",
+        area=BOX,
+        starts_at=starts,
+        ends_at=ends,
+        time_limit_s=1,
+    )
+    # when
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # then: stop 2 is served before the closure, stop 3 once it reopens
+    [plan] = job.proposal["routes"]
+    etas = {s["route_stop"]: datetime.datetime.fromisoformat(s["eta"]) for s in plan["after"]}
+    assert etas[stops[1].pk] < starts
+    assert etas[stops[2].pk] >= ends.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+def test_a_breakdown_with_no_route_out_and_no_standby_says_so():
+    broken, bstops = route_out(stops=2, code="R-ALONE")
+    deliver(bstops[0], minutes_ago=1)
+    _, job = disruption_record(user=manager(broken), kind="breakdown", route=broken)
+    replan_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.proposal["rescuer"] == {
+        "kind": "none",
+        "why": "No other route is out to take route R-ALONE's stops, and no standby driver "
+        "who confirmed for today has a free inspected van.",
+    }
+    assert job.proposal["routes"] == []

@@ -173,3 +173,38 @@ def test_template_rows_import_cleanly(dispatcher):
     result = _import(dispatcher, upload)
     assert result.packages == 2
     assert Package.objects.get(tracking_id="NM0000000001").latitude == Decimal("32.806100")
+
+
+def test_recipient_contacts_are_optional_columns_checked_before_import(dispatcher):
+    header = "tracking_id,recipient_name,address,latitude,longitude,recipient_email,recipient_phone"
+    # given: a bad e-mail and a bad phone: the whole file is refused, naming the columns
+    with pytest.raises(ValidationError) as caught:
+        _import(
+            dispatcher,
+            csv_file(
+                "P1,A,1 Main St,32.806100,-96.806400,not-an-email,",
+                "P2,B,2 Main St,32.806100,-96.806400,,call me",
+                header=header,
+            ),
+        )
+    assert [(e["row"], e["column"]) for e in caught.value.row_errors] == [
+        (2, "recipient_email"),
+        (3, "recipient_phone"),
+    ]
+    assert Package.objects.count() == 0
+    # when: good contacts (or none) are given
+    _import(
+        dispatcher,
+        csv_file(
+            "P1,A,1 Main St,32.806100,-96.806400,ann@mail.test,",
+            "P2,B,2 Main St,32.806100,-96.806400,,+1 214-555-0100",
+            "P3,C,3 Main St,32.806100,-96.806400,,",
+            header=header,
+        ),
+    )
+    # then: they are kept on the packages for the tracking link
+    assert list(Package.objects.values_list("recipient_email", "recipient_phone")) == [
+        ("ann@mail.test", ""),
+        ("", "+1 214-555-0100"),
+        ("", ""),
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dsps.models import Role
 from routes.live import live_board, route_live
-from routes.models import LocationPing, Route
+from routes.models import LocationPing, ReplanJob, Route, RouteChange
 from tests.dsps.factories import DspFactory, MembershipFactory
 from tests.routes.factories import LocationPingFactory
 from tests.routes.live_factories import deliver, driver_user, route_out
@@ -169,10 +169,12 @@ def test_the_drivers_live_page_has_a_constant_query_count(
     deliver(rs[0], minutes_ago=5)
     LocationPingFactory(route=route)
     client.force_login(route.driver.user)
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("routes:my-route-live"))
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("routes:driver-day"))
     assert response.status_code == 200
     assert f"1 / {stops}" in response.content.decode()
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("routes:driver-day-data")).json()["done"] == 1
 
 
 def test_a_driver_sees_only_their_own_route_live(client):
@@ -181,9 +183,40 @@ def test_a_driver_sees_only_their_own_route_live(client):
     route_out(dsp=mine.dsp, code="R-OTHER")
     client.force_login(mine.driver.user)
     # then: the page and the API show their own route only
-    page = client.get(reverse("routes:my-route-live")).content.decode()
+    page = client.get(reverse("routes:driver-day")).content.decode()
     assert "R-MINE" in page and "R-OTHER" not in page
+    assert client.get(reverse("routes:driver-day-data")).json()["code"] == "R-MINE"
     assert client.get(reverse("api:my-route-live")).json()["code"] == "R-MINE"
+
+
+def test_the_old_live_page_leads_to_the_drivers_day_which_pings_and_shows_changes(client):
+    # given: a driver whose route dispatch re-planned
+    route, _ = route_out(stops=2, code="R-ONE")
+    RouteChange.objects.create(
+        route=route,
+        job=ReplanJob.objects.create(
+            dsp=route.dsp, service_date=route.service_date, kind=ReplanJob.Kind.REROUTE
+        ),
+        lines=["Road closure on your way."],
+    )
+    client.force_login(route.driver.user)
+    # then: the former live page redirects to the one page of the day
+    response = client.get("/routes/my-route/live/")
+    assert (response.status_code, response["Location"]) == (302, reverse("routes:driver-day"))
+    page = client.get(reverse("routes:driver-day")).content.decode()
+    assert 'data-active="1"' in page and reverse("api:ping-list") in page
+    assert "<li>Road closure on your way.</li>" in page
+    data = client.get(reverse("routes:driver-day-data")).json()
+    assert data["changes"][0]["lines"] == ["Road closure on your way."]
+    assert data["change_id"] == RouteChange.objects.get().pk and data["active"] is True
+
+
+def test_a_completed_route_does_not_share_the_position(client):
+    route, _ = route_out(stops=1, status=Route.Status.COMPLETED)
+    client.force_login(route.driver.user)
+    page = client.get(reverse("routes:driver-day")).content.decode()
+    assert 'data-active=""' in page and "shared only while your route is out" in page
+    assert client.get(reverse("routes:driver-day-data")).json()["active"] is False
 
 
 def test_a_driver_cannot_open_the_live_board(client):

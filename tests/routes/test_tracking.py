@@ -3,11 +3,18 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from routes.models import DeliveryEvent, Route, TrackingLink
-from routes.tracking import tracking_link_for
+from dsps.models import Role
+from routes import sms
+from routes.dispatch import punch_record
+from routes.models import DeliveryEvent, Package, Route, TrackingLink, TrackingNotice
+from routes.tasks_live import tracking_links_send_task
+from routes.tracking import tracking_link_for, tracking_links_send
+from tests.conftest import wait_until
+from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import DeliveryEventFactory, driving_route
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +100,99 @@ def test_an_attempt_shows_the_reason(client):
 def test_an_unknown_token_is_not_found(client):
     response = client.get(reverse("routes:tracking", kwargs={"token": "not-a-real-token"}))
     assert response.status_code == 404
+
+
+# --- Links sent to recipients when the route goes out ---------------------------------------
+
+
+class RefusingSms:
+    """An SMS gateway that refuses every number (stands in for a provider's error)."""
+
+    def send(self, to, body):
+        raise RuntimeError(f"Number {to} refused by the gateway.")
+
+
+def _contacts(route):
+    by_email, by_phone, silent = _packages(route)
+    Package.objects.filter(pk=by_email.pk).update(recipient_email="ann@mail.test")
+    Package.objects.filter(pk=by_phone.pk).update(recipient_phone="+1 214 555 0100")
+    return by_email, by_phone, silent
+
+
+def test_clocking_in_sends_each_recipients_link_once(
+    client, django_capture_on_commit_callbacks, settings
+):
+    # given: a route of three packages: one recipient gave an e-mail, one a phone, one neither
+    settings.ROUTES_PUBLIC_URL = "https://track.nextmile.test"
+    route = driving_route(stops=3)
+    by_email, by_phone, _ = _contacts(route)
+    sms.outbox.clear()
+    # when: the driver clocks in (the route goes out for delivery)
+    with django_capture_on_commit_callbacks() as callbacks:
+        punch_record(
+            route=route,
+            kind="clock_in",
+            idempotency_key="in-1",
+            odometer_km=route.vehicle.odometer_km + 1,
+            vehicle_plate=route.vehicle.plate,
+        )
+    # then: one task is queued for the route, after commit, on the default queue
+    assert len(callbacks) == 1
+    assert tracking_links_send_task.queue == "default"
+    # when: the task's service runs, twice (a redelivered message)
+    first = tracking_links_send(route_id=route.pk)
+    second = tracking_links_send(route_id=route.pk)
+    # then: one e-mail and one text with each package's own link, nothing more
+    assert (first, second) == ({"sent": 2, "failed": 0}, {"sent": 0, "failed": 0})
+    [email] = mail.outbox
+    link = TrackingLink.objects.get(package=by_email)
+    assert email.to == ["ann@mail.test"]
+    assert f"https://track.nextmile.test/routes/track/{link.token}/" in email.body
+    [text] = sms.outbox
+    assert text["to"] == "+1 214 555 0100"
+    assert TrackingLink.objects.get(package=by_phone).token in text["body"]
+    # and: dispatch sees them sent on the board
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    board = client.get(reverse("routes:day-board")).content.decode()
+    assert '<td class="links">2 sent</td>' in board
+
+
+def test_a_refused_text_is_recorded_as_failed_and_not_retried(client, settings):
+    settings.ROUTES_SMS_BACKEND = "tests.routes.test_tracking.RefusingSms"
+    route = driving_route(stops=3)
+    _contacts(route)
+    assert tracking_links_send(route_id=route.pk) == {"sent": 1, "failed": 1}
+    failed = TrackingNotice.objects.get(status=TrackingNotice.Status.FAILED)
+    assert (failed.channel, failed.error) == (
+        "sms",
+        "Number +1 214 555 0100 refused by the gateway.",
+    )
+    assert tracking_links_send(route_id=route.pk) == {"sent": 0, "failed": 0}
+    assert len(mail.outbox) == 1
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    board = client.get(reverse("routes:day-board")).content.decode()
+    assert '1 sent · <span class="badge error">1 failed</span>' in board
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_links_go_out_on_a_real_worker_when_the_driver_clocks_in(client, celery_worker_process):
+    # given: a route whose recipients gave an e-mail and a phone
+    route = driving_route(stops=3)
+    _contacts(route)
+    client.force_login(route.driver.user)
+    body = {
+        "route": route.pk,
+        "kind": "clock_in",
+        "idempotency_key": "in-worker",
+        "odometer_km": route.vehicle.odometer_km + 5,
+        "vehicle_plate": route.vehicle.plate,
+    }
+    # when: the driver clocks in through the API
+    assert client.post(reverse("api:day-punch"), body).status_code == 201
+    # then: the worker sends both links (default queue) and records them
+    sent = wait_until(
+        lambda: TrackingNotice.objects.filter(status=TrackingNotice.Status.SENT).count() == 2
+    )
+    assert sent
+    assert sorted(TrackingNotice.objects.values_list("channel", flat=True)) == ["email", "sms"]
