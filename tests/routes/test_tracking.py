@@ -120,15 +120,17 @@ def _contacts(route):
 
 
 def test_clocking_in_sends_each_recipients_link_once(
-    client, django_capture_on_commit_callbacks, settings
+    client, django_capture_on_commit_callbacks, settings, monkeypatch
 ):
     # given: a route of three packages: one recipient gave an e-mail, one a phone, one neither
     settings.ROUTES_PUBLIC_URL = "https://track.nextmile.test"
     route = driving_route(stops=3)
     by_email, by_phone, _ = _contacts(route)
     sms.outbox.clear()
+    queued = []
+    monkeypatch.setattr(tracking_links_send_task, "delay", queued.append)
     # when: the driver clocks in (the route goes out for delivery)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         punch_record(
             route=route,
             kind="clock_in",
@@ -137,7 +139,7 @@ def test_clocking_in_sends_each_recipients_link_once(
             vehicle_plate=route.vehicle.plate,
         )
     # then: one task is queued for the route, after commit, on the default queue
-    assert len(callbacks) == 1
+    assert queued == [route.pk]
     assert tracking_links_send_task.queue == "default"
     # when: the task's service runs, twice (a redelivered message)
     first = tracking_links_send(route_id=route.pk)
