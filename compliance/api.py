@@ -7,11 +7,16 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dsps.models import Dsp, Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404, is_program_staff
+from dsps.tenancy import (
+    TenantScopedAPIMixin,
+    dsp_for_write,
+    get_for_user_or_404,
+    is_program_staff,
+)
 from nextmile.api import JSONParser
 
 from . import services
-from .models import ComplianceAction, Offboarding
+from .models import ActionResponse, ComplianceAction, Offboarding
 from .serializers import (
     ActionCreateSerializer,
     ActionRespondSerializer,
@@ -29,6 +34,11 @@ STAFF = (Role.PROGRAM_STAFF,)
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
 NOT_FOUND = {404: OpenApiResponse(description="No such object for you.")}
 FORBIDDEN = {403: OpenApiResponse(description="Your role does not allow this.")}
+
+
+def _refused(message: str) -> Response:
+    return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
+
 
 api_urls: list = []
 
@@ -54,10 +64,7 @@ class ComplianceActionViewSet(
 
     def create(self, request, *args, **kwargs):
         if not is_program_staff(request.user):
-            return Response(
-                {"detail": "Only program staff take compliance actions."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            return _refused("Only program staff take compliance actions.")
         data = ActionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -66,30 +73,12 @@ class ComplianceActionViewSet(
         return Response(ComplianceActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=ActionRespondSerializer,
-        responses={201: ActionResponseSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
-    )
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        """The DSP's owner answers with a message and optionally a document (multipart)."""
-        target = self.get_object()
-        data = ActionRespondSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        response = services.action_respond(
-            action=target,
-            by=request.user,
-            message=data.validated_data["message"],
-            document=data.validated_data.get("document"),
-        )
-        return Response(ActionResponseSerializer(response).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
         request=EmptySerializer,
         responses={200: ComplianceActionSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        """The owner acknowledges a corrective-action plan."""
+        """The owner acknowledges a corrective-action plan (staff may record it for them)."""
         done = services.action_acknowledge(action=self.get_object(), by=request.user)
         return Response(ComplianceActionSerializer(done).data)
 
@@ -101,12 +90,47 @@ class ComplianceActionViewSet(
     def lift(self, request, pk=None):
         """Program staff lift a suspension (recorded as a new action)."""
         target = self.get_object()
+        if not is_program_staff(request.user):
+            return _refused("Only program staff lift a suspension.")
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lifted = services.action_lift(
             action=target, by=request.user, reason=data.validated_data["reason"]
         )
         return Response(ComplianceActionSerializer(lifted).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ActionRespondSerializer,
+        responses={201: ActionResponseSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+)
+class ActionResponseViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Answers to actions: the DSP's owner answers (message, optional document as multipart);
+    program staff reply in the same thread. The action is named in the body."""
+
+    queryset = ActionResponse.objects.select_related("action")
+    serializer_class = ActionResponseSerializer
+    allowed_roles = READERS
+    filterset_fields = ["action"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def create(self, request, *args, **kwargs):
+        data = ActionRespondSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = get_for_user_or_404(
+            ComplianceAction, request.user, pk=data.validated_data["action"]
+        )
+        response = services.action_respond(
+            action=target,
+            by=request.user,
+            message=data.validated_data["message"],
+            document=data.validated_data.get("document"),
+        )
+        return Response(ActionResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -152,10 +176,7 @@ class OffboardingViewSet(
         """Program staff run one step: territories, leases, settle or accounts."""
         offboarding = self.get_object()
         if not is_program_staff(request.user):
-            return Response(
-                {"detail": "Only program staff run offboarding steps."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            return _refused("Only program staff run offboarding steps.")
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         offboarding = services.offboarding_step(
@@ -167,4 +188,5 @@ class OffboardingViewSet(
 def register(router):
     """Register this app's viewsets on the root API router."""
     router.register("compliance/actions", ComplianceActionViewSet, basename="compliance-action")
+    router.register("compliance/responses", ActionResponseViewSet, basename="compliance-response")
     router.register("compliance/offboardings", OffboardingViewSet, basename="offboarding")

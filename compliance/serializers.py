@@ -55,7 +55,7 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class ActionCreateSerializer(serializers.Serializer):
-    dsp = serializers.IntegerField()
+    dsp = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     kind = serializers.ChoiceField(
         choices=[
             c
@@ -75,6 +75,7 @@ class ActionCreateSerializer(serializers.Serializer):
 
 
 class ActionRespondSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     message = serializers.CharField(max_length=4000)
     document = serializers.FileField(required=False, allow_null=True)
 
@@ -119,7 +120,12 @@ class OffboardingSerializer(serializers.ModelSerializer):
 
 
 class ExitStartSerializer(serializers.Serializer):
-    dsp = serializers.IntegerField(required=False, help_text="staff only; owners leave their own")
+    dsp = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="staff only; owners leave their own",
+    )
     effective_on = serializers.DateField()
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 

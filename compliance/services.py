@@ -292,16 +292,16 @@ def action_lift(*, action: ComplianceAction, by: User, reason: str) -> Complianc
 
 @transaction.atomic
 def action_acknowledge(*, action: ComplianceAction, by: User) -> ComplianceAction:
-    """The DSP owner acknowledges a corrective-action plan (once)."""
+    """The DSP owner acknowledges a corrective-action plan (staff may record it for them, e.g.
+    when the owner acknowledged by phone). Acknowledging again changes nothing."""
     action = ComplianceAction.objects.select_for_update().select_related("dsp").get(pk=action.pk)
-    if role_of(by) != Role.OWNER or dsp_of(by) != action.dsp:
+    role = role_of(by)
+    if role != Role.PROGRAM_STAFF and (role != Role.OWNER or dsp_of(by) != action.dsp):
         raise PermissionDenied("Only the DSP's owner acknowledges its plans.")
     if action.kind != Kind.CORRECTIVE_PLAN:
         raise ValidationError({"action": "Only a corrective-action plan is acknowledged."})
     if action.acknowledged_at is not None:
-        raise ValidationError(
-            {"action": f"Already acknowledged on {action.acknowledged_at:%Y-%m-%d}."}
-        )
+        return action
     action.acknowledged_at = timezone.now()
     action.acknowledged_by = by
     action.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
@@ -315,8 +315,10 @@ def action_acknowledge(*, action: ComplianceAction, by: User) -> ComplianceActio
 def action_respond(
     *, action: ComplianceAction, by: User, message: str, document=None
 ) -> ActionResponse:
-    """The DSP's owner answers an action with a message and optionally a document."""
-    if role_of(by) != Role.OWNER or dsp_of(by) != action.dsp:
+    """The DSP's owner answers an action with a message and optionally a document; program
+    staff reply in the same thread."""
+    role = role_of(by)
+    if role != Role.PROGRAM_STAFF and (role != Role.OWNER or dsp_of(by) != action.dsp):
         raise PermissionDenied("Only the DSP's owner answers its compliance actions.")
     message = (message or "").strip()
     if not message:
@@ -329,6 +331,12 @@ def action_respond(
         response.document = document
     response.full_clean()
     response.save()
+    if role == Role.PROGRAM_STAFF:
+        _notify_owners(
+            action.dsp,
+            f"The program answered about: {action.get_kind_display()}",
+            message,
+        )
     audit_record(
         actor=by,
         verb="compliance.responded",

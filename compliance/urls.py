@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.action_list, name="action-list"),
     path("actions/new/", views.action_create, name="action-create"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
-    path("actions/<int:pk>/respond/", views.action_respond, name="action-respond"),
     path("actions/<int:pk>/acknowledge/", views.action_acknowledge, name="action-acknowledge"),
     path("actions/<int:pk>/lift/", views.action_lift, name="action-lift"),
     path("responses/<int:pk>/document/", views.response_document, name="response-document"),

@@ -106,25 +106,30 @@ def action_create(request):
 
 @role_required(*READERS)
 def action_detail(request, pk: int):
+    """The action, its evidence and the thread of answers; a POST adds an answer."""
     action = get_for_user_or_404(
         ComplianceAction.objects.select_related("dsp", "created_by", "acknowledged_by", "lifts"),
         request.user,
         pk=pk,
     )
-    return render(
-        request,
-        "compliance/action_detail.html",
-        {
-            "action": action,
-            "evidence": selectors.evidence_records(action=action),
-            "responses": selectors.response_list(user=request.user, action=action),
-            "lifted": action.lifted_by.first(),
-            "errors": {},
-        },
-    )
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.action_respond(
+                action=action,
+                by=request.user,
+                message=request.POST.get("message", ""),
+                document=request.FILES.get("document"),
+            )
+        except ValidationError as e:
+            errors = e.message_dict
+        else:
+            messages.success(request, "Your answer was added.")
+            return redirect("compliance:action-detail", pk=action.pk)
+    return _detail(request, action, errors)
 
 
-def _detail_with_errors(request, action: ComplianceAction, errors: dict):
+def _detail(request, action: ComplianceAction, errors: dict, status: int = 200):
     return render(
         request,
         "compliance/action_detail.html",
@@ -135,35 +140,18 @@ def _detail_with_errors(request, action: ComplianceAction, errors: dict):
             "lifted": action.lifted_by.first(),
             "errors": errors,
         },
-        status=400,
+        status=status,
     )
 
 
 @require_POST
-@role_required(Role.OWNER)
-def action_respond(request, pk: int):
-    action = get_for_user_or_404(ComplianceAction, request.user, pk=pk)
-    try:
-        services.action_respond(
-            action=action,
-            by=request.user,
-            message=request.POST.get("message", ""),
-            document=request.FILES.get("document"),
-        )
-    except ValidationError as e:
-        return _detail_with_errors(request, action, e.message_dict)
-    messages.success(request, "Your answer was sent to the program team.")
-    return redirect("compliance:action-detail", pk=action.pk)
-
-
-@require_POST
-@role_required(Role.OWNER)
+@role_required(*READERS)
 def action_acknowledge(request, pk: int):
     action = get_for_user_or_404(ComplianceAction, request.user, pk=pk)
     try:
         services.action_acknowledge(action=action, by=request.user)
     except ValidationError as e:
-        return _detail_with_errors(request, action, e.message_dict)
+        return _detail(request, action, e.message_dict, status=400)
     messages.success(request, "Plan acknowledged.")
     return redirect("compliance:action-detail", pk=action.pk)
 
@@ -175,7 +163,7 @@ def action_lift(request, pk: int):
     try:
         services.action_lift(action=action, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as e:
-        return _detail_with_errors(request, action, e.message_dict)
+        return _detail(request, action, e.message_dict, status=400)
     messages.success(request, "Suspension lifted; the DSP may be planned again.")
     return redirect("compliance:action-detail", pk=action.pk)
 
