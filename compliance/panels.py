@@ -11,6 +11,6 @@ from .selectors import action_open_for_home, offboarding_list
 )
 def compliance_panel(request) -> dict:
     return {
-        "compliance_actions": action_open_for_home(user=request.user),
-        "compliance_offboarding": offboarding_list(user=request.user).first(),
+        "actions": action_open_for_home(user=request.user),
+        "offboarding": offboarding_list(user=request.user).first(),
     }
