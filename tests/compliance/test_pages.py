@@ -6,7 +6,7 @@ import pytest
 
 from compliance.services import action_create
 from dsps.models import Role
-from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
+from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,25 @@ def test_the_form_names_the_field_of_a_suspension_ending_before_it_starts(client
     )
     assert response.status_code == 200
     assert "before it starts" in response.content.decode()
+
+
+def test_staff_run_an_exit_step_on_the_page_and_the_owner_reads_the_exit(client):
+    # given: an owner who starts a voluntary exit of a DSP holding one territory
+    dsp = DspFactory(name="Cedar Couriers")
+    territory = TerritoryFactory(station=dsp.station, dsp=dsp)
+    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
+    client.force_login(owner)
+    day = dsp.station.today() + datetime.timedelta(days=5)
+    response = client.post("/compliance/exit/", {"effective_on": str(day), "reason": "Retiring"})
+    exit_url = response.headers["Location"]
+    # when: staff release the territories from the guided flow
+    client.force_login(StaffFactory().user)
+    step = client.post(f"{exit_url}step/", {"step": "territories"})
+    # then
+    assert step.status_code == 302
+    territory.refresh_from_db()
+    assert territory.dsp is None
+    client.force_login(owner)
+    page = client.get(exit_url).content.decode()
+    assert f"Territories released: {territory.code}" in page
+    assert "Voluntary exit of Cedar Couriers" in page
