@@ -28,6 +28,8 @@ def test_the_owner_sees_the_action_on_home_and_drivers_see_the_suspension(client
     client.force_login(owner)
     home = client.get("/").content.decode()
     assert 'id="panel-compliance"' in home and "Suspension of new routes" in home
+    listing = client.get("/compliance/").content.decode()
+    assert "Seatbelt events" in listing and "Leave the program" in listing
     client.force_login(driver)
     page = client.get("/").content.decode()
     assert "Prairie Parcels is suspended from new routes until further notice" in page
