@@ -244,6 +244,14 @@ class StatementLine(TimeStampedModel):
     dispute = models.ForeignKey(
         "Dispute", on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
     )
+    pending = models.ForeignKey(
+        "PendingAdjustment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        help_text="the charge or credit this line settles",
+    )
 
     class Meta:
         ordering = ["statement", "is_deduction", "id"]
@@ -285,6 +293,34 @@ class Dispute(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Dispute on {self.line}"
+
+
+class PendingAdjustment(TimeStampedModel):
+    """A charge (or credit) decided outside the statement, waiting for the DSP's next draft
+    statement, where it becomes one line (e.g. a compliance penalty as a fine)."""
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="pending_adjustments")
+    kind = models.CharField(max_length=20, choices=StatementLine.Kind.choices)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    is_deduction = models.BooleanField(default=True)
+    source = models.CharField(max_length=64, blank=True, help_text="what decided it, e.g. action:3")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="pending_adjustment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
 
 
 class FinanceSettings(TimeStampedModel):

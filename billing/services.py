@@ -20,6 +20,7 @@ from .models import (
     TIER_ORDER,
     Dispute,
     FinanceSettings,
+    PendingAdjustment,
     RateCard,
     Scorecard,
     Statement,
@@ -262,6 +263,23 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
                 dispute=dispute,
             )
         )
+    for pending in (
+        PendingAdjustment.objects.filter(
+            Q(lines__isnull=True) | Q(lines__statement=statement), dsp=dsp
+        )
+        .distinct()
+        .order_by("id")
+    ):
+        line = _line(
+            pending.kind,
+            pending.description,
+            1,
+            pending.amount,
+            {"pending_adjustments": [pending.id]},
+            deduction=pending.is_deduction,
+        )
+        line.pending = pending
+        lines.append(line)
     if rates.service_failure_chargeback:
         dnr = [f.package_id for f in week.feedback if f.kind == CustomerFeedback.Kind.NOT_RECEIVED]
         if dnr:
@@ -386,6 +404,40 @@ def statement_mark_paid(*, statement: Statement) -> Statement:
     statement.paid_at = timezone.now()
     statement.save(update_fields=["status", "paid_at", "updated_at"])
     return statement
+
+
+@transaction.atomic
+def pending_adjustment_add(
+    *,
+    dsp: Dsp,
+    kind: str,
+    description: str,
+    amount: Decimal,
+    by=None,
+    source: str = "",
+) -> PendingAdjustment:
+    """A charge (deduction kinds) or credit that lands, once, on the DSP's next draft statement
+    when it is generated."""
+    if kind not in StatementLine.MANUAL_KINDS:
+        raise ValidationError({"kind": "Only chargebacks, fines and adjustments are pending."})
+    try:
+        amount = money(amount)
+    except (TypeError, ValueError, ArithmeticError):
+        raise ValidationError({"amount": "Give the amount as a number of dollars."}) from None
+    if amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than $0.00."})
+    pending = PendingAdjustment(
+        dsp=dsp,
+        kind=kind,
+        description=(description or "").strip()[:200],
+        amount=amount,
+        is_deduction=kind in StatementLine.DEDUCTION_KINDS,
+        source=source,
+        created_by=by,
+    )
+    pending.full_clean()
+    pending.save()
+    return pending
 
 
 # --- Disputes -------------------------------------------------------------------------------

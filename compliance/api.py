@@ -1,7 +1,192 @@
-"""Compliance API: viewsets go on the shared router, other endpoints in `api_urls`."""
+"""Compliance API: actions (staff record, a DSP reads its own and answers) and offboarding."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from dsps.models import Dsp, Role
+from dsps.tenancy import (
+    TenantScopedAPIMixin,
+    dsp_for_write,
+    get_for_user_or_404,
+    is_program_staff,
+)
+from nextmile.api import JSONParser
+
+from . import services
+from .models import ActionResponse, ComplianceAction, Offboarding
+from .serializers import (
+    ActionCreateSerializer,
+    ActionRespondSerializer,
+    ActionResponseSerializer,
+    ComplianceActionSerializer,
+    EmptySerializer,
+    ExitStartSerializer,
+    OffboardingSerializer,
+    ReasonSerializer,
+    StepSerializer,
+)
+
+READERS = (Role.PROGRAM_STAFF, Role.OWNER)
+STAFF = (Role.PROGRAM_STAFF,)
+ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
+NOT_FOUND = {404: OpenApiResponse(description="No such object for you.")}
+FORBIDDEN = {403: OpenApiResponse(description="Your role does not allow this.")}
+
+
+def _refused(message: str) -> Response:
+    return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
+
 
 api_urls: list = []
 
 
+@extend_schema_view(
+    create=extend_schema(
+        request=ActionCreateSerializer,
+        responses={201: ComplianceActionSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+)
+class ComplianceActionViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Program actions against DSPs: staff record them; a DSP's owner reads its own,
+    acknowledges plans and answers."""
+
+    queryset = ComplianceAction.objects.prefetch_related("responses")
+    serializer_class = ComplianceActionSerializer
+    allowed_roles = READERS
+    write_roles = READERS
+    filterset_fields = ["dsp", "kind"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def create(self, request, *args, **kwargs):
+        if not is_program_staff(request.user):
+            return _refused("Only program staff take compliance actions.")
+        data = ActionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        dsp = get_for_user_or_404(Dsp, request.user, pk=values.pop("dsp"))
+        created = services.action_create(dsp=dsp, by=request.user, **values)
+        return Response(ComplianceActionSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EmptySerializer,
+        responses={200: ComplianceActionSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The owner acknowledges a corrective-action plan (staff may record it for them)."""
+        done = services.action_acknowledge(action=self.get_object(), by=request.user)
+        return Response(ComplianceActionSerializer(done).data)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={201: ComplianceActionSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        """Program staff lift a suspension (recorded as a new action)."""
+        target = self.get_object()
+        if not is_program_staff(request.user):
+            return _refused("Only program staff lift a suspension.")
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifted = services.action_lift(
+            action=target, by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(ComplianceActionSerializer(lifted).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ActionRespondSerializer,
+        responses={201: ActionResponseSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+)
+class ActionResponseViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Answers to actions: the DSP's owner answers (message, optional document as multipart);
+    program staff reply in the same thread. The action is named in the body."""
+
+    queryset = ActionResponse.objects.select_related("action")
+    serializer_class = ActionResponseSerializer
+    allowed_roles = READERS
+    filterset_fields = ["action"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def create(self, request, *args, **kwargs):
+        data = ActionRespondSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = get_for_user_or_404(
+            ComplianceAction, request.user, pk=data.validated_data["action"]
+        )
+        response = services.action_respond(
+            action=target,
+            by=request.user,
+            message=data.validated_data["message"],
+            document=data.validated_data.get("document"),
+        )
+        return Response(ActionResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ExitStartSerializer,
+        responses={201: OffboardingSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+)
+class OffboardingViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """DSP exits: an owner (or staff for it) starts a voluntary exit; staff run the steps.
+    Terminations start from a termination action."""
+
+    queryset = Offboarding.objects.all()
+    serializer_class = OffboardingSerializer
+    allowed_roles = READERS
+    write_roles = READERS
+    filterset_fields = ["dsp", "kind", "status"]
+
+    def create(self, request, *args, **kwargs):
+        data = ExitStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        dsp_id = values.pop("dsp", None)
+        if is_program_staff(request.user):
+            if dsp_id is None:
+                return Response({"dsp": ["Choose the DSP."]}, status=status.HTTP_400_BAD_REQUEST)
+            dsp = get_for_user_or_404(Dsp, request.user, pk=dsp_id)
+        else:
+            dsp = dsp_for_write(request.user)
+        offboarding = services.offboarding_start(
+            dsp=dsp, kind=Offboarding.Kind.VOLUNTARY, by=request.user, **values
+        )
+        return Response(OffboardingSerializer(offboarding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=StepSerializer,
+        responses={200: OffboardingSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def step(self, request, pk=None):
+        """Program staff run one step: territories, leases, settle or accounts."""
+        offboarding = self.get_object()
+        if not is_program_staff(request.user):
+            return _refused("Only program staff run offboarding steps.")
+        data = StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offboarding = services.offboarding_step(
+            offboarding=offboarding, step=data.validated_data["step"], by=request.user
+        )
+        return Response(OffboardingSerializer(offboarding).data)
+
+
 def register(router):
     """Register this app's viewsets on the root API router."""
+    router.register("compliance/actions", ComplianceActionViewSet, basename="compliance-action")
+    router.register("compliance/responses", ActionResponseViewSet, basename="compliance-response")
+    router.register("compliance/offboardings", OffboardingViewSet, basename="offboarding")

@@ -1,6 +1,7 @@
 """The signed-in user's role and DSP for navigation."""
 
 from .models import Role
+from .selectors import dsp_suspension_notice
 from .tenancy import membership_of
 
 
@@ -17,4 +18,6 @@ def tenancy(request):
         # The market assessment is for staff and owners weighing growth (billing.views.market).
         "can_assess_market": role in (Role.PROGRAM_STAFF, Role.OWNER),
         "Role": Role,
+        # Compliance suspensions: every page of the DSP's people says so (no extra query).
+        "suspension_notice": dsp_suspension_notice(membership.dsp if membership else None),
     }

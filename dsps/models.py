@@ -140,11 +140,25 @@ class Dsp(TimeStampedModel):
     contact_phone = models.CharField(max_length=32, blank=True)
     planned_routes_per_day = models.PositiveIntegerField(default=0)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # A suspension of new routes (set by program compliance actions): from this date, until the
+    # optional end, planning and allocation skip the DSP. Read with `dsp_is_suspended`.
+    routes_suspended_from = models.DateField(null=True, blank=True)
+    routes_suspended_until = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "DSP"
         verbose_name_plural = "DSPs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(routes_suspended_until__isnull=True)
+                | Q(
+                    routes_suspended_from__isnull=False,
+                    routes_suspended_until__gte=models.F("routes_suspended_from"),
+                ),
+                name="dsp_suspension_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

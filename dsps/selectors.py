@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +20,35 @@ from .models import (
     TerritoryRequest,
 )
 from .tenancy import dsp_of, role_of, scope_to_user
+
+
+def dsp_is_suspended(dsp: Dsp, *, on: date) -> bool:
+    """True when `dsp` may get no new routes on `on` (a compliance suspension covers it)."""
+    start, end = dsp.routes_suspended_from, dsp.routes_suspended_until
+    return start is not None and start <= on and (end is None or on <= end)
+
+
+def dsp_suspension_notice(dsp: Dsp | None) -> str:
+    """The sentence a DSP's people see while new routes are suspended (empty when they are not).
+
+    Reads only the DSP row (already loaded with the membership), so every page may show it.
+    """
+    if dsp is None or dsp.routes_suspended_from is None:
+        return ""
+    today = dsp.station.today()
+    start, end = dsp.routes_suspended_from, dsp.routes_suspended_until
+    if end is not None and end < today:
+        return ""
+    until = f" until {end:%a %d %b %Y}" if end else " until further notice"
+    if start > today:
+        return (
+            f"{dsp.name} is suspended from new routes from {start:%a %d %b %Y}{until}. "
+            "Routes already planned are not affected."
+        )
+    return (
+        f"{dsp.name} is suspended from new routes{until}: no new routes are planned or "
+        "allocated to it. Ask your DSP owner for details."
+    )
 
 
 def dsp_list(*, user, status: str | None = None) -> QuerySet[Dsp]:

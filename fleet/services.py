@@ -279,6 +279,43 @@ def lease_return(*, lease: Lease, on: date | None = None) -> Lease:
     return lease
 
 
+@transaction.atomic
+def lease_end_for_offboarding(*, lease: Lease, on: date, by, reason: str = "") -> Lease:
+    """The program ends a leaving DSP's lease on `on`, minimum term or not (audited).
+
+    A date up to the station's today also hands the van back (returned); a later one only
+    dates the end, so the van stays usable until then. The lease row and its history stay.
+    Asking again with the same date changes nothing.
+    """
+    lease = (
+        Lease.objects.select_for_update().select_related("vehicle", "dsp__station").get(pk=lease.pk)
+    )
+    if lease.returned_on is not None:
+        return lease
+    if on < lease.starts_on:
+        on = lease.starts_on  # a lease that has not begun yet ends the day it would start
+    if lease.ends_on is not None and lease.ends_on < on:
+        return lease  # it ends earlier by itself
+    lease.ends_on = on
+    if on <= _station_today(lease.dsp):
+        lease.returned_on = on
+    _save(lease)
+    if lease.returned_on is not None:
+        vehicle = Vehicle.objects.select_for_update().get(pk=lease.vehicle_id)
+        vehicle.status = Vehicle.Status.RETURNED
+        vehicle.grounded_at = None
+        _save(vehicle)
+    audit_record(
+        actor=by,
+        verb="lease.ended_by_program",
+        target=lease,
+        dsp=lease.dsp,
+        reason=reason,
+        data={"ends_on": on.isoformat(), "returned": lease.returned_on is not None},
+    )
+    return lease
+
+
 # --- Insurance ------------------------------------------------------------------------------
 
 

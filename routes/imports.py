@@ -379,7 +379,7 @@ def manifest_import_file(
         total += 1
     if total:
         raise ManifestInvalid(errors, total)
-    territories = TerritoryIndex.for_station(station)
+    territories = TerritoryIndex.for_station(station, on=service_date)
     with transaction.atomic():
         manifest, _ = Manifest.objects.get_or_create(
             station=station, service_date=service_date, defaults={"source": source}
@@ -494,7 +494,7 @@ def manifest_build_stops(*, manifest: Manifest) -> int:
     number of stops created.
     """
     stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
-    territories = TerritoryIndex.for_station(manifest.station)
+    territories = TerritoryIndex.for_station(manifest.station, on=manifest.service_date)
     with transaction.atomic():
         packages = list(manifest.packages.filter(stop__isnull=True).order_by("id"))
         placed = []

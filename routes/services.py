@@ -14,6 +14,7 @@ from kombu.exceptions import OperationalError as QueueError
 
 from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
+from dsps.selectors import dsp_is_suspended
 from dsps.tenancy import dsp_of, role_of
 
 from . import imports
@@ -117,6 +118,8 @@ def stop_allocate(*, user, stop: Stop, dsp: Dsp) -> Stop:
         raise ValidationError({"dsp": "That DSP works from another station."})
     if not dsp.is_active:
         raise ValidationError({"dsp": "That DSP is not active."})
+    if dsp_is_suspended(dsp, on=stop.manifest.service_date):
+        raise ValidationError({"dsp": f"{dsp.name} is suspended from new routes that day."})
     if RouteStop.objects.filter(stop=stop).exists():
         raise ValidationError({"stop": "The stop is already on a route."})
     stop.dsp = dsp
@@ -154,6 +157,10 @@ def plan_job_start(
     if dsp is not None and not onboarding_complete(dsp):
         raise ValidationError(
             {"service_date": "Finish onboarding first: routes go only to onboarded DSPs."}
+        )
+    if dsp is not None and dsp_is_suspended(dsp, on=service_date):
+        raise ValidationError(
+            {"service_date": f"{dsp.name} is suspended from new routes on {service_date}."}
         )
     # One active job per station-day and scope: lock the station row so two clicks queue one.
     Station.objects.select_for_update().filter(pk=station.pk).first()
@@ -216,7 +223,9 @@ def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
             candidates = list(Dsp.objects.filter(pk__in=list(ids)).order_by("name"))
         skipped, runs = [], []
         for dsp in candidates:
-            if onboarding_complete(dsp):
+            if dsp_is_suspended(dsp, on=job.service_date):
+                skipped.append({"dsp": dsp.name, "reason": "suspended from new routes"})
+            elif onboarding_complete(dsp):
                 runs.append(PlanRun.objects.get_or_create(job=job, dsp=dsp)[0])
             else:
                 skipped.append({"dsp": dsp.name, "reason": "onboarding is not complete"})

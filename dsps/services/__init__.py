@@ -86,6 +86,45 @@ def dsp_activate(*, dsp: Dsp) -> Dsp:
     return dsp
 
 
+@transaction.atomic
+def dsp_route_suspension_set(*, dsp: Dsp, starts_on, ends_on=None) -> Dsp:
+    """Suspend the DSP from new routes from `starts_on` (until `ends_on`, or until lifted);
+    `starts_on=None` lifts it. Callers audit the decision that led here."""
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The suspension must end on or after the day it starts."})
+    dsp.routes_suspended_from = starts_on
+    dsp.routes_suspended_until = ends_on if starts_on is not None else None
+    dsp.full_clean()
+    dsp.save(update_fields=["routes_suspended_from", "routes_suspended_until", "updated_at"])
+    return dsp
+
+
+@transaction.atomic
+def dsp_terminate(*, dsp: Dsp) -> Dsp:
+    """Mark a DSP terminated: it leaves the program; every row it owns stays for history."""
+    dsp.status = Dsp.Status.TERMINATED
+    dsp.save(update_fields=["status", "updated_at"])
+    return dsp
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, by: User | None, reason: str = "") -> None:
+    """Close one member's account (no sign-in, no role); the membership row and its history
+    stay."""
+    from .audit import audit_record
+
+    Membership.objects.filter(pk=membership.pk).update(is_active=False, updated_at=timezone.now())
+    User.objects.filter(pk=membership.user_id).update(is_active=False)
+    audit_record(
+        actor=by,
+        verb="membership.deactivated",
+        target=membership,
+        dsp=membership.dsp,
+        reason=reason,
+        data={"user": membership.user.email, "role": membership.role},
+    )
+
+
 from .applications import (  # noqa: E402
     application_approve,
     application_reject,
@@ -116,6 +155,9 @@ __all__ = [
     "application_verify_documents",
     "audit_record",
     "dsp_activate",
+    "dsp_route_suspension_set",
+    "dsp_terminate",
+    "membership_deactivate",
     "membership_grant",
     "station_create",
     "station_update",

@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: a week closes at midnight in each station's own timezone.
     "billing-week-close": {"task": "billing.week_close", "schedule": 3600.0},
     "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
+    # Hourly: a leaving DSP's dispatchers and drivers lose access on its exit date.
+    "compliance-accounts-close": {
+        "task": "compliance.offboarding_accounts_close_due",
+        "schedule": 3600.0,
+    },
 }
 # Drivers' location pings older than this are deleted by the nightly prune.
 LOCATION_PING_RETENTION_DAYS = env.int("LOCATION_PING_RETENTION_DAYS", default=30)

@@ -1,0 +1,108 @@
+"""Reads of compliance actions, responses and offboarding, already scoped to the caller."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, QuerySet
+
+from billing.models import Scorecard
+from drivers.models import SafetyIncident
+from dsps.models import Dsp
+from dsps.tenancy import scope_to_user
+from fleet.models import Inspection
+
+from .models import ActionResponse, ComplianceAction, Offboarding
+
+EVIDENCE_DAYS = 120
+EVIDENCE_LIMIT = 40
+
+
+def evidence_options(*, dsp: Dsp) -> dict[str, list]:
+    """The DSP's recent records staff may cite: incidents, scorecards, failed inspections."""
+    since = dsp.station.today() - timedelta(days=EVIDENCE_DAYS)
+    return {
+        "incidents": list(
+            SafetyIncident.objects.filter(driver__dsp=dsp, occurred_at__date__gte=since)
+            .select_related("driver")
+            .order_by("-occurred_at")[:EVIDENCE_LIMIT]
+        ),
+        "scorecards": list(
+            Scorecard.objects.filter(dsp=dsp, week_start__gte=since).order_by("-week_start")[
+                :EVIDENCE_LIMIT
+            ]
+        ),
+        "inspections": list(
+            Inspection.objects.filter(vehicle__dsp=dsp, inspected_on__gte=since)
+            .exclude(result="pass")
+            .select_related("vehicle")
+            .order_by("-inspected_on")[:EVIDENCE_LIMIT]
+        ),
+    }
+
+
+def evidence_records(*, action: ComplianceAction) -> dict[str, list]:
+    """The records an action cites, still limited to the action's DSP."""
+    ids = action.evidence or {}
+    dsp = action.dsp_id
+    return {
+        "incidents": list(
+            SafetyIncident.objects.filter(driver__dsp=dsp, pk__in=ids.get("incidents", []))
+            .select_related("driver")
+            .order_by("-occurred_at")
+        ),
+        "scorecards": list(
+            Scorecard.objects.filter(dsp=dsp, pk__in=ids.get("scorecards", [])).order_by(
+                "-week_start"
+            )
+        ),
+        "inspections": list(
+            Inspection.objects.filter(vehicle__dsp=dsp, pk__in=ids.get("inspections", []))
+            .select_related("vehicle")
+            .order_by("-inspected_on")
+        ),
+    }
+
+
+def action_list(
+    *, user, dsp: int | None = None, kind: str | None = None
+) -> QuerySet[ComplianceAction]:
+    """Actions the user may see (staff: all; a DSP: its own), newest first."""
+    qs = (
+        scope_to_user(ComplianceAction.objects.all(), user)
+        .select_related("dsp", "created_by", "lifts")
+        .annotate(response_count=Count("responses"))
+    )
+    if dsp:
+        qs = qs.filter(dsp_id=dsp)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def action_open_for_home(*, user, limit: int = 5) -> list[ComplianceAction]:
+    """The latest actions an owner should see on the home page, plans to acknowledge first."""
+    rows = list(
+        scope_to_user(ComplianceAction.objects.all(), user)
+        .select_related("dsp")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return sorted(rows, key=lambda a: not a.needs_acknowledgement)
+
+
+def response_list(*, user, action: ComplianceAction) -> QuerySet[ActionResponse]:
+    return (
+        scope_to_user(ActionResponse.objects.filter(action=action), user)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def offboarding_list(*, user) -> QuerySet[Offboarding]:
+    return scope_to_user(Offboarding.objects.all(), user).select_related(
+        "dsp", "final_statement", "started_by"
+    )
+
+
+def offboarding_of(*, user, dsp: Dsp) -> Offboarding | None:
+    return offboarding_list(user=user).filter(dsp=dsp).first()

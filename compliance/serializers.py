@@ -1,0 +1,134 @@
+"""Compliance API shapes."""
+
+from rest_framework import serializers
+
+from .models import ActionResponse, ComplianceAction, Offboarding
+
+
+class ActionResponseSerializer(serializers.ModelSerializer):
+    has_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionResponse
+        fields = [
+            "id",
+            "action",
+            "author",
+            "message",
+            "document_name",
+            "has_document",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_document(self, obj) -> bool:
+        return bool(obj.document)
+
+
+class ComplianceActionSerializer(serializers.ModelSerializer):
+    responses = ActionResponseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ComplianceAction
+        fields = [
+            "id",
+            "dsp",
+            "kind",
+            "reason",
+            "evidence",
+            "due_on",
+            "acknowledged_at",
+            "amount",
+            "starts_on",
+            "ends_on",
+            "lifts",
+            "created_at",
+            "responses",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.Serializer):
+    incidents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    scorecards = serializers.ListField(child=serializers.IntegerField(), required=False)
+    inspections = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    dsp = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kind = serializers.ChoiceField(
+        choices=[
+            c
+            for c in ComplianceAction.Kind.choices
+            if c[0] != ComplianceAction.Kind.SUSPENSION_LIFTED
+        ]
+    )
+    reason = serializers.CharField(max_length=4000)
+    evidence = EvidenceSerializer(required=False)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ActionRespondSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    message = serializers.CharField(max_length=4000)
+    document = serializers.FileField(required=False, allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class OffboardingSerializer(serializers.ModelSerializer):
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offboarding
+        fields = [
+            "id",
+            "dsp",
+            "kind",
+            "status",
+            "reason",
+            "effective_on",
+            "action",
+            "final_statement",
+            "completed_at",
+            "steps",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_steps(self, obj) -> list[dict[str, str]]:
+        return [
+            {
+                "key": s["key"],
+                "label": s["label"],
+                "done_at": s["done_at"].isoformat() if s["done_at"] else "",
+            }
+            for s in obj.steps
+        ]
+
+
+class ExitStartSerializer(serializers.Serializer):
+    dsp = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="staff only; owners leave their own",
+    )
+    effective_on = serializers.DateField()
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class StepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=["territories", "leases", "settle", "accounts"])

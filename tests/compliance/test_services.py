@@ -1,0 +1,360 @@
+"""Compliance actions and offboarding against the real PostgreSQL."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from billing.models import Statement, StatementLine
+from billing.scorecards import week_start_of
+from billing.services import statement_approve, statement_generate
+from compliance import services
+from compliance.models import ActionResponse, ComplianceAction, Offboarding
+from drivers.models import Driver
+from dsps.models import AuditEvent, Dsp, Membership, Role, Territory, TerritoryHolding, User
+from dsps.selectors import dsp_is_suspended
+from fleet.models import Lease, Vehicle
+from routes.allocation import TerritoryIndex
+from routes.services import plan_job_prepare, plan_job_start
+from tests.billing.factories import RateCardFactory
+from tests.drivers.factories import DriverFactory, IncidentFactory
+from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
+from tests.fleet.factories import ready_vehicle
+from tests.routes.factories import (
+    DeliveryEventFactory,
+    PackageFactory,
+    RouteFactory,
+    onboarded_dsp,
+    planning_day,
+)
+from tests.tenancy.urls import PROJECT_APPS
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory().user
+
+
+def _owner(dsp):
+    return MembershipFactory(dsp=dsp, role=Role.OWNER).user
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+    }
+
+
+def test_a_warning_cites_evidence_is_audited_and_mailed_to_the_owner(
+    staff_user, django_capture_on_commit_callbacks
+):
+    # given
+    dsp = DspFactory()
+    owner = _owner(dsp)
+    incident = IncidentFactory(driver=DriverFactory(dsp=dsp))
+    foreign = IncidentFactory()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.action_create(
+            dsp=dsp,
+            kind="warning",
+            reason="Speeding on three routes.",
+            by=staff_user,
+            evidence={"incidents": [incident.pk]},
+        )
+    # then
+    assert action.evidence == {"incidents": [incident.pk]}
+    event = AuditEvent.objects.get(verb="compliance.warning")
+    assert (event.dsp, event.actor, event.reason) == (dsp, staff_user, "Speeding on three routes.")
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "Speeding on three routes." in mail.outbox[0].body
+    # and another DSP's incident cannot be cited
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(
+            dsp=dsp,
+            kind="warning",
+            reason="Again",
+            by=staff_user,
+            evidence={"incidents": [foreign.pk]},
+        )
+    assert "evidence" in refused.value.message_dict
+    assert ComplianceAction.objects.count() == 1
+
+
+def test_only_staff_record_actions(db):
+    dsp = DspFactory()
+    with pytest.raises(PermissionDenied):
+        services.action_create(dsp=dsp, kind="warning", reason="x", by=_owner(dsp))
+    assert ComplianceAction.objects.count() == 0
+
+
+def test_a_penalty_becomes_a_deduction_on_the_next_statement(staff_user):
+    # given
+    dsp = DspFactory()
+    week = week_start_of(dsp.station.today()) - 7 * DAY
+    RateCardFactory(station=dsp.station, effective_from=week - 28 * DAY)
+    # when
+    action = services.action_create(
+        dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
+    )
+    statement = statement_generate(dsp=dsp, week_start=week)
+    # then
+    fine = statement.lines.get(kind=StatementLine.Kind.FINE)
+    assert (fine.amount, fine.is_deduction, fine.pending_id) == (
+        Decimal("250.00"),
+        True,
+        action.charge_id,
+    )
+    assert statement.deductions == Decimal("250.00")
+    # regenerating keeps it once; a later statement does not charge it again
+    assert statement_generate(dsp=dsp, week_start=week).lines.filter(kind="fine").count() == 1
+    later = statement_generate(dsp=dsp, week_start=week + 7 * DAY)
+    assert later.lines.filter(kind="fine").count() == 0
+
+
+def test_a_corrective_plan_needs_a_due_date_and_the_owner_acknowledges_it(staff_user):
+    dsp = DspFactory()
+    owner = _owner(dsp)
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(dsp=dsp, kind="corrective_plan", reason="POD", by=staff_user)
+    assert list(refused.value.message_dict) == ["due_on"]
+    plan = services.action_create(
+        dsp=dsp,
+        kind="corrective_plan",
+        reason="POD below 90 %",
+        by=staff_user,
+        due_on=dsp.station.today() + 14 * DAY,
+    )
+    assert plan.needs_acknowledgement
+    services.action_acknowledge(action=plan, by=owner)
+    plan.refresh_from_db()
+    assert (plan.acknowledged_by, plan.needs_acknowledgement) == (owner, False)
+    # another DSP's owner cannot
+    with pytest.raises(PermissionDenied):
+        services.action_acknowledge(action=plan, by=_owner(DspFactory()))
+
+
+def test_a_suspension_ending_before_it_starts_is_refused_and_nothing_is_written(staff_user):
+    dsp = DspFactory()
+    today = dsp.station.today()
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(
+            dsp=dsp,
+            kind="suspension",
+            reason="Safety",
+            by=staff_user,
+            starts_on=today + 3 * DAY,
+            ends_on=today + DAY,
+        )
+    assert list(refused.value.message_dict) == ["ends_on"]
+    assert "before it starts" in refused.value.message_dict["ends_on"][0]
+    dsp.refresh_from_db()
+    assert (dsp.routes_suspended_from, ComplianceAction.objects.count()) == (None, 0)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_suspended_dsp_is_skipped_by_planning_and_allocation_until_lifted(staff_user):
+    # given: an onboarded DSP with a day of stops in its territory
+    dsp = onboarded_dsp()
+    _owner(dsp)
+    planning_day(dsp=dsp, stops=3)
+    today = dsp.station.today()
+    # when
+    suspension = services.action_create(
+        dsp=dsp, kind="suspension", reason="Safety review", by=staff_user, starts_on=today
+    )
+    # then
+    dsp.refresh_from_db()
+    assert dsp_is_suspended(dsp, on=today) and dsp_is_suspended(dsp, on=today + 30 * DAY)
+    assert TerritoryIndex.for_station(dsp.station, on=today).holders == []
+    job = plan_job_start(user=staff_user, service_date=today, time_limit_s=5, station=dsp.station)
+    assert plan_job_prepare(job_id=job.pk) == []
+    job.refresh_from_db()
+    assert job.summary["skipped"] == [{"dsp": dsp.name, "reason": "suspended from new routes"}]
+    with pytest.raises(ValidationError) as refused:
+        plan_job_start(user=_owner(dsp), service_date=today, time_limit_s=5)
+    assert "suspended" in refused.value.message_dict["service_date"][0]
+    # and a second suspension waits for the first to be lifted
+    with pytest.raises(ValidationError):
+        services.action_create(
+            dsp=dsp, kind="suspension", reason="Again", by=staff_user, starts_on=today
+        )
+    # when lifted
+    services.action_lift(action=suspension, by=staff_user, reason="Review passed")
+    dsp.refresh_from_db()
+    assert not dsp_is_suspended(dsp, on=today)
+    assert TerritoryIndex.for_station(dsp.station, on=today).holders == [dsp.pk]
+    with pytest.raises(ValidationError):
+        services.action_lift(action=suspension, by=staff_user, reason="twice")
+
+
+def test_an_owner_answers_with_a_checked_document(staff_user):
+    dsp = DspFactory()
+    owner = _owner(dsp)
+    action = services.action_create(dsp=dsp, kind="warning", reason="POD", by=staff_user)
+    fake = SimpleUploadedFile("plan.pdf", b"MZ not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError) as refused:
+        services.action_respond(action=action, by=owner, message="See plan", document=fake)
+    assert list(refused.value.message_dict) == ["document"]
+    assert ActionResponse.objects.count() == 0
+    pdf = SimpleUploadedFile("../../plan.pdf", b"%PDF-1.4 ok", content_type="application/pdf")
+    response = services.action_respond(action=action, by=owner, message="See plan", document=pdf)
+    assert response.document_name.endswith("plan.pdf")
+    assert ".." not in response.document.name
+    with pytest.raises(PermissionDenied):
+        services.action_respond(action=action, by=_owner(DspFactory()), message="Not mine")
+
+
+def _leaving_dsp():
+    """An active DSP with history: a territory, two leased vans, a dispatcher, two drivers
+    (one with a sign-in), a route with deliveries last week, rates."""
+    dsp = DspFactory(name="Departing Deliveries")
+    owner = _owner(dsp)
+    territory = TerritoryFactory(station=dsp.station, dsp=dsp)
+    vans = [ready_vehicle(dsp), ready_vehicle(dsp)]
+    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER)
+    driver_member = MembershipFactory(dsp=dsp, role=Role.DRIVER)
+    driver = DriverFactory(dsp=dsp, user=driver_member.user)
+    DriverFactory(dsp=dsp)
+    today = dsp.station.today()
+    RateCardFactory(station=dsp.station, effective_from=week_start_of(today) - 56 * DAY)
+    route = RouteFactory(dsp=dsp, service_date=today - 7 * DAY, driver=driver, vehicle=vans[0])
+    for _ in range(3):
+        DeliveryEventFactory(route=route, package=PackageFactory(dsp=dsp))
+    return dsp, owner, territory, vans, dispatcher, driver_member
+
+
+def test_termination_releases_ends_settles_and_closes_accounts_on_the_date_keeping_history(
+    staff_user,
+):
+    # given
+    dsp, owner, territory, _vans, dispatcher, driver_member = _leaving_dsp()
+    today = dsp.station.today()
+    effective = today + 2 * DAY
+    before = _row_counts()
+    # when: staff terminate and run the guided steps
+    action = services.action_create(
+        dsp=dsp,
+        kind="termination",
+        reason="Repeated safety failures.",
+        by=staff_user,
+        effective_on=effective,
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    assert offboarding.action == action
+    for step in ("territories", "leases", "settle"):
+        offboarding = services.offboarding_step(offboarding=offboarding, step=step, by=staff_user)
+    # then: the territory is a coverage gap (its holding history stays)
+    territory.refresh_from_db()
+    assert territory.dsp is None
+    holding = TerritoryHolding.objects.get(territory=territory)
+    assert (holding.dsp, holding.ends_at is not None) == (dsp, True)
+    # the leases end on the date (not yet handed back), the final statement exists
+    assert sorted(Lease.objects.filter(dsp=dsp).values_list("ends_on", flat=True)) == [
+        effective,
+        effective,
+    ]
+    statement = offboarding.final_statement
+    assert statement.week_start == week_start_of(effective - DAY)
+    dsp.refresh_from_db()
+    assert dsp.status == Dsp.Status.TERMINATED
+    assert dsp_is_suspended(dsp, on=effective)
+    # accounts stay open until the date
+    with pytest.raises(ValidationError) as early:
+        services.offboarding_step(offboarding=offboarding, step="accounts", by=staff_user)
+    assert "step" in early.value.message_dict
+    assert services.offboarding_accounts_close_due(today=effective - DAY) == 0
+    assert Membership.objects.filter(dsp=dsp, is_active=True).count() == 3
+    # on the date they close (owner keeps access to the final statement)
+    assert services.offboarding_accounts_close_due(today=effective) == 1
+    assert services.offboarding_accounts_close_due(today=effective) == 0
+    offboarding.refresh_from_db()
+    assert offboarding.status == Offboarding.Status.COMPLETED
+    closed = Membership.objects.filter(dsp=dsp, is_active=False).order_by("role")
+    assert {m.user_id for m in closed} == {dispatcher.user_id, driver_member.user_id}
+    assert User.objects.get(pk=dispatcher.user_id).is_active is False
+    assert Membership.objects.get(user=owner).is_active is True
+    assert set(Driver.objects.filter(dsp=dsp).values_list("status", flat=True)) == {"terminated"}
+    # and nothing was deleted: every table has at least the rows it had
+    after = _row_counts()
+    shrunk = {
+        label: (before[label], after[label]) for label in before if after[label] < before[label]
+    }
+    assert shrunk == {}
+    assert Vehicle.objects.filter(dsp=dsp).count() == 2
+    assert Statement.objects.filter(dsp=dsp).count() == 1
+
+
+def test_a_second_termination_is_refused(staff_user):
+    dsp = DspFactory()
+    today = dsp.station.today()
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=today + DAY
+    )
+    before = _row_counts()
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(
+            dsp=dsp, kind="termination", reason="Again", by=staff_user, effective_on=today + DAY
+        )
+    assert refused.value.message_dict == {"kind": [f"{dsp.name} is already terminated."]}
+    assert _row_counts() == before
+
+
+def test_a_penalty_on_a_terminated_dsps_closed_final_statement_is_refused(staff_user):
+    dsp = DspFactory()
+    today = dsp.station.today()
+    RateCardFactory(station=dsp.station, effective_from=week_start_of(today) - 56 * DAY)
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=today
+    )
+    offboarding = services.offboarding_step(
+        offboarding=Offboarding.objects.get(dsp=dsp), step="settle", by=staff_user
+    )
+    # a penalty before approval still lands on the final statement once it is rebuilt
+    services.action_create(dsp=dsp, kind="penalty", reason="Late", by=staff_user, amount="40")
+    final = statement_generate(dsp=dsp, week_start=offboarding.final_statement.week_start)
+    assert final.deductions == Decimal("40.00")
+    statement_approve(statement=final, by=staff_user)
+    before = _row_counts()
+    # when
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(dsp=dsp, kind="penalty", reason="More", by=staff_user, amount="60")
+    # then
+    assert list(refused.value.message_dict) == ["amount"]
+    assert "final statement" in refused.value.message_dict["amount"][0]
+    assert _row_counts() == before
+
+
+def test_an_owner_starts_a_voluntary_exit_once(db):
+    dsp = DspFactory()
+    owner = _owner(dsp)
+    today = dsp.station.today()
+    with pytest.raises(ValidationError) as past:
+        services.offboarding_start(
+            dsp=dsp, kind="voluntary", effective_on=today - DAY, by=owner, reason=""
+        )
+    assert list(past.value.message_dict) == ["effective_on"]
+    exit_ = services.offboarding_start(
+        dsp=dsp, kind="voluntary", effective_on=today + 10 * DAY, by=owner, reason="Retiring"
+    )
+    dsp.refresh_from_db()
+    assert (exit_.kind, dsp.status, dsp.routes_suspended_from) == (
+        "voluntary",
+        Dsp.Status.ACTIVE,
+        today + 10 * DAY,
+    )
+    with pytest.raises(ValidationError):
+        services.offboarding_start(
+            dsp=dsp, kind="voluntary", effective_on=today + 10 * DAY, by=owner
+        )
+    with pytest.raises(PermissionDenied):
+        services.offboarding_step(offboarding=exit_, step="territories", by=owner)
+    assert Territory.objects.count() == 0
