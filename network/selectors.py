@@ -14,8 +14,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from shapely.geometry import shape
 
 from billing.market import DRIVER_DAYS_PER_WEEK, ROUTE_DAYS_PER_WEEK
@@ -133,7 +144,10 @@ def dsp_rows(*, user, station: Station, day: date) -> list[DspRow]:
                 )
             ),
             tier=Subquery(latest.values("tier")[:1]),
-            dcr=Subquery(latest.values("metrics__dcr")[:1]),
+            dcr=Subquery(
+                latest.annotate(v=Cast(KT("metrics__dcr"), FloatField())).values("v")[:1],
+                output_field=FloatField(),
+            ),
         )
         .order_by("name")
     )
@@ -159,7 +173,7 @@ def dsp_rows(*, user, station: Station, day: date) -> list[DspRow]:
                 volume_share=round(100 * d.n_stops / total_stops, 1) if total_stops else 0.0,
                 capacity_share=round(100 * capacity / total_capacity, 1) if total_capacity else 0.0,
                 tier=d.tier or "",
-                dcr=float(d.dcr) if isinstance(d.dcr, int | float) else None,
+                dcr=round(d.dcr, 2) if d.dcr is not None else None,
                 headcount=d.n_active,
                 jobs_created=d.n_hired,
             )
