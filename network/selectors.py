@@ -145,7 +145,7 @@ def dsp_rows(*, user, station: Station, day: date) -> list[DspRow]:
             ),
             tier=Subquery(latest.values("tier")[:1]),
             dcr=Subquery(
-                latest.annotate(v=Cast(KT("metrics__dcr"), FloatField())).values("v")[:1],
+                latest.annotate(v=Cast(KT("metrics__dcr__value"), FloatField())).values("v")[:1],
                 output_field=FloatField(),
             ),
         )

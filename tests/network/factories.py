@@ -77,7 +77,9 @@ def overflow_world(*, station: Station | None = None, scale: int = 1) -> World:
     ):
         dsp = DspFactory(station=station, name=f"DSP {key.upper()} of {station.code}")
         TerritoryFactory(station=station, dsp=dsp, boundary=square(offset, 0.0))
-        Scorecard.objects.create(dsp=dsp, week_start=week, tier=tier, metrics={"dcr": 99.1})
+        Scorecard.objects.create(
+            dsp=dsp, week_start=week, tier=tier, metrics={"dcr": {"value": 99.1, "tier": "great"}}
+        )
         vans(dsp, n_vans * scale, offer)
         dsps[key] = dsp
     TerritoryFactory(station=station, dsp=None, boundary=square(0.0, 0.05))
