@@ -49,8 +49,10 @@ PALETTE = ["#0b6bcb", "#b25e00", "#1a7f37", "#8250df", "#bf3989", "#0a7d8c", "#6
 
 
 def stops_per_route(station: Station) -> int:
-    """The stops one van carries a day at `station` (the program's setting)."""
-    return max(1, int(settings.PROGRAM_STOPS_PER_ROUTE))
+    """The stops one van carries a day at `station`: the station's own figure in
+    `NETWORK_STOPS_PER_ROUTE_BY_STATION` (by station code), else `PROGRAM_STOPS_PER_ROUTE`."""
+    by_station = getattr(settings, "NETWORK_STOPS_PER_ROUTE_BY_STATION", {}) or {}
+    return max(1, int(by_station.get(station.code, settings.PROGRAM_STOPS_PER_ROUTE)))
 
 
 def station_choices(*, user) -> QuerySet[Station]:

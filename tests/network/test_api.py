@@ -111,3 +111,19 @@ def test_peak_offers_are_listed_to_their_dsp_only(client, staff):
     assert [r["dsp"] for r in rows] == [world.a.pk]
     client.force_login(staff)
     assert client.get(reverse("api:network-peak-offers")).json()["count"] == 2
+
+
+@pytest.mark.parametrize("scale", [1, 6])
+def test_endpoints_use_a_fixed_number_of_queries(
+    client, staff, django_assert_max_num_queries, scale
+):
+    world = overflow_world(scale=scale)
+    client.force_login(staff)
+    where = {"station": world.station.pk, "date": world.day.isoformat()}
+    for name, limit in (
+        ("api:network-dsps", 7),
+        ("api:network-coverage", 10),
+        ("api:network-peak-plan", 9),
+    ):
+        with django_assert_max_num_queries(limit):
+            assert client.get(reverse(name), where).status_code == 200

@@ -146,3 +146,43 @@ def test_no_offers_when_the_forecast_fits_what_is_leased(staff):
         services.peak_offers_send(user=staff, station=world.station)
     assert "nothing to offer" in error.value.message_dict["station"][0]
     assert not PeakLeaseOffer.objects.exists()
+
+
+def test_a_station_may_carry_its_own_stops_per_route(staff, settings):
+    world = overflow_world()
+    settings.NETWORK_STOPS_PER_ROUTE_BY_STATION = {world.station.code: 9}
+    proposal = services.allocation_propose(
+        user=staff, station=world.station, service_date=world.day
+    )
+    # A now carries its 9 stops on its one van: only the 2 uncovered stops move
+    assert proposal.stops_per_route == 9
+    assert sorted(m["from"] is None for m in proposal.moves) == [True, True]
+
+
+def test_the_routes_service_refuses_a_stop_that_changed_hands_and_moves_nothing(staff):
+    from routes.services import stops_reallocate
+
+    world = overflow_world()
+    a_stop, b_stop = (
+        Stop.objects.filter(manifest=world.manifest, dsp=dsp).first() for dsp in (world.a, world.b)
+    )
+    holders = _holders(world)
+    with pytest.raises(ValidationError) as error:
+        stops_reallocate(
+            user=staff,
+            station=world.station,
+            service_date=world.day,
+            moves=[(a_stop.pk, world.a.pk, world.c.pk), (b_stop.pk, world.a.pk, world.c.pk)],
+        )
+    assert "changed hands" in error.value.message_dict["stop"][0]
+    assert _holders(world) == holders
+    other_station = overflow_world()
+    with pytest.raises(ValidationError) as error:
+        stops_reallocate(
+            user=staff,
+            station=world.station,
+            service_date=world.day,
+            moves=[(a_stop.pk, world.a.pk, other_station.b.pk)],
+        )
+    assert "not active at this station" in error.value.message_dict["dsp"][0]
+    assert _holders(world) == holders
