@@ -82,7 +82,11 @@ class NetworkCoverageApi(TenantScopedAPIMixin, GenericAPIView):
                 t.code for t in selectors.unassigned_territories(station=station)
             ],
             "uncovered_count": uncovered.count(),
-            "uncovered": list(uncovered[:UNCOVERED_LIMIT]),
+            "uncovered": list(
+                uncovered.values("id", "address", "package_count", "latitude", "longitude")[
+                    :UNCOVERED_LIMIT
+                ]
+            ),
         }
         return Response(CoverageSerializer(data).data)
 

@@ -77,6 +77,7 @@ def fairness(carriers: list[Carrier], uncovered: int = 0) -> dict:
                 "dsp": c.dsp_id,
                 "name": c.name,
                 "tier": c.tier or "",
+                "tier_label": (c.tier or "no scorecard").replace("_", " ").capitalize(),
                 "stops": c.stops,
                 "capacity": c.capacity,
                 "volume_share": round(100 * v, 1),

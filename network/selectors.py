@@ -188,9 +188,12 @@ def uncovered_stops(*, station: Station, day: date) -> QuerySet[Stop]:
     return _day_stops(station, day).filter(dsp__isnull=True).order_by("address", "id")
 
 
-def territory_features(*, station: Station, rows: list[DspRow]) -> dict:
+def territory_features(
+    *, station: Station, rows: list[DspRow], colours: dict[int, str] | None = None
+) -> dict:
     """The station's territories as GeoJSON, with holder, colour and the holder's last DCR."""
     by_dsp = {r.dsp.pk: r for r in rows}
+    colours = {**(colours or {}), **{r.dsp.pk: r.colour for r in rows}}
     features = []
     for t in Territory.objects.filter(station=station).select_related("dsp").order_by("code"):
         row = by_dsp.get(t.dsp_id)
@@ -202,7 +205,7 @@ def territory_features(*, station: Station, rows: list[DspRow]) -> dict:
                     "code": t.code,
                     "name": t.name,
                     "holder": t.dsp.name if t.dsp_id else "",
-                    "colour": row.colour if row else "#b42318",
+                    "colour": colours.get(t.dsp_id, "#b42318" if t.dsp_id is None else "#6e7781"),
                     "gap": t.dsp_id is None,
                     "dcr": row.dcr if row else None,
                 },
@@ -317,11 +320,17 @@ def proposal_list(*, user, station: Station, day: date) -> QuerySet[AllocationPr
     )
 
 
+def proposal_colours(proposal: AllocationProposal) -> dict[int, str]:
+    """The dashboard's colour of each DSP of the proposal (same order: active DSPs by name)."""
+    return {
+        row["dsp"]: PALETTE[i % len(PALETTE)]
+        for i, row in enumerate(proposal.before.get("rows", []))
+    }
+
+
 def proposal_map(proposal: AllocationProposal) -> dict:
     """Moved stops as GeoJSON points coloured by the DSP that receives them."""
-    colours = {}
-    for i, row in enumerate(proposal.before.get("rows", [])):
-        colours[row["dsp"]] = PALETTE[i % len(PALETTE)]
+    colours = proposal_colours(proposal)
     names = {row["dsp"]: row["name"] for row in proposal.before.get("rows", [])}
     return {
         "type": "FeatureCollection",

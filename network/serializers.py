@@ -33,7 +33,7 @@ class TerritoryRowSerializer(serializers.Serializer):
 
 
 class UncoveredStopSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
+    id = serializers.IntegerField()
     address = serializers.CharField()
     package_count = serializers.IntegerField()
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6)

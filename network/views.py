@@ -107,7 +107,7 @@ def dashboard(request):
             ),
         )
     page = Paginator(
-        uncovered.only("pk", "address", "package_count", "latitude", "longitude"), 50
+        uncovered.only("pk", "address", "package_count", "latitude", "longitude"), 25
     ).get_page(request.GET.get("page"))
     uncovered_points = {
         "type": "FeatureCollection",
@@ -206,6 +206,9 @@ def allocation_detail(request, pk: int):
             "moves_page": moves,
             "table": selectors.fairness_table(proposal),
             "points": selectors.proposal_map(proposal),
+            "territories": selectors.territory_features(
+                station=proposal.station, rows=[], colours=selectors.proposal_colours(proposal)
+            ),
         },
     )
 

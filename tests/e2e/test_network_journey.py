@@ -30,7 +30,7 @@ def test_staff_spread_an_overflow_day_fairly(live_server, page, settings):
     page.click("#propose")
     expect(page.locator("#proposal-status")).to_have_text("Proposed")
     expect(page.locator("#moves-table tbody tr")).to_have_count(6)
-    expect(page.locator("#proposal-map .leaflet-interactive")).to_have_count(6)
+    expect(page.locator("#proposal-map .leaflet-interactive")).to_have_count(4 + 6)
     expect(page.locator("#index-before")).to_have_text("44.3")
     expect(page.locator("#index-after")).to_have_text("15.0")
     expect(page.locator("#fairness-table")).to_contain_text(world.b.name)
