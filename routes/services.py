@@ -130,6 +130,55 @@ def stop_allocate(*, user, stop: Stop, dsp: Dsp) -> Stop:
     return stop
 
 
+@transaction.atomic
+def stops_reallocate(
+    *, user, station: Station, service_date: date, moves: list[tuple[int, int | None, int]]
+) -> int:
+    """Program staff move many of a day's stops at once: (stop id, expected holder, new DSP).
+
+    All or nothing: every stop must still be of that station day, held by the expected DSP
+    (None: uncovered) and on no route, and every receiver active at the station; otherwise a
+    `ValidationError` and nothing moves. Moving a stop to the DSP that holds it is a no-op.
+    """
+    if role_of(user) != Role.PROGRAM_STAFF:
+        raise PermissionDenied("Only program staff allocate stops by hand.")
+    if not moves:
+        return 0
+    wanted = {stop_id: (expected, to) for stop_id, expected, to in moves}
+    receivers = set(
+        Dsp.objects.filter(
+            pk__in={to for _, to in wanted.values()}, station=station, status=Dsp.Status.ACTIVE
+        ).values_list("pk", flat=True)
+    )
+    if len(receivers) != len({to for _, to in wanted.values()}):
+        raise ValidationError({"dsp": "A receiving DSP is not active at this station."})
+    # Locked in id order so two staff applying at once cannot deadlock.
+    stops = list(
+        Stop.objects.select_for_update()
+        .filter(pk__in=wanted, manifest__station=station, manifest__service_date=service_date)
+        .order_by("id")
+        .values_list("id", "dsp_id")
+    )
+    if len(stops) != len(wanted):
+        raise ValidationError({"stop": "Some stops are no longer part of this day."})
+    changed = [stop_id for stop_id, dsp_id in stops if dsp_id != wanted[stop_id][0]]
+    if changed:
+        raise ValidationError({"stop": f"{len(changed)} stops changed hands since; none moved."})
+    if RouteStop.objects.filter(stop_id__in=wanted).exists():
+        raise ValidationError({"stop": "Some stops are already on a route; none moved."})
+    by_receiver: dict[int, list[int]] = {}
+    for stop_id, (expected, to) in wanted.items():
+        if expected != to:
+            by_receiver.setdefault(to, []).append(stop_id)
+    moved = 0
+    for to, stop_ids in sorted(by_receiver.items()):
+        moved += Stop.objects.filter(pk__in=stop_ids).update(
+            dsp_id=to, allocated_by_hand=True, updated_at=timezone.now()
+        )
+        Package.objects.filter(stop_id__in=stop_ids).update(dsp_id=to)
+    return moved
+
+
 # --- Plan jobs -----------------------------------------------------------------------------
 
 
