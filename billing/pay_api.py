@@ -16,7 +16,7 @@ from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_40
 from routes.models import Route
 
 from . import pay
-from .models import PayDiscrepancy, Tier
+from .models import IncentiveRate, PayDiscrepancy, Tier
 
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -130,6 +130,7 @@ class IncentiveTableInputSerializer(serializers.Serializer):
 class IncentiveTableApi(TenantScopedAPIMixin, GenericAPIView):
     """The owner's table of what drivers earn per delivered package at each tier."""
 
+    queryset = IncentiveRate.objects.none()  # for the schema; rows come from `pay`
     serializer_class = IncentiveRowSerializer
     allowed_roles = (Role.OWNER,)
 
