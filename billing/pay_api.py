@@ -132,6 +132,7 @@ class IncentiveTableApi(TenantScopedAPIMixin, GenericAPIView):
 
     queryset = IncentiveRate.objects.none()  # for the schema; rows come from `pay`
     serializer_class = IncentiveRowSerializer
+    pagination_class = None
     allowed_roles = (Role.OWNER,)
 
     @extend_schema(responses={200: IncentiveRowSerializer(many=True)})

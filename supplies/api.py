@@ -39,11 +39,11 @@ class CatalogItemViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The resources catalogue; DSP members see published items only."""
+    """The resources catalogue; everyone but program staff sees published items only."""
 
     queryset = CatalogItem.objects.all()
     serializer_class = CatalogItemSerializer
-    allowed_roles = READERS
+    allowed_roles = ()  # every signed-in role reads the published catalogue
     write_roles = STAFF
     filterset_fields = ["kind"]
 
@@ -121,6 +121,7 @@ class SuggestionApi(TenantScopedAPIMixin, GenericAPIView):
 
     queryset = Driver.objects.none()  # for the schema; rows come from the selector
     serializer_class = SuggestionSerializer
+    pagination_class = None
     allowed_roles = (Role.OWNER,)
 
     @extend_schema(responses={200: SuggestionSerializer(many=True)})

@@ -8,7 +8,7 @@ app_name = "supplies"
 
 urlpatterns = [
     path("", views.catalog, name="catalog"),
-    path("items/new/", views.item_create, name="item-create"),
+    path("items/new/", views.item_edit, name="item-create"),
     path("items/<int:pk>/edit/", views.item_edit, name="item-edit"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/new/", views.order_create, name="order-create"),

@@ -38,7 +38,10 @@ def catalog(request):
     )
 
 
-def _item_form_page(request, item: CatalogItem | None):
+@role_required(*STAFF)
+def item_edit(request, pk: int | None = None):
+    """Program staff add a catalogue item or edit one (publishing is audited)."""
+    item = get_for_user_or_404(CatalogItem, request.user, pk=pk) if pk else None
     initial = CatalogItemForm.initial_for(item) if item else None
     form = CatalogItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -50,16 +53,6 @@ def _item_form_page(request, item: CatalogItem | None):
             messages.success(request, f"{saved.name} saved.")
             return redirect("supplies:catalog")
     return render(request, "supplies/item_form.html", {"form": form, "item": item})
-
-
-@role_required(*STAFF)
-def item_create(request):
-    return _item_form_page(request, None)
-
-
-@role_required(*STAFF)
-def item_edit(request, pk: int):
-    return _item_form_page(request, get_for_user_or_404(CatalogItem, request.user, pk=pk))
 
 
 @role_required(*READERS)
