@@ -185,3 +185,23 @@ def test_the_owner_page_lists_drivers_with_their_week(client):
         Decimal("3.75"),
         Decimal("1003.75"),
     )
+
+
+def test_the_incentive_page_names_the_tier_of_a_bad_amount(client):
+    driver, _ = driver_week()
+    client.force_login(MembershipFactory(dsp=driver.dsp, role=Role.OWNER).user)
+    response = client.post(
+        reverse("billing:pay-incentives"),
+        {"fantastic_plus": "0.10", "fantastic": "lots", "great": "0.01"},
+    )
+    assert response.context["errors"] == {"fantastic": ["Give an amount such as 0.05."]}
+    rate = IncentiveRate.objects.get(dsp=driver.dsp, tier="fantastic_plus")
+    assert rate.per_package == Decimal("0.0750")
+
+
+def test_a_driver_flagging_without_a_message_is_told_and_nothing_is_sent(client):
+    driver, _ = driver_week()
+    client.force_login(driver.user)
+    response = client.post(reverse("billing:pay-mine"), {"week_start": "2026-11-01", "message": ""})
+    assert response.context["errors"] == {"message": ["Say what looks wrong."]}
+    assert PayDiscrepancy.objects.count() == 0
