@@ -39,6 +39,13 @@ def order_lines(*, order: Order) -> list[OrderLine]:
     return list(order.lines.select_related("item", "driver").order_by("id"))
 
 
+def order_drivers(*, dsp: Dsp) -> QuerySet[Driver]:
+    """The DSP's active drivers an order line may name."""
+    return Driver.objects.filter(dsp=dsp, status=Driver.Status.ACTIVE).order_by(
+        "last_name", "first_name"
+    )
+
+
 def uniform_suggestions(*, dsp: Dsp, today: date) -> list[Driver]:
     """Active drivers hired in the last `NEW_HIRE_DAYS` days with no uniform ordered yet
     (cancelled orders do not count)."""

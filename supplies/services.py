@@ -76,8 +76,11 @@ def order_place(*, dsp: Dsp, by, lines: list[LineInput], note: str = "") -> Orde
     for number, line in enumerate(lines, start=1):
         item = items.get(line.item_id) if line.item_id else None
         size = (line.size or "").strip().upper()
-        if item is None or not item.published:
+        if item is None:
             errors.append(f"Line {number}, item: pick an item from the catalogue.")
+            continue
+        if not item.published:
+            errors.append(f"Line {number}, item: {item.name} is not offered in the catalogue.")
             continue
         if line.quantity is None or line.quantity <= 0:
             errors.append(f"Line {number}, quantity: order at least 1.")

@@ -74,7 +74,7 @@ def order_create(request):
     """A multi-line order; `?suggest=1` starts with a uniform kit per new hire without one."""
     dsp = dsp_for_write(request.user)
     items = list(selectors.catalog_list(user=request.user))
-    drivers = dsp.drivers.filter(status="active").order_by("last_name", "first_name")
+    drivers = selectors.order_drivers(dsp=dsp)
     suggested = selectors.uniform_suggestions(dsp=dsp, today=dsp.station.today())
     errors: list[str] = []
     rows: list[dict] = []

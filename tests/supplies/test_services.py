@@ -46,7 +46,8 @@ def test_an_order_is_priced_at_the_program_price_for_each_line():
 def test_every_bad_line_is_named_and_nothing_is_saved():
     # given: a kit in S–XL, an unpublished item and another DSP's driver
     dsp = DspFactory()
-    kit, hidden = UniformKitFactory(name="Driver kit"), CatalogItemFactory(published=False)
+    kit = UniformKitFactory(name="Driver kit")
+    hidden = CatalogItemFactory(name="Dash camera", published=False)
     stranger = DriverFactory()
     # when
     with pytest.raises(ValidationError) as refused:
@@ -66,7 +67,7 @@ def test_every_bad_line_is_named_and_nothing_is_saved():
         "lines": [
             "Line 2, size: XXL is not offered for Driver kit (offered: S, M, L, XL).",
             "Line 3, quantity: order at least 1.",
-            "Line 4, item: pick an item from the catalogue.",
+            "Line 4, item: Dash camera is not offered in the catalogue.",
             "Line 5, driver: not one of your drivers.",
         ]
     }
