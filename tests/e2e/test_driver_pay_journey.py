@@ -46,6 +46,7 @@ def test_a_driver_reads_their_week_and_flags_a_route_the_owner_answers(live_serv
 
     # and the owner answers from the driver's week
     sign_in(page, live_server.url, owner.email)
+    expect(page.locator("#panel-pay")).to_contain_text("1 pay question from your drivers")
     page.click("nav.mainnav >> text=Driver pay")
     page.click("#prev-week")
     expect(page.locator("#pay-drivers .badge.open")).to_have_text("1")
