@@ -30,6 +30,9 @@ def test_an_owner_orders_kits_for_two_new_hires_and_sees_the_cost(live_server, p
     UniformKitFactory(name="Driver uniform kit", price=Decimal("89.00"))
     owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
     sign_in(page, live_server.url, owner.email)
+    expect(page.locator("#panel-supplies")).to_contain_text(
+        "2 new hires without a uniform: Ana Diaz, Ben Cole"
+    )
 
     # when: the owner opens supplies and takes the roster's suggestion
     page.click("nav.mainnav >> text=Supplies")
