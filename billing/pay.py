@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -120,6 +121,7 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         "hours": hours["actual_hours"],
         "regular_hours": hours["regular_hours"],
         "overtime_hours": hours["overtime_hours"],
+        "overtime_multiplier": Decimal(settings.BILLING_OVERTIME_MULTIPLIER),
         "rate": hours["rate"],
         "wages": hours["wages"],
         "tier": tier,
