@@ -19,13 +19,19 @@ from dsps.models import Membership, Role
 from fleet.models import Inspection, Vehicle
 from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
 
-from .models import Dispute, FinanceSettings, RateCard, Statement, ThresholdSet
+from .models import Dispute, FinanceSettings, IncentiveRate, RateCard, Statement, ThresholdSet
 from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, last_closed_week
 from .services import statement_approve, statement_generate, statement_mark_paid
 
 WEEKS = 4
 ROUTES_PER_DAY = 18
 PACKAGES_PER_ROUTE = 30
+# What Lone Star passes on to its drivers per delivered package, by their own weekly tier.
+DEMO_INCENTIVES = {
+    "fantastic_plus": Decimal("0.05"),
+    "fantastic": Decimal("0.03"),
+    "great": Decimal("0.01"),
+}
 FAIL_REASONS = ["recipient_unavailable", "no_access", "business_closed", "cannot_locate"]
 
 
@@ -61,6 +67,10 @@ def seed(world: dict) -> None:
         dsp=dsp,
         defaults={"cash_on_hand": Decimal("42000.00"), "reserve_threshold": Decimal("30000.00")},
     )
+    for tier, per_package in DEMO_INCENTIVES.items():
+        IncentiveRate.objects.get_or_create(
+            dsp=dsp, tier=tier, defaults={"per_package": per_package}
+        )
     if not Route.objects.filter(dsp=dsp, service_date=first_week, code__startswith="H").exists():
         _history(dsp, first_week)
     weeks = [first_week + timedelta(days=7 * i) for i in range(WEEKS)]

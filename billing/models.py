@@ -339,3 +339,72 @@ class FinanceSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Finance settings of {self.dsp}"
+
+
+# --- Driver pay -----------------------------------------------------------------------------
+
+
+class IncentiveRate(TimeStampedModel):
+    """What a DSP passes on to its drivers per delivered package, by the driver's weekly tier."""
+
+    TENANT_PATH = "dsp"
+
+    dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="incentive_rates")
+    tier = models.CharField(max_length=16, choices=Tier.choices)
+    per_package = models.DecimalField(**RATE, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["dsp", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["dsp", "tier"], name="incentive_rate_once_per_tier"),
+            models.CheckConstraint(
+                condition=Q(per_package__gte=0), name="incentive_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dsp} {self.get_tier_display()}: {self.per_package}/package"
+
+
+class PayDiscrepancy(TimeStampedModel):
+    """A driver's question about their pay for a week (optionally a day or a route), and the
+    DSP's answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+
+    TENANT_PATH = "driver__dsp"
+    DRIVER_PATH = "driver__user"
+
+    driver = models.ForeignKey(
+        "drivers.Driver", on_delete=models.PROTECT, related_name="pay_discrepancies"
+    )
+    week_start = models.DateField()
+    day = models.DateField(null=True, blank=True)
+    route = models.ForeignKey(
+        "routes.Route", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="pay_discrepancy_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pay question of {self.driver} for the week of {self.week_start}"

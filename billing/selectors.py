@@ -14,6 +14,7 @@ from dsps.tenancy import scope_to_user
 from fleet.selectors import fleet_costs
 from routes.models import Route, ShiftPunch
 
+from .finances import extra_expenses
 from .models import Dispute, FinanceSettings, RateCard, Scorecard, Statement, StatementLine
 from .scorecards import week_records, week_start_of
 
@@ -170,6 +171,8 @@ def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
         "leases": fleet["lease"],
         "insurance": fleet["insurance"],
     }
+    extra = extra_expenses(dsp=dsp, start=week_start, end=end)
+    expenses.update({name: amount for name, _, amount in extra})
     total = sum(expenses.values(), Decimal(0))
     return {
         "week_start": week_start,
@@ -177,6 +180,7 @@ def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
         "expenses": expenses,
         "total_expenses": total,
         "profit": revenue - total,
+        "extra_expenses": [(label, amount) for _, label, amount in extra],
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pay_views, views
 
 app_name = "billing"
 
@@ -29,4 +29,10 @@ urlpatterns = [
     path("finances/", views.finances, name="finances"),
     path("driver-pay.csv", views.driver_pay_csv, name="driver-pay"),
     path("rates/", views.rate_list, name="rate-list"),
+    path("pay/", pay_views.pay_mine, name="pay-mine"),
+    path("pay/drivers/", pay_views.pay_drivers, name="pay-drivers"),
+    path("pay/drivers/<int:pk>/", pay_views.pay_driver, name="pay-driver"),
+    path("pay/questions/", pay_views.pay_questions, name="pay-questions"),
+    path("pay/questions/<int:pk>/", pay_views.pay_question, name="pay-question"),
+    path("pay/incentives/", pay_views.pay_incentives, name="pay-incentives"),
 ]

@@ -15,6 +15,7 @@ from billing.api import (
     StatementViewSet,
     ThresholdSetApi,
 )
+from billing.pay_api import IncentiveTableApi, PayDiscrepancyViewSet, PayWeekApi
 from compliance import api as compliance_api
 from drivers.api import (
     ApplicantMoveApi,
@@ -105,6 +106,7 @@ router.register("rate-cards", RateCardViewSet, basename="rate-card")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("pay-discrepancies", PayDiscrepancyViewSet, basename="pay-discrepancy")
 # --- live tracking, disruptions and messages ---
 router.register("disruptions", DisruptionViewSet, basename="disruption")
 router.register("replan-jobs", ReplanJobViewSet, basename="replanjob")
@@ -135,6 +137,8 @@ api_urls = [
     path("day/confirmations/", DayConfirmationApi.as_view(), name="day-confirmation"),
     path("thresholds/", ThresholdSetApi.as_view(), name="threshold-set"),
     path("finances/", FinancesApi.as_view(), name="finances"),
+    path("pay/week/", PayWeekApi.as_view(), name="pay-week"),
+    path("pay/incentives/", IncentiveTableApi.as_view(), name="pay-incentives"),
     *live_api_urls,
     *(url for top_api in TOP_APIS for url in top_api.api_urls),
     path("", include(router.urls)),

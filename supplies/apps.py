@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SuppliesConfig(AppConfig):
     name = "supplies"
     verbose_name = "Supplies"
+
+    def ready(self):
+        from billing.finances import register_expense_source
+
+        from . import panels  # noqa: F401  (registers the owner's home panel)
+        from .selectors import supplies_cost
+
+        register_expense_source("supplies", supplies_cost, label="Supplies")

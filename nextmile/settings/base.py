@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "DisputeStatusEnum": "billing.models.Dispute.Status",
         "DisruptionKindEnum": "routes.models.Disruption.Kind",
         "ReplanJobKindEnum": "routes.models.ReplanJob.Kind",
+        "PayDiscrepancyStatusEnum": "billing.models.PayDiscrepancy.Status",
+        "CatalogItemKindEnum": "supplies.models.CatalogItem.Kind",
+        "SupplyOrderStatusEnum": "supplies.models.Order.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -20,4 +20,11 @@ WRITE_ROLES = {
     "billing:dispute-open": STAFF_AND_MANAGERS,
     # The owner's own reserve threshold and cash on hand.
     "billing:finances": {"owner"},
+    # Pay: a driver asks about their own week; the owner answers and sets the incentives.
+    "billing:pay-mine": {"driver"},
+    "api:pay-discrepancy-list": {"driver"},
+    "billing:pay-question": {"owner"},
+    "api:pay-discrepancy-detail": {"owner"},
+    "billing:pay-incentives": {"owner"},
+    "api:pay-incentives": {"owner"},
 }

@@ -33,6 +33,19 @@ def _dispute(dsp, driver_user):
     return {"pk": dispute.pk}
 
 
+def _pay_driver(dsp, driver_user):
+    return {"pk": driver_user.driver_profile.pk}
+
+
+def _pay_question(dsp, driver_user):
+    from billing.models import PayDiscrepancy
+
+    row = PayDiscrepancy.objects.create(
+        driver=driver_user.driver_profile, week_start=WEEK, message="Short by an hour"
+    )
+    return {"pk": row.pk}
+
+
 def _rate_card(dsp, driver_user):
     return {"pk": RateCardFactory(station=dsp.station).pk}
 
@@ -49,6 +62,9 @@ CASES = {
     "api:scorecard-detail": _scorecard,
     "api:statement-detail": _statement,
     "api:dispute-detail": _dispute,
+    "billing:pay-driver": _pay_driver,
+    "billing:pay-question": _pay_question,
+    "api:pay-discrepancy-detail": _pay_question,
 }
 POST_ONLY = {
     "billing:statement-approve",

@@ -234,6 +234,7 @@ def test_the_worked_week_costs_the_dsp_this_much(week):
         "repairs": Decimal("0.00"),
         "leases": Decimal("579.95"),
         "insurance": Decimal("0.00"),
+        "supplies": Decimal("0.00"),  # an expense source registered by the supplies app
     }
     assert pnl["revenue"] == Decimal("666.26")
     assert pnl["profit"] == Decimal("666.26") - Decimal("925.95")
