@@ -16,11 +16,11 @@ class RateCardSerializer(serializers.ModelSerializer):
             "package_rate",
             "van_weekly_fee",
             "incentive_per_package",
-            "peak_season",
-            "peak_route_bonus",
             "growth_route_pay",
             "onboarding_pay",
             "service_failure_chargeback",
+            "uncovered_route_chargeback",
+            "late_cancellation_chargeback",
             "collects_fleet_costs",
         ]
         # The uniqueness of (station, effective_from) is checked by the service.

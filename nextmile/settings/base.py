@@ -240,7 +240,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # run `celery -A nextmile beat` once, see docs/operations.md). Every task is idempotent.
 CELERY_BEAT_SCHEDULE = {
     # Hourly: a week closes at midnight in each station's own timezone.
-    "billing-week-close": {"task": "billing.week_close", "schedule": 3600.0},
+    "billing-week-close": {
+        "task": "billing.week_close",
+        "schedule": env.float("BILLING_WEEK_CLOSE_INTERVAL_S", default=3600.0),
+    },
     "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
 }
 # Drivers' location pings older than this are deleted by the nightly prune.
@@ -266,3 +269,8 @@ BILLING_DISPUTE_WINDOW_DAYS = env.int("BILLING_DISPUTE_WINDOW_DAYS", default=14)
 BILLING_ENERGY_PRICES = {"diesel": "1.05", "gasoline": "0.95", "electric": "0.16"}
 BILLING_OVERTIME_AFTER_HOURS = 40
 BILLING_OVERTIME_MULTIPLIER = "1.5"
+# A route the DSP gives back (unassigns) less than this many hours before its departure and
+# does not cover again is charged as a late cancellation, not as an uncovered route.
+BILLING_LATE_CANCELLATION_CUTOFF_HOURS = env.int(
+    "BILLING_LATE_CANCELLATION_CUTOFF_HOURS", default=12
+)
