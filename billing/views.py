@@ -320,6 +320,7 @@ def finances(request):
         except ValidationError as e:
             errors = e.message_dict
     data = selectors.finances(dsp=dsp)
+    outlook = data["outlook"]
     chart = {
         "weeks": [w["week_start"].isoformat() for w in data["history"]],
         "revenue": [float(w["revenue"]) for w in data["history"]],
@@ -327,6 +328,12 @@ def finances(request):
         "profit": [float(w["profit"]) for w in data["history"]],
         "projection_weeks": [p["week_start"].isoformat() for p in data["projection"]],
         "cash": [float(p["cash"]) for p in data["projection"]],
+        "cash_if_drop": [float(p["cash_if_drop"]) for p in data["projection"]],
+        "drop_label": (
+            f"If the tier drops to {outlook['drop_tier_label']}"
+            if outlook["drop_tier"] and outlook["drop_tier"] != outlook["tier"]
+            else ""
+        ),
         "reserve": float(data["settings"].reserve_threshold),
     }
     return render(
