@@ -49,7 +49,10 @@ class RateCardViewSet(TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.Re
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.rate_card_create(
-            station=data.pop("station"), effective_from=data.pop("effective_from"), **data
+            station=data.pop("station"),
+            effective_from=data.pop("effective_from"),
+            by=self.request.user,
+            **data,
         )
 
 
@@ -67,7 +70,7 @@ class ThresholdSetApi(TenantScopedAPIMixin, GenericAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         station = get_for_user_or_404(Station, request.user, pk=values.pop("station"))
-        row = services.threshold_set_save(station=station, **values)
+        row = services.threshold_set_save(station=station, by=request.user, **values)
         return Response(
             ThresholdSetInputSerializer(
                 {

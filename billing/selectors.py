@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 
-from dsps.models import Dsp
-from dsps.tenancy import scope_to_user
+from dsps.models import Dsp, Station
+from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs
 from routes.models import Route, ShiftPunch
 
@@ -58,6 +58,25 @@ def rate_card_list(*, user, station=None) -> QuerySet[RateCard]:
     if station is not None:
         rows = rows.filter(station=station)
     return rows.order_by("station__code", "-effective_from")
+
+
+def station_list(*, user) -> QuerySet[Station]:
+    return scope_to_user(Station.objects.all(), user).order_by("code")
+
+
+def home_station(*, user) -> Station | None:
+    """The station of the user's DSP (None for program staff)."""
+    dsp = dsp_of(user)
+    return dsp.station if dsp else None
+
+
+def rate_card_current(*, station: Station) -> RateCard | None:
+    """The rate card in force at the station today."""
+    return (
+        RateCard.objects.filter(station=station, effective_from__lte=station.today())
+        .order_by("-effective_from")
+        .first()
+    )
 
 
 def peak_period_list(*, user, station=None) -> QuerySet[PeakPeriod]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from drivers.models import Driver
 from dsps.models import Dsp, Station
+from dsps.services import audit_record
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
 from routes.models import CustomerFeedback, Route
@@ -52,6 +53,14 @@ def last_approved_week(station: Station) -> date | None:
     )
 
 
+def first_open_week(station: Station) -> date:
+    """The first program week new rates or thresholds may start: after the last approved
+    week and not before the next week."""
+    nxt = week_start_of(station.today()) + timedelta(days=7)
+    last = last_approved_week(station)
+    return max(nxt, last + timedelta(days=7)) if last else nxt
+
+
 def _refuse_in_approved_week(station: Station, day: date, field: str, what: str) -> None:
     last = last_approved_week(station)
     if last is not None and day <= last + timedelta(days=6):
@@ -66,7 +75,7 @@ def _refuse_in_approved_week(station: Station, day: date, field: str, what: str)
 
 
 @transaction.atomic
-def rate_card_create(*, station: Station, effective_from: date, **fields) -> RateCard:
+def rate_card_create(*, station: Station, effective_from: date, by=None, **fields) -> RateCard:
     """A new version of the station's rates; never one that would reprice an approved week."""
     if effective_from is None:
         raise ValidationError({"effective_from": "Give the date these rates start."})
@@ -90,6 +99,7 @@ def rate_card_create(*, station: Station, effective_from: date, **fields) -> Rat
     card = RateCard(station=station, effective_from=effective_from, **fields)
     card.full_clean()
     card.save()
+    audit_record(actor=by, verb="rate_card.create", target=card)
     return card
 
 
@@ -102,6 +112,7 @@ def peak_period_create(
     ends_on: date,
     per_route: Decimal,
     per_package: Decimal,
+    by=None,
 ) -> PeakPeriod:
     """Peak-season pay for a range of days; never over an approved week, never two periods
     on the same day at a station."""
@@ -134,6 +145,7 @@ def peak_period_create(
     )
     period.full_clean()
     period.save()
+    audit_record(actor=by, verb="peak_period.create", target=period)
     return period
 
 
@@ -157,6 +169,7 @@ def threshold_set_save(
     thresholds: dict,
     weights: dict,
     escalation_cap: str = "great",
+    by=None,
 ) -> ThresholdSet:
     """Set the thresholds from a week on (one version per station and week)."""
     if week_start != week_start_of(week_start):
@@ -175,6 +188,7 @@ def threshold_set_save(
     row.thresholds, row.weights, row.escalation_cap = thresholds, weights, escalation_cap
     row.full_clean()
     row.save()
+    audit_record(actor=by, verb="threshold_set.save", target=row)
     return row
 
 

@@ -29,4 +29,8 @@ urlpatterns = [
     path("finances/", views.finances, name="finances"),
     path("driver-pay.csv", views.driver_pay_csv, name="driver-pay"),
     path("rates/", views.rate_list, name="rate-list"),
+    path("rates/new/", views.rate_create, name="rate-create"),
+    path("rates/peaks/new/", views.peak_create, name="peak-create"),
+    path("thresholds/", views.threshold_list, name="threshold-list"),
+    path("thresholds/new/", views.threshold_create, name="threshold-create"),
 ]

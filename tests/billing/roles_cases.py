@@ -7,6 +7,9 @@ STAFF_AND_MANAGERS = STAFF | MANAGERS
 WRITE_ROLES = {
     # Rates, thresholds, approvals, payments and dispute decisions are the program's.
     "api:rate-card-list": STAFF,
+    "billing:rate-create": STAFF,
+    "billing:peak-create": STAFF,
+    "billing:threshold-create": STAFF,
     "api:threshold-set": STAFF,
     "api:statement-approve": STAFF,
     "api:statement-pay": STAFF,
