@@ -232,7 +232,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"routes.plan_*": {"queue": "optimize"}}
+# Billing's beat jobs go to the default queue; a test names a private one for its own worker.
+BILLING_QUEUE = env("BILLING_QUEUE", default="default")
+CELERY_TASK_ROUTES = {
+    "routes.plan_*": {"queue": "optimize"},
+    "billing.*": {"queue": BILLING_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
