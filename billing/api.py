@@ -17,12 +17,13 @@ from dsps.tenancy import (
 )
 
 from . import selectors, services
-from .models import Dispute, RateCard, Scorecard, Statement, StatementLine
+from .models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine
 from .serializers import (
     DisputeResolveSerializer,
     DisputeSerializer,
     EmptySerializer,
     FinancesSerializer,
+    PeakPeriodSerializer,
     RateCardSerializer,
     ScorecardSerializer,
     StatementLineInputSerializer,
@@ -53,6 +54,23 @@ class RateCardViewSet(TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.Re
             effective_from=data.pop("effective_from"),
             by=self.request.user,
             **data,
+        )
+
+
+@extend_schema_view(create=extend_schema(responses={201: PeakPeriodSerializer, **ERRORS}))
+class PeakPeriodViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Peak periods: every signed-in user reads them; program staff add them."""
+
+    queryset = PeakPeriod.objects.select_related("station")
+    serializer_class = PeakPeriodSerializer
+    write_roles = STAFF
+    filterset_fields = ["station"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.peak_period_create(
+            **serializer.validated_data, by=self.request.user
         )
 
 

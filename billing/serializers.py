@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Dispute, RateCard, Scorecard, Statement, StatementLine, Tier
+from .models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine, Tier
 
 
 class RateCardSerializer(serializers.ModelSerializer):
@@ -25,6 +25,13 @@ class RateCardSerializer(serializers.ModelSerializer):
         ]
         # The uniqueness of (station, effective_from) is checked by the service.
         validators = []
+
+
+class PeakPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeakPeriod
+        fields = ["id", "station", "name", "starts_on", "ends_on", "per_route", "per_package"]
+        extra_kwargs = {"name": {"required": False}}
 
 
 class ThresholdSetInputSerializer(serializers.Serializer):

@@ -107,11 +107,11 @@ def rate_card_create(*, station: Station, effective_from: date, by=None, **field
 def peak_period_create(
     *,
     station: Station,
-    name: str,
     starts_on: date,
     ends_on: date,
-    per_route: Decimal,
-    per_package: Decimal,
+    name: str = "",
+    per_route: Decimal = Decimal(0),
+    per_package: Decimal = Decimal(0),
     by=None,
 ) -> PeakPeriod:
     """Peak-season pay for a range of days; never over an approved week, never two periods
