@@ -164,3 +164,19 @@ def test_a_dsp_reads_rates_and_thresholds_but_cannot_change_them(client, dsp, ro
     assert client.post("/billing/rates/new/", rate_post(dsp)).status_code == 403
     assert client.post("/billing/thresholds/new/", {}).status_code == 403
     assert RateCard.objects.count() == 1
+
+
+def test_the_rate_history_pages_twenty_versions_at_a_time(
+    client, staff, dsp, django_assert_num_queries
+):
+    for n in range(1, 21):
+        RateCardFactory(
+            station=dsp.station,
+            effective_from=datetime.date(2025, 1, 1) + datetime.timedelta(weeks=n),
+        )
+    client.force_login(staff)
+    with django_assert_num_queries(9):
+        page = client.get(f"/billing/rates/?station={dsp.station.pk}").content.decode()
+    assert page.count("<tr") == 21 and "Page 1 of 2" in page
+    older = client.get(f"/billing/rates/?station={dsp.station.pk}&page=2").content.decode()
+    assert older.count("<tr") == 2
