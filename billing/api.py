@@ -17,12 +17,13 @@ from dsps.tenancy import (
 )
 
 from . import selectors, services
-from .models import Dispute, RateCard, Scorecard, Statement, StatementLine
+from .models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine
 from .serializers import (
     DisputeResolveSerializer,
     DisputeSerializer,
     EmptySerializer,
     FinancesSerializer,
+    PeakPeriodSerializer,
     RateCardSerializer,
     ScorecardSerializer,
     StatementLineInputSerializer,
@@ -49,7 +50,27 @@ class RateCardViewSet(TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.Re
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.rate_card_create(
-            station=data.pop("station"), effective_from=data.pop("effective_from"), **data
+            station=data.pop("station"),
+            effective_from=data.pop("effective_from"),
+            by=self.request.user,
+            **data,
+        )
+
+
+@extend_schema_view(create=extend_schema(responses={201: PeakPeriodSerializer, **ERRORS}))
+class PeakPeriodViewSet(
+    TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Peak periods: every signed-in user reads them; program staff add them."""
+
+    queryset = PeakPeriod.objects.select_related("station")
+    serializer_class = PeakPeriodSerializer
+    write_roles = STAFF
+    filterset_fields = ["station"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.peak_period_create(
+            **serializer.validated_data, by=self.request.user
         )
 
 
@@ -67,7 +88,7 @@ class ThresholdSetApi(TenantScopedAPIMixin, GenericAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         station = get_for_user_or_404(Station, request.user, pk=values.pop("station"))
-        row = services.threshold_set_save(station=station, **values)
+        row = services.threshold_set_save(station=station, by=request.user, **values)
         return Response(
             ThresholdSetInputSerializer(
                 {

@@ -19,8 +19,16 @@ from dsps.models import Membership, Role
 from fleet.models import Inspection, Vehicle
 from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
 
-from .models import Dispute, FinanceSettings, IncentiveRate, RateCard, Statement, ThresholdSet
-from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, last_closed_week
+from .models import (
+    Dispute,
+    FinanceSettings,
+    IncentiveRate,
+    PeakPeriod,
+    RateCard,
+    Statement,
+    ThresholdSet,
+)
+from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, last_closed_week, week_start_of
 from .services import statement_approve, statement_generate, statement_mark_paid
 
 WEEKS = 4
@@ -52,12 +60,26 @@ def seed(world: dict) -> None:
                 "fantastic_plus": "0.10",
                 "fantastic": "0.06",
                 "great": "0.02",
+                "fair": "0.01",
             },
             "growth_route_pay": Decimal("40.00"),
             "onboarding_pay": Decimal("400.00"),
             "service_failure_chargeback": Decimal("25.00"),
+            "uncovered_route_chargeback": Decimal("300.00"),
+            "late_cancellation_chargeback": Decimal("150.00"),
         },
     )
+    if not PeakPeriod.objects.filter(station=station).exists():
+        # Upcoming, so the owner's cash-flow projection shows peak pay coming in.
+        starts = week_start_of(station.today()) + timedelta(days=7)
+        PeakPeriod.objects.create(
+            station=station,
+            name="Holiday peak",
+            starts_on=starts,
+            ends_on=starts + timedelta(days=34),
+            per_route=Decimal("25.00"),
+            per_package=Decimal("0.05"),
+        )
     ThresholdSet.objects.get_or_create(
         station=station,
         week_start=first_week - timedelta(days=56),
@@ -73,6 +95,7 @@ def seed(world: dict) -> None:
         )
     if not Route.objects.filter(dsp=dsp, service_date=first_week, code__startswith="H").exists():
         _history(dsp, first_week)
+        _missed_routes(dsp, first_week + timedelta(days=7 * (WEEKS - 1) + 3))
     weeks = [first_week + timedelta(days=7 * i) for i in range(WEEKS)]
     staff = Membership.objects.filter(role=Role.PROGRAM_STAFF).select_related("user").first()
     for n, week in enumerate(weeks):
@@ -94,6 +117,25 @@ def seed(world: dict) -> None:
                 amount=line.rate,
                 message="Route H07 on Tuesday ran to the end; it is missing from this line.",
             )
+
+
+def _missed_routes(dsp, day) -> None:
+    """Two planned routes of the latest week that did not go out: one nobody covered, one given
+    back an hour before departure; the draft statement charges both back."""
+    tz = ZoneInfo(dsp.station.timezone)
+    departs = datetime.combine(day, time(8, 30), tzinfo=tz)
+    for code, unassigned_at in (("U01", None), ("U02", departs - timedelta(hours=1))):
+        Route.objects.create(
+            dsp=dsp,
+            station=dsp.station,
+            service_date=day,
+            code=code,
+            planned_stops=PACKAGES_PER_ROUTE,
+            planned_km=Decimal("90.0"),
+            departs_at=departs,
+            returns_at=departs + timedelta(hours=9),
+            unassigned_at=unassigned_at,
+        )
 
 
 def _history(dsp, first_week) -> None:

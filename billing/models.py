@@ -49,12 +49,29 @@ class RateCard(TimeStampedModel):
     incentive_per_package = models.JSONField(
         default=dict, blank=True, help_text="tier → extra per delivered package"
     )
-    peak_season = models.BooleanField(default=False)
-    peak_route_bonus = models.DecimalField(**MONEY, default=Decimal(0))
-    growth_route_pay = models.DecimalField(**MONEY, default=Decimal(0))
-    onboarding_pay = models.DecimalField(**MONEY, default=Decimal(0))
+    growth_route_pay = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
+    onboarding_pay = models.DecimalField(
+        **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
     service_failure_chargeback = models.DecimalField(
-        **MONEY, default=Decimal(0), help_text="per package delivered but not received"
+        **MONEY,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text="per package delivered but not received",
+    )
+    uncovered_route_chargeback = models.DecimalField(
+        **MONEY,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text="per planned route the DSP left without a driver and van, or did not run",
+    )
+    late_cancellation_chargeback = models.DecimalField(
+        **MONEY,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text="per route given back after the cutoff before its departure",
     )
     collects_fleet_costs = models.BooleanField(
         default=False, help_text="the program deducts van leases and insurance"
@@ -70,6 +87,40 @@ class RateCard(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.station.code} rates from {self.effective_from}"
+
+
+class PeakPeriod(TimeStampedModel):
+    """Peak-season pay at a station for the days from `starts_on` to `ends_on` inclusive: an
+    amount per route run and/or per package delivered on those days."""
+
+    SHARED_REFERENCE = True
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="peak_periods")
+    name = models.CharField(max_length=80, default="Peak season")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    per_route = models.DecimalField(**MONEY, default=Decimal(0), validators=[MinValueValidator(0)])
+    per_package = models.DecimalField(**RATE, default=Decimal(0), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["station", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="peak_period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(per_route__gte=0) & Q(per_package__gte=0),
+                name="peak_period_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station.code} {self.name} {self.starts_on}–{self.ends_on}"
+
+    def days_in(self, start, end) -> list:
+        """The days from `start` to `end` inclusive that fall inside the period."""
+        first, last = max(start, self.starts_on), min(end, self.ends_on)
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 class ThresholdSet(TimeStampedModel):

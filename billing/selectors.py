@@ -9,13 +9,22 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 
-from dsps.models import Dsp
-from dsps.tenancy import scope_to_user
+from dsps.models import Dsp, Station
+from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs
 from routes.models import Route, ShiftPunch
 
 from .finances import extra_expenses
-from .models import Dispute, FinanceSettings, RateCard, Scorecard, Statement, StatementLine
+from .models import (
+    Dispute,
+    PeakPeriod,
+    RateCard,
+    Scorecard,
+    Statement,
+    StatementLine,
+    ThresholdSet,
+)
+from .projection import cash_projection
 from .scorecards import week_records, week_start_of
 
 CENT = Decimal("0.01")
@@ -52,8 +61,46 @@ def dispute_list(*, user) -> QuerySet[Dispute]:
     return scope_to_user(Dispute.objects.all(), user).select_related("line__statement__dsp")
 
 
-def rate_card_list(*, user) -> QuerySet[RateCard]:
-    return scope_to_user(RateCard.objects.all(), user).select_related("station")
+def rate_card_list(*, user, station=None) -> QuerySet[RateCard]:
+    """Rate card versions, newest first per station (shared reference: everyone reads)."""
+    rows = scope_to_user(RateCard.objects.all(), user).select_related("station")
+    if station is not None:
+        rows = rows.filter(station=station)
+    return rows.order_by("station__code", "-effective_from")
+
+
+def station_list(*, user) -> QuerySet[Station]:
+    return scope_to_user(Station.objects.all(), user).order_by("code")
+
+
+def home_station(*, user) -> Station | None:
+    """The station of the user's DSP (None for program staff)."""
+    dsp = dsp_of(user)
+    return dsp.station if dsp else None
+
+
+def rate_card_current(*, station: Station) -> RateCard | None:
+    """The rate card in force at the station today."""
+    return (
+        RateCard.objects.filter(station=station, effective_from__lte=station.today())
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def peak_period_list(*, user, station=None) -> QuerySet[PeakPeriod]:
+    rows = scope_to_user(PeakPeriod.objects.all(), user).select_related("station")
+    if station is not None:
+        rows = rows.filter(station=station)
+    return rows.order_by("station__code", "-starts_on")
+
+
+def threshold_set_list(*, user, station=None) -> QuerySet[ThresholdSet]:
+    """Threshold versions by the week they start, newest first per station."""
+    rows = scope_to_user(ThresholdSet.objects.all(), user).select_related("station")
+    if station is not None:
+        rows = rows.filter(station=station)
+    return rows.order_by("station__code", "-week_start")
 
 
 def line_evidence(line: StatementLine) -> dict:
@@ -163,13 +210,22 @@ def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
     wages = sum((r["wages"] for r in driver_hours(dsp=dsp, week_start=week_start)), Decimal(0))
     fleet = fleet_costs(dsp=dsp, start=week_start, end=end)
     energy = energy_cost(dsp=dsp, start=week_start, end=end)
+    # What the program already deducted on the statement is paid once, not again here.
+    deducted = defaultdict(Decimal)
+    if statement:
+        for kind, amount in statement.lines.filter(
+            kind__in=[StatementLine.Kind.LEASE, StatementLine.Kind.INSURANCE]
+        ).values_list("kind", "amount"):
+            deducted[kind] += amount
     expenses = {
         "wages": wages,
         "energy": energy,
         "maintenance": fleet["maintenance"],
         "repairs": fleet["repairs"],
-        "leases": fleet["lease"],
-        "insurance": fleet["insurance"],
+        "leases": max(fleet["lease"] - deducted[StatementLine.Kind.LEASE], Decimal("0.00")),
+        "insurance": max(
+            fleet["insurance"] - deducted[StatementLine.Kind.INSURANCE], Decimal("0.00")
+        ),
     }
     extra = extra_expenses(dsp=dsp, start=week_start, end=end)
     expenses.update({name: amount for name, _, amount in extra})
@@ -185,33 +241,18 @@ def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
 
 
 def finances(*, dsp: Dsp, weeks: int = 6, today: date | None = None) -> dict:
-    """Weekly P&L of the closed weeks and a 12-week cash-flow projection from the planned
-    volume (the recent weekly average) at the current rates."""
+    """Weekly P&L of the closed weeks and the 12-week cash-flow projection from the planned
+    volume at the rates in force each week (`billing.projection`)."""
     today = today or dsp.station.today()
     current = week_start_of(today)
     history = [
         week_pnl(dsp=dsp, week_start=current - timedelta(days=7 * i)) for i in range(weeks, 0, -1)
     ]
-    recent = history[-4:]
-    settings_row = FinanceSettings.objects.filter(dsp=dsp).first() or FinanceSettings(dsp=dsp)
-    weekly_revenue = (sum((w["revenue"] for w in recent), Decimal(0)) / len(recent)).quantize(CENT)
-    weekly_cost = (sum((w["total_expenses"] for w in recent), Decimal(0)) / len(recent)).quantize(
-        CENT
-    )
-    cash = settings_row.cash_on_hand
-    projection = []
-    warning = None
-    for i in range(12):
-        cash = cash + weekly_revenue - weekly_cost
-        week = current + timedelta(days=7 * i)
-        projection.append({"week_start": week, "cash": cash})
-        if warning is None and cash < settings_row.reserve_threshold:
-            warning = week
+    projection = cash_projection(dsp=dsp, today=today)
     return {
         "history": history,
-        "projection": projection,
-        "weekly_revenue": weekly_revenue,
-        "weekly_cost": weekly_cost,
-        "settings": settings_row,
-        "reserve_warning": warning,
+        "projection": projection["weeks"],
+        "outlook": projection,
+        "settings": projection["settings"],
+        "reserve_warning": projection["reserve_warning"],
     }

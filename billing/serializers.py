@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Dispute, RateCard, Scorecard, Statement, StatementLine, Tier
+from .models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine, Tier
 
 
 class RateCardSerializer(serializers.ModelSerializer):
@@ -16,15 +16,22 @@ class RateCardSerializer(serializers.ModelSerializer):
             "package_rate",
             "van_weekly_fee",
             "incentive_per_package",
-            "peak_season",
-            "peak_route_bonus",
             "growth_route_pay",
             "onboarding_pay",
             "service_failure_chargeback",
+            "uncovered_route_chargeback",
+            "late_cancellation_chargeback",
             "collects_fleet_costs",
         ]
         # The uniqueness of (station, effective_from) is checked by the service.
         validators = []
+
+
+class PeakPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeakPeriod
+        fields = ["id", "station", "name", "starts_on", "ends_on", "per_route", "per_package"]
+        extra_kwargs = {"name": {"required": False}}
 
 
 class ThresholdSetInputSerializer(serializers.Serializer):
@@ -122,12 +129,37 @@ class FinanceWeekSerializer(serializers.Serializer):
 
 class ProjectionSerializer(serializers.Serializer):
     week_start = serializers.DateField()
+    days = serializers.IntegerField(help_text="days counted (the current week from today on)")
+    planned_days = serializers.IntegerField(help_text="days priced from routes already planned")
+    routes = serializers.DecimalField(max_digits=10, decimal_places=2)
+    packages = serializers.DecimalField(max_digits=12, decimal_places=2)
+    revenue = serializers.DictField(child=serializers.DecimalField(max_digits=12, decimal_places=2))
+    deducted = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2),
+        help_text="van leases and insurance the program deducts from the statement",
+    )
+    income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    costs = serializers.DictField(child=serializers.DecimalField(max_digits=12, decimal_places=2))
+    total_costs = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
     cash = serializers.DecimalField(max_digits=14, decimal_places=2)
+    drop_difference = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="incentive lost if the tier drops one level"
+    )
+    cash_if_drop = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class OutlookSerializer(serializers.Serializer):
+    tier = serializers.CharField(allow_null=True)
+    drop_tier = serializers.CharField(allow_null=True)
+    drop_per_week = serializers.DecimalField(max_digits=12, decimal_places=2)
+    drop_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reserve_warning = serializers.DateField(allow_null=True)
+    drop_reserve_warning = serializers.DateField(allow_null=True)
 
 
 class FinancesSerializer(serializers.Serializer):
     history = FinanceWeekSerializer(many=True)
     projection = ProjectionSerializer(many=True)
-    weekly_revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
-    weekly_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
+    outlook = OutlookSerializer()
     reserve_warning = serializers.DateField(allow_null=True)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from drivers.models import Driver
 from dsps.models import Dsp, Station
+from dsps.services import audit_record
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
-from routes.models import CustomerFeedback
+from routes.models import CustomerFeedback, Route
 
 from .models import (
     TIER_ORDER,
     Dispute,
     FinanceSettings,
+    PeakPeriod,
     PendingAdjustment,
     RateCard,
     Scorecard,
@@ -39,29 +43,111 @@ def money(value) -> Decimal:
 # --- Rates and thresholds -------------------------------------------------------------------
 
 
-@transaction.atomic
-def rate_card_create(*, station: Station, effective_from: date, **fields) -> RateCard:
-    """A new version of the station's rates; never one that would reprice an approved week."""
-    if (
-        Statement.objects.filter(
-            dsp__station=station, week_start__gt=effective_from - timedelta(days=7)
-        )
+def last_approved_week(station: Station) -> date | None:
+    """The start of the latest week with an approved (or paid) statement at the station."""
+    return (
+        Statement.objects.filter(dsp__station=station)
         .exclude(status=Statement.Status.DRAFT)
-        .exists()
-    ):
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+
+
+def first_open_week(station: Station) -> date:
+    """The first program week new rates or thresholds may start: after the last approved
+    week and not before the next week."""
+    nxt = week_start_of(station.today()) + timedelta(days=7)
+    last = last_approved_week(station)
+    return max(nxt, last + timedelta(days=7)) if last else nxt
+
+
+def _refuse_in_approved_week(station: Station, day: date, field: str, what: str) -> None:
+    last = last_approved_week(station)
+    if last is not None and day <= last + timedelta(days=6):
+        first_open = last + timedelta(days=7)
         raise ValidationError(
             {
-                "effective_from": "That date falls in or before a week whose statement is already "
-                "approved; rates can only change after the last approved week."
+                field: f"That date falls in or before the week of {last:%Y-%m-%d}, whose "
+                f"statement is already approved; {what} can only start on "
+                f"{first_open:%Y-%m-%d} or later."
             }
         )
+
+
+@transaction.atomic
+def rate_card_create(*, station: Station, effective_from: date, by=None, **fields) -> RateCard:
+    """A new version of the station's rates; never one that would reprice an approved week."""
+    if effective_from is None:
+        raise ValidationError({"effective_from": "Give the date these rates start."})
+    _refuse_in_approved_week(station, effective_from, "effective_from", "new rates")
     incentive = fields.get("incentive_per_package") or {}
-    if any(k not in TIER_ORDER for k in incentive):
+    if not isinstance(incentive, dict) or any(k not in TIER_ORDER for k in incentive):
         raise ValidationError({"incentive_per_package": "Use the tier names as keys."})
+    for tier, value in incentive.items():
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            raise ValidationError(
+                {"incentive_per_package": f"The incentive for {tier} must be 0 or more."}
+            )
+    if RateCard.objects.filter(station=station, effective_from=effective_from).exists():
+        raise ValidationError(
+            {"effective_from": "Rates already start on that date; pick another date."}
+        )
     card = RateCard(station=station, effective_from=effective_from, **fields)
     card.full_clean()
     card.save()
+    audit_record(actor=by, verb="rate_card.create", target=card)
     return card
+
+
+@transaction.atomic
+def peak_period_create(
+    *,
+    station: Station,
+    starts_on: date,
+    ends_on: date,
+    name: str = "",
+    per_route: Decimal = Decimal(0),
+    per_package: Decimal = Decimal(0),
+    by=None,
+) -> PeakPeriod:
+    """Peak-season pay for a range of days; never over an approved week, never two periods
+    on the same day at a station."""
+    if starts_on is None or ends_on is None:
+        raise ValidationError({"starts_on": "Give the first and last day of the period."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The period ends before it starts."})
+    _refuse_in_approved_week(station, starts_on, "starts_on", "a peak period")
+    if (per_route or 0) < 0 or (per_package or 0) < 0:
+        raise ValidationError({"per_route": "Peak amounts cannot be negative."})
+    if not (per_route or per_package):
+        raise ValidationError({"per_route": "Give an amount per route, per package or both."})
+    clash = PeakPeriod.objects.filter(
+        station=station, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).first()
+    if clash:
+        raise ValidationError(
+            {
+                "starts_on": f"It overlaps {clash.name} ({clash.starts_on:%Y-%m-%d} to "
+                f"{clash.ends_on:%Y-%m-%d})."
+            }
+        )
+    period = PeakPeriod(
+        station=station,
+        name=(name or "").strip() or "Peak season",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        per_route=per_route or Decimal(0),
+        per_package=per_package or Decimal(0),
+    )
+    period.full_clean()
+    period.save()
+    audit_record(actor=by, verb="peak_period.create", target=period)
+    return period
 
 
 def rate_card_for(*, station: Station, week_start: date) -> RateCard:
@@ -84,10 +170,14 @@ def threshold_set_save(
     thresholds: dict,
     weights: dict,
     escalation_cap: str = "great",
+    by=None,
 ) -> ThresholdSet:
     """Set the thresholds from a week on (one version per station and week)."""
     if week_start != week_start_of(week_start):
         raise ValidationError({"week_start": "Thresholds start on the first day of a week."})
+    _refuse_in_approved_week(station, week_start, "week_start", "new thresholds")
+    if escalation_cap not in TIER_ORDER:
+        raise ValidationError({"escalation_cap": "Choose one of the tiers."})
     errors = threshold_errors(thresholds, weights)
     if errors:
         raise ValidationError(errors)
@@ -99,6 +189,7 @@ def threshold_set_save(
     row.thresholds, row.weights, row.escalation_cap = thresholds, weights, escalation_cap
     row.full_clean()
     row.save()
+    audit_record(actor=by, verb="threshold_set.save", target=row)
     return row
 
 
@@ -149,10 +240,9 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
     week = week_records(dsp=dsp, week_start=start)
     K = StatementLine.Kind
     long_s = rates.long_route_hours * 3600
-    long_routes = [
-        r for r in week.routes if rates.long_route_fee and r.drive_s + r.service_s > long_s
-    ]
-    short_routes = [r for r in week.routes if r not in long_routes]
+    ran = routes_run(week)
+    long_routes = [r for r in ran if rates.long_route_fee and r.drive_s + r.service_s > long_s]
+    short_routes = [r for r in ran if r not in long_routes]
     lines = [
         _line(
             K.ROUTES,
@@ -203,19 +293,10 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
                 {"packages": "delivered"},
             )
         )
-    if rates.peak_season and rates.peak_route_bonus:
-        lines.append(
-            _line(
-                K.PEAK,
-                "Peak-season pay per route",
-                len(week.routes),
-                rates.peak_route_bonus,
-                {"routes": [r.id for r in week.routes]},
-            )
-        )
+    lines += _peak_lines(dsp, start, end, ran, week)
     if rates.growth_route_pay:
         before = Scorecard.objects.filter(dsp=dsp, week_start=start - timedelta(days=7)).first()
-        added = max(0, len(week.routes) - before.routes) if before else 0
+        added = max(0, len(ran) - before.routes) if before else 0
         if added:
             lines.append(
                 _line(
@@ -223,7 +304,7 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
                     "Routes added on the week before",
                     added,
                     rates.growth_route_pay,
-                    {"routes": [r.id for r in week.routes]},
+                    {"routes": [r.id for r in ran]},
                 )
             )
     if rates.onboarding_pay:
@@ -293,6 +374,7 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
                     deduction=True,
                 )
             )
+    lines += _chargeback_lines(dsp, start, end, rates)
     if rates.collects_fleet_costs:
         costs = fleet_costs(dsp=dsp, start=start, end=end)
         if costs["lease"]:
@@ -317,6 +399,118 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
                     deduction=True,
                 )
             )
+    return lines
+
+
+def routes_run(week) -> list:
+    """The week's routes that went out: started, finished, or with a delivery attempt."""
+    attempted = {e.route_id for e in week.delivered} | {e.route_id for e in week.failed}
+    started = (Route.Status.IN_PROGRESS, Route.Status.COMPLETED)
+    return [r for r in week.routes if r.status in started or r.id in attempted]
+
+
+def _peak_lines(dsp: Dsp, start: date, end: date, ran: list, week) -> list:
+    """Peak pay for the days of the week inside each peak period, and only those days."""
+    K = StatementLine.Kind
+    lines = []
+    for period in PeakPeriod.objects.filter(
+        station=dsp.station, starts_on__lte=end, ends_on__gte=start
+    ).order_by("starts_on"):
+        days = set(period.days_in(start, end))
+        span = f"{min(days):%b %-d}–{max(days):%b %-d}" if len(days) > 1 else f"{min(days):%b %-d}"
+        if period.per_route:
+            in_range = [r for r in ran if r.service_date in days]
+            if in_range:
+                lines.append(
+                    _line(
+                        K.PEAK,
+                        f"{period.name} per route ({span})",
+                        len(in_range),
+                        period.per_route,
+                        {"routes": [r.id for r in in_range]},
+                    )
+                )
+        if period.per_package:
+            delivered = [e for e in week.delivered if e.route.service_date in days]
+            if delivered:
+                lines.append(
+                    _line(
+                        K.PEAK,
+                        f"{period.name} per package ({span})",
+                        len(delivered),
+                        period.per_package,
+                        {"packages": sorted(e.package_id for e in delivered)},
+                    )
+                )
+    return lines
+
+
+def dispatch_moment(route: Route, station: Station):
+    """When a route leaves: its planned departure, else the station's opening on its day."""
+    if route.departs_at:
+        return route.departs_at
+    return datetime.combine(route.service_date, station.opens_at, tzinfo=ZoneInfo(station.timezone))
+
+
+def uncovered_routes(*, dsp: Dsp, start: date, end: date) -> tuple[list, list]:
+    """Of the DSP's planned routes on the days from `start` to `end` that have passed:
+    (left uncovered, cancelled late). Uncovered: still without driver and van at dispatch, or
+    assigned but never run. Late: given back (unassigned) within the cutoff before dispatch
+    and not covered again."""
+    station = dsp.station
+    last_day = min(end, station.today() - timedelta(days=1))
+    cutoff = timedelta(hours=settings.BILLING_LATE_CANCELLATION_CUTOFF_HOURS)
+    candidates = list(
+        Route.objects.filter(
+            dsp=dsp,
+            service_date__range=(start, last_day),
+            status__in=(Route.Status.DRAFT, Route.Status.ASSIGNED),
+        )
+        .annotate(attempts=Count("events"))
+        .order_by("service_date", "code")
+    )
+    uncovered, late = [], []
+    for route in candidates:
+        if route.attempts:
+            continue
+        if (
+            route.status == Route.Status.DRAFT
+            and route.unassigned_at
+            and route.unassigned_at >= dispatch_moment(route, station) - cutoff
+        ):
+            late.append(route)
+        else:
+            uncovered.append(route)
+    return uncovered, late
+
+
+def _chargeback_lines(dsp: Dsp, start: date, end: date, rates: RateCard) -> list:
+    K = StatementLine.Kind
+    uncovered, late = uncovered_routes(dsp=dsp, start=start, end=end)
+    lines = []
+    if uncovered and rates.uncovered_route_chargeback:
+        lines.append(
+            _line(
+                K.UNCOVERED_ROUTE,
+                "Routes left uncovered",
+                len(uncovered),
+                rates.uncovered_route_chargeback,
+                {"routes": [r.id for r in uncovered]},
+                deduction=True,
+            )
+        )
+    if late and rates.late_cancellation_chargeback:
+        hours = settings.BILLING_LATE_CANCELLATION_CUTOFF_HOURS
+        lines.append(
+            _line(
+                K.LATE_CANCELLATION,
+                f"Routes given back less than {hours} h before dispatch",
+                len(late),
+                rates.late_cancellation_chargeback,
+                {"routes": [r.id for r in late]},
+                deduction=True,
+            )
+        )
     return lines
 
 

@@ -35,4 +35,8 @@ urlpatterns = [
     path("pay/questions/", pay_views.pay_questions, name="pay-questions"),
     path("pay/questions/<int:pk>/", pay_views.pay_question, name="pay-question"),
     path("pay/incentives/", pay_views.pay_incentives, name="pay-incentives"),
+    path("rates/new/", views.rate_create, name="rate-create"),
+    path("rates/peaks/new/", views.peak_create, name="peak-create"),
+    path("thresholds/", views.threshold_list, name="threshold-list"),
+    path("thresholds/new/", views.threshold_create, name="threshold-create"),
 ]

@@ -12,22 +12,26 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dsps.models import Role
 from dsps.selectors import territory_visible
-from dsps.tenancy import dsp_for_write, get_for_user_or_404, role_required
+from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
 
 from . import selectors, services
 from .exports import safe_cell, statement_pdf
+from .forms import PeakPeriodForm, RateCardForm, ThresholdSetForm, add_service_errors
 from .market import market_assessment
 from .models import Dispute, Scorecard, Statement, StatementLine
 from .scorecards import (
+    METRICS,
     SPECS,
     hurting_metrics,
     metric_records,
     scorecard_compute,
+    thresholds_for,
     week_start_of,
 )
 
@@ -320,6 +324,7 @@ def finances(request):
         except ValidationError as e:
             errors = e.message_dict
     data = selectors.finances(dsp=dsp)
+    outlook = data["outlook"]
     chart = {
         "weeks": [w["week_start"].isoformat() for w in data["history"]],
         "revenue": [float(w["revenue"]) for w in data["history"]],
@@ -327,6 +332,12 @@ def finances(request):
         "profit": [float(w["profit"]) for w in data["history"]],
         "projection_weeks": [p["week_start"].isoformat() for p in data["projection"]],
         "cash": [float(p["cash"]) for p in data["projection"]],
+        "cash_if_drop": [float(p["cash_if_drop"]) for p in data["projection"]],
+        "drop_label": (
+            f"If the tier drops to {outlook['drop_tier_label']}"
+            if outlook["drop_tier"] and outlook["drop_tier"] != outlook["tier"]
+            else ""
+        ),
         "reserve": float(data["settings"].reserve_threshold),
     }
     return render(
@@ -382,7 +393,153 @@ def driver_pay_csv(request):
     return response
 
 
+# --- Rates, peak periods and thresholds --------------------------------------------------------
+
+
+def _station_choice(request):
+    """The station a rates page is about: the DSP's own, or the one staff picked."""
+    stations = selectors.station_list(user=request.user)
+    wanted = request.POST.get("station") or request.GET.get("station")
+    if wanted and str(wanted).isdigit():
+        chosen = stations.filter(pk=wanted).first()
+        if chosen:
+            return chosen, stations
+    return selectors.home_station(user=request.user) or stations.first(), stations
+
+
 @role_required(*MANAGERS)
 def rate_list(request):
-    rates = selectors.rate_card_list(user=request.user)
-    return render(request, "billing/rate_list.html", {"rates": rates[:50]})
+    """Rate card versions and peak periods by date, newest first; program staff add versions."""
+    station, stations = _station_choice(request)
+    rates = Paginator(selectors.rate_card_list(user=request.user, station=station), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "billing/rate_list.html",
+        {
+            "station": station,
+            "stations": stations,
+            "rates": rates,
+            "current": selectors.rate_card_current(station=station) if station else None,
+            "peaks": selectors.peak_period_list(user=request.user, station=station)[:50],
+            "is_staff": is_program_staff(request.user),
+        },
+    )
+
+
+@role_required(Role.PROGRAM_STAFF)
+def rate_create(request):
+    """A new rate card version, prefilled from the one in force."""
+    station, stations = _station_choice(request)
+    if request.method == "POST":
+        form = RateCardForm(request.POST, stations=stations)
+        if form.is_valid():
+            values = form.values()
+            try:
+                card = services.rate_card_create(
+                    station=values.pop("station"),
+                    effective_from=values.pop("effective_from"),
+                    by=request.user,
+                    **values,
+                )
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, f"Rates from {card.effective_from:%Y-%m-%d} saved.")
+                return redirect(f"{reverse('billing:rate-list')}?station={card.station_id}")
+    else:
+        current = selectors.rate_card_current(station=station) if station else None
+        initial = RateCardForm.initial_from(current)
+        if station:
+            initial |= {"station": station.pk, "effective_from": services.first_open_week(station)}
+        form = RateCardForm(initial=initial, stations=stations)
+    return render(request, "billing/rate_form.html", {"form": form, "station": station})
+
+
+@role_required(Role.PROGRAM_STAFF)
+def peak_create(request):
+    """A peak-season period at a station."""
+    station, stations = _station_choice(request)
+    if request.method == "POST":
+        form = PeakPeriodForm(request.POST, stations=stations)
+        if form.is_valid():
+            try:
+                period = services.peak_period_create(**form.cleaned_data, by=request.user)
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, f"{period.name} saved.")
+                return redirect(f"{reverse('billing:rate-list')}?station={period.station_id}")
+    else:
+        initial = {"station": station.pk if station else None, "name": "Peak season"}
+        if station:
+            initial["starts_on"] = services.first_open_week(station)
+        form = PeakPeriodForm(initial=initial, stations=stations)
+    return render(request, "billing/peak_form.html", {"form": form, "station": station})
+
+
+@role_required(*MANAGERS)
+def threshold_list(request):
+    """Scorecard threshold versions by the week they start, newest first."""
+    station, stations = _station_choice(request)
+    rows = Paginator(selectors.threshold_set_list(user=request.user, station=station), 10).get_page(
+        request.GET.get("page")
+    )
+    versions = [
+        {
+            "row": row,
+            "metrics": [
+                {
+                    "spec": spec,
+                    "bounds": row.thresholds.get(spec.key, []),
+                    "weight": row.weights.get(spec.key, 0),
+                }
+                for spec in METRICS
+            ],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "billing/threshold_list.html",
+        {
+            "station": station,
+            "stations": stations,
+            "page": rows,
+            "versions": versions,
+            "in_force": thresholds_for(station, station.today()) if station else None,
+            "is_staff": is_program_staff(request.user),
+        },
+    )
+
+
+@role_required(Role.PROGRAM_STAFF)
+def threshold_create(request):
+    """A new threshold version from a week on, prefilled from the one in force."""
+    station, stations = _station_choice(request)
+    if request.method == "POST":
+        form = ThresholdSetForm(request.POST, stations=stations)
+        if form.is_valid():
+            try:
+                row = services.threshold_set_save(
+                    station=form.cleaned_data["station"],
+                    week_start=form.cleaned_data["week_start"],
+                    thresholds=form.thresholds(),
+                    weights=form.weights(),
+                    escalation_cap=form.cleaned_data["escalation_cap"],
+                    by=request.user,
+                )
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, f"Thresholds from {row.week_start:%Y-%m-%d} saved.")
+                return redirect(f"{reverse('billing:threshold-list')}?station={row.station_id}")
+    else:
+        initial = {}
+        if station:
+            current = thresholds_for(station, station.today())
+            initial = ThresholdSetForm.initial_from(current)
+            initial["week_start"] = services.first_open_week(station)
+        form = ThresholdSetForm(initial=initial, stations=stations)
+    return render(request, "billing/threshold_form.html", {"form": form, "station": station})

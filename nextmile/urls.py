@@ -10,6 +10,7 @@ from analytics import api as analytics_api
 from billing.api import (
     DisputeViewSet,
     FinancesApi,
+    PeakPeriodViewSet,
     RateCardViewSet,
     ScorecardViewSet,
     StatementViewSet,
@@ -103,6 +104,7 @@ router.register("routes", RouteViewSet, basename="route")
 router.register("stops", StopViewSet, basename="stop")
 router.register("plan-jobs", PlanJobViewSet, basename="planjob")
 router.register("rate-cards", RateCardViewSet, basename="rate-card")
+router.register("peak-periods", PeakPeriodViewSet, basename="peak-period")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("disputes", DisputeViewSet, basename="dispute")

@@ -111,7 +111,8 @@ def route_unassign(*, route: Route) -> Route:
         raise ValidationError({"route": f"Route {route.code} is not waiting to start."})
     route.driver = route.vehicle = None
     route.status = Route.Status.DRAFT
-    route.save(update_fields=["driver", "vehicle", "status", "updated_at"])
+    route.unassigned_at = timezone.now()
+    route.save(update_fields=["driver", "vehicle", "status", "unassigned_at", "updated_at"])
     return route
 
 

@@ -122,6 +122,9 @@ class Route(TimeStampedModel):
     problems = models.JSONField(
         default=list, blank=True, help_text="what the last re-check found wrong, as sentences"
     )
+    unassigned_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the DSP last took its driver and van off it"
+    )
 
     class Meta:
         ordering = ["service_date", "code"]

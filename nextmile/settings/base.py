@@ -235,7 +235,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"routes.plan_*": {"queue": "optimize"}}
+# Billing's beat jobs go to the default queue; a test names a private one for its own worker.
+BILLING_QUEUE = env("BILLING_QUEUE", default="default")
+CELERY_TASK_ROUTES = {
+    "routes.plan_*": {"queue": "optimize"},
+    "billing.*": {"queue": BILLING_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -243,7 +248,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # run `celery -A nextmile beat` once, see docs/operations.md). Every task is idempotent.
 CELERY_BEAT_SCHEDULE = {
     # Hourly: a week closes at midnight in each station's own timezone.
-    "billing-week-close": {"task": "billing.week_close", "schedule": 3600.0},
+    "billing-week-close": {
+        "task": "billing.week_close",
+        "schedule": env.float("BILLING_WEEK_CLOSE_INTERVAL_S", default=3600.0),
+    },
     "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
     # Hourly: a leaving DSP's dispatchers and drivers lose access on its exit date.
     "compliance-accounts-close": {
@@ -278,3 +286,8 @@ BILLING_OVERTIME_MULTIPLIER = "1.5"
 # Webhooks (integrations/sender.py has the other defaults): private, loopback or link-local
 # addresses a webhook may still be sent to. None in production.
 WEBHOOK_ALLOWED_PRIVATE_ADDRESSES = env.list("WEBHOOK_ALLOWED_PRIVATE_ADDRESSES", default=[])
+# A route the DSP gives back (unassigns) less than this many hours before its departure and
+# does not cover again is charged as a late cancellation, not as an uncovered route.
+BILLING_LATE_CANCELLATION_CUTOFF_HOURS = env.int(
+    "BILLING_LATE_CANCELLATION_CUTOFF_HOURS", default=12
+)

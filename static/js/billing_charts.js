@@ -14,10 +14,13 @@
   if (finance) {
     var f = JSON.parse(finance.textContent);
     draw("cashflow-chart", { type: "line", data: { labels: f.projection_weeks, datasets: [
-      { label: "Projected cash", data: f.cash, borderColor: "#0b6bcb" },
+      { label: "Projected cash", data: f.cash, borderColor: "#0b6bcb" }
+    ].concat(f.drop_label ? [
+      { label: f.drop_label, data: f.cash_if_drop, borderColor: "#b25e00", borderDash: [2, 3] }
+    ] : []).concat([
       { label: "Reserve", data: f.projection_weeks.map(function () { return f.reserve; }),
         borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0 }
-    ] } });
+    ]) } });
     draw("pnl-chart", { type: "bar", data: { labels: f.weeks, datasets: [
       { label: "Revenue", data: f.revenue, backgroundColor: "rgba(11,107,203,0.6)" },
       { label: "Expenses", data: f.expenses, backgroundColor: "rgba(178,94,0,0.6)" },

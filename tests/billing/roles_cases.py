@@ -7,6 +7,10 @@ STAFF_AND_MANAGERS = STAFF | MANAGERS
 WRITE_ROLES = {
     # Rates, thresholds, approvals, payments and dispute decisions are the program's.
     "api:rate-card-list": STAFF,
+    "api:peak-period-list": STAFF,
+    "billing:rate-create": STAFF,
+    "billing:peak-create": STAFF,
+    "billing:threshold-create": STAFF,
     "api:threshold-set": STAFF,
     "api:statement-approve": STAFF,
     "api:statement-pay": STAFF,

@@ -50,6 +50,16 @@ def _rate_card(dsp, driver_user):
     return {"pk": RateCardFactory(station=dsp.station).pk}
 
 
+def _peak_period(dsp, driver_user):
+    from billing.models import PeakPeriod
+
+    return {
+        "pk": PeakPeriod.objects.create(
+            station=dsp.station, starts_on=WEEK, ends_on=WEEK, per_route=1
+        ).pk
+    }
+
+
 CASES = {
     "billing:scorecard-detail": _scorecard,
     "billing:scorecard-metric": _metric,
@@ -88,4 +98,5 @@ STAFF_ONLY = {
 # Rate cards are published to every signed-in user.
 SHARED = {
     "api:rate-card-detail": _rate_card,
+    "api:peak-period-detail": _peak_period,
 }

@@ -135,3 +135,21 @@ def test_the_driver_pay_export_lists_hours(client):
         "driver,week,planned hours,actual hours,regular hours,overtime hours,hourly rate,"
         "gross wages"
     ]
+
+
+def test_staff_add_a_peak_period_through_the_api_and_an_owner_only_reads(client, staff):
+    from billing.models import PeakPeriod
+
+    station = DspFactory().station
+    client.force_login(staff)
+    body = {"station": station.pk, "starts_on": "2027-11-28", "ends_on": "2027-12-24"}
+    created = client.post("/api/v1/peak-periods/", body | {"per_package": "0.05"})
+    assert created.status_code == 201
+    assert created.json()["name"] == "Peak season"
+    overlap = client.post("/api/v1/peak-periods/", body | {"per_route": "10"})
+    assert overlap.status_code == 400 and "starts_on" in overlap.json()
+    owner = MembershipFactory(role="owner", dsp__station=station).user
+    client.force_login(owner)
+    assert len(client.get("/api/v1/peak-periods/").json()["results"]) == 1
+    assert client.post("/api/v1/peak-periods/", body).status_code == 403
+    assert PeakPeriod.objects.count() == 1

@@ -1,5 +1,5 @@
 """Billing, end to end: staff approve a statement; the owner reads it, downloads the PDF and
-CSV, disputes a line, and sees the cash-flow chart drawn."""
+CSV, disputes a line, and sees the cash-flow chart drawn with its tier-drop series."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from billing.models import Dispute, Statement
+from billing.models import Dispute, Scorecard, Statement
 from billing.scorecards import last_closed_week
 from billing.services import statement_generate
 from dsps.models import Role
@@ -32,6 +32,8 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     for _ in range(4):
         DeliveryEventFactory(route=route, package=PackageFactory(dsp=dsp))
     statement = statement_generate(dsp=dsp, week_start=week)
+    # the week's scorecard stands at Fantastic, so a drop to Great costs 0.03 a package
+    Scorecard.objects.filter(dsp=dsp).update(tier="fantastic")
     owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
 
     # when: program staff approve it
@@ -80,8 +82,10 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     expect(owner_page.locator("#cashflow-chart")).to_have_attribute("data-ready", "1")
     drawn = owner_page.evaluate(
         "() => { const c = Chart.getChart(document.getElementById('cashflow-chart'));"
-        " return c ? c.data.datasets[0].data.length : 0; }"
+        " return c ? c.data.datasets.map(d => [d.label, d.data.length]) : []; }"
     )
-    assert drawn == 12
+    assert drawn == [["Projected cash", 12], ["If the tier drops to Great", 12], ["Reserve", 12]]
+    # one Monday with 4 packages in the last four weeks: 1 package a usual Monday × 0.03
+    expect(owner_page.locator("#tier-drop")).to_contain_text("you lose $0.03 a week")
     context.close()
     assert Statement.objects.get().status == Statement.Status.APPROVED
