@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('billing', '0003_peak_periods_and_chargebacks'),
-        ('billing', '0004_merge_0003_driver_pay_0003_pending_adjustment'),
+        ('billing', '0004_merge_driver_pay_and_pending_adjustments'),
     ]
 
     operations = [
