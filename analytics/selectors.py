@@ -1,0 +1,540 @@
+"""DSP analytics, read from the day-of-delivery records (reads only).
+
+Every figure is for one DSP over a range of station dates (`Route.service_date`), and every
+table costs a fixed number of queries however many routes, stops and events the range holds.
+
+- **Completion** is billing's DCR: packages delivered / packages with a delivery attempt.
+- **On time** follows billing's "delivered within window" (`DeliveryEvent.within_window`) for
+  packages with a window; a package without one is on time when delivered no later than its
+  stop's planned arrival + `ANALYTICS_ETA_TOLERANCE_MINUTES`. Deliveries with neither a window
+  nor a planned stop are not measured.
+- **A visit** is an address on a service date; it is *bad* when a package there failed (or
+  was returned) or was delivered late. A **recurring problem** is an address, or an area (a
+  grid cell of `ANALYTICS_AREA_CELL_DEGREES`), with at least `ANALYTICS_RECURRING_MIN_BAD` bad
+  visits among its last `ANALYTICS_RECURRING_LAST_VISITS` visits in the range.
+- **Actual km** of a route comes from its location pings (great-circle legs between
+  consecutive pings) when it has two or more, otherwise from its completed sequence (planned
+  leg distances of the stops that got an event); the source is reported with the figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Floor, Trim, Upper
+
+from billing.scorecards import week_start_of
+from billing.selectors import week_pnl
+from drivers.models import Driver, SafetyIncident
+from dsps.geometry import haversine_km
+from dsps.models import Dsp, Role
+from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
+from routes.models import DeliveryEvent, LocationPing, Route, RouteStop, ShiftPunch
+
+from .conf import conf
+
+Kind = DeliveryEvent.Kind
+ATTEMPTS = [Kind.DELIVERED, Kind.FAILED, Kind.RETURNED]
+FAILURES = [Kind.FAILED, Kind.RETURNED]
+CENT = Decimal("0.01")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+# --- Who looks at which DSP, over which dates -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def period_parse(*, start: str | date | None, end: str | date | None, today: date) -> Period:
+    """The range asked for (default: the last four weeks up to yesterday), or a
+    `ValidationError` naming `start` or `end`."""
+    errors = {}
+    parsed = {}
+    for name, raw in (("start", start), ("end", end)):
+        if raw in (None, ""):
+            parsed[name] = None
+        elif isinstance(raw, date):
+            parsed[name] = raw
+        else:
+            try:
+                parsed[name] = date.fromisoformat(str(raw))
+            except ValueError:
+                errors[name] = "Enter a date as YYYY-MM-DD."
+    for name, value in parsed.items():
+        if value is not None and not (FIRST_DAY <= value <= LAST_DAY):
+            errors[name] = f"Enter a date between {FIRST_DAY} and {LAST_DAY}."
+    if errors:
+        raise ValidationError(errors)
+    weeks = conf("ANALYTICS_DEFAULT_WEEKS")
+    end_day = parsed["end"] or today - timedelta(days=1)
+    start_day = parsed["start"] or end_day - timedelta(days=7 * weeks - 1)
+    if end_day < start_day:
+        raise ValidationError({"end": "The end date is before the start date."})
+    longest = conf("ANALYTICS_MAX_RANGE_DAYS")
+    if (end_day - start_day).days + 1 > longest:
+        raise ValidationError({"end": f"Pick at most {longest} days."})
+    return Period(start_day, end_day)
+
+
+def analytics_dsp_choices(*, user) -> QuerySet[Dsp]:
+    """The DSPs the user may analyse: their own, or (program staff) any active one."""
+    return (
+        scope_to_user(Dsp.objects.all(), user)
+        .filter(status=Dsp.Status.ACTIVE)
+        .select_related("station")
+        .order_by("name")
+    )
+
+
+def analytics_dsp(*, user, dsp_id: int | None) -> Dsp | None:
+    """The DSP to show: a member's own (naming another one is a 404); for program staff the one
+    they picked, or None until they pick."""
+    if dsp_id is not None:
+        return get_for_user_or_404(Dsp.objects.select_related("station"), user, pk=dsp_id)
+    if is_program_staff(user):
+        return None
+    return dsp_of(user)
+
+
+ANALYST_ROLES = (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)
+
+
+# --- Shared pieces --------------------------------------------------------------------------
+
+
+def _due():
+    tolerance = Value(_minutes(), output_field=DurationField())
+    return ExpressionWrapper(
+        F("route_stop__planned_arrival") + tolerance, output_field=DateTimeField()
+    )
+
+
+def _minutes() -> timedelta:
+    return timedelta(minutes=conf("ANALYTICS_ETA_TOLERANCE_MINUTES"))
+
+
+def _on_time_q() -> Q:
+    return Q(kind=Kind.DELIVERED) & (
+        Q(within_window=True)
+        | Q(within_window__isnull=True, route_stop__isnull=False, occurred_at__lte=_due())
+    )
+
+
+def _late_q() -> Q:
+    return Q(kind=Kind.DELIVERED) & (
+        Q(within_window=False)
+        | Q(within_window__isnull=True, route_stop__isnull=False, occurred_at__gt=_due())
+    )
+
+
+def _measured_q() -> Q:
+    return Q(kind=Kind.DELIVERED) & (Q(within_window__isnull=False) | Q(route_stop__isnull=False))
+
+
+def _attempts(dsp: Dsp, period: Period) -> QuerySet[DeliveryEvent]:
+    return DeliveryEvent.objects.filter(
+        route__dsp=dsp,
+        route__service_date__range=(period.start, period.end),
+        kind__in=ATTEMPTS,
+    )
+
+
+def _pct(numerator, denominator) -> float | None:
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+# --- Completion and on-time by day ----------------------------------------------------------
+
+
+def daily_rates(*, dsp: Dsp, period: Period) -> list[dict]:
+    """Per service date with attempts: packages attempted, delivered, failed, completion %,
+    deliveries measured for punctuality, on time, on-time %. One query."""
+    rows = (
+        _attempts(dsp, period)
+        .values(day=F("route__service_date"))
+        .annotate(
+            packages=Count("package", distinct=True),
+            delivered=Count("package", distinct=True, filter=Q(kind=Kind.DELIVERED)),
+            failed=Count("package", distinct=True, filter=Q(kind__in=FAILURES)),
+            measured=Count("id", filter=_measured_q()),
+            on_time=Count("id", filter=_on_time_q()),
+        )
+        .order_by("day")
+    )
+    out = []
+    for row in rows:
+        row["completion"] = _pct(row["delivered"], row["packages"])
+        row["on_time_rate"] = _pct(row["on_time"], row["measured"])
+        out.append(row)
+    return out
+
+
+def rates_summary(rows: list[dict]) -> dict:
+    """The range's totals from `daily_rates` rows."""
+    total = {k: sum(r[k] for r in rows) for k in ("packages", "delivered", "measured", "on_time")}
+    total["completion"] = _pct(total["delivered"], total["packages"])
+    total["on_time_rate"] = _pct(total["on_time"], total["measured"])
+    return total
+
+
+# --- Recurring problems ---------------------------------------------------------------------
+
+
+def _visits(dsp: Dsp, period: Period) -> QuerySet:
+    cell = Value(Decimal(conf("ANALYTICS_AREA_CELL_DEGREES")))
+    one_if = lambda q: Max(Case(When(q, then=1), default=0, output_field=IntegerField()))  # noqa: E731
+    return (
+        _attempts(dsp, period)
+        .values(visit_address=Upper(Trim("package__address")), visit_day=F("route__service_date"))
+        .annotate(
+            visit_failed=one_if(Q(kind__in=FAILURES)),
+            visit_late=one_if(_late_q()),
+            visit_lat=Max("package__latitude"),
+            visit_lon=Max("package__longitude"),
+            cell_y=Max(Floor(F("package__latitude") / cell)),
+            cell_x=Max(Floor(F("package__longitude") / cell)),
+        )
+        .order_by()
+    )
+
+
+def _recurring(dsp: Dsp, period: Period, keys: list[str], limit: int) -> list[dict]:
+    inner, params = _visits(dsp, period).query.sql_with_params()
+    key_sql = ", ".join(f'w."{k}"' for k in keys)
+    partition = ", ".join(f'v."{k}"' for k in keys)
+    sql = f"""
+        SELECT {key_sql}, COUNT(*), SUM(w.bad), SUM(w."visit_failed"), SUM(w."visit_late"),
+               AVG(w."visit_lat"), AVG(w."visit_lon"), MAX(w."visit_day")
+        FROM (
+            SELECT v.*,
+                   CASE WHEN v."visit_failed" = 1 OR v."visit_late" = 1 THEN 1 ELSE 0 END AS bad,
+                   ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY v."visit_day" DESC) AS rn
+            FROM ({inner}) v
+        ) w
+        WHERE w.rn <= %s
+        GROUP BY {key_sql}
+        HAVING SUM(w.bad) >= %s
+        ORDER BY SUM(w.bad) DESC, {key_sql}
+        LIMIT %s
+    """  # only our own column names are formatted in; every value is a parameter
+    last = conf("ANALYTICS_RECURRING_LAST_VISITS")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, last, conf("ANALYTICS_RECURRING_MIN_BAD"), limit])
+        rows = cursor.fetchall()
+    n = len(keys)
+    out = []
+    for row in rows:
+        visits, bad, failed, late, lat, lon, last_day = row[n:]
+        out.append(
+            {
+                "key": row[:n],
+                "visits": int(visits),
+                "bad": int(bad),
+                "failed": int(failed),
+                "late": int(late),
+                "latitude": round(float(lat), 6),
+                "longitude": round(float(lon), 6),
+                "last_visit": last_day
+                if isinstance(last_day, date)
+                else date.fromisoformat(str(last_day)),
+            }
+        )
+    return out
+
+
+def recurring_addresses(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]:
+    """Addresses with 3+ bad visits among their last 10 in the range, worst first. One query."""
+    rows = _recurring(dsp, period, ["visit_address"], limit)
+    for row in rows:
+        row["address"] = row.pop("key")[0]
+    return rows
+
+
+def recurring_areas(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]:
+    """Grid cells with 3+ bad visits among their last 10 in the range, with the cell's bounds.
+    One query."""
+    size = Decimal(conf("ANALYTICS_AREA_CELL_DEGREES"))
+    rows = _recurring(dsp, period, ["cell_y", "cell_x"], limit)
+    for row in rows:
+        y, x = (int(v) for v in row.pop("key"))
+        south, west = Decimal(y) * size, Decimal(x) * size
+        row["area"] = f"{south:.3f},{west:.3f}"
+        row["bounds"] = [
+            [float(south), float(west)],
+            [float(south + size), float(west + size)],
+        ]
+    return rows
+
+
+# --- Route efficiency -----------------------------------------------------------------------
+
+
+def _route_hours(route_ids: list[int]) -> dict[int, float]:
+    """Clock-in to clock-out less breaks, per route, from one query of punches."""
+    hours: dict[int, float] = defaultdict(float)
+    started: dict[int, datetime] = {}
+    on_break: dict[int, datetime] = {}
+    punches = (
+        ShiftPunch.objects.filter(route_id__in=route_ids)
+        .order_by("route_id", "at", "id")
+        .values_list("route_id", "kind", "at")
+    )
+    for route_id, kind, at in punches:
+        if kind == ShiftPunch.Kind.CLOCK_IN:
+            started[route_id] = at
+        elif kind == ShiftPunch.Kind.BREAK_START:
+            on_break[route_id] = at
+        elif kind == ShiftPunch.Kind.BREAK_END and route_id in on_break:
+            hours[route_id] -= (at - on_break.pop(route_id)).total_seconds() / 3600
+        elif kind == ShiftPunch.Kind.CLOCK_OUT and route_id in started:
+            hours[route_id] += (at - started.pop(route_id)).total_seconds() / 3600
+    return {k: v for k, v in hours.items() if v > 0}
+
+
+def _ping_km(route_ids: list[int]) -> dict[int, float]:
+    km: dict[int, float] = defaultdict(float)
+    last: dict[int, tuple[float, float]] = {}
+    counts: dict[int, int] = defaultdict(int)
+    pings = (
+        LocationPing.objects.filter(route_id__in=route_ids)
+        .order_by("route_id", "recorded_at")
+        .values_list("route_id", "latitude", "longitude")
+    )
+    for route_id, lat, lon in pings:
+        point = (float(lat), float(lon))
+        if route_id in last:
+            km[route_id] += haversine_km(*last[route_id], *point)
+        last[route_id] = point
+        counts[route_id] += 1
+    return {k: v for k, v in km.items() if counts[k] >= 2}
+
+
+def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
+    """Per service date: routes, stops done, paid hours, stops per hour, actual km (and where it
+    came from), planned km, km per stop and actual / planned km. Five queries."""
+    routes = list(
+        Route.objects.filter(dsp=dsp, service_date__range=(period.start, period.end))
+        .exclude(status=Route.Status.DRAFT)
+        .values("id", "service_date", "planned_km", "distance_m")
+    )
+    ids = [r["id"] for r in routes]
+    done = {
+        row["route_id"]: row
+        for row in DeliveryEvent.objects.filter(route_id__in=ids, kind__in=ATTEMPTS)
+        .values("route_id")
+        .annotate(
+            stops=Count("route_stop", distinct=True),
+            addresses=Count(Upper(Trim("package__address")), distinct=True),
+        )
+        .order_by()
+    }
+    attempted = DeliveryEvent.objects.filter(route_stop_id=OuterRef("pk"), kind__in=ATTEMPTS)
+    sequence_m = dict(
+        RouteStop.objects.filter(route_id__in=ids)
+        .filter(Exists(attempted))
+        .values("route_id")
+        .annotate(m=Sum("leg_distance_m"))
+        .order_by()
+        .values_list("route_id", "m")
+    )
+    hours = _route_hours(ids)
+    pings = _ping_km(ids)
+    days: dict[date, dict] = {}
+    for r in routes:
+        row = days.setdefault(
+            r["service_date"],
+            {
+                "day": r["service_date"],
+                "routes": 0,
+                "stops": 0,
+                "hours": 0.0,
+                "timed_stops": 0,
+                "actual_km": 0.0,
+                "planned_km": 0.0,
+                "km_stops": 0,
+                "sources": set(),
+            },
+        )
+        stats = done.get(r["id"])
+        stops = (stats["stops"] or stats["addresses"]) if stats else 0
+        row["routes"] += 1
+        row["stops"] += stops
+        if r["id"] in hours and stops:
+            row["hours"] += hours[r["id"]]
+            row["timed_stops"] += stops
+        actual, source = None, None
+        if r["id"] in pings:
+            actual, source = pings[r["id"]], "pings"
+        elif sequence_m.get(r["id"]):
+            actual, source = sequence_m[r["id"]] / 1000, "sequence"
+        planned = float(r["planned_km"]) or r["distance_m"] / 1000
+        if actual is not None and stops:
+            row["actual_km"] += actual
+            row["planned_km"] += planned
+            row["km_stops"] += stops
+            row["sources"].add(source)
+    out = []
+    for row in sorted(days.values(), key=lambda d: d["day"]):
+        sources = row.pop("sources")
+        out.append(
+            {
+                "day": row["day"],
+                "routes": row["routes"],
+                "stops": row["stops"],
+                "hours": round(row["hours"], 1),
+                "stops_per_hour": round(row["timed_stops"] / row["hours"], 1)
+                if row["hours"]
+                else None,
+                "actual_km": round(row["actual_km"], 1) if row["km_stops"] else None,
+                "planned_km": round(row["planned_km"], 1) if row["km_stops"] else None,
+                "km_per_stop": round(row["actual_km"] / row["km_stops"], 2)
+                if row["km_stops"]
+                else None,
+                "actual_vs_planned": _pct(row["actual_km"], row["planned_km"])
+                if row["km_stops"]
+                else None,
+                "km_source": " + ".join(sorted(sources)) if sources else "",
+            }
+        )
+    return out
+
+
+# --- Driver leaderboard ---------------------------------------------------------------------
+
+
+def driver_leaderboard(*, dsp: Dsp, period: Period) -> list[dict]:
+    """Drivers ranked by completion (higher first), then safety incidents per 100 routes (fewer
+    first); customer complaints are not safety events (as on the scorecard). Three queries."""
+    stats = {
+        row["route__driver"]: row
+        for row in _attempts(dsp, period)
+        .filter(route__driver__isnull=False)
+        .values("route__driver")
+        .annotate(
+            routes=Count("route", distinct=True),
+            packages=Count("package", distinct=True),
+            delivered=Count("package", distinct=True, filter=Q(kind=Kind.DELIVERED)),
+            measured=Count("id", filter=_measured_q()),
+            on_time=Count("id", filter=_on_time_q()),
+        )
+        .order_by()
+    }
+    tz = dsp.station.tz
+    incidents = dict(
+        SafetyIncident.objects.filter(
+            driver__dsp=dsp,
+            occurred_at__gte=datetime.combine(period.start, time.min, tzinfo=tz),
+            occurred_at__lt=datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+        .exclude(kind=SafetyIncident.Kind.CUSTOMER_COMPLAINT)
+        .values("driver_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("driver_id", "n")
+    )
+    drivers = Driver.objects.filter(pk__in=set(stats) | set(incidents)).only(
+        "first_name", "last_name"
+    )
+    rows = []
+    for driver in drivers:
+        s = stats.get(driver.pk, {})
+        routes = s.get("routes", 0)
+        n = incidents.get(driver.pk, 0)
+        rows.append(
+            {
+                "driver_id": driver.pk,
+                "driver": f"{driver.first_name} {driver.last_name}".strip(),
+                "routes": routes,
+                "packages": s.get("packages", 0),
+                "delivered": s.get("delivered", 0),
+                "completion": _pct(s.get("delivered", 0), s.get("packages", 0)),
+                "on_time_rate": _pct(s.get("on_time", 0), s.get("measured", 0)),
+                "incidents": n,
+                "incidents_per_100_routes": round(100.0 * n / routes, 1) if routes else None,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            -(r["completion"] if r["completion"] is not None else -1),
+            r["incidents_per_100_routes"] if r["incidents_per_100_routes"] is not None else 1e9,
+            r["driver"],
+        )
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+# --- Cost per package -----------------------------------------------------------------------
+
+
+def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
+    """Per program week touching the range: the DSP's costs and revenue from billing's weekly
+    P&L (`billing.selectors.week_pnl`) over the packages it delivered that week."""
+    first = week_start_of(period.start)
+    last = week_start_of(period.end)
+    weeks = [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
+    delivered_by_day = dict(
+        DeliveryEvent.objects.filter(
+            route__dsp=dsp,
+            route__service_date__range=(first, last + timedelta(days=6)),
+            kind=Kind.DELIVERED,
+        )
+        .values("route__service_date")
+        .annotate(n=Count("package", distinct=True))
+        .order_by()
+        .values_list("route__service_date", "n")
+    )
+    today = dsp.station.today()
+    out = []
+    for week in weeks:
+        week_end = week + timedelta(days=7)
+        delivered = sum(n for day, n in delivered_by_day.items() if week <= day < week_end)
+        pnl = week_pnl(dsp=dsp, week_start=week)
+        cost = pnl["total_expenses"]
+        out.append(
+            {
+                "week_start": week,
+                "closed": week + timedelta(days=7) <= today,
+                "delivered": delivered,
+                "total_cost": cost.quantize(CENT),
+                "revenue": Decimal(pnl["revenue"]).quantize(CENT),
+                "cost_per_package": (cost / delivered).quantize(CENT) if delivered else None,
+                "revenue_per_package": (Decimal(pnl["revenue"]) / delivered).quantize(CENT)
+                if delivered
+                else None,
+            }
+        )
+    return out
