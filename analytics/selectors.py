@@ -12,9 +12,11 @@ table costs a fixed number of queries however many routes, stops and events the 
   was returned) or was delivered late. A **recurring problem** is an address, or an area (a
   grid cell of `ANALYTICS_AREA_CELL_DEGREES`), with at least `ANALYTICS_RECURRING_MIN_BAD` bad
   visits among its last `ANALYTICS_RECURRING_LAST_VISITS` visits in the range.
-- **Actual km** of a route comes from its location pings (great-circle legs between
-  consecutive pings) when it has two or more, otherwise from its completed sequence (planned
-  leg distances of the stops that got an event); the source is reported with the figure.
+- **Actual km** of a route comes from the odometer readings of its clock-in and clock-out
+  punches when both were recorded, otherwise from its completed sequence (the planned leg
+  distances of the stops that got an event); the source is reported with the figure. Location
+  pings are not used: sampled every 30 s at best and pruned after a retention period, they
+  under-count.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
@@ -48,10 +51,9 @@ from django.db.models.functions import Floor, Trim, Upper
 from billing.scorecards import week_start_of
 from billing.selectors import week_pnl
 from drivers.models import Driver, SafetyIncident
-from dsps.geometry import haversine_km
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
-from routes.models import DeliveryEvent, LocationPing, Route, RouteStop, ShiftPunch
+from routes.models import DeliveryEvent, Route, RouteStop, ShiftPunch
 
 from .conf import conf
 
@@ -323,22 +325,20 @@ def _route_hours(route_ids: list[int]) -> dict[int, float]:
     return {k: v for k, v in hours.items() if v > 0}
 
 
-def _ping_km(route_ids: list[int]) -> dict[int, float]:
-    km: dict[int, float] = defaultdict(float)
-    last: dict[int, tuple[float, float]] = {}
-    counts: dict[int, int] = defaultdict(int)
-    pings = (
-        LocationPing.objects.filter(route_id__in=route_ids)
-        .order_by("route_id", "recorded_at")
-        .values_list("route_id", "latitude", "longitude")
-    )
-    for route_id, lat, lon in pings:
-        point = (float(lat), float(lon))
-        if route_id in last:
-            km[route_id] += haversine_km(*last[route_id], *point)
-        last[route_id] = point
-        counts[route_id] += 1
-    return {k: v for k, v in km.items() if counts[k] >= 2}
+def _odometer_km(route_ids: list[int]) -> dict[int, float]:
+    """Clock-out minus clock-in odometer reading, per route that recorded both."""
+    readings: dict[int, dict[str, int]] = defaultdict(dict)
+    for route_id, kind, km in ShiftPunch.objects.filter(
+        route_id__in=route_ids,
+        kind__in=[ShiftPunch.Kind.CLOCK_IN, ShiftPunch.Kind.CLOCK_OUT],
+        odometer_km__isnull=False,
+    ).values_list("route_id", "kind", "odometer_km"):
+        readings[route_id][kind] = km
+    return {
+        route_id: float(r[ShiftPunch.Kind.CLOCK_OUT] - r[ShiftPunch.Kind.CLOCK_IN])
+        for route_id, r in readings.items()
+        if len(r) == 2 and r[ShiftPunch.Kind.CLOCK_OUT] > r[ShiftPunch.Kind.CLOCK_IN]
+    }
 
 
 def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
@@ -370,7 +370,7 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
         .values_list("route_id", "m")
     )
     hours = _route_hours(ids)
-    pings = _ping_km(ids)
+    odometer = _odometer_km(ids)
     days: dict[date, dict] = {}
     for r in routes:
         row = days.setdefault(
@@ -395,8 +395,8 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
             row["hours"] += hours[r["id"]]
             row["timed_stops"] += stops
         actual, source = None, None
-        if r["id"] in pings:
-            actual, source = pings[r["id"]], "pings"
+        if r["id"] in odometer:
+            actual, source = odometer[r["id"]], "odometer"
         elif sequence_m.get(r["id"]):
             actual, source = sequence_m[r["id"]] / 1000, "sequence"
         planned = float(r["planned_km"]) or r["distance_m"] / 1000
@@ -499,6 +499,22 @@ def driver_leaderboard(*, dsp: Dsp, period: Period) -> list[dict]:
 
 # --- Cost per package -----------------------------------------------------------------------
 
+PNL_CACHE_SECONDS = 600
+
+
+def _week_pnl_cached(dsp: Dsp, week: date, *, closed: bool) -> dict:
+    """A closed week's P&L changes only when staff add a line to its statement: kept for ten
+    minutes, so re-reading the page does not rebuild every week's wages and fleet costs."""
+    if not closed:
+        return week_pnl(dsp=dsp, week_start=week)
+    key = f"analytics:pnl:{dsp.pk}:{week.isoformat()}"
+    pnl = cache.get(key)
+    if pnl is None:
+        pnl = week_pnl(dsp=dsp, week_start=week)
+        pnl = {"total_expenses": pnl["total_expenses"], "revenue": pnl["revenue"]}
+        cache.set(key, pnl, PNL_CACHE_SECONDS)
+    return pnl
+
 
 def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
     """Per program week touching the range: the DSP's costs and revenue from billing's weekly
@@ -522,12 +538,12 @@ def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
     for week in weeks:
         week_end = week + timedelta(days=7)
         delivered = sum(n for day, n in delivered_by_day.items() if week <= day < week_end)
-        pnl = week_pnl(dsp=dsp, week_start=week)
+        pnl = _week_pnl_cached(dsp, week, closed=week_end <= today)
         cost = pnl["total_expenses"]
         out.append(
             {
                 "week_start": week,
-                "closed": week + timedelta(days=7) <= today,
+                "closed": week_end <= today,
                 "delivered": delivered,
                 "total_cost": cost.quantize(CENT),
                 "revenue": Decimal(pnl["revenue"]).quantize(CENT),
