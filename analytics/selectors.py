@@ -242,7 +242,9 @@ def _recurring(dsp: Dsp, period: Period, keys: list[str], limit: int) -> list[di
         FROM (
             SELECT v.*,
                    CASE WHEN v."visit_failed" = 1 OR v."visit_late" = 1 THEN 1 ELSE 0 END AS bad,
-                   ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY v."visit_day" DESC) AS rn
+                   ROW_NUMBER() OVER (
+                       PARTITION BY {partition} ORDER BY v."visit_day" DESC, v."visit_address"
+                   ) AS rn
             FROM ({inner}) v
         ) w
         WHERE w.rn <= %s
