@@ -12,6 +12,8 @@ DEFAULTS = {
     # or were late.
     "ANALYTICS_RECURRING_MIN_BAD": 3,
     "ANALYTICS_RECURRING_LAST_VISITS": 10,
+    # ... counted over the range's final days only: a problem is current, and the cost bounded.
+    "ANALYTICS_RECURRING_LOOKBACK_DAYS": 28,
     # Areas are square-ish cells of this many degrees of latitude and longitude (~500 m).
     "ANALYTICS_AREA_CELL_DEGREES": "0.005",
     # The longest range the page and the API accept, so every table stays bounded.

@@ -11,7 +11,9 @@ table costs a fixed number of queries however many routes, stops and events the 
 - **A visit** is an address on a service date; it is *bad* when a package there failed (or
   was returned) or was delivered late. A **recurring problem** is an address, or an area (a
   grid cell of `ANALYTICS_AREA_CELL_DEGREES`), with at least `ANALYTICS_RECURRING_MIN_BAD` bad
-  visits among its last `ANALYTICS_RECURRING_LAST_VISITS` visits in the range.
+  visits among its last `ANALYTICS_RECURRING_LAST_VISITS` visits in the range's final
+  `ANALYTICS_RECURRING_LOOKBACK_DAYS` (a problem nobody met for a month is not current, and the
+  cost stays bounded whatever range is picked).
 - **Actual km** of a route comes from the odometer readings of its clock-in and clock-out
   punches when both were recorded, otherwise from its completed sequence (the planned leg
   distances of the stops that got an event); the source is reported with the figure. Location
@@ -34,15 +36,12 @@ from django.db.models import (
     Count,
     DateTimeField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -53,7 +52,7 @@ from billing.selectors import week_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
-from routes.models import DeliveryEvent, Route, RouteStop, ShiftPunch
+from routes.models import DeliveryEvent, Route, ShiftPunch
 
 from .conf import conf
 
@@ -180,23 +179,38 @@ def _pct(numerator, denominator) -> float | None:
 # --- Completion and on-time by day ----------------------------------------------------------
 
 
-def daily_rates(*, dsp: Dsp, period: Period) -> list[dict]:
-    """Per service date with attempts: packages attempted, delivered, failed, completion %,
-    deliveries measured for punctuality, on time, on-time %. One query."""
-    rows = (
+def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
+    """Per route with attempts: its date and driver, packages attempted, delivered, failed,
+    deliveries measured for punctuality and on time. One query; the daily rates and the
+    leaderboard both add these up."""
+    return list(
         _attempts(dsp, period)
-        .values(day=F("route__service_date"))
+        .values("route_id", day=F("route__service_date"), route_driver=F("route__driver_id"))
         .annotate(
             packages=Count("package", distinct=True),
-            delivered=Count("package", distinct=True, filter=Q(kind=Kind.DELIVERED)),
+            # a package is delivered at most once (a database constraint)
+            delivered=Count("id", filter=Q(kind=Kind.DELIVERED)),
             failed=Count("package", distinct=True, filter=Q(kind__in=FAILURES)),
             measured=Count("id", filter=_measured_q()),
             on_time=Count("id", filter=_on_time_q()),
         )
-        .order_by("day")
+        .order_by()
     )
+
+
+COUNTS = ("packages", "delivered", "failed", "measured", "on_time")
+
+
+def daily_rates(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
+    """Per service date with attempts: packages attempted, delivered, failed, completion %,
+    deliveries measured for punctuality, on time, on-time %. One query (none given `stats`)."""
+    days: dict[date, dict] = {}
+    for row in route_stats(dsp=dsp, period=period) if stats is None else stats:
+        day = days.setdefault(row["day"], {"day": row["day"], **dict.fromkeys(COUNTS, 0)})
+        for key in COUNTS:
+            day[key] += row[key]
     out = []
-    for row in rows:
+    for row in sorted(days.values(), key=lambda r: r["day"]):
         row["completion"] = _pct(row["delivered"], row["packages"])
         row["on_time_rate"] = _pct(row["on_time"], row["measured"])
         out.append(row)
@@ -232,74 +246,91 @@ def _visits(dsp: Dsp, period: Period) -> QuerySet:
     )
 
 
-def _recurring(dsp: Dsp, period: Period, keys: list[str], limit: int) -> list[dict]:
-    inner, params = _visits(dsp, period).query.sql_with_params()
-    key_sql = ", ".join(f'w."{k}"' for k in keys)
-    partition = ", ".join(f'v."{k}"' for k in keys)
+def lookback_days() -> int:
+    return conf("ANALYTICS_RECURRING_LOOKBACK_DAYS")
+
+
+def recurring_problems(*, dsp: Dsp, period: Period, limit: int = 500) -> dict[str, list[dict]]:
+    """Addresses and areas with 3+ bad visits among their last 10 (in the range's final
+    `ANALYTICS_RECURRING_LOOKBACK_DAYS`), worst first, with their counts (areas also with the
+    cell's bounds). One query: the visits are computed once and ranked per address and area."""
+    recent = Period(max(period.start, period.end - timedelta(days=lookback_days() - 1)), period.end)
+    inner, params = _visits(dsp, recent).query.sql_with_params()
     sql = f"""
-        SELECT {key_sql}, COUNT(*), SUM(w.bad), SUM(w."visit_failed"), SUM(w."visit_late"),
-               AVG(w."visit_lat"), AVG(w."visit_lon"), MAX(w."visit_day")
-        FROM (
-            SELECT v.*,
-                   CASE WHEN v."visit_failed" = 1 OR v."visit_late" = 1 THEN 1 ELSE 0 END AS bad,
+        WITH v AS ({inner}),
+        k AS (
+            SELECT 'address' AS grp, v."visit_address" AS key, v."visit_address" AS addr,
+                   v."visit_day", v."visit_failed", v."visit_late", v."visit_lat", v."visit_lon"
+            FROM v
+            UNION ALL
+            SELECT 'area', CAST(v."cell_y" AS TEXT) || ',' || CAST(v."cell_x" AS TEXT),
+                   v."visit_address", v."visit_day", v."visit_failed", v."visit_late",
+                   v."visit_lat", v."visit_lon"
+            FROM v
+        ),
+        w AS (
+            SELECT k.*,
+                   CASE WHEN k."visit_failed" = 1 OR k."visit_late" = 1 THEN 1 ELSE 0 END AS bad,
                    ROW_NUMBER() OVER (
-                       PARTITION BY {partition} ORDER BY v."visit_day" DESC, v."visit_address"
+                       PARTITION BY k.grp, k.key ORDER BY k."visit_day" DESC, k.addr
                    ) AS rn
-            FROM ({inner}) v
-        ) w
+            FROM k
+        )
+        SELECT w.grp, w.key, COUNT(*), SUM(w.bad), SUM(w."visit_failed"), SUM(w."visit_late"),
+               AVG(w."visit_lat"), AVG(w."visit_lon"), MAX(w."visit_day")
+        FROM w
         WHERE w.rn <= %s
-        GROUP BY {key_sql}
+        GROUP BY w.grp, w.key
         HAVING SUM(w.bad) >= %s
-        ORDER BY SUM(w.bad) DESC, {key_sql}
-        LIMIT %s
-    """  # only our own column names are formatted in; every value is a parameter
+        ORDER BY w.grp, SUM(w.bad) DESC, w.key
+    """  # only the ORM's own SQL is formatted in; every value is a parameter
     last = conf("ANALYTICS_RECURRING_LAST_VISITS")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, last, conf("ANALYTICS_RECURRING_MIN_BAD"), limit])
+        cursor.execute(sql, [*params, last, conf("ANALYTICS_RECURRING_MIN_BAD")])
         rows = cursor.fetchall()
-    n = len(keys)
-    out = []
-    for row in rows:
-        visits, bad, failed, late, lat, lon, last_day = row[n:]
-        out.append(
+    size = Decimal(conf("ANALYTICS_AREA_CELL_DEGREES"))
+    out: dict[str, list[dict]] = {"addresses": [], "areas": []}
+    for grp, key, visits, bad, failed, late, lat, lon, last_day in rows:
+        row = {
+            "visits": int(visits),
+            "bad": int(bad),
+            "failed": int(failed),
+            "late": int(late),
+            "latitude": round(float(lat), 6),
+            "longitude": round(float(lon), 6),
+            "last_visit": last_day
+            if isinstance(last_day, date)
+            else date.fromisoformat(str(last_day)),
+        }
+        if grp == "address":
+            if len(out["addresses"]) < limit:
+                out["addresses"].append({"address": key, **row})
+            continue
+        if len(out["areas"]) >= limit:
+            continue
+        y, x = (int(float(v)) for v in key.split(","))
+        south, west = Decimal(y) * size, Decimal(x) * size
+        out["areas"].append(
             {
-                "key": row[:n],
-                "visits": int(visits),
-                "bad": int(bad),
-                "failed": int(failed),
-                "late": int(late),
-                "latitude": round(float(lat), 6),
-                "longitude": round(float(lon), 6),
-                "last_visit": last_day
-                if isinstance(last_day, date)
-                else date.fromisoformat(str(last_day)),
+                "area": f"{south:.3f},{west:.3f}",
+                "bounds": [
+                    [float(south), float(west)],
+                    [float(south + size), float(west + size)],
+                ],
+                **row,
             }
         )
     return out
 
 
 def recurring_addresses(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]:
-    """Addresses with 3+ bad visits among their last 10 in the range, worst first. One query."""
-    rows = _recurring(dsp, period, ["visit_address"], limit)
-    for row in rows:
-        row["address"] = row.pop("key")[0]
-    return rows
+    """The addresses of `recurring_problems`."""
+    return recurring_problems(dsp=dsp, period=period, limit=limit)["addresses"]
 
 
 def recurring_areas(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]:
-    """Grid cells with 3+ bad visits among their last 10 in the range, with the cell's bounds.
-    One query."""
-    size = Decimal(conf("ANALYTICS_AREA_CELL_DEGREES"))
-    rows = _recurring(dsp, period, ["cell_y", "cell_x"], limit)
-    for row in rows:
-        y, x = (int(v) for v in row.pop("key"))
-        south, west = Decimal(y) * size, Decimal(x) * size
-        row["area"] = f"{south:.3f},{west:.3f}"
-        row["bounds"] = [
-            [float(south), float(west)],
-            [float(south + size), float(west + size)],
-        ]
-    return rows
+    """The areas of `recurring_problems`."""
+    return recurring_problems(dsp=dsp, period=period, limit=limit)["areas"]
 
 
 # --- Route efficiency -----------------------------------------------------------------------
@@ -345,7 +376,7 @@ def _odometer_km(route_ids: list[int]) -> dict[int, float]:
 
 def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
     """Per service date: routes, stops done, paid hours, stops per hour, actual km (and where it
-    came from), planned km, km per stop and actual / planned km. Five queries."""
+    came from), planned km, km per stop and actual / planned km. Four or five queries."""
     routes = list(
         Route.objects.filter(dsp=dsp, service_date__range=(period.start, period.end))
         .exclude(status=Route.Status.DRAFT)
@@ -358,21 +389,25 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
         .values("route_id")
         .annotate(
             stops=Count("route_stop", distinct=True),
-            addresses=Count(Upper(Trim("package__address")), distinct=True),
+            unplanned=Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
         )
         .order_by()
     }
-    attempted = DeliveryEvent.objects.filter(route_stop_id=OuterRef("pk"), kind__in=ATTEMPTS)
-    sequence_m = dict(
-        RouteStop.objects.filter(route_id__in=ids)
-        .filter(Exists(attempted))
-        .values("route_id")
-        .annotate(m=Sum("leg_distance_m"))
-        .order_by()
-        .values_list("route_id", "m")
-    )
     hours = _route_hours(ids)
     odometer = _odometer_km(ids)
+    sequence_m = {}
+    without = [i for i in ids if i not in odometer]
+    if without:  # only routes whose odometer was not read at both ends
+        sequence_m = defaultdict(int)
+        for route_id, _stop, metres in (
+            DeliveryEvent.objects.filter(
+                route_id__in=without, route_stop__isnull=False, kind__in=ATTEMPTS
+            )
+            .values_list("route_id", "route_stop_id", "route_stop__leg_distance_m")
+            .distinct()
+            .order_by()
+        ):
+            sequence_m[route_id] += metres
     days: dict[date, dict] = {}
     for r in routes:
         row = days.setdefault(
@@ -390,7 +425,8 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
             },
         )
         stats = done.get(r["id"])
-        stops = (stats["stops"] or stats["addresses"]) if stats else 0
+        # a stop per planned stop attempted; events outside any plan count a stop per package
+        stops = stats["stops"] + stats["unplanned"] if stats else 0
         row["routes"] += 1
         row["stops"] += stops
         if r["id"] in hours and stops:
@@ -436,23 +472,20 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
 # --- Driver leaderboard ---------------------------------------------------------------------
 
 
-def driver_leaderboard(*, dsp: Dsp, period: Period) -> list[dict]:
+def driver_leaderboard(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
     """Drivers ranked by completion (higher first), then safety incidents per 100 routes (fewer
-    first); customer complaints are not safety events (as on the scorecard). Three queries."""
-    stats = {
-        row["route__driver"]: row
-        for row in _attempts(dsp, period)
-        .filter(route__driver__isnull=False)
-        .values("route__driver")
-        .annotate(
-            routes=Count("route", distinct=True),
-            packages=Count("package", distinct=True),
-            delivered=Count("package", distinct=True, filter=Q(kind=Kind.DELIVERED)),
-            measured=Count("id", filter=_measured_q()),
-            on_time=Count("id", filter=_on_time_q()),
+    first); customer complaints are not safety events (as on the scorecard). Three queries
+    (two given `stats`)."""
+    by_driver: dict[int, dict] = {}
+    for row in route_stats(dsp=dsp, period=period) if stats is None else stats:
+        if row["route_driver"] is None:
+            continue
+        driver = by_driver.setdefault(
+            row["route_driver"], {"routes": 0, **dict.fromkeys(COUNTS, 0)}
         )
-        .order_by()
-    }
+        driver["routes"] += 1
+        for key in COUNTS:
+            driver[key] += row[key]
     tz = dsp.station.tz
     incidents = dict(
         SafetyIncident.objects.filter(
@@ -466,12 +499,12 @@ def driver_leaderboard(*, dsp: Dsp, period: Period) -> list[dict]:
         .order_by()
         .values_list("driver_id", "n")
     )
-    drivers = Driver.objects.filter(pk__in=set(stats) | set(incidents)).only(
+    drivers = Driver.objects.filter(pk__in=set(by_driver) | set(incidents)).only(
         "first_name", "last_name"
     )
     rows = []
     for driver in drivers:
-        s = stats.get(driver.pk, {})
+        s = by_driver.get(driver.pk, {})
         routes = s.get("routes", 0)
         n = incidents.get(driver.pk, 0)
         rows.append(
@@ -504,11 +537,9 @@ def driver_leaderboard(*, dsp: Dsp, period: Period) -> list[dict]:
 PNL_CACHE_SECONDS = 600
 
 
-def _week_pnl_cached(dsp: Dsp, week: date, *, closed: bool) -> dict:
+def _week_pnl_cached(dsp: Dsp, week: date) -> dict:
     """A closed week's P&L changes only when staff add a line to its statement: kept for ten
     minutes, so re-reading the page does not rebuild every week's wages and fleet costs."""
-    if not closed:
-        return week_pnl(dsp=dsp, week_start=week)
     key = f"analytics:pnl:{dsp.pk}:{week.isoformat()}"
     pnl = cache.get(key)
     if pnl is None:
@@ -519,10 +550,14 @@ def _week_pnl_cached(dsp: Dsp, week: date, *, closed: bool) -> dict:
 
 
 def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
-    """Per program week touching the range: the DSP's costs and revenue from billing's weekly
-    P&L (`billing.selectors.week_pnl`) over the packages it delivered that week."""
+    """Per closed program week touching the range: the DSP's costs and revenue from billing's
+    weekly P&L (`billing.selectors.week_pnl`) over the packages it delivered that week. The
+    week still running is left out: its statement and costs are not final."""
+    today = dsp.station.today()
     first = week_start_of(period.start)
-    last = week_start_of(period.end)
+    last = min(week_start_of(period.end), week_start_of(today) - timedelta(days=7))
+    if last < first:
+        return []
     weeks = [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
     delivered_by_day = dict(
         DeliveryEvent.objects.filter(
@@ -531,28 +566,24 @@ def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
             kind=Kind.DELIVERED,
         )
         .values("route__service_date")
-        .annotate(n=Count("package", distinct=True))
+        .annotate(n=Count("id"))
         .order_by()
         .values_list("route__service_date", "n")
     )
-    today = dsp.station.today()
     out = []
     for week in weeks:
         week_end = week + timedelta(days=7)
         delivered = sum(n for day, n in delivered_by_day.items() if week <= day < week_end)
-        pnl = _week_pnl_cached(dsp, week, closed=week_end <= today)
-        cost = pnl["total_expenses"]
+        pnl = _week_pnl_cached(dsp, week)
+        cost, revenue = pnl["total_expenses"], Decimal(pnl["revenue"])
         out.append(
             {
                 "week_start": week,
-                "closed": week_end <= today,
                 "delivered": delivered,
                 "total_cost": cost.quantize(CENT),
-                "revenue": Decimal(pnl["revenue"]).quantize(CENT),
+                "revenue": revenue.quantize(CENT),
                 "cost_per_package": (cost / delivered).quantize(CENT) if delivered else None,
-                "revenue_per_package": (Decimal(pnl["revenue"]) / delivered).quantize(CENT)
-                if delivered
-                else None,
+                "revenue_per_package": (revenue / delivered).quantize(CENT) if delivered else None,
             }
         )
     return out

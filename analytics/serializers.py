@@ -77,7 +77,6 @@ class LeaderboardSerializer(serializers.Serializer):
 
 class CostPerPackageSerializer(serializers.Serializer):
     week_start = serializers.DateField()
-    closed = serializers.BooleanField()
     delivered = serializers.IntegerField()
     total_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
     revenue = serializers.DecimalField(max_digits=12, decimal_places=2)

@@ -83,7 +83,6 @@ TABLES = {
         "selector": selectors.cost_per_package,
         "columns": [
             ("week_start", "week"),
-            ("closed", "week closed"),
             ("delivered", "packages delivered"),
             ("total_cost", "total cost"),
             ("revenue", "revenue"),

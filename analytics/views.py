@@ -85,9 +85,10 @@ def dashboard(request):
         else None,
     }
     if dsp is not None:
-        daily = selectors.daily_rates(dsp=dsp, period=period)
-        addresses = selectors.recurring_addresses(dsp=dsp, period=period)
-        areas = selectors.recurring_areas(dsp=dsp, period=period)
+        stats = selectors.route_stats(dsp=dsp, period=period)
+        daily = selectors.daily_rates(dsp=dsp, period=period, stats=stats)
+        problems = selectors.recurring_problems(dsp=dsp, period=period)
+        addresses, areas = problems["addresses"], problems["areas"]
         context.update(
             daily=daily,
             summary=selectors.rates_summary(daily),
@@ -97,10 +98,11 @@ def dashboard(request):
             areas=Paginator(areas, PER_PAGE).get_page(request.GET.get("zpage")),
             efficiency=selectors.route_efficiency(dsp=dsp, period=period),
             leaderboard=Paginator(
-                selectors.driver_leaderboard(dsp=dsp, period=period), PER_PAGE
+                selectors.driver_leaderboard(dsp=dsp, period=period, stats=stats), PER_PAGE
             ).get_page(request.GET.get("lpage")),
             costs=selectors.cost_per_package(dsp=dsp, period=period),
             tables=TABLES,
+            lookback_days=selectors.lookback_days(),
         )
     return render(request, "analytics/dashboard.html", context)
 
