@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import (
     Case,
@@ -261,7 +261,10 @@ def recurring_problems(*, dsp: Dsp, period: Period, limit: int = 500) -> dict[st
     `ANALYTICS_RECURRING_LOOKBACK_DAYS`), worst first, with their counts (areas also with the
     cell's bounds). Two queries: the visits are computed once and ranked per address and area."""
     recent = Period(max(period.start, period.end - timedelta(days=lookback_days() - 1)), period.end)
-    inner, params = _visits(dsp, recent).query.sql_with_params()
+    try:
+        inner, params = _visits(dsp, recent).query.sql_with_params()
+    except EmptyResultSet:  # no route in the period
+        return {"addresses": [], "areas": []}
     sql = f"""
         WITH v AS ({inner}),
         k AS (
