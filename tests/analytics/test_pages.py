@@ -148,3 +148,16 @@ def test_the_page_and_the_api_use_a_fixed_number_of_queries(
         assert client.get(PAGE).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("api:analytics-efficiency")).status_code == 200
+
+
+def test_a_dsp_without_history_sees_empty_states(client, owner_dsp):
+    user, _ = owner_dsp
+    client.force_login(user)
+
+    html = client.get(PAGE).content.decode()
+
+    assert "No delivery attempts in this period." in html
+    assert "No address failed or was late on 3 of its last 10 visits." in html
+    assert "No routes in this period." in html
+    assert "No driver made a delivery attempt in this period." in html
+    assert 'id="rates-chart"' not in html
