@@ -101,7 +101,7 @@ def _address_pool(dsp: Dsp, rng: random.Random, size: int) -> list[Address]:
     late_cell = _cell(*points[rng.randrange(len(points))])
     pool = []
     for n, (lat, lon) in enumerate(points):
-        problem = rng.random() < 0.02
+        problem = rng.random() < 0.01
         business = rng.random() < 0.1
         pool.append(
             Address(
@@ -109,7 +109,7 @@ def _address_pool(dsp: Dsp, rng: random.Random, size: int) -> list[Address]:
                 lat=lat,
                 lon=lon,
                 weight=4 if problem else (3 if business else 1),
-                fail_p=0.4 if problem else 0.01,
+                fail_p=0.4 if problem else 0.008,
                 late_p=0.4 if _cell(lat, lon) == late_cell else 0.03,
                 window=rng.choice(WINDOWS) if business or rng.random() < 0.25 else None,
             )

@@ -591,7 +591,10 @@ def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
                 "total_cost": cost.quantize(CENT),
                 "revenue": revenue.quantize(CENT),
                 "cost_per_package": (cost / delivered).quantize(CENT) if delivered else None,
-                "revenue_per_package": (revenue / delivered).quantize(CENT) if delivered else None,
+                # no statement for the week yet: no revenue to divide
+                "revenue_per_package": (revenue / delivered).quantize(CENT)
+                if delivered and revenue
+                else None,
             }
         )
     return out
