@@ -24,6 +24,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from billing.scorecards import week_start_of
+from billing.services import scorecard_generate
 from drivers.models import Driver, SafetyIncident
 from dsps.geometry import contains, haversine_km, polygon_from_geojson
 from dsps.models import Dsp, Station, Territory
@@ -135,6 +137,23 @@ class HistoryGenerator:
         self.tz = station.tz
         self.depot = (float(station.latitude), float(station.longitude))
         self.summary = Summary()
+
+    def scorecards(self, *, days: int, end: date | None = None) -> int:
+        """Store billing's scorecard of every closed week in the range, for every DSP; returns
+        how many were written (a week already scored is refreshed)."""
+        end = end or self.station.today() - timedelta(days=1)
+        first = week_start_of(end - timedelta(days=days - 1))
+        last_closed = min(
+            week_start_of(end), week_start_of(self.station.today()) - timedelta(days=7)
+        )
+        written = 0
+        for dsp in Dsp.objects.filter(station=self.station, status=Dsp.Status.ACTIVE):
+            week = first
+            while week <= last_closed:
+                scorecard_generate(dsp=dsp, week_start=week)
+                written += 1
+                week += timedelta(days=7)
+        return written
 
     def run(self, *, days: int, end: date | None = None) -> Summary:
         """Generate `days` station days up to `end` (default: yesterday) for every DSP."""

@@ -40,6 +40,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     Q,
     QuerySet,
     Value,
@@ -399,6 +400,8 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
         .annotate(
             stops=Count("route_stop", distinct=True),
             unplanned=Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
+            first_at=Min("occurred_at"),
+            last_at=Max("occurred_at"),
         )
         .order_by()
     }
@@ -438,8 +441,12 @@ def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
         stops = stats["stops"] + stats["unplanned"] if stats else 0
         row["routes"] += 1
         row["stops"] += stops
-        if r["id"] in hours and stops:
-            row["hours"] += hours[r["id"]]
+        worked = hours.get(r["id"])
+        if worked is None and stats and stats["last_at"] > stats["first_at"]:
+            # no punches: the span from the first to the last attempt
+            worked = (stats["last_at"] - stats["first_at"]).total_seconds() / 3600
+        if worked and stops:
+            row["hours"] += worked
             row["timed_stops"] += stops
         actual, source = None, None
         if r["id"] in odometer:

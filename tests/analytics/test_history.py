@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from analytics.history import HistoryGenerator
+from billing.models import Scorecard
 from dsps.models import Role
 from routes.models import DeliveryEvent, LocationPing, Package, Route, RouteStop, ShiftPunch
 from tests.drivers.factories import DriverFactory
@@ -68,6 +69,19 @@ def test_three_days_of_history_hang_together(db):
     assert RouteStop.objects.filter(route__dsp=dsp).count() == summary.stops
     assert ShiftPunch.objects.filter(route__dsp=dsp).count() == 4 * summary.routes
     assert 0 < LocationPing.objects.filter(route__dsp=dsp).count() <= summary.stops
+
+
+def test_scorecards_are_stored_for_the_closed_weeks_generated(db):
+    dsp = _world()
+    end = datetime.date(2026, 11, 20)  # a Friday; its week (from Sunday the 15th) has closed
+    generator = HistoryGenerator(station=dsp.station, stops_per_route=3)
+    summary = generator.run(days=3, end=end)
+
+    written = generator.scorecards(days=3, end=end)
+
+    card = Scorecard.objects.get(dsp=dsp)
+    assert written == 1
+    assert (card.week_start, card.routes) == (datetime.date(2026, 11, 15), summary.routes)
 
 
 def test_the_generator_is_repeatable_and_adds_nothing_twice(db):

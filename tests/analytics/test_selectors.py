@@ -134,6 +134,18 @@ def test_efficiency_uses_paid_hours_and_the_odometer_else_the_completed_sequence
     }
 
 
+def test_without_punches_the_hours_run_from_the_first_to_the_last_attempt(db):
+    dsp = DspFactory()
+    (day,), period = _days_back(dsp, 1)
+    route = day_route(dsp, day)
+    for n, minutes in enumerate((0, 40, 80, 120)):
+        visit(dsp, day, address=f"{n} Span St", route=route, minutes_after_eta=minutes)
+
+    (row,) = selectors.route_efficiency(dsp=dsp, period=period)
+
+    assert (row["stops"], row["hours"], row["stops_per_hour"]) == (4, 2.0, 2.0)
+
+
 def test_leaderboard_ranks_by_completion_then_fewer_incidents(db):
     # given: three drivers; two complete everything, one of them with an incident
     dsp = DspFactory()

@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="days up to yesterday")
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--stops-per-route", type=int, default=30)
+        parser.add_argument(
+            "--scorecards", action="store_true", help="also store each closed week's scorecard"
+        )
 
-    def handle(self, *args, station, days, seed, stops_per_route, **options):
+    def handle(self, *args, station, days, seed, stops_per_route, scorecards, **options):
         if not 1 <= days <= 3660:
             raise CommandError("--days must be between 1 and 3660.")
         if not 1 <= stops_per_route <= 400:
@@ -28,14 +31,16 @@ class Command(BaseCommand):
                 raise CommandError(f"No station {station}.")
             call_command("seed_demo", stdout=self.stdout)
         started = time.monotonic()
-        summary = HistoryGenerator(
+        generator = HistoryGenerator(
             station=Station.objects.get(code=station), seed=seed, stops_per_route=stops_per_route
-        ).run(days=days)
+        )
+        summary = generator.run(days=days)
+        cards = generator.scorecards(days=days) if scorecards else 0
         self.stdout.write(
             self.style.SUCCESS(
                 f"{station}: {summary.days} days, {summary.routes} routes, {summary.stops} stops, "
                 f"{summary.packages} packages, {summary.events} events, {summary.punches} punches, "
-                f"{summary.pings} pings, {summary.incidents} incidents "
+                f"{summary.pings} pings, {summary.incidents} incidents, {cards} scorecards "
                 f"in {time.monotonic() - started:.1f} s."
             )
         )
