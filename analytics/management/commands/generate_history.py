@@ -4,9 +4,13 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from analytics.history import HistoryGenerator
 from dsps.models import Station
+from routes.models import DeliveryEvent, LocationPing, Package, Route, RouteStop, ShiftPunch, Stop
+
+ANALYZED = [Route, Stop, Package, RouteStop, DeliveryEvent, ShiftPunch, LocationPing]
 
 
 class Command(BaseCommand):
@@ -36,6 +40,11 @@ class Command(BaseCommand):
         )
         summary = generator.run(days=days)
         cards = generator.scorecards(days=days) if scorecards else 0
+        if connection.vendor == "postgresql":
+            # fresh statistics, or the planner keeps scanning whole tables it thinks are small
+            with connection.cursor() as cursor:
+                for model in ANALYZED:
+                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         self.stdout.write(
             self.style.SUCCESS(
                 f"{station}: {summary.days} days, {summary.routes} routes, {summary.stops} stops, "
