@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from dsps.models import Role
 from tests.analytics.test_pages import _history
 from tests.dsps.factories import MembershipFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def test_the_owner_reads_analytics_and_exports_the_problem_list(live_server, pag
 
     # when: the owner opens Analytics from the menu
     sign_in(page, live_server.url, member.user.email)
-    page.click("nav.mainnav >> text=Analytics")
+    follow_menu(page, "Analytics")
 
     # then: the rates chart is drawn, the problem address is listed and on the map
     expect(page.locator("h1")).to_have_text(f"Analytics · {member.dsp.name}")

@@ -15,6 +15,7 @@ from dsps.models import Role
 from routes.models import Route
 from tests.billing.factories import RateCardFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
 
@@ -49,7 +50,7 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     context = browser.new_context()
     owner_page = context.new_page()
     sign_in(owner_page, live_server.url, owner.email)
-    owner_page.click("nav.mainnav >> text=Statements")
+    follow_menu(owner_page, "Statements")
     owner_page.click(f"#statement-table a[href='/billing/statements/{statement.pk}/']")
     expect(owner_page.locator("#statement-status")).to_have_text("Approved")
     expect(owner_page.locator("#dispute-countdown")).to_contain_text("13 more days")
@@ -78,7 +79,7 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     )
 
     # and the cash-flow chart is drawn
-    owner_page.click("nav.mainnav >> text=Finances")
+    follow_menu(owner_page, "Finances")
     expect(owner_page.locator("#cashflow-chart")).to_have_attribute("data-ready", "1")
     drawn = owner_page.evaluate(
         "() => { const c = Chart.getChart(document.getElementById('cashflow-chart'));"

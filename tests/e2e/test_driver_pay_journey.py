@@ -9,6 +9,7 @@ from billing.scorecards import last_closed_week
 from dsps.models import Role
 from tests.billing.pay_world import driver_week
 from tests.dsps.factories import DspFactory, MembershipFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,7 @@ def test_a_driver_reads_their_week_and_flags_a_route_the_owner_answers(live_serv
     # when: the driver opens My pay and steps back a week
     sign_in(phone, live_server.url, driver.user.email)
     phone.click(".nav-toggle-label")
-    phone.click("nav.mainnav >> text=My pay")
+    follow_menu(phone, "My pay")
     phone.click("#prev-week")
 
     # then: hours, overtime, wages, incentive and total to the cent, at phone width
@@ -47,7 +48,7 @@ def test_a_driver_reads_their_week_and_flags_a_route_the_owner_answers(live_serv
     # and the owner answers from the driver's week
     sign_in(page, live_server.url, owner.email)
     expect(page.locator("#panel-pay")).to_contain_text("1 pay question from your drivers")
-    page.click("nav.mainnav >> text=Driver pay")
+    follow_menu(page, "Driver pay")
     page.click("#prev-week")
     expect(page.locator("#pay-drivers .badge.open")).to_have_text("1")
     page.click(f"#pay-drivers a:has-text('{driver.full_name}')")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from dsps.models import DspApplication
 from tests.dsps.factories import StaffFactory, StationFactory, TerritoryFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -67,7 +68,7 @@ def test_prospective_owner_applies_and_becomes_an_active_dsp_with_a_territory(li
 
     # staff open the queue and request a change
     sign_in(staff_page, base, staff.email)
-    staff_page.click("nav.mainnav >> text=Applications")
+    follow_menu(staff_page, "Applications")
     staff_page.click("text=Prairie Parcels LLC")
     expect(staff_page.locator("#application")).to_contain_text("Insurance certificate")
     staff_page.check("input[name=decision][value=request_changes]")
@@ -99,7 +100,7 @@ def test_prospective_owner_applies_and_becomes_an_active_dsp_with_a_territory(li
     checklist = owner_page.locator("#panel-onboarding")
     expect(checklist.locator("#onboarding-progress")).to_be_visible()
     expect(checklist.locator("li[data-key=documents_verified]")).to_have_class("done")
-    owner_page.click("nav.mainnav >> text=Territories")
+    follow_menu(owner_page, "Territories")
     expect(owner_page.locator("table")).to_contain_text("DDA1-07")
     polygons = owner_page.locator("#territory-map .leaflet-overlay-pane svg path")
     expect(polygons).to_have_count(1)

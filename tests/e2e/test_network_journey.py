@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from routes.models import Stop
 from tests.dsps.factories import StaffFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 from tests.network.factories import STOPS_PER_ROUTE, overflow_world
 
@@ -18,7 +19,7 @@ def test_staff_spread_an_overflow_day_fairly(live_server, page, settings):
     sign_in(page, live_server.url, StaffFactory().user.email)
 
     # the dashboard: the overflow, the gaps, the territories drawn without tiles, the chart
-    page.click("nav.mainnav >> text=Network")
+    follow_menu(page, "Network")
     expect(page.locator("#gaps")).to_contain_text(f"{world.a.name} has 9 stops for a capacity of 5")
     expect(page.locator("#network-map .leaflet-interactive")).to_have_count(4 + 2)
     expect(page.locator("#volume-chart")).to_have_attribute("data-ready", "1")

@@ -12,6 +12,7 @@ from dsps.models import Role
 from supplies.models import Order
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory
+from tests.e2e.nav import follow_menu
 from tests.e2e.test_sign_in import sign_in
 from tests.supplies.factories import UniformKitFactory
 
@@ -35,7 +36,7 @@ def test_an_owner_orders_kits_for_two_new_hires_and_sees_the_cost(live_server, p
     )
 
     # when: the owner opens supplies and takes the roster's suggestion
-    page.click("nav.mainnav >> text=Supplies")
+    follow_menu(page, "Supplies")
     page.click("text=Place an order")
     expect(page.locator("#suggestions li")).to_have_text(
         [
@@ -67,7 +68,7 @@ def test_an_owner_orders_kits_for_two_new_hires_and_sees_the_cost(live_server, p
     # and, once its week has closed, the P&L shows it as a supplies expense
     week = last_closed_week(dsp.station)
     Order.objects.filter(pk=order.pk).update(placed_on=week + datetime.timedelta(days=1))
-    page.click("nav.mainnav >> text=Finances")
+    follow_menu(page, "Finances")
     expect(page.locator("#pnl-table thead")).to_contain_text("Supplies")
     row = page.locator(f"#pnl-table tbody tr:has-text('{week:%Y-%m-%d}')")
     expect(row.locator("td").nth(8)).to_have_text("$178.00")  # after insurance
