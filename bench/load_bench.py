@@ -312,6 +312,8 @@ def start_gunicorn(args, env: dict) -> subprocess.Popen:
         "--timeout",
         "60",
     ]
+    if args.access_log:  # request line, status and server-side time in microseconds
+        cmd += ["--access-logfile", "-", "--access-logformat", "%(r)s %(s)s %(D)s"]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -593,6 +595,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--access-log", action="store_true", help="log server-side times to load-gunicorn.log"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="JSON file (default bench/results/load-<time>.json)")
     args = parser.parse_args(argv)
