@@ -393,6 +393,9 @@ def client(session_key: str):
     s.headers["Cookie"] = f"sessionid={session_key}; csrftoken={csrf}"
     s.headers["X-CSRFToken"] = csrf
     s.headers["Accept"] = "application/json"
+    # A new connection per request: reusing one the server is closing as idle would count
+    # as a reset, which is the client's race, not the app's error.
+    s.headers["Connection"] = "close"
     s.trust_env = False
     return s
 
@@ -592,8 +595,8 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--board-every", type=float, default=5.0, help="real seconds")
     parser.add_argument("--resend", type=float, default=0.05, help="share of events sent twice")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn process")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--access-log", action="store_true", help="log server-side times to load-gunicorn.log"
@@ -623,6 +626,7 @@ def main(argv=None) -> int:
     proc = start_gunicorn(args, env)
     try:
         warm_up(args, plan)
+        load_before = os.getloadavg()
         rec, elapsed = run_load(args, plan)
     finally:
         stop_gunicorn(proc)
@@ -630,6 +634,7 @@ def main(argv=None) -> int:
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "load_average_at_start": load_before,
         "load_average_at_end": os.getloadavg(),
         "config": {
             k: v for k, v in vars(args).items() if k not in ("secret_key", "database_url", "out")
@@ -645,7 +650,10 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(result, indent=2))
     print(table(rows))
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
-    print(f"\n{elapsed:.0f} s of load; JSON: {shown}")
+    print(
+        f"\n{elapsed:.0f} s of load; load average {load_before[0]:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs; JSON: {shown}"
+    )
     for r in rows:
         for sample in r["error_samples"]:
             print(f"  {r['endpoint']} error: {sample}", file=sys.stderr)
