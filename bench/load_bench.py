@@ -1,11 +1,11 @@
 """Load: 200 drivers on the road and dispatchers watching, against gunicorn and PostgreSQL.
 
-One command builds everything it needs and cleans up after itself:
+One command builds everything it needs (`make bench-load` runs the first line):
 
-    python bench/load_bench.py                       # 200 drivers, 60 s, time 20x faster
-    python bench/load_bench.py --duration 120 --time-factor 15 --workers 3 --threads 4
+    python bench/load_bench.py                       # 200 drivers, 60 s, time 10x faster
+    python bench/load_bench.py --duration 120 --time-factor 20 --workers 3 --threads 4
 
-1. (Re)creates the database `--database` (default nextmile_loadbench; it is dropped first)
+1. (Re)creates the database `--database-url` (default nextmile_loadbench; dropped first)
    and migrates it.
 2. Seeds one station day: `--dsps` DSPs sharing `--drivers` drivers, each driver clocked in
    on a route in progress of about `--stops` stops (one to three packages per stop, as a
@@ -584,7 +584,7 @@ def main(argv=None) -> int:
     parser.add_argument("--stops", type=int, default=150, help="stops per route")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument(
-        "--time-factor", type=float, default=20.0, help="simulated seconds per real second"
+        "--time-factor", type=float, default=10.0, help="simulated seconds per real second"
     )
     parser.add_argument("--ping-every", type=float, default=30.0, help="simulated seconds")
     parser.add_argument(
