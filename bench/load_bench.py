@@ -297,7 +297,9 @@ def collectstatic() -> None:
 def start_gunicorn(args, env: dict) -> subprocess.Popen:
     log = open(ROOT / "bench" / "results" / "load-gunicorn.log", "w")  # noqa: SIM115
     cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        sys.executable,
+        "-m",
+        "gunicorn",
         "nextmile.wsgi",
         "--bind",
         f"127.0.0.1:{args.port}",
