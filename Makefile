@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 # Real services for tests, CI and docker-compose; override from the environment.
 TEST_DATABASE_URL ?= postgres://nextmile:nextmile@127.0.0.1:5432/nextmile
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# The load benchmark drops and recreates this database.
+LOAD_DATABASE_URL ?= postgres://nextmile:nextmile@127.0.0.1:5432/nextmile_loadbench
 TEST_ENV := DJANGO_SETTINGS_MODULE=nextmile.settings.test DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=locmemcache://tests
 
-.PHONY: install run test lint format bench check clean
+.PHONY: install run test lint format bench bench-load check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,6 +50,12 @@ lint: $(STAMP)
 ## Benchmarks (not tests): solver on public instances, station days; see docs/benchmarks.md.
 bench: $(STAMP)
 	bash scripts/bench.sh
+
+## Load (not a test): 200 drivers and their dispatchers against gunicorn and PostgreSQL.
+bench-load: $(STAMP)
+	bash scripts/services.sh
+	$(BIN)/python bench/load_bench.py --database-url $(LOAD_DATABASE_URL) \
+		--redis-url $(TEST_BROKER_URL) $(LOAD_ARGS)
 
 clean:
 	rm -rf var/ staticfiles/ test-artifacts/ .pytest_cache/

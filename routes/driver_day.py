@@ -180,7 +180,7 @@ def delivery_record(
         route=route,
         route_stop=package.stop.route_stop,
         package=package,
-        driver=route.driver,
+        driver_id=route.driver_id,
         kind=kind,
         note=note,
         occurred_at=occurred_at,
@@ -208,7 +208,13 @@ def delivery_record(
         event.reason = reason if reason in FailureReason.values else FailureReason.OUT_OF_TIME
     else:
         raise ValidationError({"kind": "Choose delivered, failed or returned."})
-    event.full_clean(validate_unique=False, validate_constraints=False)
+    # The related rows were just read (the route under lock): checking they exist again would
+    # cost a query each on every delivery.
+    event.full_clean(
+        exclude=["route", "route_stop", "package", "driver"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             event.save()
@@ -275,6 +281,12 @@ def remaining_packages(*, route: Route) -> list[Package]:
         .exclude(pk__in=done)
         .order_by("stop__route_stop__sequence", "tracking_id")
     )
+
+
+def remaining_in(stops: list[dict]) -> list[Package]:
+    """`remaining_packages` from the rows `driver_stops` already loaded (no query)."""
+    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
+    return [p["package"] for row in stops for p in row["packages"] if p["state"] not in final]
 
 
 def driver_stops(*, route: Route) -> list[dict]:

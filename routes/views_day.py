@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from drivers.models import Driver
@@ -31,7 +32,7 @@ from .dispatch import (
     route_unassign,
     routes_at_risk,
 )
-from .driver_day import FAIL_REASONS, driver_stops, remaining_packages
+from .driver_day import FAIL_REASONS, driver_stops, remaining_in
 from .live import ACTIVE, route_live
 from .messages import unread_counts
 from .models import (
@@ -162,6 +163,10 @@ def day_loadout(request):
     )
 
 
+def _options(choices) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
 @role_required(Role.DRIVER)
 def driver_day(request):
     """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
@@ -184,11 +189,12 @@ def driver_day(request):
             changes=changes,
             change_id=changes[0].pk if changes else "",
             unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
-            remaining=remaining_packages(route=route),
+            remaining=remaining_in(stops),
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
-            fail_reasons=[(r.value, r.label) for r in FAIL_REASONS],
-            delivered_to=DeliveryEvent.DeliveredTo.choices,
+            # Rendered once: every package of a 200-stop route repeats these lists.
+            fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
+            delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
             return_reasons=FailureReason.choices,
         )
     return render(request, "routes/driver_day.html", context)

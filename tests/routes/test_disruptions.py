@@ -278,7 +278,8 @@ def test_a_closure_is_replanned_by_a_real_worker(client, celery_worker_process):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client):
+def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client, settings):
+    settings.ROUTES_REPLAN_TIME_LIMIT_S = 1  # seven stops: a second finds the plan
     # given: a route two hours late with six stops to go, and a nearby route on time
     late, _ = route_out(stops=6, started_min_ago=120, code="R-LATE")
     route_out(dsp=late.dsp, stops=1, started_min_ago=5, code="R-SPARE")
@@ -305,7 +306,9 @@ def test_applying_twice_changes_nothing_the_second_time():
     user = manager(route)
     from routes.disruptions import disruption_record
 
-    _, job = disruption_record(user=user, kind="slowdown", area=BOX, speed_factor="0.5")
+    _, job = disruption_record(
+        user=user, kind="slowdown", area=BOX, speed_factor="0.5", time_limit_s=1
+    )
     replan_job_run(job_id=job.pk)
     job.refresh_from_db()
     replan_job_apply(user=user, job=job)

@@ -7,12 +7,15 @@ import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from dsps.models import Role
 from routes.driver_day import photo_problem
-from routes.models import DeliveryEvent, Route
+from routes.models import DeliveryEvent, Route, ShiftPunch
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import driving_route, onboarded_dsp, route_with_packages
 
@@ -332,3 +335,38 @@ def test_a_driver_cannot_punch_on_another_drivers_route(client, route):
     )
     assert response.status_code == 404
     assert other.punches.count() == 0
+
+
+def _day_page_queries(client, route) -> tuple[int, str]:
+    """Queries behind the driver's day page of `route` with its first stop delivered, the
+    second failed and the driver clocked in."""
+    client.force_login(route.driver.user)
+    stops = list(route.route_stops.order_by("sequence").select_related("stop"))
+    for rs, kind in ((stops[0], "delivered"), (stops[1], "failed")):
+        body = {"code": rs.stop.packages.first().tracking_id, "kind": kind}
+        body |= {"idempotency_key": f"{route.pk}-{kind}", "reason": "no_access"}
+        body |= {"delivered_to": "recipient"}
+        assert _event(client, route, **body).status_code == 201
+    ShiftPunch.objects.create(
+        driver=route.driver,
+        route=route,
+        kind=ShiftPunch.Kind.CLOCK_IN,
+        at=timezone.now(),
+        idempotency_key=f"{route.pk}-in",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("routes:driver-day"))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_day_page_costs_the_same_queries_for_3_stops_as_for_30(client):
+    # given: two drivers, one with 3 stops (2 packages each), one with 30
+    short, long = driving_route(stops=3, per_stop=2), driving_route(stops=30, per_stop=2)
+    # when
+    few, short_page = _day_page_queries(client, short)
+    many, long_page = _day_page_queries(client, long)
+    # then: each page shows its own stops and packages, from the same number of queries
+    assert "Stops (3)" in short_page and "Stops (30)" in long_page
+    assert "(5 not delivered)" in short_page and "(59 not delivered)" in long_page
+    assert many == few

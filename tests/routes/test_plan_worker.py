@@ -2,7 +2,6 @@
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -87,7 +86,7 @@ def test_a_worker_killed_mid_solve_is_redelivered_and_leaves_exactly_one_plan(pr
     # given: a job prepared, its solve queued to a first worker
     dsp = onboarded_dsp()
     manifest, stops = planning_day(dsp=dsp, stops=20, capacity=12)
-    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=20)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=6)
     (run,) = plan_job_prepare(job_id=job.pk)
     first = private_workers.start("first")
     plan_run_solve_task.apply_async(args=[run.pk], queue=private_workers.queue)
@@ -119,7 +118,7 @@ def test_a_killed_worker_child_hands_the_solve_back_and_the_new_child_plans_once
     # given
     dsp = onboarded_dsp()
     manifest, stops = planning_day(dsp=dsp, stops=16, capacity=10)
-    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=20)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=6)
     (run,) = plan_job_prepare(job_id=job.pk)
     worker = private_workers.start("parent")
     plan_run_solve_task.apply_async(args=[run.pk], queue=private_workers.queue)
@@ -150,7 +149,8 @@ def test_a_duplicated_solve_message_writes_one_plan(private_workers):
     # then
     wait_until(lambda: _job(job.pk, PlanJob.Status.SUCCEEDED), timeout=60)
     first_routes = list(Route.objects.filter(dsp=dsp).values_list("id", flat=True))
-    time.sleep(3)  # the second message, one task behind, finds the run done
+    # the second message, one task behind, finds the run done
+    wait_until(lambda: private_workers.succeeded("dup") == 2, timeout=30)
     assert list(Route.objects.filter(dsp=dsp).values_list("id", flat=True)) == first_routes
     assert PlanRun.objects.get(pk=run.pk).attempts == 1
     assert _every_stop_once(dsp, stops)
