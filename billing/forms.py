@@ -11,14 +11,6 @@ DATE = forms.DateInput(attrs={"type": "date"})
 BOUNDS = ("Fantastic Plus", "Fantastic", "Great", "Fair")
 
 
-def add_service_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the fields it names (the rest above the form)."""
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-
-
 class RateCardForm(forms.ModelForm):
     """A new rate card version; the incentive is one amount per tier."""
 

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
+from nextmile.forms import show_service_errors
 
 from . import selectors, services
 from .exports import safe_cell, statement_pdf
-from .forms import PeakPeriodForm, RateCardForm, ThresholdSetForm, add_service_errors
+from .forms import PeakPeriodForm, RateCardForm, ThresholdSetForm
 from .market import market_assessment
 from .models import Dispute, Scorecard, Statement, StatementLine
 from .scorecards import (
@@ -444,7 +445,7 @@ def rate_create(request):
                     **values,
                 )
             except ValidationError as e:
-                add_service_errors(form, e)
+                show_service_errors(form, e)
             else:
                 messages.success(request, f"Rates from {card.effective_from:%Y-%m-%d} saved.")
                 return redirect(f"{reverse('billing:rate-list')}?station={card.station_id}")
@@ -467,7 +468,7 @@ def peak_create(request):
             try:
                 period = services.peak_period_create(**form.cleaned_data, by=request.user)
             except ValidationError as e:
-                add_service_errors(form, e)
+                show_service_errors(form, e)
             else:
                 messages.success(request, f"{period.name} saved.")
                 return redirect(f"{reverse('billing:rate-list')}?station={period.station_id}")
@@ -531,7 +532,7 @@ def threshold_create(request):
                     by=request.user,
                 )
             except ValidationError as e:
-                add_service_errors(form, e)
+                show_service_errors(form, e)
             else:
                 messages.success(request, f"Thresholds from {row.week_start:%Y-%m-%d} saved.")
                 return redirect(f"{reverse('billing:threshold-list')}?station={row.station_id}")

@@ -1,7 +1,6 @@
 """Forms for drivers' pages; the services validate, forms show their errors on the named field."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from .models import (
     Applicant,
@@ -15,15 +14,6 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the whole form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ApplicantForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from dsps.tenancy import (
     role_of,
     role_required,
 )
+from nextmile.forms import show_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -28,7 +29,6 @@ from .forms import (
     ModuleForm,
     QuizForm,
     TimeOffForm,
-    show_errors,
 )
 from .models import (
     Applicant,
@@ -107,7 +107,7 @@ def driver_edit(request, pk: int):
         try:
             services.driver_update(driver=driver, **changes)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{driver.full_name}'s record is saved.")
             return redirect("drivers:detail", pk=driver.pk)
@@ -150,7 +150,7 @@ def driver_availability(request, pk: int):
         try:
             services.availability_set_week(driver=driver, days=form.days())
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Weekly availability saved.")
             return redirect("drivers:detail", pk=driver.pk)
@@ -243,7 +243,7 @@ def hiring_board(request):
             try:
                 applicant = services.applicant_create(dsp=dsp, **form.cleaned_data)
             except ValidationError as error:
-                show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, f"{applicant.full_name} added to Applied.")
                 return redirect("drivers:hiring")
@@ -322,7 +322,7 @@ def training_module(request, pk: int):
                 user=request.user, module=module, answers=form.answers()
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             form = QuizForm(module=module)
     return render(
@@ -348,7 +348,7 @@ def training_author(request):
             try:
                 saved = services.training_module_save(**form.cleaned_data)
             except ValidationError as error:
-                show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, f"“{saved.title}” is saved.")
                 return redirect(f"{reverse('drivers:training-author')}?slug={saved.slug}")

@@ -12,18 +12,6 @@ from .models import Dsp, DspApplication, Station, Territory, TerritoryRequest
 ACCEPT_DOCUMENTS = "application/pdf,image/png,image/jpeg"
 
 
-def show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class ApplicationStartForm(forms.Form):
     business_name = forms.CharField(
         max_length=120, label="Business name", help_text="The name your DSP will trade under."

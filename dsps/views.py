@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from nextmile.forms import show_service_errors
+
 from .forms import (
     ApplicationDecisionForm,
     ApplicationForm,
@@ -17,7 +19,6 @@ from .forms import (
     TerritoryForm,
     TerritoryRequestDecisionForm,
     TerritoryRequestForm,
-    show_service_errors,
 )
 from .home import panels_for
 from .models import DSP_MANAGER_ROLES, Dsp, DspApplication, Role, Territory, TerritoryRequest

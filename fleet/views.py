@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
+from nextmile.forms import show_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -25,7 +26,6 @@ from .forms import (
     OfferForm,
     RepairForm,
     ScheduleForm,
-    add_service_errors,
 )
 from .models import Inspection, InspectionItem, Lease, Vehicle, VehicleOffer
 
@@ -135,7 +135,7 @@ def lease_create(request):
         try:
             lease = services.lease_create(dsp=dsp_for_write(request.user), **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{lease.vehicle.plate} leased from {lease.starts_on}.")
             return redirect("fleet:vehicle-detail", pk=lease.vehicle_id)
@@ -171,7 +171,7 @@ def offer_create(request):
         try:
             offer = services.vehicle_offer_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{offer.name} is in the catalogue.")
             return redirect("fleet:offer-detail", pk=offer.pk)
@@ -194,7 +194,7 @@ def offer_detail(request, pk: int):
                         offer=offer, by=request.user, **option_form.cleaned_data
                     )
                 except ValidationError as error:
-                    add_service_errors(option_form, error)
+                    show_service_errors(option_form, error)
                 else:
                     messages.success(request, "Insurance option added.")
                     return redirect("fleet:offer-detail", pk=offer.pk)
@@ -204,7 +204,7 @@ def offer_detail(request, pk: int):
                 try:
                     services.vehicle_offer_update(offer=offer, by=request.user, **form.cleaned_data)
                 except ValidationError as error:
-                    add_service_errors(form, error)
+                    show_service_errors(form, error)
                 else:
                     messages.success(request, "Catalogue van updated.")
                     return redirect("fleet:offer-detail", pk=offer.pk)
@@ -228,7 +228,7 @@ def insurance_index(request):
         try:
             services.insurance_policy_create(dsp=dsp_for_write(request.user), **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Policy recorded.")
             return redirect("fleet:insurance")
@@ -279,7 +279,7 @@ def inspection_create(request, pk: int):
                 kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             return redirect("fleet:inspection-detail", pk=inspection.pk)
     return render(request, "fleet/inspection_form.html", {"vehicle": vehicle, "form": form})
@@ -344,7 +344,7 @@ def schedule_create(request, pk: int):
         try:
             services.maintenance_schedule_create(vehicle=vehicle, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Maintenance schedule added.")
             return redirect("fleet:vehicle-detail", pk=vehicle.pk)
@@ -363,7 +363,7 @@ def repair_create(request, pk: int):
         try:
             services.repair_log(vehicle=vehicle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             note = (
                 " Once a follow-up inspection passes it goes back into service."

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.selectors import station_list
 from dsps.tenancy import get_for_user_or_404, is_program_staff, role_required
+from nextmile.forms import show_service_errors
 
 from . import selectors, services
-from .forms import SubscriptionEditForm, SubscriptionForm, add_service_errors
+from .forms import SubscriptionEditForm, SubscriptionForm
 from .models import WebhookDelivery, WebhookSubscription
 
 HOLDERS = (Role.PROGRAM_STAFF, Role.OWNER)
@@ -49,7 +50,7 @@ def subscription_create(request):
         try:
             subscription = services.subscription_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             return _show_secret(request, subscription, subscription.secret, "created")
     return render(request, "integrations/subscription_form.html", {"form": form})
@@ -74,7 +75,7 @@ def subscription_detail(request, pk: int):
                 subscription=subscription, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Webhook saved.")
             return redirect("integrations:subscription-detail", pk=subscription.pk)

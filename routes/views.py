@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, role_required
 from nextmile import csvsafe
+from nextmile.forms import show_service_errors
 
 from .forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
 from .imports import template_csv
@@ -67,11 +68,6 @@ def _day(request) -> date:
         return _today(request.user)
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @role_required(*PLANNERS)
 def manifest_import_view(request):
     staff = is_program_staff(request.user)
@@ -88,7 +84,7 @@ def manifest_import_view(request):
                 )
             except ValidationError as error:
                 row_errors = getattr(error, "row_errors", [])
-                _form_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -124,7 +120,7 @@ def plan(request):
                     station=form.cleaned_data.get("station"),
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                show_service_errors(form, error)
             else:
                 return redirect("routes:job-detail", pk=job.pk)
     else:

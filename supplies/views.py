@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 
 from dsps.models import Role
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
+from nextmile.forms import show_service_errors
 
 from . import selectors, services
-from .forms import CatalogItemForm, add_service_errors, parse_order_lines
+from .forms import CatalogItemForm, parse_order_lines
 from .models import CatalogItem, Order
 
 STAFF = (Role.PROGRAM_STAFF,)
@@ -48,7 +49,7 @@ def item_edit(request, pk: int | None = None):
         try:
             saved = services.catalog_item_save(by=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"{saved.name} saved.")
             return redirect("supplies:catalog")
