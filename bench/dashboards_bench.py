@@ -51,6 +51,12 @@ PAGES = [
     ("analytics CSV · recurring areas", "owner", "/analytics/export.csv?table=recurring-areas"),
     ("analytics API · daily rates", "owner", "/api/v1/analytics/daily/"),
     ("analytics API · leaderboard", "staff", "/api/v1/analytics/leaderboard/?dsp={dsp}"),
+    ("network dashboard · staff · today", "staff", "/network/"),
+    ("network dashboard · staff · 7 days ago", "staff", "/network/?date={d7}"),
+    ("network peak planning · staff", "staff", "/network/peak/"),
+    ("network API · DSP rows", "staff", "/api/v1/network/dsps/"),
+    ("network API · coverage", "staff", "/api/v1/network/coverage/"),
+    ("network API · peak plan", "staff", "/api/v1/network/peak-plan/"),
 ]
 MACHINE = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 

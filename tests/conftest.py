@@ -96,6 +96,59 @@ def _database_url(settings_dict) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def worker_env(*, database, **overrides: str) -> dict:
+    """The environment of a worker process: the test settings, database and broker."""
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
+        "DATABASE_URL": _database_url(database),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        **overrides,
+    }
+
+
+def start_worker(
+    *,
+    queues: str,
+    log_name: str,
+    database,
+    env: dict | None = None,
+    app: str = "nextmile",
+    extra: tuple = (),
+    **popen,
+) -> subprocess.Popen:
+    """A real Celery worker process (prefork, one child) consuming `queues`.
+
+    Its output goes to test-artifacts/<log_name>.log; `env` adds to `worker_env`, `extra` to
+    the command line (a node name, an embedded beat), `popen` to subprocess.Popen.
+    """
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues, *extra]
+    command += ["--concurrency=1", "--pool=prefork", "--loglevel=INFO"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    # The child keeps its own copy of the log file open.
+    with open(ROOT / "test-artifacts" / f"{log_name}.log", "w") as log:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=worker_env(database=database, **(env or {})),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            **popen,
+        )
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    """Ask a worker to finish warmly; kill it if it takes more than 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real worker process (prefork, one child) on the test database and the real broker."""
@@ -104,44 +157,14 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / "worker.log", "w")  # noqa: SIM115  (closed below)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "nextmile",
-            "worker",
-            "-Q",
-            "default,optimize",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    proc = start_worker(
+        queues="default,optimize",
+        log_name="worker",
+        database=connection.settings_dict,
     )
     _wait_for_worker(proc)
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_worker(proc)
 
 
 def _wait_for_worker(proc, timeout: float = 60) -> None:

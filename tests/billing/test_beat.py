@@ -1,9 +1,6 @@
 """After a week closes, a real beat and worker make its scorecard and draft statement, once."""
 
 import datetime
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -14,7 +11,7 @@ from billing.models import Scorecard, Statement
 from billing.scorecards import last_closed_week
 from routes.models import Route
 from tests.billing.factories import RateCardFactory
-from tests.conftest import ROOT, _database_url, wait_until
+from tests.conftest import start_worker, stop_worker, wait_until
 from tests.dsps.factories import DspFactory
 from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
 
@@ -25,49 +22,18 @@ def beat_worker(tmp_path):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
     queue = f"billing-beat-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "BILLING_QUEUE": queue,
-        "BILLING_WEEK_CLOSE_INTERVAL_S": "1",
-    }
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / "beat-worker.log", "w")  # noqa: SIM115  (closed below)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "nextmile",
-            "worker",
-            "--beat",
-            f"--schedule={tmp_path / 'beat-schedule'}",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    proc = start_worker(
+        queues=queue,
+        log_name="beat-worker",
+        database=connection.settings_dict,
+        env={
+            "BILLING_QUEUE": queue,
+            "BILLING_WEEK_CLOSE_INTERVAL_S": "1",
+        },
+        extra=("--beat", f"--schedule={tmp_path / 'beat-schedule'}", "-n", f"{queue}@%h"),
     )
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_worker(proc)
     from nextmile.celery import app
 
     with app.connection_for_write() as conn:

@@ -7,16 +7,14 @@ stop it to simulate an outage.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import ROOT, _database_url, wait_until
+from tests.conftest import start_worker, stop_worker, wait_until
 
 
 def _free_port() -> int:
@@ -88,37 +86,12 @@ def private_queue(django_db_setup, django_db_blocker):
     redis.start()
     previous = app.conf.broker_url
     _point_celery_at(redis.url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": redis.url,
-    }
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / "worker-faults.log", "w")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "nextmile",
-            "worker",
-            "-Q",
-            "default,optimize",
-            "-n",
-            "faults@%h",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    worker = start_worker(
+        queues="default,optimize",
+        log_name="worker-faults",
+        database=connection.settings_dict,
+        env={"CELERY_BROKER_URL": redis.url},
+        extra=("-n", "faults@%h"),
     )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):
@@ -128,12 +101,7 @@ def private_queue(django_db_setup, django_db_blocker):
     settings.CELERY_BROKER_URL = redis.url
     yield redis
     settings.CELERY_BROKER_URL = settings_url
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-    log.close()
+    stop_worker(worker)
     if redis.proc is not None:
         redis.stop()
     _point_celery_at(previous)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import uuid
 
 import pytest
 
-from tests.conftest import ROOT, _database_url
+from tests.conftest import ROOT, start_worker
 
 # One private queue per test: a message a killed worker never acknowledged is restored by
 # Redis to its queue later, possibly during a later test (or session, whose run ids start
@@ -21,36 +20,18 @@ QUEUE_PREFIX = "optimize-redelivery-test"
 class Workers:
     """Start workers on a private queue (so the session worker never takes their tasks)."""
 
-    def __init__(self, env: dict):
-        self.env = env
+    def __init__(self, database):
+        self.database = database
         self.queue = f"{QUEUE_PREFIX}-{uuid.uuid4().hex[:12]}"
         self.procs: list[subprocess.Popen] = []
 
     def start(self, name: str) -> subprocess.Popen:
-        log = open(ROOT / "test-artifacts" / f"worker-{name}.log", "w")  # noqa: SIM115
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "tests.routes.celery_short_visibility",
-                "worker",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{name}@%h",
-                "--concurrency=1",
-                "--pool=prefork",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        proc = start_worker(
+            queues=self.queue,
+            log_name=f"worker-{name}",
+            database=self.database,
+            app="tests.routes.celery_short_visibility",
+            extra=("-n", f"{name}@%h"),
             start_new_session=True,  # its own process group: SIGKILL takes parent and child
         )
         self.procs.append(proc)
@@ -81,13 +62,7 @@ def private_workers(transactional_db):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    workers = Workers(env)
+    workers = Workers(connection.settings_dict)
     yield workers
     workers.stop_all()
     _purge(workers.queue)
