@@ -346,7 +346,9 @@ def _generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> 
         )
     for pending in (
         PendingAdjustment.objects.filter(
-            Q(lines__isnull=True) | Q(lines__statement=statement), dsp=dsp
+            Q(lines__isnull=True) | Q(lines__statement=statement),
+            Q(applies_from__isnull=True) | Q(applies_from__lte=start),
+            dsp=dsp,
         )
         .distinct()
         .order_by("id")
@@ -609,9 +611,11 @@ def pending_adjustment_add(
     amount: Decimal,
     by=None,
     source: str = "",
+    applies_from: date | None = None,
 ) -> PendingAdjustment:
-    """A charge (deduction kinds) or credit that lands, once, on the DSP's next draft statement
-    when it is generated."""
+    """A charge (deduction kinds) or credit that lands, once, on the first draft statement of
+    the DSP whose week starts on or after `applies_from` (default: the station's today); an
+    older week's draft, however often it is rebuilt, never carries it."""
     if kind not in StatementLine.MANUAL_KINDS:
         raise ValidationError({"kind": "Only chargebacks, fines and adjustments are pending."})
     try:
@@ -627,6 +631,7 @@ def pending_adjustment_add(
         amount=amount,
         is_deduction=kind in StatementLine.DEDUCTION_KINDS,
         source=source,
+        applies_from=applies_from or dsp.station.today(),
         created_by=by,
     )
     pending.full_clean()

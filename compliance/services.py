@@ -196,6 +196,7 @@ def action_create(
             amount=amount,
             by=by,
             source=f"compliance.action:{action.pk}",
+            applies_from=_penalty_week(leaving, today),
         )
         action.save(update_fields=["charge", "updated_at"])
     elif kind == Kind.SUSPENSION:
@@ -224,6 +225,20 @@ def action_create(
         _action_body(action, effective_on),
     )
     return action
+
+
+def _final_week(offboarding: Offboarding) -> date:
+    """The start of the exit's last working week: the week its final statement covers."""
+    last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
+    return week_start_of(last_day)
+
+
+def _penalty_week(leaving: Offboarding | None, today: date) -> date:
+    """The day a penalty counts from: today, or for a leaving DSP no later than its final
+    week, so the charge still lands on the final statement."""
+    if leaving is None:
+        return today
+    return min(today, _final_week(leaving))
 
 
 def _action_data(action: ComplianceAction, effective_on: date | None = None) -> dict:
@@ -449,8 +464,7 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
         offboarding.leases_ended_at = timezone.now()
         offboarding.summary["leases"] = ended
     elif step == "settle":
-        last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
-        statement = statement_generate(dsp=dsp, week_start=week_start_of(last_day))
+        statement = statement_generate(dsp=dsp, week_start=_final_week(offboarding))
         offboarding.final_statement = statement
         offboarding.settled_at = timezone.now()
         offboarding.summary["final_statement"] = {

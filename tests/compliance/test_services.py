@@ -96,17 +96,26 @@ def test_only_staff_record_actions(db):
     assert ComplianceAction.objects.count() == 0
 
 
-def test_a_penalty_becomes_a_deduction_on_the_next_statement(staff_user):
-    # given
+def test_a_penalty_lands_once_on_the_first_week_starting_on_or_after_its_date(staff_user):
+    # given: last week's draft exists before the penalty is charged today
     dsp = DspFactory()
-    week = week_start_of(dsp.station.today()) - 7 * DAY
-    RateCardFactory(station=dsp.station, effective_from=week - 28 * DAY)
-    # when
+    today = dsp.station.today()
+    last_week = week_start_of(today) - 7 * DAY
+    next_week = week_start_of(today) + 7 * DAY
+    RateCardFactory(station=dsp.station, effective_from=last_week - 28 * DAY)
+    statement_generate(dsp=dsp, week_start=last_week)
     action = services.action_create(
         dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
     )
-    statement = statement_generate(dsp=dsp, week_start=week)
-    # then
+    assert action.charge.applies_from == today
+    # when: the older draft is regenerated first
+    older = statement_generate(dsp=dsp, week_start=last_week)
+    # then: it does not carry the fine
+    assert older.lines.filter(kind="fine").count() == 0
+    assert older.deductions == Decimal("0.00")
+    # next week's draft carries it, once, however often it is rebuilt
+    statement_generate(dsp=dsp, week_start=next_week)
+    statement = statement_generate(dsp=dsp, week_start=next_week)
     fine = statement.lines.get(kind=StatementLine.Kind.FINE)
     assert (fine.amount, fine.is_deduction, fine.pending_id) == (
         Decimal("250.00"),
@@ -114,10 +123,11 @@ def test_a_penalty_becomes_a_deduction_on_the_next_statement(staff_user):
         action.charge_id,
     )
     assert statement.deductions == Decimal("250.00")
-    # regenerating keeps it once; a later statement does not charge it again
-    assert statement_generate(dsp=dsp, week_start=week).lines.filter(kind="fine").count() == 1
-    later = statement_generate(dsp=dsp, week_start=week + 7 * DAY)
+    # a later statement, and the older one rebuilt again, do not charge it again
+    later = statement_generate(dsp=dsp, week_start=next_week + 7 * DAY)
     assert later.lines.filter(kind="fine").count() == 0
+    assert statement_generate(dsp=dsp, week_start=last_week).lines.filter(kind="fine").count() == 0
+    assert StatementLine.objects.filter(pending=action.charge).count() == 1
 
 
 def test_a_corrective_plan_needs_a_due_date_and_the_owner_acknowledges_it(staff_user):
