@@ -28,6 +28,7 @@ from dsps.tenancy import dsp_of, role_of
 from fleet.models import Lease
 from fleet.services import lease_end_for_offboarding
 from nextmile.uploads import safe_upload_name, validate_upload
+from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
 from .selectors import evidence_options
@@ -464,7 +465,10 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
         offboarding.leases_ended_at = timezone.now()
         offboarding.summary["leases"] = ended
     elif step == "settle":
-        statement = statement_generate(dsp=dsp, week_start=_final_week(offboarding))
+        final_week = _final_week(offboarding)
+        filled = _missing_statements_generate(dsp, final_week)
+        statement = statement_generate(dsp=dsp, week_start=final_week)
+        offboarding.summary["statements_filled"] = [w.isoformat() for w in filled]
         offboarding.final_statement = statement
         offboarding.settled_at = timezone.now()
         offboarding.summary["final_statement"] = {
@@ -486,6 +490,43 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
     offboarding.save()
     audit_record(actor=by, verb=f"offboarding.{step}", target=offboarding, dsp=dsp, data={})
     return offboarding
+
+
+def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
+    """Generate the statement of every closed week without one, from the week after the
+    DSP's last statement (or its first route, if it has none) up to the week before
+    `final_week`. Weeks that already have a statement are left as they are; returns the weeks
+    generated."""
+    last = (
+        Statement.objects.filter(dsp=dsp, week_start__lt=final_week)
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+    if last is not None:
+        week = last + timedelta(days=7)
+    else:
+        first_day = (
+            Route.objects.filter(dsp=dsp, service_date__lt=final_week)
+            .order_by("service_date")
+            .values_list("service_date", flat=True)
+            .first()
+        )
+        if first_day is None:
+            return []
+        week = week_start_of(first_day)
+    have = set(
+        Statement.objects.filter(
+            dsp=dsp, week_start__gte=week, week_start__lt=final_week
+        ).values_list("week_start", flat=True)
+    )
+    filled = []
+    while week < final_week:
+        if week not in have:
+            statement_generate(dsp=dsp, week_start=week)
+            filled.append(week)
+        week += timedelta(days=7)
+    return filled
 
 
 def _finish_if_done(offboarding: Offboarding) -> None:

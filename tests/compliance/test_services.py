@@ -300,7 +300,50 @@ def test_termination_releases_ends_settles_and_closes_accounts_on_the_date_keepi
     }
     assert shrunk == {}
     assert Vehicle.objects.filter(dsp=dsp).count() == 2
-    assert Statement.objects.filter(dsp=dsp).count() == 1
+    # the final statement, and last week's (its route had no statement yet)
+    assert list(
+        Statement.objects.filter(dsp=dsp)
+        .order_by("week_start")
+        .values_list("week_start", flat=True)
+    ) == sorted({week_start_of(today - 7 * DAY), statement.week_start})
+
+
+def test_settling_fills_every_closed_week_without_a_statement_up_to_the_exit(staff_user):
+    # given: the last statement is four weeks old and approved; a route ran last week
+    dsp, *_ = _leaving_dsp()
+    today = dsp.station.today()
+    this_week = week_start_of(today)
+    old = statement_approve(
+        statement=statement_generate(dsp=dsp, week_start=this_week - 28 * DAY), by=staff_user
+    )
+    effective = today + 2 * DAY
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=effective
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    final_week = week_start_of(effective - DAY)
+    missing = []
+    week = this_week - 21 * DAY
+    while week < final_week:
+        missing.append(week)
+        week += 7 * DAY
+    # when
+    offboarding = services.offboarding_step(offboarding=offboarding, step="settle", by=staff_user)
+    # then: one statement per week from the old one to the final one, none twice
+    weeks = list(
+        Statement.objects.filter(dsp=dsp)
+        .order_by("week_start")
+        .values_list("week_start", flat=True)
+    )
+    assert weeks == [old.week_start, *missing, final_week]
+    assert offboarding.summary["statements_filled"] == [w.isoformat() for w in missing]
+    filled = Statement.objects.filter(dsp=dsp, week_start__in=missing)
+    assert {(s.status, s.lines.filter(kind="vans").get().quantity) for s in filled} == {
+        (Statement.Status.DRAFT, Decimal("2.00"))
+    }
+    # and filling again finds nothing missing
+    assert services._missing_statements_generate(dsp, final_week) == []
+    assert Statement.objects.filter(dsp=dsp).count() == len(weeks)
 
 
 def test_a_second_termination_is_refused(staff_user):
