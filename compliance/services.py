@@ -26,7 +26,11 @@ from dsps.services import (
 from dsps.services.notify import notify
 from dsps.tenancy import dsp_of, role_of
 from fleet.models import Lease
-from fleet.services import lease_end_for_offboarding
+from fleet.services import (
+    lease_end_for_offboarding,
+    lease_transfer,
+    lease_transfers_hand_over_due,
+)
 from nextmile.uploads import safe_upload_name, validate_upload
 from routes.models import Route
 
@@ -433,8 +437,12 @@ STEPS = ("territories", "leases", "settle", "accounts")
 
 
 @transaction.atomic
-def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboarding:
-    """Run one step of the guided flow (staff). Each step runs once; asking again is refused."""
+def offboarding_step(
+    *, offboarding: Offboarding, step: str, by: User, transfers: dict | None = None
+) -> Offboarding:
+    """Run one step of the guided flow (staff). Each step runs once; asking again is refused.
+    For the leases step, `transfers` maps a lease id to the DSP that takes its van over; every
+    other lease ends on the exit date."""
     _require_staff(by)
     offboarding = (
         Offboarding.objects.select_for_update()
@@ -456,14 +464,33 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
         offboarding.territories_released_at = timezone.now()
         offboarding.summary["territories"] = released
     elif step == "leases":
-        ended = []
-        for lease in Lease.objects.filter(dsp=dsp, returned_on__isnull=True).order_by("id"):
+        ended, moved = [], []
+        leases = list(
+            Lease.objects.filter(dsp=dsp, returned_on__isnull=True)
+            .select_related("vehicle")
+            .order_by("id")
+        )
+        targets = _transfer_targets(dsp, leases, transfers or {})
+        for lease in leases:
+            if lease.pk in targets:
+                new = _transfer(lease, targets[lease.pk], offboarding.effective_on, by, reason)
+                moved.append(
+                    {
+                        "lease": lease.pk,
+                        "to_dsp": new.dsp_id,
+                        "new_lease": new.pk,
+                        "plate": lease.vehicle.plate,
+                        "to_name": new.dsp.name,
+                    }
+                )
+                continue
             lease = lease_end_for_offboarding(
                 lease=lease, on=offboarding.effective_on, by=by, reason=reason
             )
             ended.append({"lease": lease.pk, "ends_on": lease.ends_on.isoformat()})
         offboarding.leases_ended_at = timezone.now()
         offboarding.summary["leases"] = ended
+        offboarding.summary["transfers"] = moved
     elif step == "settle":
         final_week = _final_week(offboarding)
         filled = _missing_statements_generate(dsp, final_week)
@@ -490,6 +517,36 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
     offboarding.save()
     audit_record(actor=by, verb=f"offboarding.{step}", target=offboarding, dsp=dsp, data={})
     return offboarding
+
+
+def _transfer_targets(dsp: Dsp, leases: list, transfers: dict) -> dict[int, Dsp]:
+    """Check the chosen transfers: open leases of the leaving DSP to DSPs of its station."""
+    by_id = {lease.pk: lease for lease in leases}
+    targets: dict[int, Dsp] = {}
+    for lease_id, dsp_id in transfers.items():
+        try:
+            lease_id, dsp_id = int(lease_id), int(dsp_id)
+        except (TypeError, ValueError):
+            raise ValidationError({"transfers": "Pick a lease and a receiving DSP."}) from None
+        if lease_id not in by_id:
+            raise ValidationError(
+                {"transfers": f"Lease {lease_id} is not an open lease of {dsp.name}."}
+            )
+        receiver = Dsp.objects.filter(pk=dsp_id, station_id=dsp.station_id).first()
+        if receiver is None:
+            raise ValidationError(
+                {"transfers": f"Choose a DSP of {dsp.station.code} to take the van over."}
+            )
+        targets[lease_id] = receiver
+    return targets
+
+
+def _transfer(lease: Lease, to_dsp: Dsp, on: date, by: User, reason: str) -> Lease:
+    try:
+        return lease_transfer(lease=lease, to_dsp=to_dsp, on=on, by=by, reason=reason)
+    except ValidationError as e:
+        message = " ".join(m for msgs in e.message_dict.values() for m in msgs)
+        raise ValidationError({"transfers": f"Van {lease.vehicle.plate}: {message}"}) from None
 
 
 def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
@@ -552,9 +609,13 @@ def _accounts_close(offboarding: Offboarding, *, by: User | None) -> None:
             membership_deactivate(membership=membership, by=by, reason=reason)
             closed.append(membership.user.email)
     for lease in Lease.objects.filter(
-        dsp=dsp, returned_on__isnull=True, ends_on=offboarding.effective_on
+        dsp=dsp,
+        returned_on__isnull=True,
+        ends_on=offboarding.effective_on,
+        transferred_to__isnull=True,
     ):
         lease_end_for_offboarding(lease=lease, on=offboarding.effective_on, by=by, reason=reason)
+    lease_transfers_hand_over_due(dsp=dsp, today=max(offboarding.effective_on, dsp.station.today()))
     if dsp.status != Dsp.Status.TERMINATED:
         dsp_terminate(dsp=dsp)
     offboarding.accounts_deactivated_at = timezone.now()

@@ -346,6 +346,46 @@ def test_settling_fills_every_closed_week_without_a_statement_up_to_the_exit(sta
     assert Statement.objects.filter(dsp=dsp).count() == len(weeks)
 
 
+def test_the_leases_step_transfers_a_chosen_van_and_ends_the_others(staff_user):
+    # given: a leaving DSP with two vans, a suspended and an active DSP at its station
+    dsp, _owner_user, _territory, vans, *_ = _leaving_dsp()
+    receiver = DspFactory(station=dsp.station, name="Receiving Routes")
+    suspended = DspFactory(station=dsp.station, status=Dsp.Status.SUSPENDED)
+    effective = dsp.station.today() + 2 * DAY
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=effective
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    moving = Lease.objects.get(vehicle=vans[0], dsp=dsp)
+    # a transfer to a DSP that is not active is refused, nothing written
+    with pytest.raises(ValidationError) as refused:
+        services.offboarding_step(
+            offboarding=offboarding,
+            step="leases",
+            by=staff_user,
+            transfers={moving.pk: suspended.pk},
+        )
+    assert "only an active DSP" in refused.value.message_dict["transfers"][0]
+    assert set(Lease.objects.filter(dsp=dsp).values_list("ends_on", flat=True)) == {None}
+    # when
+    offboarding = services.offboarding_step(
+        offboarding=offboarding, step="leases", by=staff_user, transfers={moving.pk: receiver.pk}
+    )
+    # then: both old leases end on the date; the receiver's lease starts the next day
+    assert set(Lease.objects.filter(dsp=dsp).values_list("ends_on", flat=True)) == {effective}
+    taken = Lease.objects.get(dsp=receiver)
+    assert (taken.vehicle, taken.starts_on) == (vans[0], effective + DAY)
+    assert offboarding.summary["transfers"][0]["new_lease"] == taken.pk
+    # on the date, accounts close: the transferred van changes fleet, the other stays
+    services.offboarding_accounts_close_due(today=effective)
+    vans[0].refresh_from_db()
+    vans[1].refresh_from_db()
+    assert (vans[0].dsp, vans[0].status) == (receiver, Vehicle.Status.ACTIVE)
+    assert vans[1].dsp == dsp
+    moving.refresh_from_db()
+    assert moving.returned_on is None
+
+
 def test_a_second_termination_is_refused(staff_user):
     dsp = DspFactory()
     today = dsp.station.today()
