@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import Statement, StatementLine
+from billing.models import RateCard, Statement, StatementLine
 from billing.scorecards import week_start_of
 from billing.services import pending_adjustment_add, statement_generate
 from drivers.models import Driver
@@ -552,8 +552,8 @@ def _transfer(lease: Lease, to_dsp: Dsp, on: date, by: User, reason: str) -> Lea
 def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
     """Generate the statement of every closed week without one, from the week after the
     DSP's last statement (or its first route, if it has none) up to the week before
-    `final_week`. Weeks that already have a statement are left as they are; returns the weeks
-    generated."""
+    `final_week`, from the station's first rates on. Weeks that already have a statement are
+    left as they are; returns the weeks generated."""
     last = (
         Statement.objects.filter(dsp=dsp, week_start__lt=final_week)
         .order_by("-week_start")
@@ -572,6 +572,16 @@ def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
         if first_day is None:
             return []
         week = week_start_of(first_day)
+    first_rates = (
+        RateCard.objects.filter(station_id=dsp.station_id)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if first_rates is None:
+        return []
+    while week < first_rates:  # no week is paid before the station had rates
+        week += timedelta(days=7)
     have = set(
         Statement.objects.filter(
             dsp=dsp, week_start__gte=week, week_start__lt=final_week

@@ -344,6 +344,11 @@ def test_settling_fills_every_closed_week_without_a_statement_up_to_the_exit(sta
     # and filling again finds nothing missing
     assert services._missing_statements_generate(dsp, final_week) == []
     assert Statement.objects.filter(dsp=dsp).count() == len(weeks)
+    # a DSP without statements is filled from its first route, but not before the first rates
+    newer = DspFactory(station=dsp.station)
+    RouteFactory(dsp=newer, service_date=this_week - 70 * DAY)
+    filled = services._missing_statements_generate(newer, this_week)
+    assert filled == [this_week - 56 * DAY + n * 7 * DAY for n in range(8)]
 
 
 def test_the_leases_step_transfers_a_chosen_van_and_ends_the_others(staff_user):
