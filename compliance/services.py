@@ -264,7 +264,13 @@ def _action_body(action: ComplianceAction, effective_on: date | None = None) -> 
     if action.due_on:
         lines.append(f"Your corrective-action plan is due on {action.due_on}; acknowledge it.")
     if action.amount is not None:
-        lines.append(f"A penalty of ${action.amount} is deducted on your next statement.")
+        when = "your next statement"
+        if action.charge is not None and action.charge.applies_from:
+            week = week_start_of(action.charge.applies_from)
+            if week < action.charge.applies_from:
+                week += timedelta(days=7)
+            when = f"your statement for the week starting {week}"
+        lines.append(f"A penalty of ${action.amount} is deducted on {when}.")
     if action.starts_on:
         until = f" until {action.ends_on}" if action.ends_on else " until it is lifted"
         lines.append(f"No new routes from {action.starts_on}{until}.")

@@ -96,18 +96,24 @@ def test_only_staff_record_actions(db):
     assert ComplianceAction.objects.count() == 0
 
 
-def test_a_penalty_lands_once_on_the_first_week_starting_on_or_after_its_date(staff_user):
+def test_a_penalty_lands_once_on_the_first_week_starting_on_or_after_its_date(
+    staff_user, django_capture_on_commit_callbacks
+):
     # given: last week's draft exists before the penalty is charged today
     dsp = DspFactory()
+    _owner(dsp)
     today = dsp.station.today()
     last_week = week_start_of(today) - 7 * DAY
     next_week = week_start_of(today) + 7 * DAY
     RateCardFactory(station=dsp.station, effective_from=last_week - 28 * DAY)
     statement_generate(dsp=dsp, week_start=last_week)
-    action = services.action_create(
-        dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.action_create(
+            dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
+        )
     assert action.charge.applies_from == today
+    lands = week_start_of(today) if week_start_of(today) == today else next_week
+    assert f"deducted on your statement for the week starting {lands}." in mail.outbox[0].body
     # when: the older draft is regenerated first
     older = statement_generate(dsp=dsp, week_start=last_week)
     # then: it does not carry the fine
