@@ -358,6 +358,11 @@ class PendingAdjustment(TimeStampedModel):
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     is_deduction = models.BooleanField(default=True)
     source = models.CharField(max_length=64, blank=True, help_text="what decided it, e.g. action:3")
+    applies_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the charge lands on the first statement whose week starts on or after this day",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -7,9 +7,13 @@ in the four weeks before this one, divided by four). Each program week is then p
 rate card in force at its start: routes (long ones at the long-route fee), packages, leased
 vans (per van-day, a seventh of the weekly fee), the incentive at the current tier and peak
 pay on the days inside a peak period; less the van leases and insurance when the program
-collects them. Costs: wages (planned hours × pay rate, no overtime), energy (km × the van's use
-per km × `BILLING_ENERGY_PRICES`), leases and insurance (prorated by day, unless the program
-already deducts them) and maintenance and repairs at the last four weeks' daily average.
+collects them. Costs: wages (hours × pay rate, plus overtime: past
+`BILLING_OVERTIME_AFTER_HOURS` of a driver's planned and usual hours in a week, the extra
+`BILLING_OVERTIME_MULTIPLIER` share of their rate; a route without a driver yet counts no
+overtime), energy (km × the van's use per km × `BILLING_ENERGY_PRICES`), leases and insurance
+(prorated by day, unless the program already deducts them) and maintenance and repairs at the
+last four weeks' daily average. In the current week only the hours from today on count
+towards overtime.
 
 The current week counts from today on: what ran before today is the owner's cash on hand.
 A second series shows the same weeks if the tier drops one level.
@@ -52,6 +56,7 @@ class RouteDay:
     wage_rate: Decimal
     energy_per_km: Decimal  # money per km
     weight: Decimal = Decimal(1)
+    driver_id: int | None = None  # whose weekly hours count towards overtime
 
 
 @dataclass
@@ -140,6 +145,7 @@ def _planned_days(dsp: Dsp, start: date, end: date, wage: Decimal, energy: Decim
                 km=_route_km(r),
                 wage_rate=r.driver.hourly_rate if r.driver else wage,
                 energy_per_km=van_energy if van_energy else energy,
+                driver_id=r.driver_id,
             )
         )
         volume.packages += Decimal(r.packages or 0)
@@ -153,22 +159,30 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
     end = current - timedelta(days=1)
     weight = Decimal(1) / HISTORY_WEEKS
     pattern: dict[int, DayVolume] = {}
-    ran = Route.objects.filter(
-        dsp=dsp,
-        service_date__range=(start, end),
-        status__in=(Route.Status.IN_PROGRESS, Route.Status.COMPLETED),
-    ).order_by("service_date", "code")
+    ran = (
+        Route.objects.filter(
+            dsp=dsp,
+            service_date__range=(start, end),
+            status__in=(Route.Status.IN_PROGRESS, Route.Status.COMPLETED),
+        )
+        .select_related("driver")
+        .order_by("service_date", "code")
+    )
     for r in ran:
         volume = pattern.setdefault(
             r.service_date.weekday(), DayVolume(day=r.service_date, planned=False)
         )
+        # A driver still on the books keeps their own rate and their hours count towards
+        # their overtime; anyone else's routes go to the fleet's mean rate.
+        driver = r.driver if r.driver and r.driver.status == Driver.Status.ACTIVE else None
         volume.routes.append(
             RouteDay(
                 hours=_route_hours(r),
                 km=_route_km(r),
-                wage_rate=wage,
+                wage_rate=driver.hourly_rate if driver else wage,
                 energy_per_km=energy,
                 weight=weight,
+                driver_id=driver.pk if driver else None,
             )
         )
     delivered = DeliveryEvent.objects.filter(
@@ -211,6 +225,26 @@ def _incentive(rates: RateCard | None, tier: str | None) -> Decimal:
     return Decimal(str(rates.incentive_per_package.get(tier, 0)))
 
 
+def _overtime(days: list[DayVolume]) -> tuple[Decimal, Decimal]:
+    """(hours past the weekly limit, their extra pay) over the drivers of the counted days;
+    each driver's extra is at their hours-weighted mean rate."""
+    limit = Decimal(settings.BILLING_OVERTIME_AFTER_HOURS)
+    extra = Decimal(settings.BILLING_OVERTIME_MULTIPLIER) - 1
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    pay: dict[int, Decimal] = defaultdict(Decimal)
+    for d in days:
+        for r in d.routes:
+            if r.driver_id is not None:
+                hours[r.driver_id] += r.weight * r.hours
+                pay[r.driver_id] += r.weight * r.hours * r.wage_rate
+    over_hours = premium = Decimal(0)
+    for driver_id, worked in hours.items():
+        if worked > limit:
+            over_hours += worked - limit
+            premium += (worked - limit) * pay[driver_id] / worked * extra
+    return over_hours, premium
+
+
 def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_tier) -> dict:
     """Revenue and costs of the counted days of one week, each figure to the cent."""
     first, last = days[0].day, days[-1].day
@@ -233,6 +267,8 @@ def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_
         for p in peaks:
             if p.starts_on <= d.day <= p.ends_on:
                 peak += day_routes * p.per_route + d.packages * p.per_package
+    overtime_hours, overtime = _overtime(days)
+    wages += overtime
     fleet = fleet_costs(dsp=dsp, start=first, end=last)
     revenue: dict[str, Decimal] = {}
     deducted: dict[str, Decimal] = {}
@@ -261,6 +297,8 @@ def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_
         "planned_days": sum(1 for d in days if d.planned),
         "routes": route_weight + long_weight,
         "packages": packages,
+        "overtime_hours": overtime_hours,
+        "overtime": _cents(overtime),
         "rates": rates,
         "revenue": revenue,
         "deducted": deducted,

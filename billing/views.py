@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -349,6 +350,7 @@ def finances(request):
             "chart": json.dumps(chart),
             "errors": errors,
             "dsp": dsp,
+            "overtime_after": settings.BILLING_OVERTIME_AFTER_HOURS,
         },
     )
 

@@ -179,8 +179,12 @@ class OffboardingViewSet(
             return _refused("Only program staff run offboarding steps.")
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        transfers = {t["lease"]: t["to_dsp"] for t in data.validated_data.get("transfers") or []}
         offboarding = services.offboarding_step(
-            offboarding=offboarding, step=data.validated_data["step"], by=request.user
+            offboarding=offboarding,
+            step=data.validated_data["step"],
+            by=request.user,
+            transfers=transfers if data.validated_data["step"] == "leases" else None,
         )
         return Response(OffboardingSerializer(offboarding).data)
 

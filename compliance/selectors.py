@@ -10,7 +10,7 @@ from billing.models import Scorecard
 from drivers.models import SafetyIncident
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
-from fleet.models import Inspection
+from fleet.models import Inspection, Lease
 
 from .models import ActionResponse, ComplianceAction, Offboarding
 
@@ -106,3 +106,21 @@ def offboarding_list(*, user) -> QuerySet[Offboarding]:
 
 def offboarding_of(*, user, dsp: Dsp) -> Offboarding | None:
     return offboarding_list(user=user).filter(dsp=dsp).first()
+
+
+def offboarding_lease_choices(*, offboarding: Offboarding) -> dict:
+    """For the leases step: the leaving DSP's open leases and the active DSPs of its station
+    that may take a van over."""
+    dsp = offboarding.dsp
+    return {
+        "leases": list(
+            Lease.objects.filter(dsp=dsp, returned_on__isnull=True)
+            .select_related("vehicle")
+            .order_by("id")
+        ),
+        "receivers": list(
+            Dsp.objects.filter(station_id=dsp.station_id, status=Dsp.Status.ACTIVE)
+            .exclude(pk=dsp.pk)
+            .order_by("name")
+        ),
+    }

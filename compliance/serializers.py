@@ -130,5 +130,17 @@ class ExitStartSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
+class LeaseTransferSerializer(serializers.Serializer):
+    lease = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    to_dsp = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="an active DSP of the same station"
+    )
+
+
 class StepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=["territories", "leases", "settle", "accounts"])
+    transfers = LeaseTransferSerializer(
+        many=True,
+        required=False,
+        help_text="leases step only: leases whose van goes to another DSP (others end)",
+    )

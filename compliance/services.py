@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import Statement, StatementLine
+from billing.models import RateCard, Statement, StatementLine
 from billing.scorecards import week_start_of
 from billing.services import pending_adjustment_add, statement_generate
 from drivers.models import Driver
@@ -26,8 +26,13 @@ from dsps.services import (
 from dsps.services.notify import notify
 from dsps.tenancy import dsp_of, role_of
 from fleet.models import Lease
-from fleet.services import lease_end_for_offboarding
+from fleet.services import (
+    lease_end_for_offboarding,
+    lease_transfer,
+    lease_transfers_hand_over_due,
+)
 from nextmile.uploads import safe_upload_name, validate_upload
+from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
 from .selectors import evidence_options
@@ -196,6 +201,7 @@ def action_create(
             amount=amount,
             by=by,
             source=f"compliance.action:{action.pk}",
+            applies_from=_penalty_week(leaving, today),
         )
         action.save(update_fields=["charge", "updated_at"])
     elif kind == Kind.SUSPENSION:
@@ -226,6 +232,20 @@ def action_create(
     return action
 
 
+def _final_week(offboarding: Offboarding) -> date:
+    """The start of the exit's last working week: the week its final statement covers."""
+    last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
+    return week_start_of(last_day)
+
+
+def _penalty_week(leaving: Offboarding | None, today: date) -> date:
+    """The day a penalty counts from: today, or for a leaving DSP no later than its final
+    week, so the charge still lands on the final statement."""
+    if leaving is None:
+        return today
+    return min(today, _final_week(leaving))
+
+
 def _action_data(action: ComplianceAction, effective_on: date | None = None) -> dict:
     data: dict = {"evidence": action.evidence}
     for name in ("due_on", "starts_on", "ends_on"):
@@ -244,7 +264,13 @@ def _action_body(action: ComplianceAction, effective_on: date | None = None) -> 
     if action.due_on:
         lines.append(f"Your corrective-action plan is due on {action.due_on}; acknowledge it.")
     if action.amount is not None:
-        lines.append(f"A penalty of ${action.amount} is deducted on your next statement.")
+        when = "your next statement"
+        if action.charge is not None and action.charge.applies_from:
+            week = week_start_of(action.charge.applies_from)
+            if week < action.charge.applies_from:
+                week += timedelta(days=7)
+            when = f"your statement for the week starting {week}"
+        lines.append(f"A penalty of ${action.amount} is deducted on {when}.")
     if action.starts_on:
         until = f" until {action.ends_on}" if action.ends_on else " until it is lifted"
         lines.append(f"No new routes from {action.starts_on}{until}.")
@@ -417,8 +443,12 @@ STEPS = ("territories", "leases", "settle", "accounts")
 
 
 @transaction.atomic
-def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboarding:
-    """Run one step of the guided flow (staff). Each step runs once; asking again is refused."""
+def offboarding_step(
+    *, offboarding: Offboarding, step: str, by: User, transfers: dict | None = None
+) -> Offboarding:
+    """Run one step of the guided flow (staff). Each step runs once; asking again is refused.
+    For the leases step, `transfers` maps a lease id to the DSP that takes its van over; every
+    other lease ends on the exit date."""
     _require_staff(by)
     offboarding = (
         Offboarding.objects.select_for_update()
@@ -440,17 +470,38 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
         offboarding.territories_released_at = timezone.now()
         offboarding.summary["territories"] = released
     elif step == "leases":
-        ended = []
-        for lease in Lease.objects.filter(dsp=dsp, returned_on__isnull=True).order_by("id"):
+        ended, moved = [], []
+        leases = list(
+            Lease.objects.filter(dsp=dsp, returned_on__isnull=True)
+            .select_related("vehicle")
+            .order_by("id")
+        )
+        targets = _transfer_targets(dsp, leases, transfers or {})
+        for lease in leases:
+            if lease.pk in targets:
+                new = _transfer(lease, targets[lease.pk], offboarding.effective_on, by, reason)
+                moved.append(
+                    {
+                        "lease": lease.pk,
+                        "to_dsp": new.dsp_id,
+                        "new_lease": new.pk,
+                        "plate": lease.vehicle.plate,
+                        "to_name": new.dsp.name,
+                    }
+                )
+                continue
             lease = lease_end_for_offboarding(
                 lease=lease, on=offboarding.effective_on, by=by, reason=reason
             )
             ended.append({"lease": lease.pk, "ends_on": lease.ends_on.isoformat()})
         offboarding.leases_ended_at = timezone.now()
         offboarding.summary["leases"] = ended
+        offboarding.summary["transfers"] = moved
     elif step == "settle":
-        last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
-        statement = statement_generate(dsp=dsp, week_start=week_start_of(last_day))
+        final_week = _final_week(offboarding)
+        filled = _missing_statements_generate(dsp, final_week)
+        statement = statement_generate(dsp=dsp, week_start=final_week)
+        offboarding.summary["statements_filled"] = [w.isoformat() for w in filled]
         offboarding.final_statement = statement
         offboarding.settled_at = timezone.now()
         offboarding.summary["final_statement"] = {
@@ -472,6 +523,83 @@ def offboarding_step(*, offboarding: Offboarding, step: str, by: User) -> Offboa
     offboarding.save()
     audit_record(actor=by, verb=f"offboarding.{step}", target=offboarding, dsp=dsp, data={})
     return offboarding
+
+
+def _transfer_targets(dsp: Dsp, leases: list, transfers: dict) -> dict[int, Dsp]:
+    """Check the chosen transfers: open leases of the leaving DSP to DSPs of its station."""
+    by_id = {lease.pk: lease for lease in leases}
+    targets: dict[int, Dsp] = {}
+    for lease_id, dsp_id in transfers.items():
+        try:
+            lease_id, dsp_id = int(lease_id), int(dsp_id)
+        except (TypeError, ValueError):
+            raise ValidationError({"transfers": "Pick a lease and a receiving DSP."}) from None
+        if lease_id not in by_id:
+            raise ValidationError(
+                {"transfers": f"Lease {lease_id} is not an open lease of {dsp.name}."}
+            )
+        receiver = Dsp.objects.filter(pk=dsp_id, station_id=dsp.station_id).first()
+        if receiver is None:
+            raise ValidationError(
+                {"transfers": f"Choose a DSP of {dsp.station.code} to take the van over."}
+            )
+        targets[lease_id] = receiver
+    return targets
+
+
+def _transfer(lease: Lease, to_dsp: Dsp, on: date, by: User, reason: str) -> Lease:
+    try:
+        return lease_transfer(lease=lease, to_dsp=to_dsp, on=on, by=by, reason=reason)
+    except ValidationError as e:
+        message = " ".join(m for msgs in e.message_dict.values() for m in msgs)
+        raise ValidationError({"transfers": f"Van {lease.vehicle.plate}: {message}"}) from None
+
+
+def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
+    """Generate the statement of every closed week without one, from the week after the
+    DSP's last statement (or its first route, if it has none) up to the week before
+    `final_week`, from the station's first rates on. Weeks that already have a statement are
+    left as they are; returns the weeks generated."""
+    last = (
+        Statement.objects.filter(dsp=dsp, week_start__lt=final_week)
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+    if last is not None:
+        week = last + timedelta(days=7)
+    else:
+        first_day = (
+            Route.objects.filter(dsp=dsp, service_date__lt=final_week)
+            .order_by("service_date")
+            .values_list("service_date", flat=True)
+            .first()
+        )
+        if first_day is None:
+            return []
+        week = week_start_of(first_day)
+    first_rates = (
+        RateCard.objects.filter(station_id=dsp.station_id)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if first_rates is None:
+        return []
+    while week < first_rates:  # no week is paid before the station had rates
+        week += timedelta(days=7)
+    have = set(
+        Statement.objects.filter(
+            dsp=dsp, week_start__gte=week, week_start__lt=final_week
+        ).values_list("week_start", flat=True)
+    )
+    filled = []
+    while week < final_week:
+        if week not in have:
+            statement_generate(dsp=dsp, week_start=week)
+            filled.append(week)
+        week += timedelta(days=7)
+    return filled
 
 
 def _finish_if_done(offboarding: Offboarding) -> None:
@@ -497,9 +625,13 @@ def _accounts_close(offboarding: Offboarding, *, by: User | None) -> None:
             membership_deactivate(membership=membership, by=by, reason=reason)
             closed.append(membership.user.email)
     for lease in Lease.objects.filter(
-        dsp=dsp, returned_on__isnull=True, ends_on=offboarding.effective_on
+        dsp=dsp,
+        returned_on__isnull=True,
+        ends_on=offboarding.effective_on,
+        transferred_to__isnull=True,
     ):
         lease_end_for_offboarding(lease=lease, on=offboarding.effective_on, by=by, reason=reason)
+    lease_transfers_hand_over_due(dsp=dsp, today=max(offboarding.effective_on, dsp.station.today()))
     if dsp.status != Dsp.Status.TERMINATED:
         dsp_terminate(dsp=dsp)
     offboarding.accounts_deactivated_at = timezone.now()

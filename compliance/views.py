@@ -190,11 +190,23 @@ def offboarding_detail(request, pk: int):
         request.user,
         pk=pk,
     )
-    return render(
-        request,
-        "compliance/offboarding_detail.html",
-        {"offboarding": offboarding, "errors": {}},
-    )
+    return _offboarding_page(request, offboarding, {})
+
+
+def _offboarding_page(request, offboarding, errors: dict, status: int = 200):
+    context = {"offboarding": offboarding, "errors": errors}
+    if offboarding.leases_ended_at is None and request.user.is_authenticated:
+        context |= selectors.offboarding_lease_choices(offboarding=offboarding)
+    return render(request, "compliance/offboarding_detail.html", context, status=status)
+
+
+def _transfers(post) -> dict[str, str]:
+    """`transfer_<lease id>` = the receiving DSP's id; empty means end the lease."""
+    return {
+        key.removeprefix("transfer_"): value
+        for key, value in post.items()
+        if key.startswith("transfer_") and value
+    }
 
 
 @require_POST
@@ -203,15 +215,15 @@ def offboarding_step(request, pk: int):
     offboarding = get_for_user_or_404(Offboarding, request.user, pk=pk)
     step = request.POST.get("step", "")
     try:
-        services.offboarding_step(offboarding=offboarding, step=step, by=request.user)
+        services.offboarding_step(
+            offboarding=offboarding,
+            step=step,
+            by=request.user,
+            transfers=_transfers(request.POST) if step == "leases" else None,
+        )
     except ValidationError as e:
         offboarding.refresh_from_db()
-        return render(
-            request,
-            "compliance/offboarding_detail.html",
-            {"offboarding": offboarding, "errors": e.message_dict},
-            status=400,
-        )
+        return _offboarding_page(request, offboarding, e.message_dict, status=400)
     messages.success(request, "Step done.")
     return redirect("compliance:offboarding-detail", pk=offboarding.pk)
 

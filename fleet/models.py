@@ -162,6 +162,14 @@ class Lease(TimeStampedModel):
     )
     is_peak = models.BooleanField("peak (short-term) lease", default=False)
     returned_on = models.DateField(null=True, blank=True)
+    transferred_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+        help_text="the leaving DSP's lease this one continues",
+    )
 
     class Meta:
         ordering = ["-starts_on", "vehicle__plate"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dsps.models import Dsp, Role
@@ -314,6 +314,101 @@ def lease_end_for_offboarding(*, lease: Lease, on: date, by, reason: str = "") -
         data={"ends_on": on.isoformat(), "returned": lease.returned_on is not None},
     )
     return lease
+
+
+@transaction.atomic
+def lease_transfer(*, lease: Lease, to_dsp: Dsp, on: date, by, reason: str = "") -> Lease:
+    """The program moves a leaving DSP's van to another active DSP of the same station: the
+    lease ends on `on` and a new lease with the same van, rate and terms starts for `to_dsp`
+    the next day (both audited). The van joins the receiving fleet once `on` has come. Returns
+    the new lease; refused, with nothing written, when the van is still planned after `on`."""
+    lease = (
+        Lease.objects.select_for_update().select_related("vehicle", "dsp__station").get(pk=lease.pk)
+    )
+    plate = lease.vehicle.plate
+    if to_dsp is None:
+        raise ValidationError({"to_dsp": "Choose the DSP that takes the van over."})
+    if to_dsp.pk == lease.dsp_id:
+        raise ValidationError({"to_dsp": f"Van {plate} already belongs to {to_dsp.name}."})
+    if to_dsp.station_id != lease.dsp.station_id:
+        raise ValidationError(
+            {"to_dsp": f"{to_dsp.name} works at another station; vans move within a station."}
+        )
+    if to_dsp.status != Dsp.Status.ACTIVE:
+        raise ValidationError(
+            {
+                "to_dsp": f"{to_dsp.name} is {to_dsp.get_status_display().lower()}; only an "
+                "active DSP can take a van over."
+            }
+        )
+    if lease.returned_on is not None:
+        raise ValidationError({"lease": f"Van {plate} was returned on {lease.returned_on}."})
+    if lease.starts_on > on:
+        raise ValidationError({"lease": f"The lease of van {plate} starts after {on}."})
+    if lease.ends_on is not None and lease.ends_on <= on:
+        raise ValidationError(
+            {"lease": f"The lease of van {plate} ends on {lease.ends_on} by itself."}
+        )
+    planned = lease.vehicle.routes.filter(service_date__gt=on).order_by("service_date").first()
+    if planned is not None:
+        raise ValidationError(
+            {
+                "lease": f"Van {plate} has a route planned on {planned.service_date} "
+                f"({planned.code}); take it off that route first."
+            }
+        )
+    if Vehicle.objects.filter(dsp=to_dsp, plate=plate).exclude(pk=lease.vehicle_id).exists():
+        raise ValidationError({"to_dsp": f"{to_dsp.name} already has a van with plate {plate}."})
+    original_end = lease.ends_on
+    lease.ends_on = on
+    _save(lease)
+    new = Lease(
+        dsp=to_dsp,
+        vehicle=lease.vehicle,
+        offer=lease.offer,
+        starts_on=on + timedelta(days=1),
+        ends_on=original_end,
+        monthly_rate=lease.monthly_rate,
+        is_peak=lease.is_peak,
+        transferred_from=lease,
+    )
+    _save(new)
+    data = {"ends_on": on.isoformat(), "to_dsp": to_dsp.pk, "new_lease": new.pk}
+    audit_record(
+        actor=by, verb="lease.transferred", target=lease, dsp=lease.dsp, reason=reason, data=data
+    )
+    audit_record(
+        actor=by,
+        verb="lease.taken_over",
+        target=new,
+        dsp=to_dsp,
+        reason=reason,
+        data={"starts_on": new.starts_on.isoformat(), "from_lease": lease.pk},
+    )
+    if on <= _station_today(lease.dsp):
+        _hand_over(new)
+    return new
+
+
+def _hand_over(lease: Lease) -> None:
+    vehicle = Vehicle.objects.select_for_update().get(pk=lease.vehicle_id)
+    if vehicle.dsp_id != lease.dsp_id:
+        vehicle.dsp_id = lease.dsp_id
+        _save(vehicle)
+
+
+@transaction.atomic
+def lease_transfers_hand_over_due(*, dsp: Dsp, today: date) -> int:
+    """Move the vans `dsp` transferred into their new fleets once the old lease's last day has
+    come. Safe to run again: a van already moved is skipped. Returns how many moved."""
+    due = Lease.objects.filter(
+        transferred_from__dsp=dsp, transferred_from__ends_on__lte=today
+    ).exclude(vehicle__dsp=F("dsp"))
+    moved = 0
+    for lease in due.order_by("vehicle_id"):
+        _hand_over(lease)
+        moved += 1
+    return moved
 
 
 # --- Insurance ------------------------------------------------------------------------------

@@ -219,3 +219,46 @@ def test_the_owner_sees_both_series_and_the_drop_in_money(client, dsp):
     assert "If your tier drops from Fantastic to Great, you lose" in page
     assert '"drop_label": "If the tier drops to Great"' in page
     assert page.count("<tr><td>20") >= 12  # the projection's twelve weeks, listed
+
+
+def test_projected_wages_pay_overtime_past_forty_hours_per_driver_and_week():
+    """Worked by hand (overtime after 40 h at 1.5×):
+    - Cy (20.00/h) ran a 12-hour route every Monday to Thursday in the four weeks before this
+      one; Di (30.00/h) ran none, so a route without a driver is paid the mean 25.00/h.
+    - Week 0 (Wed–Sat): Cy's usual Wednesday and Thursday, 24 h: 24 × 20 = 480.00.
+    - Week 1: planned for Cy, 10 h on each of Sunday to Thursday (50 h): 50 × 20 = 1,000.00
+      plus 10 h × 20 × 0.5 = 100.00; a 10-hour Friday route without a driver: 10 × 25 =
+      250.00, no overtime. Wages 1,350.00.
+    - Week 2: Cy's usual Monday to Thursday, 48 h: 48 × 20 = 960.00 plus 8 × 20 × 0.5 = 80.00.
+    """
+    # given
+    dsp = DspFactory()
+    cy = DriverFactory(dsp=dsp, hourly_rate=D("20.00"))
+    DriverFactory(dsp=dsp, hourly_rate=D("30.00"))
+    history = [
+        datetime.date(2026, 10, 26) + datetime.timedelta(days=7 * w + d)
+        for w in range(4)
+        for d in range(4)
+    ]
+    for day in history:
+        RouteFactory(
+            dsp=dsp, service_date=day, driver=cy, status="completed", drive_s=32400, service_s=10800
+        )
+    for n in range(5):
+        RouteFactory(
+            dsp=dsp,
+            service_date=datetime.date(2026, 11, 29) + datetime.timedelta(days=n),
+            driver=cy,
+            drive_s=25200,
+            service_s=10800,
+        )
+    RouteFactory(dsp=dsp, service_date=datetime.date(2026, 12, 4), drive_s=25200, service_s=10800)
+    # when
+    weeks = cash_projection(dsp=dsp, today=TODAY)["weeks"]
+    # then
+    assert [(w["costs"]["wages"], w["overtime"], w["overtime_hours"]) for w in weeks[:3]] == [
+        (D("480.00"), D("0.00"), D(0)),
+        (D("1350.00"), D("100.00"), D(10)),
+        (D("1040.00"), D("80.00"), D(8)),
+    ]
+    assert weeks[1]["net"] == D("-1350.00")

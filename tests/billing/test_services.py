@@ -11,6 +11,7 @@ from billing.scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from billing.services import (
     dispute_open,
     dispute_resolve,
+    pending_adjustment_add,
     rate_card_create,
     statement_approve,
     statement_generate,
@@ -30,6 +31,8 @@ from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
 from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
 
 pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
 
 
 def _week_with_deliveries(n=3):
@@ -292,3 +295,60 @@ def test_hours_past_forty_are_paid_at_time_and_a_half():
         Decimal("5.00"),
     )
     assert row["wages"] == Decimal("950.00")  # 40 × 20 + 5 × 30
+
+
+def test_a_pending_charge_skips_drafts_of_weeks_before_its_date_and_lands_once():
+    # given: drafts for the week and the one before, a fine dated the Wednesday after
+    dsp = DspFactory()
+    RateCardFactory(station=dsp.station)
+    before, week, after = WEEK - 7 * DAY, WEEK, WEEK + 7 * DAY
+    statement_generate(dsp=dsp, week_start=before)
+    statement_generate(dsp=dsp, week_start=week)
+    pending = pending_adjustment_add(
+        dsp=dsp,
+        kind=StatementLine.Kind.FINE,
+        description="Unsafe parking",
+        amount=Decimal("75"),
+        applies_from=week + 2 * DAY,
+    )
+    # when: the older drafts are regenerated first
+    older = [statement_generate(dsp=dsp, week_start=w) for w in (before, week)]
+    # then: neither carries it
+    assert [s.lines.filter(pending=pending).count() for s in older] == [0, 0]
+    assert [s.deductions for s in older] == [Decimal("0.00"), Decimal("0.00")]
+    # the next week's draft carries it once, rebuilt twice
+    statement_generate(dsp=dsp, week_start=after)
+    statement = statement_generate(dsp=dsp, week_start=after)
+    assert list(statement.lines.filter(pending=pending).values_list("amount", flat=True)) == [
+        Decimal("75.00")
+    ]
+    assert statement.deductions == Decimal("75.00")
+    assert (
+        statement_generate(dsp=dsp, week_start=after + 7 * DAY)
+        .lines.filter(pending=pending)
+        .count()
+        == 0
+    )
+    assert StatementLine.objects.filter(pending=pending).count() == 1
+
+
+def test_a_pending_charge_never_lands_on_an_approved_statement():
+    # given: the week of the fine's date is approved already
+    dsp = DspFactory()
+    RateCardFactory(station=dsp.station)
+    approved = statement_approve(
+        statement=statement_generate(dsp=dsp, week_start=WEEK), by=StaffFactory().user
+    )
+    pending = pending_adjustment_add(
+        dsp=dsp,
+        kind=StatementLine.Kind.FINE,
+        description="Unsafe parking",
+        amount=Decimal("75"),
+        applies_from=WEEK,
+    )
+    # when
+    statement_generate(dsp=dsp, week_start=WEEK)
+    following = statement_generate(dsp=dsp, week_start=WEEK + 7 * DAY)
+    # then
+    assert approved.lines.filter(pending=pending).count() == 0
+    assert following.lines.get(pending=pending).amount == Decimal("75.00")

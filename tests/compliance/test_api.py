@@ -82,3 +82,35 @@ def test_a_dispatcher_cannot_read_actions(client):
     action = ComplianceActionFactory()
     client.force_login(MembershipFactory(dsp=action.dsp, role="dispatcher").user)
     assert client.get("/api/v1/compliance/actions/").status_code == 403
+
+
+def test_staff_transfer_a_lease_in_the_leases_step(client):
+    from fleet.models import Lease
+    from tests.fleet.factories import LeaseFactory
+
+    # given
+    offboarding = OffboardingFactory()
+    lease = LeaseFactory(vehicle__dsp=offboarding.dsp)
+    receiver = DspFactory(station=offboarding.dsp.station)
+    client.force_login(StaffFactory().user)
+    url = f"/api/v1/compliance/offboardings/{offboarding.pk}/step/"
+    # when: the same DSP as receiver is refused
+    same = client.post(
+        url,
+        {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": offboarding.dsp.pk}]},
+        "application/json",
+    )
+    done = client.post(
+        url,
+        {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": receiver.pk}]},
+        "application/json",
+    )
+    # then
+    assert same.status_code == 400
+    assert list(same.json()) == ["transfers"]
+    assert done.status_code == 200
+    new = Lease.objects.get(dsp=receiver)
+    assert (new.vehicle_id, new.starts_on) == (
+        lease.vehicle_id,
+        offboarding.effective_on + datetime.timedelta(days=1),
+    )

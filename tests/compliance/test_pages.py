@@ -75,3 +75,36 @@ def test_staff_run_an_exit_step_on_the_page_and_the_owner_reads_the_exit(client)
     page = client.get(exit_url).content.decode()
     assert f"Territories released: {territory.code}" in page
     assert "Voluntary exit of Cedar Couriers" in page
+
+
+def test_staff_choose_per_lease_to_end_or_transfer_on_the_exit_page(client):
+    from compliance.models import Offboarding
+    from fleet.models import Lease
+    from tests.compliance.factories import OffboardingFactory
+    from tests.fleet.factories import LeaseFactory
+
+    # given: an exit with two leases and an active DSP and a suspended one at the station
+    offboarding = OffboardingFactory(dsp__name="Birch Parcels")
+    keep = LeaseFactory(vehicle__dsp=offboarding.dsp, vehicle__plate="NM-KEEP")
+    move = LeaseFactory(vehicle__dsp=offboarding.dsp, vehicle__plate="NM-MOVE")
+    receiver = DspFactory(station=offboarding.dsp.station, name="Aspen Express")
+    suspended = DspFactory(station=offboarding.dsp.station, status="suspended", name="Idle Co")
+    client.force_login(StaffFactory().user)
+    url = f"/compliance/offboarding/{offboarding.pk}/"
+    # when: the page offers only the active DSP as a receiver
+    page = client.get(url).content.decode()
+    assert "Transfer to Aspen Express" in page
+    assert "Transfer to Idle Co" not in page
+    refused = client.post(f"{url}step/", {"step": "leases", f"transfer_{move.pk}": suspended.pk})
+    done = client.post(f"{url}step/", {"step": "leases", f"transfer_{move.pk}": receiver.pk})
+    # then
+    assert refused.status_code == 400
+    assert "Van NM-MOVE: Idle Co is suspended" in refused.content.decode()
+    assert done.status_code == 302
+    assert Lease.objects.get(dsp=receiver).vehicle_id == move.vehicle_id
+    keep.refresh_from_db()
+    assert keep.ends_on == offboarding.effective_on
+    page = client.get(url).content.decode()
+    after = f"Van NM-MOVE goes to Aspen Express from the day after {offboarding.effective_on}."
+    assert after in page
+    assert Offboarding.objects.get(pk=offboarding.pk).leases_ended_at is not None

@@ -96,17 +96,32 @@ def test_only_staff_record_actions(db):
     assert ComplianceAction.objects.count() == 0
 
 
-def test_a_penalty_becomes_a_deduction_on_the_next_statement(staff_user):
-    # given
+def test_a_penalty_lands_once_on_the_first_week_starting_on_or_after_its_date(
+    staff_user, django_capture_on_commit_callbacks
+):
+    # given: last week's draft exists before the penalty is charged today
     dsp = DspFactory()
-    week = week_start_of(dsp.station.today()) - 7 * DAY
-    RateCardFactory(station=dsp.station, effective_from=week - 28 * DAY)
-    # when
-    action = services.action_create(
-        dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
-    )
-    statement = statement_generate(dsp=dsp, week_start=week)
-    # then
+    _owner(dsp)
+    today = dsp.station.today()
+    last_week = week_start_of(today) - 7 * DAY
+    next_week = week_start_of(today) + 7 * DAY
+    RateCardFactory(station=dsp.station, effective_from=last_week - 28 * DAY)
+    statement_generate(dsp=dsp, week_start=last_week)
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.action_create(
+            dsp=dsp, kind="penalty", reason="Late cancellations.", by=staff_user, amount="250.00"
+        )
+    assert action.charge.applies_from == today
+    lands = week_start_of(today) if week_start_of(today) == today else next_week
+    assert f"deducted on your statement for the week starting {lands}." in mail.outbox[0].body
+    # when: the older draft is regenerated first
+    older = statement_generate(dsp=dsp, week_start=last_week)
+    # then: it does not carry the fine
+    assert older.lines.filter(kind="fine").count() == 0
+    assert older.deductions == Decimal("0.00")
+    # next week's draft carries it, once, however often it is rebuilt
+    statement_generate(dsp=dsp, week_start=next_week)
+    statement = statement_generate(dsp=dsp, week_start=next_week)
     fine = statement.lines.get(kind=StatementLine.Kind.FINE)
     assert (fine.amount, fine.is_deduction, fine.pending_id) == (
         Decimal("250.00"),
@@ -114,10 +129,11 @@ def test_a_penalty_becomes_a_deduction_on_the_next_statement(staff_user):
         action.charge_id,
     )
     assert statement.deductions == Decimal("250.00")
-    # regenerating keeps it once; a later statement does not charge it again
-    assert statement_generate(dsp=dsp, week_start=week).lines.filter(kind="fine").count() == 1
-    later = statement_generate(dsp=dsp, week_start=week + 7 * DAY)
+    # a later statement, and the older one rebuilt again, do not charge it again
+    later = statement_generate(dsp=dsp, week_start=next_week + 7 * DAY)
     assert later.lines.filter(kind="fine").count() == 0
+    assert statement_generate(dsp=dsp, week_start=last_week).lines.filter(kind="fine").count() == 0
+    assert StatementLine.objects.filter(pending=action.charge).count() == 1
 
 
 def test_a_corrective_plan_needs_a_due_date_and_the_owner_acknowledges_it(staff_user):
@@ -290,7 +306,95 @@ def test_termination_releases_ends_settles_and_closes_accounts_on_the_date_keepi
     }
     assert shrunk == {}
     assert Vehicle.objects.filter(dsp=dsp).count() == 2
-    assert Statement.objects.filter(dsp=dsp).count() == 1
+    # the final statement, and last week's (its route had no statement yet)
+    assert list(
+        Statement.objects.filter(dsp=dsp)
+        .order_by("week_start")
+        .values_list("week_start", flat=True)
+    ) == sorted({week_start_of(today - 7 * DAY), statement.week_start})
+
+
+def test_settling_fills_every_closed_week_without_a_statement_up_to_the_exit(staff_user):
+    # given: the last statement is four weeks old and approved; a route ran last week
+    dsp, *_ = _leaving_dsp()
+    today = dsp.station.today()
+    this_week = week_start_of(today)
+    old = statement_approve(
+        statement=statement_generate(dsp=dsp, week_start=this_week - 28 * DAY), by=staff_user
+    )
+    effective = today + 2 * DAY
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=effective
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    final_week = week_start_of(effective - DAY)
+    missing = []
+    week = this_week - 21 * DAY
+    while week < final_week:
+        missing.append(week)
+        week += 7 * DAY
+    # when
+    offboarding = services.offboarding_step(offboarding=offboarding, step="settle", by=staff_user)
+    # then: one statement per week from the old one to the final one, none twice
+    weeks = list(
+        Statement.objects.filter(dsp=dsp)
+        .order_by("week_start")
+        .values_list("week_start", flat=True)
+    )
+    assert weeks == [old.week_start, *missing, final_week]
+    assert offboarding.summary["statements_filled"] == [w.isoformat() for w in missing]
+    filled = Statement.objects.filter(dsp=dsp, week_start__in=missing)
+    assert {(s.status, s.lines.filter(kind="vans").get().quantity) for s in filled} == {
+        (Statement.Status.DRAFT, Decimal("2.00"))
+    }
+    # and filling again finds nothing missing
+    assert services._missing_statements_generate(dsp, final_week) == []
+    assert Statement.objects.filter(dsp=dsp).count() == len(weeks)
+    # a DSP without statements is filled from its first route, but not before the first rates
+    newer = DspFactory(station=dsp.station)
+    RouteFactory(dsp=newer, service_date=this_week - 70 * DAY)
+    filled = services._missing_statements_generate(newer, this_week)
+    assert filled == [this_week - 56 * DAY + n * 7 * DAY for n in range(8)]
+
+
+def test_the_leases_step_transfers_a_chosen_van_and_ends_the_others(staff_user):
+    # given: a leaving DSP with two vans, a suspended and an active DSP at its station
+    dsp, _owner_user, _territory, vans, *_ = _leaving_dsp()
+    receiver = DspFactory(station=dsp.station, name="Receiving Routes")
+    suspended = DspFactory(station=dsp.station, status=Dsp.Status.SUSPENDED)
+    effective = dsp.station.today() + 2 * DAY
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=effective
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    moving = Lease.objects.get(vehicle=vans[0], dsp=dsp)
+    # a transfer to a DSP that is not active is refused, nothing written
+    with pytest.raises(ValidationError) as refused:
+        services.offboarding_step(
+            offboarding=offboarding,
+            step="leases",
+            by=staff_user,
+            transfers={moving.pk: suspended.pk},
+        )
+    assert "only an active DSP" in refused.value.message_dict["transfers"][0]
+    assert set(Lease.objects.filter(dsp=dsp).values_list("ends_on", flat=True)) == {None}
+    # when
+    offboarding = services.offboarding_step(
+        offboarding=offboarding, step="leases", by=staff_user, transfers={moving.pk: receiver.pk}
+    )
+    # then: both old leases end on the date; the receiver's lease starts the next day
+    assert set(Lease.objects.filter(dsp=dsp).values_list("ends_on", flat=True)) == {effective}
+    taken = Lease.objects.get(dsp=receiver)
+    assert (taken.vehicle, taken.starts_on) == (vans[0], effective + DAY)
+    assert offboarding.summary["transfers"][0]["new_lease"] == taken.pk
+    # on the date, accounts close: the transferred van changes fleet, the other stays
+    services.offboarding_accounts_close_due(today=effective)
+    vans[0].refresh_from_db()
+    vans[1].refresh_from_db()
+    assert (vans[0].dsp, vans[0].status) == (receiver, Vehicle.Status.ACTIVE)
+    assert vans[1].dsp == dsp
+    moving.refresh_from_db()
+    assert moving.returned_on is None
 
 
 def test_a_second_termination_is_refused(staff_user):

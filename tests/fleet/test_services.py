@@ -455,3 +455,85 @@ def test_onboarding_items_follow_insurance_and_leases(dsp, today):
     assert done() == {"fleet_vehicle_leased": True, "fleet_insurance": False}
     InsurancePolicyFactory(dsp=dsp)
     assert done() == {"fleet_vehicle_leased": True, "fleet_insurance": True}
+
+
+def _transfer_world():
+    from tests.dsps.factories import DspFactory as _Dsp
+    from tests.fleet.factories import LeaseFactory as _Lease
+
+    leaving = _Dsp()
+    receiver = _Dsp(station=leaving.station)
+    lease = _Lease(vehicle__dsp=leaving, ends_on=None)
+    return leaving, receiver, lease
+
+
+def test_a_transfer_ends_the_lease_and_starts_one_for_the_receiver_the_next_day(db):
+    from dsps.models import AuditEvent
+    from fleet.services import lease_transfer
+
+    # given
+    leaving, receiver, lease = _transfer_world()
+    staff = StaffFactory().user
+    on = leaving.station.today() + datetime.timedelta(days=3)
+    # when
+    new = lease_transfer(lease=lease, to_dsp=receiver, on=on, by=staff, reason="Exit")
+    # then
+    lease.refresh_from_db()
+    assert (lease.ends_on, lease.returned_on) == (on, None)
+    assert (new.dsp, new.vehicle_id, new.starts_on, new.ends_on) == (
+        receiver,
+        lease.vehicle_id,
+        on + datetime.timedelta(days=1),
+        None,
+    )
+    assert (new.offer_id, new.monthly_rate, new.is_peak) == (
+        lease.offer_id,
+        lease.monthly_rate,
+        lease.is_peak,
+    )
+    assert new.transferred_from == lease
+    verbs = set(AuditEvent.objects.values_list("verb", "dsp_id"))
+    assert verbs == {("lease.transferred", leaving.pk), ("lease.taken_over", receiver.pk)}
+    # the van stays in the leaving fleet until the date
+    lease.vehicle.refresh_from_db()
+    assert lease.vehicle.dsp == leaving
+
+
+def test_a_transfer_dated_today_moves_the_van_at_once(db):
+    from fleet.services import lease_transfer
+
+    leaving, receiver, lease = _transfer_world()
+    lease_transfer(lease=lease, to_dsp=receiver, on=leaving.station.today(), by=StaffFactory().user)
+    lease.vehicle.refresh_from_db()
+    assert lease.vehicle.dsp == receiver
+
+
+@pytest.mark.parametrize("problem", ["inactive", "same", "planned"])
+def test_a_transfer_is_refused_with_a_clear_message_and_nothing_changes(db, problem):
+    from fleet.services import lease_transfer
+    from tests.routes.factories import RouteFactory
+
+    # given
+    leaving, receiver, lease = _transfer_world()
+    on = leaving.station.today() + datetime.timedelta(days=2)
+    if problem == "inactive":
+        receiver.status = "suspended"
+        receiver.save()
+        expected = ("to_dsp", "only an active DSP can take a van over")
+    elif problem == "same":
+        receiver = leaving
+        expected = ("to_dsp", "already belongs to")
+    else:
+        RouteFactory(
+            dsp=leaving, vehicle=lease.vehicle, service_date=on + datetime.timedelta(days=1)
+        )
+        expected = ("lease", "has a route planned on")
+    # when
+    with pytest.raises(ValidationError) as refused:
+        lease_transfer(lease=lease, to_dsp=receiver, on=on, by=StaffFactory().user)
+    # then
+    field, words = expected
+    assert list(refused.value.message_dict) == [field]
+    assert words in refused.value.message_dict[field][0]
+    lease.refresh_from_db()
+    assert (lease.ends_on, Lease.objects.count()) == (None, 1)

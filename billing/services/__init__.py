@@ -1,0 +1,46 @@
+"""Every write of billing, by concern: rates and thresholds, scorecards, statements (and the
+lines they are built from), disputes and the owner's financial settings. Callers import from
+here: `from billing.services import statement_generate`."""
+
+from .disputes import dispute_open, dispute_resolve
+from .finances import finance_settings_update
+from .lines import CENT, dispatch_moment, money, routes_run, uncovered_routes
+from .rates import (
+    first_open_week,
+    last_approved_week,
+    peak_period_create,
+    rate_card_create,
+    rate_card_for,
+    threshold_set_save,
+)
+from .scorecards import scorecard_generate
+from .statements import (
+    pending_adjustment_add,
+    statement_approve,
+    statement_generate,
+    statement_line_add,
+    statement_mark_paid,
+)
+
+__all__ = [
+    "CENT",
+    "dispatch_moment",
+    "dispute_open",
+    "dispute_resolve",
+    "finance_settings_update",
+    "first_open_week",
+    "last_approved_week",
+    "money",
+    "peak_period_create",
+    "pending_adjustment_add",
+    "rate_card_create",
+    "rate_card_for",
+    "routes_run",
+    "scorecard_generate",
+    "statement_approve",
+    "statement_generate",
+    "statement_line_add",
+    "statement_mark_paid",
+    "threshold_set_save",
+    "uncovered_routes",
+]
