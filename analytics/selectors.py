@@ -49,7 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Trim, Upper
 
 from billing.scorecards import week_start_of
-from billing.selectors import week_pnl
+from billing.selectors import weeks_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
@@ -553,16 +553,23 @@ def driver_leaderboard(*, dsp: Dsp, period: Period, stats: list[dict] | None = N
 PNL_CACHE_SECONDS = 600
 
 
-def _week_pnl_cached(dsp: Dsp, week: date) -> dict:
+def _weeks_pnl_cached(dsp: Dsp, weeks: list[date]) -> dict[date, dict]:
     """A closed week's P&L changes only when staff add a line to its statement: kept for ten
-    minutes, so re-reading the page does not rebuild every week's wages and fleet costs."""
-    key = f"analytics:pnl:{dsp.pk}:{week.isoformat()}"
-    pnl = cache.get(key)
-    if pnl is None:
-        pnl = week_pnl(dsp=dsp, week_start=week)
-        pnl = {"total_expenses": pnl["total_expenses"], "revenue": pnl["revenue"]}
-        cache.set(key, pnl, PNL_CACHE_SECONDS)
-    return pnl
+    minutes, so re-reading the page does not rebuild every week's wages and fleet costs. The
+    weeks not kept are built together (`billing.selectors.weeks_pnl`, a fixed number of
+    queries for the wages, energy, fleet and statements of all of them)."""
+    keys = {week: f"analytics:pnl:{dsp.pk}:{week.isoformat()}" for week in weeks}
+    kept = cache.get_many(list(keys.values()))
+    out = {week: kept[key] for week, key in keys.items() if key in kept}
+    missing = [week for week in weeks if week not in out]
+    if missing:
+        built = {
+            pnl["week_start"]: {"total_expenses": pnl["total_expenses"], "revenue": pnl["revenue"]}
+            for pnl in weeks_pnl(dsp=dsp, week_starts=missing)
+        }
+        cache.set_many({keys[week]: pnl for week, pnl in built.items()}, PNL_CACHE_SECONDS)
+        out.update(built)
+    return out
 
 
 def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
@@ -585,11 +592,12 @@ def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
         .order_by()
         .values_list("route__service_date", "n")
     )
+    pnls = _weeks_pnl_cached(dsp, weeks)
     out = []
     for week in weeks:
         week_end = week + timedelta(days=7)
         delivered = sum(n for day, n in delivered_by_day.items() if week <= day < week_end)
-        pnl = _week_pnl_cached(dsp, week)
+        pnl = pnls[week]
         cost, revenue = pnl["total_expenses"], Decimal(pnl["revenue"])
         out.append(
             {
