@@ -186,10 +186,20 @@ def _pct(numerator, denominator) -> float | None:
 # --- Completion and on-time by day ----------------------------------------------------------
 
 
+# What the efficiency table needs of a route's attempts (also part of `route_stats`).
+_ATTEMPT_SPAN = {
+    "stops": Count("route_stop", distinct=True),
+    "unplanned": Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
+    "first_at": Min("occurred_at"),
+    "last_at": Max("occurred_at"),
+}
+
+
 def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
     """Per route with attempts: its date and driver, packages attempted, delivered, failed,
-    deliveries measured for punctuality and on time. Two queries; the daily rates and the
-    leaderboard both add these up."""
+    deliveries measured for punctuality and on time, planned stops attempted, packages attempted
+    outside any planned stop, first and last attempt. Two queries; the daily rates, the
+    leaderboard and the efficiency table all add these up."""
     return list(
         _attempts(dsp, period)
         .values("route_id", day=F("route__service_date"), route_driver=F("route__driver_id"))
@@ -200,6 +210,7 @@ def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
             failed=Count("package", distinct=True, filter=Q(kind__in=FAILURES)),
             measured=Count("id", filter=_measured_q()),
             on_time=Count("id", filter=_on_time_q()),
+            **_ATTEMPT_SPAN,
         )
         .order_by()
     )
@@ -384,27 +395,24 @@ def _odometer_km(route_ids: list[int]) -> dict[int, float]:
     }
 
 
-def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
+def route_efficiency(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
     """Per service date: routes, stops done, paid hours, stops per hour, actual km (and where it
-    came from), planned km, km per stop and actual / planned km. Four or five queries."""
+    came from), planned km, km per stop and actual / planned km. Four or five queries (one
+    fewer given `route_stats`, which already holds each route's attempts)."""
     routes = list(
         Route.objects.filter(dsp=dsp, service_date__range=(period.start, period.end))
         .exclude(status=Route.Status.DRAFT)
         .values("id", "service_date", "planned_km", "distance_m")
     )
     ids = [r["id"] for r in routes]
-    done = {
-        row["route_id"]: row
-        for row in DeliveryEvent.objects.filter(route_id__in=ids, kind__in=ATTEMPTS)
-        .values("route_id")
-        .annotate(
-            stops=Count("route_stop", distinct=True),
-            unplanned=Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
-            first_at=Min("occurred_at"),
-            last_at=Max("occurred_at"),
+    if stats is None:
+        stats = (
+            DeliveryEvent.objects.filter(route_id__in=ids, kind__in=ATTEMPTS)
+            .values("route_id")
+            .annotate(**_ATTEMPT_SPAN)
+            .order_by()
         )
-        .order_by()
-    }
+    done = {row["route_id"]: row for row in stats}
     hours = _route_hours(ids)
     odometer = _odometer_km(ids)
     sequence_m = {}
@@ -572,26 +580,33 @@ def _weeks_pnl_cached(dsp: Dsp, weeks: list[date]) -> dict[date, dict]:
     return out
 
 
-def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
+def cost_per_package(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
     """Per closed program week touching the range: the DSP's costs and revenue from billing's
     weekly P&L (`billing.selectors.week_pnl`) over the packages it delivered that week. The
-    week still running is left out: its statement and costs are not final."""
+    week still running is left out: its statement and costs are not final. Given the range's
+    `route_stats`, only the days of those weeks outside the range are counted again."""
     today = dsp.station.today()
     first = week_start_of(period.start)
     last = min(week_start_of(period.end), week_start_of(today) - timedelta(days=7))
     if last < first:
         return []
     weeks = [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
-    delivered_by_day = dict(
+    routes = Route.objects.filter(dsp=dsp, service_date__range=(first, last + timedelta(days=6)))
+    delivered_by_day: dict[date, int] = defaultdict(int)
+    if stats is not None:
+        routes = routes.exclude(service_date__range=(period.start, period.end))
+        for row in stats:
+            delivered_by_day[row["day"]] += row["delivered"]
+    for day, n in (
         DeliveryEvent.objects.filter(
-            route_id__in=_route_ids(dsp, first, last + timedelta(days=6)),
-            kind=Kind.DELIVERED,
+            route_id__in=list(routes.values_list("id", flat=True)), kind=Kind.DELIVERED
         )
         .values("route__service_date")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("route__service_date", "n")
-    )
+    ):
+        delivered_by_day[day] += n
     pnls = _weeks_pnl_cached(dsp, weeks)
     out = []
     for week in weeks:
