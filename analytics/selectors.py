@@ -200,9 +200,17 @@ def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
     deliveries measured for punctuality and on time, planned stops attempted, packages attempted
     outside any planned stop, first and last attempt. Two queries; the daily rates, the
     leaderboard and the efficiency table all add these up."""
-    return list(
-        _attempts(dsp, period)
-        .values("route_id", day=F("route__service_date"), route_driver=F("route__driver_id"))
+    # The route's date and driver come with its id: the events are grouped by route alone,
+    # without joining the routes table to them.
+    routes = {
+        route_id: (day, driver_id)
+        for route_id, day, driver_id in Route.objects.filter(
+            dsp=dsp, service_date__range=(period.start, period.end)
+        ).values_list("id", "service_date", "driver_id")
+    }
+    rows = list(
+        DeliveryEvent.objects.filter(route_id__in=list(routes), kind__in=ATTEMPTS)
+        .values("route_id")
         .annotate(
             packages=Count("package", distinct=True),
             # a package is delivered at most once (a database constraint)
@@ -214,6 +222,9 @@ def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
         )
         .order_by()
     )
+    for row in rows:
+        row["day"], row["route_driver"] = routes[row["route_id"]]
+    return rows
 
 
 COUNTS = ("packages", "delivered", "failed", "measured", "on_time")
