@@ -49,7 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Trim, Upper
 
 from billing.scorecards import week_start_of
-from billing.selectors import week_pnl
+from billing.selectors import weeks_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
@@ -186,13 +186,31 @@ def _pct(numerator, denominator) -> float | None:
 # --- Completion and on-time by day ----------------------------------------------------------
 
 
+# What the efficiency table needs of a route's attempts (also part of `route_stats`).
+_ATTEMPT_SPAN = {
+    "stops": Count("route_stop", distinct=True),
+    "unplanned": Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
+    "first_at": Min("occurred_at"),
+    "last_at": Max("occurred_at"),
+}
+
+
 def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
     """Per route with attempts: its date and driver, packages attempted, delivered, failed,
-    deliveries measured for punctuality and on time. Two queries; the daily rates and the
-    leaderboard both add these up."""
-    return list(
-        _attempts(dsp, period)
-        .values("route_id", day=F("route__service_date"), route_driver=F("route__driver_id"))
+    deliveries measured for punctuality and on time, planned stops attempted, packages attempted
+    outside any planned stop, first and last attempt. Two queries; the daily rates, the
+    leaderboard and the efficiency table all add these up."""
+    # The route's date and driver come with its id: the events are grouped by route alone,
+    # without joining the routes table to them.
+    routes = {
+        route_id: (day, driver_id)
+        for route_id, day, driver_id in Route.objects.filter(
+            dsp=dsp, service_date__range=(period.start, period.end)
+        ).values_list("id", "service_date", "driver_id")
+    }
+    rows = list(
+        DeliveryEvent.objects.filter(route_id__in=list(routes), kind__in=ATTEMPTS)
+        .values("route_id")
         .annotate(
             packages=Count("package", distinct=True),
             # a package is delivered at most once (a database constraint)
@@ -200,9 +218,13 @@ def route_stats(*, dsp: Dsp, period: Period) -> list[dict]:
             failed=Count("package", distinct=True, filter=Q(kind__in=FAILURES)),
             measured=Count("id", filter=_measured_q()),
             on_time=Count("id", filter=_on_time_q()),
+            **_ATTEMPT_SPAN,
         )
         .order_by()
     )
+    for row in rows:
+        row["day"], row["route_driver"] = routes[row["route_id"]]
+    return rows
 
 
 COUNTS = ("packages", "delivered", "failed", "measured", "on_time")
@@ -384,27 +406,24 @@ def _odometer_km(route_ids: list[int]) -> dict[int, float]:
     }
 
 
-def route_efficiency(*, dsp: Dsp, period: Period) -> list[dict]:
+def route_efficiency(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
     """Per service date: routes, stops done, paid hours, stops per hour, actual km (and where it
-    came from), planned km, km per stop and actual / planned km. Four or five queries."""
+    came from), planned km, km per stop and actual / planned km. Four or five queries (one
+    fewer given `route_stats`, which already holds each route's attempts)."""
     routes = list(
         Route.objects.filter(dsp=dsp, service_date__range=(period.start, period.end))
         .exclude(status=Route.Status.DRAFT)
         .values("id", "service_date", "planned_km", "distance_m")
     )
     ids = [r["id"] for r in routes]
-    done = {
-        row["route_id"]: row
-        for row in DeliveryEvent.objects.filter(route_id__in=ids, kind__in=ATTEMPTS)
-        .values("route_id")
-        .annotate(
-            stops=Count("route_stop", distinct=True),
-            unplanned=Count("package", distinct=True, filter=Q(route_stop__isnull=True)),
-            first_at=Min("occurred_at"),
-            last_at=Max("occurred_at"),
+    if stats is None:
+        stats = (
+            DeliveryEvent.objects.filter(route_id__in=ids, kind__in=ATTEMPTS)
+            .values("route_id")
+            .annotate(**_ATTEMPT_SPAN)
+            .order_by()
         )
-        .order_by()
-    }
+    done = {row["route_id"]: row for row in stats}
     hours = _route_hours(ids)
     odometer = _odometer_km(ids)
     sequence_m = {}
@@ -553,43 +572,58 @@ def driver_leaderboard(*, dsp: Dsp, period: Period, stats: list[dict] | None = N
 PNL_CACHE_SECONDS = 600
 
 
-def _week_pnl_cached(dsp: Dsp, week: date) -> dict:
+def _weeks_pnl_cached(dsp: Dsp, weeks: list[date]) -> dict[date, dict]:
     """A closed week's P&L changes only when staff add a line to its statement: kept for ten
-    minutes, so re-reading the page does not rebuild every week's wages and fleet costs."""
-    key = f"analytics:pnl:{dsp.pk}:{week.isoformat()}"
-    pnl = cache.get(key)
-    if pnl is None:
-        pnl = week_pnl(dsp=dsp, week_start=week)
-        pnl = {"total_expenses": pnl["total_expenses"], "revenue": pnl["revenue"]}
-        cache.set(key, pnl, PNL_CACHE_SECONDS)
-    return pnl
+    minutes, so re-reading the page does not rebuild every week's wages and fleet costs. The
+    weeks not kept are built together (`billing.selectors.weeks_pnl`, a fixed number of
+    queries for the wages, energy, fleet and statements of all of them)."""
+    keys = {week: f"analytics:pnl:{dsp.pk}:{week.isoformat()}" for week in weeks}
+    kept = cache.get_many(list(keys.values()))
+    out = {week: kept[key] for week, key in keys.items() if key in kept}
+    missing = [week for week in weeks if week not in out]
+    if missing:
+        built = {
+            pnl["week_start"]: {"total_expenses": pnl["total_expenses"], "revenue": pnl["revenue"]}
+            for pnl in weeks_pnl(dsp=dsp, week_starts=missing)
+        }
+        cache.set_many({keys[week]: pnl for week, pnl in built.items()}, PNL_CACHE_SECONDS)
+        out.update(built)
+    return out
 
 
-def cost_per_package(*, dsp: Dsp, period: Period) -> list[dict]:
+def cost_per_package(*, dsp: Dsp, period: Period, stats: list[dict] | None = None) -> list[dict]:
     """Per closed program week touching the range: the DSP's costs and revenue from billing's
     weekly P&L (`billing.selectors.week_pnl`) over the packages it delivered that week. The
-    week still running is left out: its statement and costs are not final."""
+    week still running is left out: its statement and costs are not final. Given the range's
+    `route_stats`, only the days of those weeks outside the range are counted again."""
     today = dsp.station.today()
     first = week_start_of(period.start)
     last = min(week_start_of(period.end), week_start_of(today) - timedelta(days=7))
     if last < first:
         return []
     weeks = [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
-    delivered_by_day = dict(
+    routes = Route.objects.filter(dsp=dsp, service_date__range=(first, last + timedelta(days=6)))
+    delivered_by_day: dict[date, int] = defaultdict(int)
+    if stats is not None:
+        routes = routes.exclude(service_date__range=(period.start, period.end))
+        for row in stats:
+            delivered_by_day[row["day"]] += row["delivered"]
+    for day, n in (
         DeliveryEvent.objects.filter(
-            route_id__in=_route_ids(dsp, first, last + timedelta(days=6)),
-            kind=Kind.DELIVERED,
+            route_id__in=list(routes.values_list("id", flat=True)), kind=Kind.DELIVERED
         )
         .values("route__service_date")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("route__service_date", "n")
-    )
+    ):
+        delivered_by_day[day] += n
+    pnls = _weeks_pnl_cached(dsp, weeks)
     out = []
     for week in weeks:
         week_end = week + timedelta(days=7)
         delivered = sum(n for day, n in delivered_by_day.items() if week <= day < week_end)
-        pnl = _week_pnl_cached(dsp, week)
+        pnl = pnls[week]
         cost, revenue = pnl["total_expenses"], Decimal(pnl["revenue"])
         out.append(
             {

@@ -96,11 +96,11 @@ def dashboard(request):
             map_items=_map(addresses, areas),
             addresses=Paginator(addresses, PER_PAGE).get_page(request.GET.get("apage")),
             areas=Paginator(areas, PER_PAGE).get_page(request.GET.get("zpage")),
-            efficiency=selectors.route_efficiency(dsp=dsp, period=period),
+            efficiency=selectors.route_efficiency(dsp=dsp, period=period, stats=stats),
             leaderboard=Paginator(
                 selectors.driver_leaderboard(dsp=dsp, period=period, stats=stats), PER_PAGE
             ).get_page(request.GET.get("lpage")),
-            costs=selectors.cost_per_package(dsp=dsp, period=period),
+            costs=selectors.cost_per_package(dsp=dsp, period=period, stats=stats),
             tables=TABLES,
             lookback_days=selectors.lookback_days(),
         )

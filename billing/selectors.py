@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
-from fleet.selectors import fleet_costs
+from fleet.selectors import fleet_costs_by_span
 from routes.models import Route, ShiftPunch
 
 from .finances import extra_expenses
@@ -142,102 +143,173 @@ def line_evidence(line: StatementLine) -> dict:
 # --- Hours and wages ------------------------------------------------------------------------
 
 
+def _weeks_of(week_starts) -> tuple[list[date], date, date]:
+    weeks = sorted(set(week_starts))
+    return weeks, weeks[0], weeks[-1] + timedelta(days=6)
+
+
+def _week_of(day: date, weeks: list[date]) -> date | None:
+    """The week of the sorted `weeks` (each seven days from its start) holding `day`."""
+    i = bisect_right(weeks, day) - 1
+    return weeks[i] if i >= 0 and day <= weeks[i] + timedelta(days=6) else None
+
+
 def driver_hours(*, dsp: Dsp, week_start: date) -> list[dict]:
     """Per driver: planned hours (routes' drive + service time) and actual hours (clock-in to
     clock-out less breaks), with wages at the driver's rate and overtime past the limit."""
-    end = week_start + timedelta(days=6)
-    planned: dict[int, Decimal] = defaultdict(Decimal)
-    drivers = {}
-    for r in Route.objects.filter(
-        dsp=dsp, service_date__range=(week_start, end), driver__isnull=False
-    ).select_related("driver"):
-        planned[r.driver_id] += Decimal(r.drive_s + r.service_s) / 3600
-        drivers[r.driver_id] = r.driver
-    actual: dict[int, Decimal] = defaultdict(Decimal)
-    open_at: dict[int, object] = {}
+    return driver_hours_by_week(dsp=dsp, week_starts=[week_start])[week_start]
+
+
+def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
+    """`driver_hours` for several program weeks at once, in four queries whatever the number
+    of weeks, drivers or punches."""
+    from drivers.models import Driver
+
+    weeks, first, last = _weeks_of(week_starts)
+    planned: dict[date, dict[int, Decimal]] = {w: defaultdict(Decimal) for w in weeks}
+    day_of: dict[int, date] = {}
+    for route_id, driver_id, day, drive_s, service_s in Route.objects.filter(
+        dsp=dsp, service_date__range=(first, last)
+    ).values_list("id", "driver_id", "service_date", "drive_s", "service_s"):
+        day_of[route_id] = day
+        week = _week_of(day, weeks)
+        if week is not None and driver_id is not None:
+            planned[week][driver_id] += Decimal(drive_s + service_s) / 3600
+    actual: dict[date, dict[int, Decimal]] = {w: defaultdict(Decimal) for w in weeks}
+    # drivers in the order met (routes by date and code, then punches), as names may tie
+    seen: dict[date, dict[int, None]] = {w: dict.fromkeys(planned[w]) for w in weeks}
+    open_at: dict[tuple[date, int], object] = {}
+    # A driver punches only on their own DSP's routes (assignment checks it), so the DSP's
+    # route ids for the weeks find every punch through the route index; ids, not joins, so the
+    # planner never walks each driver's whole punch history.
     punches = (
-        ShiftPunch.objects.filter(driver__dsp=dsp, route__service_date__range=(week_start, end))
-        .select_related("driver")
+        ShiftPunch.objects.filter(
+            route_id__in=list(day_of),
+            driver_id__in=list(Driver.objects.filter(dsp=dsp).values_list("id", flat=True)),
+        )
         .order_by("driver_id", "at", "id")
+        .values_list("driver_id", "kind", "at", "route_id")
     )
-    for p in punches:
-        drivers.setdefault(p.driver_id, p.driver)
-        if p.kind in (ShiftPunch.Kind.CLOCK_IN, ShiftPunch.Kind.BREAK_END):
-            open_at[p.driver_id] = p.at
-        elif p.driver_id in open_at:
-            started = open_at.pop(p.driver_id)
-            actual[p.driver_id] += Decimal((p.at - started).total_seconds()) / 3600
+    for driver_id, kind, at, route_id in punches:
+        week = _week_of(day_of[route_id], weeks)
+        if week is None:
+            continue
+        seen[week].setdefault(driver_id)
+        if kind in (ShiftPunch.Kind.CLOCK_IN, ShiftPunch.Kind.BREAK_END):
+            open_at[week, driver_id] = at
+        elif (week, driver_id) in open_at:
+            started = open_at.pop((week, driver_id))
+            actual[week][driver_id] += Decimal((at - started).total_seconds()) / 3600
+    drivers = Driver.objects.in_bulk({i for met in seen.values() for i in met})
     limit = Decimal(settings.BILLING_OVERTIME_AFTER_HOURS)
     multiplier = Decimal(settings.BILLING_OVERTIME_MULTIPLIER)
-    rows = []
-    for driver_id, driver in sorted(drivers.items(), key=lambda kv: str(kv[1])):
-        hours = actual[driver_id].quantize(CENT)
-        regular = min(hours, limit)
-        overtime = max(hours - limit, Decimal(0))
-        wages = regular * driver.hourly_rate + overtime * driver.hourly_rate * multiplier
-        rows.append(
-            {
-                "driver": driver,
-                "planned_hours": planned[driver_id].quantize(CENT),
-                "actual_hours": hours,
-                "regular_hours": regular,
-                "overtime_hours": overtime,
-                "rate": driver.hourly_rate,
-                "wages": wages.quantize(CENT),
-            }
-        )
-    return rows
+    out = {}
+    for week in weeks:
+        rows = []
+        for driver in sorted((drivers[i] for i in seen[week]), key=str):
+            hours = actual[week][driver.pk].quantize(CENT)
+            regular = min(hours, limit)
+            overtime = max(hours - limit, Decimal(0))
+            wages = regular * driver.hourly_rate + overtime * driver.hourly_rate * multiplier
+            rows.append(
+                {
+                    "driver": driver,
+                    "planned_hours": planned[week][driver.pk].quantize(CENT),
+                    "actual_hours": hours,
+                    "regular_hours": regular,
+                    "overtime_hours": overtime,
+                    "rate": driver.hourly_rate,
+                    "wages": wages.quantize(CENT),
+                }
+            )
+        out[week] = rows
+    return out
 
 
 def energy_cost(*, dsp: Dsp, start: date, end: date) -> Decimal:
     """Route km × the van's energy use per km × the price of that energy."""
+    return _energy_by_week(dsp=dsp, weeks=[start], first=start, last=end, one_span=True)[start]
+
+
+def _energy_by_week(
+    *, dsp: Dsp, weeks: list[date], first: date, last: date, one_span: bool = False
+) -> dict:
+    """`energy_cost` per week of `weeks` (or of the whole `first`..`last` under `one_span`),
+    in one query."""
     prices = {k: Decimal(v) for k, v in settings.BILLING_ENERGY_PRICES.items()}
-    total = Decimal(0)
-    for r in Route.objects.filter(
-        dsp=dsp, service_date__range=(start, end), vehicle__offer__isnull=False
-    ).select_related("vehicle__offer"):
-        km = Decimal(r.distance_m) / 1000 if r.distance_m else r.planned_km
-        offer = r.vehicle.offer
-        total += km * offer.energy_per_km * prices.get(offer.energy_kind, Decimal(0))
-    return total.quantize(CENT)
+    totals = {w: Decimal(0) for w in weeks}
+    for day, distance_m, planned_km, per_km, kind in Route.objects.filter(
+        dsp=dsp, service_date__range=(first, last), vehicle__offer__isnull=False
+    ).values_list(
+        "service_date",
+        "distance_m",
+        "planned_km",
+        "vehicle__offer__energy_per_km",
+        "vehicle__offer__energy_kind",
+    ):
+        week = first if one_span else _week_of(day, weeks)
+        if week is None:
+            continue
+        km = Decimal(distance_m) / 1000 if distance_m else planned_km
+        totals[week] += km * per_km * prices.get(kind, Decimal(0))
+    return {w: total.quantize(CENT) for w, total in totals.items()}
 
 
 def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
     """Revenue (the week's statement net) against the DSP's own costs."""
-    end = week_start + timedelta(days=6)
-    statement = Statement.objects.filter(dsp=dsp, week_start=week_start).first()
-    revenue = statement.net if statement else Decimal("0.00")
-    wages = sum((r["wages"] for r in driver_hours(dsp=dsp, week_start=week_start)), Decimal(0))
-    fleet = fleet_costs(dsp=dsp, start=week_start, end=end)
-    energy = energy_cost(dsp=dsp, start=week_start, end=end)
-    # What the program already deducted on the statement is paid once, not again here.
-    deducted = defaultdict(Decimal)
-    if statement:
-        for kind, amount in statement.lines.filter(
-            kind__in=[StatementLine.Kind.LEASE, StatementLine.Kind.INSURANCE]
-        ).values_list("kind", "amount"):
-            deducted[kind] += amount
-    expenses = {
-        "wages": wages,
-        "energy": energy,
-        "maintenance": fleet["maintenance"],
-        "repairs": fleet["repairs"],
-        "leases": max(fleet["lease"] - deducted[StatementLine.Kind.LEASE], Decimal("0.00")),
-        "insurance": max(
-            fleet["insurance"] - deducted[StatementLine.Kind.INSURANCE], Decimal("0.00")
-        ),
-    }
-    extra = extra_expenses(dsp=dsp, start=week_start, end=end)
-    expenses.update({name: amount for name, _, amount in extra})
-    total = sum(expenses.values(), Decimal(0))
-    return {
-        "week_start": week_start,
-        "revenue": revenue,
-        "expenses": expenses,
-        "total_expenses": total,
-        "profit": revenue - total,
-        "extra_expenses": [(label, amount) for _, label, amount in extra],
-    }
+    return weeks_pnl(dsp=dsp, week_starts=[week_start])[0]
+
+
+def weeks_pnl(*, dsp: Dsp, week_starts) -> list[dict]:
+    """`week_pnl` of several weeks, oldest first: wages, energy, statements and their
+    deductions and fleet costs are read once for all the weeks; registered expense sources
+    once per week (one small indexed query each)."""
+    weeks, first, last = _weeks_of(week_starts)
+    statements = {s.week_start: s for s in Statement.objects.filter(dsp=dsp, week_start__in=weeks)}
+    deducted = {w: defaultdict(Decimal) for w in weeks}
+    if statements:
+        for week, kind, amount in StatementLine.objects.filter(
+            statement__in=list(statements.values()),
+            kind__in=[StatementLine.Kind.LEASE, StatementLine.Kind.INSURANCE],
+        ).values_list("statement__week_start", "kind", "amount"):
+            deducted[week][kind] += amount
+    hours = driver_hours_by_week(dsp=dsp, week_starts=weeks)
+    energy = _energy_by_week(dsp=dsp, weeks=weeks, first=first, last=last)
+    spans = [(w, w + timedelta(days=6)) for w in weeks]
+    fleets = dict(zip(weeks, fleet_costs_by_span(dsp=dsp, spans=spans), strict=True))
+    out = []
+    for week_start in weeks:
+        end = week_start + timedelta(days=6)
+        statement = statements.get(week_start)
+        revenue = statement.net if statement else Decimal("0.00")
+        wages = sum((r["wages"] for r in hours[week_start]), Decimal(0))
+        fleet = fleets[week_start]
+        # What the program already deducted on the statement is paid once, not again here.
+        taken = deducted[week_start]
+        expenses = {
+            "wages": wages,
+            "energy": energy[week_start],
+            "maintenance": fleet["maintenance"],
+            "repairs": fleet["repairs"],
+            "leases": max(fleet["lease"] - taken[StatementLine.Kind.LEASE], Decimal("0.00")),
+            "insurance": max(
+                fleet["insurance"] - taken[StatementLine.Kind.INSURANCE], Decimal("0.00")
+            ),
+        }
+        extra = extra_expenses(dsp=dsp, start=week_start, end=end)
+        expenses.update({name: amount for name, _, amount in extra})
+        total = sum(expenses.values(), Decimal(0))
+        out.append(
+            {
+                "week_start": week_start,
+                "revenue": revenue,
+                "expenses": expenses,
+                "total_expenses": total,
+                "profit": revenue - total,
+                "extra_expenses": [(label, amount) for _, label, amount in extra],
+            }
+        )
+    return out
 
 
 def finances(*, dsp: Dsp, weeks: int = 6, today: date | None = None) -> dict:
@@ -245,9 +317,9 @@ def finances(*, dsp: Dsp, weeks: int = 6, today: date | None = None) -> dict:
     volume at the rates in force each week (`billing.projection`)."""
     today = today or dsp.station.today()
     current = week_start_of(today)
-    history = [
-        week_pnl(dsp=dsp, week_start=current - timedelta(days=7 * i)) for i in range(weeks, 0, -1)
-    ]
+    history = weeks_pnl(
+        dsp=dsp, week_starts=[current - timedelta(days=7 * i) for i in range(weeks, 0, -1)]
+    )
     projection = cash_projection(dsp=dsp, today=today)
     return {
         "history": history,

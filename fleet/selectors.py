@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -101,30 +102,54 @@ def fleet_costs(*, dsp: Dsp, start: date, end: date) -> dict[str, Decimal]:
     """What the fleet cost `dsp` from `start` to `end` inclusive, to the cent: lease and
     insurance prorated by day, maintenance (scheduled services) and repairs by the day done.
     Billing reads this as the DSP's fleet expenses."""
-    lease = Decimal(0)
-    for row in Lease.objects.filter(dsp=dsp, starts_on__lte=end).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
-    ):
-        days = _days_overlap(start, end, row.starts_on, row.ends_on)
-        lease += _monthly_to_days(row.monthly_rate, days)
-    insurance = Decimal(0)
-    for row in InsurancePolicy.objects.filter(dsp=dsp, starts_on__lte=end, expires_on__gte=start):
-        days = _days_overlap(start, end, row.starts_on, row.expires_on)
-        insurance += _monthly_to_days(row.monthly_premium, days)
-    work = dict(
-        Repair.objects.filter(vehicle__dsp=dsp, performed_on__gte=start, performed_on__lte=end)
-        .values_list("kind")
+    return fleet_costs_by_span(dsp=dsp, spans=[(start, end)])[0]
+
+
+def fleet_costs_by_span(*, dsp: Dsp, spans: list[tuple[date, date]]) -> list[dict[str, Decimal]]:
+    """`fleet_costs` of each (start, end) span, in three queries however many spans."""
+    if not spans:
+        return []
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    leases = list(
+        Lease.objects.filter(dsp=dsp, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .values_list("starts_on", "ends_on", "monthly_rate")
+    )
+    policies = list(
+        InsurancePolicy.objects.filter(
+            dsp=dsp, starts_on__lte=last, expires_on__gte=first
+        ).values_list("starts_on", "expires_on", "monthly_premium")
+    )
+    work = list(
+        Repair.objects.filter(vehicle__dsp=dsp, performed_on__gte=first, performed_on__lte=last)
+        .values_list("performed_on", "kind")
         .annotate(total=Sum("cost"))
         .order_by()
     )
-    costs = {
-        "lease": lease.quantize(CENT),
-        "insurance": insurance.quantize(CENT),
-        "maintenance": (work.get(Repair.Kind.SERVICE) or Decimal(0)).quantize(CENT),
-        "repairs": (work.get(Repair.Kind.REPAIR) or Decimal(0)).quantize(CENT),
-    }
-    costs["total"] = sum(costs.values(), Decimal(0))
-    return costs
+    out = []
+    for start, end in spans:
+        lease = Decimal(0)
+        for starts_on, ends_on, rate in leases:
+            if starts_on <= end and (ends_on is None or ends_on >= start):
+                lease += _monthly_to_days(rate, _days_overlap(start, end, starts_on, ends_on))
+        insurance = Decimal(0)
+        for starts_on, expires_on, premium in policies:
+            if starts_on <= end and expires_on >= start:
+                days = _days_overlap(start, end, starts_on, expires_on)
+                insurance += _monthly_to_days(premium, days)
+        done = defaultdict(Decimal)
+        for day, kind, total in work:
+            if start <= day <= end:
+                done[kind] += total
+        costs = {
+            "lease": lease.quantize(CENT),
+            "insurance": insurance.quantize(CENT),
+            "maintenance": done[Repair.Kind.SERVICE].quantize(CENT),
+            "repairs": done[Repair.Kind.REPAIR].quantize(CENT),
+        }
+        costs["total"] = sum(costs.values(), Decimal(0))
+        out.append(costs)
+    return out
 
 
 # --- Vehicles -------------------------------------------------------------------------------

@@ -150,6 +150,24 @@ def test_the_page_and_the_api_use_a_fixed_number_of_queries(
         assert client.get(reverse("api:analytics-efficiency")).status_code == 200
 
 
+@pytest.mark.parametrize("days", [15, 90])
+def test_a_quarter_costs_the_same_queries_however_long_the_history(
+    client, owner_dsp, django_assert_max_num_queries, days
+):
+    # the P&L of the 13 weeks is built in one pass, whatever the deliveries, routes and punches
+    user, dsp = owner_dsp
+    _history(dsp, days=days, routes=1, stops=1)
+    client.force_login(user)
+    end = station_yesterday(dsp)
+    query = {"start": (end - D(days=90)).isoformat(), "end": end.isoformat()}
+
+    with django_assert_max_num_queries(36):  # 23, + 13 weeks × one registered cost source
+        response = client.get(PAGE, query)
+
+    assert response.status_code == 200
+    assert response.context["costs"][-1]["delivered"] > 0
+
+
 def test_a_dsp_without_history_sees_empty_states(client, owner_dsp):
     user, _ = owner_dsp
     client.force_login(user)

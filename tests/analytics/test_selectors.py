@@ -219,3 +219,26 @@ def test_a_bad_range_is_refused_naming_the_field(db):
         datetime.date(2026, 11, 25),
         28,
     )
+
+
+def test_the_page_shared_route_stats_give_the_same_costs_and_efficiency(db):
+    # given: deliveries every other day for three weeks, and a range cutting a week in two
+    dsp = DspFactory()
+    end = station_yesterday(dsp) - D(days=7)
+    for n in range(0, 21, 2):
+        day = end - D(days=n)
+        route = day_route(dsp, day, code=f"R{n}")
+        for s in range(n % 3 + 1):
+            visit(dsp, day, address=f"{s} Y St", route=route, failed=s == 2)
+    period = selectors.period_parse(start=end - D(days=10), end=end - D(days=3), today=end)
+
+    # when the page hands its route stats to the costs and efficiency tables
+    stats = selectors.route_stats(dsp=dsp, period=period)
+    costs = selectors.cost_per_package(dsp=dsp, period=period, stats=stats)
+
+    # then the figures are those each table reads alone, days outside the range included
+    assert costs == selectors.cost_per_package(dsp=dsp, period=period)
+    assert sum(row["delivered"] for row in costs) > sum(row["delivered"] for row in stats) > 0
+    assert selectors.route_efficiency(
+        dsp=dsp, period=period, stats=stats
+    ) == selectors.route_efficiency(dsp=dsp, period=period)
