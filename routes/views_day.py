@@ -167,6 +167,25 @@ def _options(choices) -> str:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
+def _stop_rows(stops: list[dict], live) -> list[dict]:
+    """`driver_stops` rows with the text the page shows, so the template's loop over a long
+    route only prints values. Times are in the active (station) time zone."""
+    etas = {s.id: s for s in live.stops}
+    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
+    for row in stops:
+        stop_live = etas.get(row["id"])
+        if row["done"]:
+            row["eta"] = "done"
+        elif stop_live and stop_live.eta:
+            row["eta"] = "ETA " + timezone.localtime(stop_live.eta).strftime("%H:%M")
+        else:
+            row["eta"] = timezone.localtime(row["planned_arrival"]).strftime("%H:%M")
+        row["late"] = bool(stop_live and stop_live.late)
+        row["destination"] = f"{row['latitude']},{row['longitude']}"
+        row["packages"] = [(code, state, state not in final) for code, state in row["packages"]]
+    return stops
+
+
 @role_required(Role.DRIVER)
 def driver_day(request):
     """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
@@ -177,19 +196,17 @@ def driver_day(request):
     if route is not None:
         punches = list(ShiftPunch.objects.filter(route=route).order_by("at", "id"))
         live = route_live(route=route)
-        etas = {s.id: s for s in live.stops}
         stops = driver_stops(route=route)
-        for row in stops:
-            row["live"] = etas.get(row["route_stop"].pk)
+        remaining = remaining_in(stops)
         changes = list(RouteChange.objects.filter(route=route)[:3])
         context.update(
-            stops=stops,
+            stops=_stop_rows(stops, live),
             live=live,
             active=route.status in ACTIVE,
             changes=changes,
             change_id=changes[0].pk if changes else "",
             unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
-            remaining=remaining_in(stops),
+            remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
             # Rendered once: every package of a 200-stop route repeats these lists.
