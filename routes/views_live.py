@@ -44,12 +44,15 @@ def _day(request) -> date:
 def _board_json(user, day: date) -> dict:
     board = live_board(user=user, service_date=day)
     unread = unread_counts(user=user, routes=[b.route for b in board])
+    # Two reversals for the whole board, not two per route.
+    messages_url = reverse("routes:messages", args=[0]).replace("/0/", "/{}/")
+    rescue_url = reverse("routes:rescue-start", args=[0]).replace("/0/", "/{}/")
     rows = []
     for b in board:
-        row = b.as_json()
+        row = b.as_board_json()
         row["unread"] = unread.get(b.route.pk, 0)
-        row["messages_url"] = reverse("routes:messages", args=[b.route.pk])
-        row["rescue_url"] = reverse("routes:rescue-start", args=[b.route.pk])
+        row["messages_url"] = messages_url.format(b.route.pk)
+        row["rescue_url"] = rescue_url.format(b.route.pk)
         rows.append(row)
     return {"date": day.isoformat(), "at": timezone.now().isoformat(), "routes": rows}
 
