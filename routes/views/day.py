@@ -22,8 +22,8 @@ from dsps.tenancy import dsp_of, get_for_user_or_404, role_required
 from fleet.models import Vehicle
 from fleet.selectors import vehicle_list
 
-from .availability import availability_for
-from .dispatch import (
+from ..availability import availability_for
+from ..dispatch import (
     assignment_suggestions,
     assignment_suggestions_apply,
     day_confirmation_answer,
@@ -32,10 +32,10 @@ from .dispatch import (
     route_unassign,
     routes_at_risk,
 )
-from .driver_day import FAIL_REASONS, driver_stops, remaining_in
-from .live import ACTIVE, route_live
-from .messages import unread_counts
-from .models import (
+from ..driver_day import FAIL_REASONS, driver_stops, remaining_in
+from ..live import ACTIVE, route_live
+from ..messages import unread_counts
+from ..models import (
     DayConfirmation,
     DeliveryEvent,
     FailureReason,
@@ -44,8 +44,8 @@ from .models import (
     ShiftPunch,
     TrackingLink,
 )
-from .selectors import route_for_driver_today, route_list, routes_for_map
-from .tracking import tracking_notice_counts, tracking_status
+from ..selectors import route_for_driver_today, route_list, routes_for_map
+from ..tracking import tracking_notice_counts, tracking_status
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
