@@ -50,28 +50,28 @@ from fleet.api import (
 )
 from integrations import api as integrations_api
 from network import api as network_api
-from routes.api import (
-    ManifestImportApi,
-    PlanJobViewSet,
-    RouteStopMoveApi,
-    RouteViewSet,
-    StopAllocateApi,
-    StopViewSet,
-)
-from routes.api_day import (
+from routes.api.day import (
     DayAssignApi,
     DayConfirmationApi,
     DayEventApi,
     DayPunchApi,
     DayScanApi,
 )
-from routes.api_live import (
+from routes.api.live import (
     DisruptionViewSet,
     LiveBoardApi,
     MyRouteLiveApi,
     PingApi,
     ReplanJobViewSet,
     RouteMessagesApi,
+)
+from routes.api.planning import (
+    ManifestImportApi,
+    PlanJobViewSet,
+    RouteStopMoveApi,
+    RouteViewSet,
+    StopAllocateApi,
+    StopViewSet,
 )
 from supplies import api as supplies_api
 

@@ -5,6 +5,7 @@ resend after a lost connection records nothing new.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -283,25 +284,52 @@ def remaining_packages(*, route: Route) -> list[Package]:
     )
 
 
-def remaining_in(stops: list[dict]) -> list[Package]:
-    """`remaining_packages` from the rows `driver_stops` already loaded (no query)."""
+def remaining_in(stops: list[dict]) -> list[str]:
+    """Tracking ids of `remaining_packages`, from the rows `driver_stops` loaded (no query)."""
     final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
-    return [p["package"] for row in stops for p in row["packages"] if p["state"] not in final]
+    return [code for row in stops for code, state in row["packages"] if state not in final]
 
 
 def driver_stops(*, route: Route) -> list[dict]:
-    """The route's stops in order, each with its packages and their state."""
+    """The route's stops in order, each with its packages (tracking id, state) and whether
+    every package has an outcome. Plain rows from three queries: a route of 200 stops and
+    400 packages is read on every reload of the driver's page."""
     states: dict[int, str] = {}
     for package_id, kind in route.events.order_by("occurred_at", "id").values_list(
         "package_id", "kind"
     ):
         if states.get(package_id) not in (DeliveryEvent.Kind.DELIVERED,):
             states[package_id] = kind
+    packages: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for stop_id, package_id, code in (
+        Package.objects.filter(stop__route_stop__route=route)
+        .order_by("tracking_id")
+        .values_list("stop_id", "pk", "tracking_id")
+    ):
+        packages[stop_id].append((code, states.get(package_id, "pending")))
     rows = []
-    for rs in route.route_stops.select_related("stop").prefetch_related("stop__packages"):
-        packages = [
-            {"package": p, "state": states.get(p.pk, "pending")} for p in rs.stop.packages.all()
-        ]
-        done = bool(packages) and all(p["state"] != "pending" for p in packages)
-        rows.append({"route_stop": rs, "stop": rs.stop, "packages": packages, "done": done})
+    for pk, sequence, planned, stop_id, address, lat, lon in route.route_stops.order_by(
+        "sequence"
+    ).values_list(
+        "pk",
+        "sequence",
+        "planned_arrival",
+        "stop_id",
+        "stop__address",
+        "stop__latitude",
+        "stop__longitude",
+    ):
+        mine = packages.get(stop_id, [])
+        rows.append(
+            {
+                "id": pk,
+                "sequence": sequence,
+                "planned_arrival": planned,
+                "address": address,
+                "latitude": lat,
+                "longitude": lon,
+                "packages": mine,
+                "done": bool(mine) and all(state != "pending" for _, state in mine),
+            }
+        )
     return rows

@@ -116,7 +116,7 @@ def location_ping_record(
 # --- Progress, pace and ETAs ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class StopLive:
     id: int
     sequence: int
@@ -153,6 +153,31 @@ class RouteLive:
         return "on time"
 
     def as_json(self) -> dict:
+        """Everything, each stop with its ETA (the API and the driver's page)."""
+        return self._summary() | {
+            "stops": [
+                {
+                    "id": s.id,
+                    "sequence": s.sequence,
+                    "address": s.address,
+                    "lat": s.lat,
+                    "lon": s.lon,
+                    "done": s.done,
+                    "eta": s.eta.isoformat() if s.eta else None,
+                    "late": s.late,
+                }
+                for s in self.stops
+            ],
+        }
+
+    def as_board_json(self) -> dict:
+        """The live board's poll: each stop only as [lat, lon, sequence, done (0/1)]; a board of
+        40 routes of 150 stops is sent every 5 s to every dispatcher watching it."""
+        return self._summary() | {
+            "stops": [[s.lat, s.lon, s.sequence, 1 if s.done else 0] for s in self.stops]
+        }
+
+    def _summary(self) -> dict:
         r = self.route
         return {
             "id": r.pk,
@@ -172,19 +197,6 @@ class RouteLive:
             "behind_pace": self.behind_pace,
             "reasons": self.reasons,
             "depot": [float(r.station.latitude), float(r.station.longitude)],
-            "stops": [
-                {
-                    "id": s.id,
-                    "sequence": s.sequence,
-                    "address": s.address,
-                    "lat": s.lat,
-                    "lon": s.lon,
-                    "done": s.done,
-                    "eta": s.eta.isoformat() if s.eta else None,
-                    "late": s.late,
-                }
-                for s in self.stops
-            ],
         }
 
 
@@ -237,14 +249,14 @@ def progress(
     """
     stops = [
         StopLive(
-            id=rs.id,
-            sequence=rs.sequence,
-            address=rs.address,
-            lat=float(rs.latitude),
-            lon=float(rs.longitude),
-            planned_arrival=rs.planned_arrival,
-            window_end=_window_end(route, rs),
-            done=rs.id in done_ids,
+            rs.id,
+            rs.sequence,
+            rs.address,
+            float(rs.latitude),
+            float(rs.longitude),
+            rs.planned_arrival,
+            None if rs.window_end is None else _window_end(route, rs),
+            rs.id in done_ids,
         )
         for rs in route_stops
     ]

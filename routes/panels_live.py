@@ -21,7 +21,7 @@ def driver_live_panel(request) -> dict:
     name="live_board", roles=DSP_MANAGER_ROLES, template="routes/live_panel_board.html", order=11
 )
 def live_board_panel(request) -> dict:
-    from .views_live import _today
+    from .views.live import _today
 
     board = live_board(user=request.user, service_date=_today(request.user))
     unread = unread_counts(user=request.user, routes=[b.route for b in board])

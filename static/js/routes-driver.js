@@ -64,7 +64,8 @@
     badge.textContent = state === "queued" ? action.fields.kind + " (waiting to send)" : state;
     badge.className = "badge state " + state;
     if (state === "delivered" || state === "returned") {
-      pkg.querySelectorAll("details").forEach(function (d) { d.remove(); });
+      if (sheet.parentNode === pkg) { closeSheet(); }
+      pkg.querySelectorAll(".acts").forEach(function (a) { a.remove(); });
     }
   }
 
@@ -154,6 +155,31 @@
     });
   }
 
+  // One deliver / fail sheet for the whole page, moved under the package the driver chose:
+  // a long route would otherwise carry two forms per package.
+  var sheet = document.getElementById("action-sheet"), sheetHome = sheet.parentNode;
+  function closeSheet() {
+    sheet.hidden = true;
+    sheetHome.appendChild(sheet);
+  }
+  function openSheet(pkg, kind) {
+    var code = pkg.dataset.package;
+    sheet.querySelectorAll("form").forEach(function (form) {
+      if (form.dataset.code !== code) { form.reset(); }
+      form.dataset.code = code;
+      form.hidden = !form.classList.contains(kind === "fail" ? "fail-form" : "deliver-form");
+    });
+    sheet.querySelector(".photo-warning").textContent = "";
+    pkg.appendChild(sheet);
+    sheet.hidden = false;
+  }
+  app.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-act]");
+    if (!button) { return; }
+    if (button.dataset.act === "close") { closeSheet(); return; }
+    openSheet(button.closest(".pkg"), button.dataset.act);
+  });
+
   // Delegated: the stop list is replaced in place when dispatch changes the route.
   app.addEventListener("submit", function (event) {
     var form = event.target;
@@ -165,17 +191,19 @@
         url: app.dataset.eventUrl, code: form.dataset.code,
         fields: { code: form.dataset.code, kind: "delivered", delivered_to: form.delivered_to.value, note: form.note.value },
       };
-      if (!file) { warning.textContent = ""; enqueue(action); return; }
+      if (!file) { warning.textContent = ""; closeSheet(); enqueue(action); return; }
       photoProblem(file).then(function (problem) {
         warning.textContent = problem;
         if (problem) { form.photo.value = ""; return; }
         return readDataUrl(file).then(function (url) {
           action.photo = url; action.photoName = file.name;
+          closeSheet();
           enqueue(action);
         });
       });
     } else if (form.classList.contains("fail-form")) {
       event.preventDefault();
+      closeSheet();
       enqueue({
         url: app.dataset.eventUrl, code: form.dataset.code,
         fields: { code: form.dataset.code, kind: "failed", reason: form.reason.value, note: form.note.value },
@@ -238,9 +266,10 @@
   function highlight(code) {
     var pkg = app.querySelector('.pkg[data-package="' + code + '"]');
     if (!pkg) { return; }
+    var stop = pkg.closest("details");
+    if (stop) { stop.open = true; }
+    if (pkg.querySelector(".acts")) { openSheet(pkg, "deliver"); }
     pkg.scrollIntoView({ block: "center" });
-    var details = pkg.querySelector("details");
-    if (details) { details.open = true; }
   }
   document.getElementById("scan-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -308,9 +337,14 @@
       .then(function (html) {
         if (!html) { return; }
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["stops", "stop-count"].forEach(function (id) {
+        closeSheet();
+        ["stops", "stop-count", "map-routes"].forEach(function (id) {
           var now = document.getElementById(id), next = fresh.getElementById(id);
           if (now && next) { now.innerHTML = next.innerHTML; }
+        });
+        // The map draws from the data just replaced: markers and line follow the new order.
+        document.querySelectorAll("[data-routes-map]").forEach(function (el) {
+          el.dispatchEvent(new CustomEvent("routes-map:redraw"));
         });
         load().forEach(function (action) { mark(action, "queued"); });
       });

@@ -1,35 +1,47 @@
 // Draws the planned routes: one colour per route, numbered stop markers, the station.
 // Works without tiles: lines and markers are vector layers, tiles are only a backdrop.
+// A `routes-map:redraw` event on the map element draws it again from its (replaced) data,
+// as the driver's page does after a re-plan.
 (function () {
   "use strict";
   var COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173"];
 
-  function draw(el) {
+  function render(el, map, layers) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
-    var map = L.map(el, { preferCanvas: false });
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
-    }
-    var bounds = [];
+    layers.clearLayers();
+    var bounds = [], drawn = [];
     data.forEach(function (route, i) {
       var colour = COLOURS[i % COLOURS.length];
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
       L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
-        .bindTooltip(route.code + " · " + route.dsp).addTo(map);
+        .bindTooltip(route.code + " · " + route.dsp).addTo(layers);
       route.stops.forEach(function (s) {
         L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
-          .bindTooltip(route.code + " #" + s[2] + " · " + s[3]).addTo(map);
+          .bindTooltip(route.code + " #" + s[2] + " · " + s[3]).addTo(layers);
         bounds.push([s[0], s[1]]);
+        drawn.push(s[4]);
       });
       bounds.push(route.depot);
     });
     if (data.length) {
       L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
-        .bindTooltip("Station").addTo(map);
+        .bindTooltip("Station").addTo(layers);
     }
     if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
+    el.dataset.stops = drawn.join(",");  // the route stops drawn, in order
+    el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
     el.dataset.ready = "1";
+  }
+
+  function draw(el) {
+    var map = L.map(el, { preferCanvas: false });
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
+    }
+    var layers = L.layerGroup().addTo(map);
+    render(el, map, layers);
+    el.addEventListener("routes-map:redraw", function () { render(el, map, layers); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -42,6 +42,9 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     phone.goto(f"{live_server.url}/routes/my-day/")
     expect(phone.locator("#my-progress")).to_have_text("1 / 4")
     expect(phone.locator("#route-changes")).to_be_hidden()
+    planned = ",".join(str(rs.pk) for rs in stops)
+    expect(phone.locator("#routes-map")).to_have_attribute("data-stops", planned)
+    expect(phone.locator("#routes-map")).to_have_attribute("data-draws", "1")
 
     # when: the dispatcher records a closure over stops 2 and 3 until later today
     dispatcher = MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
@@ -70,5 +73,12 @@ def test_a_closure_is_replanned_applied_and_seen_by_the_driver(
     changes = phone.locator("#route-changes")
     expect(changes).to_be_visible(timeout=15000)
     expect(changes).to_contain_text("Road closure on your way: Water main on Elm.")
+    # and: the stop list and the map's markers and line follow the new plan
+    order = ",".join(
+        str(pk) for pk in route.route_stops.order_by("sequence").values_list("pk", flat=True)
+    )
+    expect(phone.locator("#routes-map")).to_have_attribute("data-draws", "2")
+    expect(phone.locator("#routes-map")).to_have_attribute("data-stops", order)
+    expect(phone.locator("#stops .stop")).to_have_count(route.route_stops.count())
     # and: the one phone page still fits the phone's width
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

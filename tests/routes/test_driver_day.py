@@ -372,3 +372,23 @@ def test_the_day_page_costs_the_same_queries_for_3_stops_as_for_30(client):
     assert "Stops (3)" in short_page and "Stops (30)" in long_page
     assert "(5 not delivered)" in short_page and "(59 not delivered)" in long_page
     assert many == few
+
+
+def test_the_day_page_has_one_action_sheet_and_folds_finished_stops(client):
+    # given: a route of 30 stops with two packages each; both packages of stop 1 delivered
+    route = driving_route(stops=30, per_stop=2)
+    client.force_login(route.driver.user)
+    first = route.route_stops.order_by("sequence").select_related("stop").first().stop
+    for package in first.packages.all():
+        body = {"code": package.tracking_id, "kind": "delivered", "delivered_to": "recipient"}
+        assert _event(client, route, idempotency_key=package.tracking_id, **body).status_code == 201
+    # when
+    page = client.get(reverse("routes:driver-day")).content.decode()
+    # then: one deliver and one fail form for the whole page, whatever the packages
+    assert page.count('class="deliver-form"') == page.count('class="fail-form"') == 1
+    # and: Delivered / Failed buttons on the 58 packages still open
+    assert page.count('data-act="deliver"') == page.count('data-act="fail"') == 58
+    # and: the finished stop is folded away, without a navigation link
+    assert page.count('<li class="stop done"') == 1
+    assert f"destination={first.latitude},{first.longitude}" not in page
+    assert "Stops (30)" in strip_tags(page)

@@ -140,6 +140,11 @@ def test_the_board_data_json_has_position_and_progress(client):
         2,
         [32.781, -96.796],
     )
+    # each stop for the map as [lat, lon, sequence, done], the first one done
+    points = [(float(rs.stop.latitude), float(rs.stop.longitude)) for rs in stops]
+    assert row["stops"] == [[*points[0], 1, 1], [*points[1], 2, 0]]
+    assert row["messages_url"] == reverse("routes:messages", args=[route.pk])
+    assert row["rescue_url"] == reverse("routes:rescue-start", args=[route.pk])
 
 
 @pytest.mark.parametrize("stops", [3, 25])

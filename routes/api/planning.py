@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
 
-from .models import PlanJob, Route, RouteStop, Stop
-from .selectors import route_stop_list
-from .serializers import (
+from ..models import PlanJob, Route, RouteStop, Stop
+from ..selectors import route_stop_list
+from ..serializers import (
     ErrorSerializer,
     ManifestImportErrorSerializer,
     ManifestImportInputSerializer,
@@ -26,7 +26,7 @@ from .serializers import (
     StopAllocateInputSerializer,
     StopSerializer,
 )
-from .services import (
+from ..services import (
     manifest_import,
     plan_job_cancel,
     plan_job_start,

@@ -1,5 +1,5 @@
 """Live pages: the dispatcher's live board, disruptions and re-plans, and route message threads
-(the driver's side of live tracking is part of the driver's day, `views_day.driver_day`)."""
+(the driver's side of live tracking is part of the driver's day, `routes.views.day.driver_day`)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, role_required, scope_to_user
 
-from .disruptions import disruption_record, replan_job_apply, replan_job_start
-from .live import live_board
-from .messages import message_list, message_send, message_thread_mark_read, unread_counts
-from .models import Disruption, ReplanJob, Route, RouteStop
+from ..disruptions import disruption_record, replan_job_apply, replan_job_start
+from ..live import live_board
+from ..messages import message_list, message_send, message_thread_mark_read, unread_counts
+from ..models import Disruption, ReplanJob, Route, RouteStop
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
@@ -44,12 +44,15 @@ def _day(request) -> date:
 def _board_json(user, day: date) -> dict:
     board = live_board(user=user, service_date=day)
     unread = unread_counts(user=user, routes=[b.route for b in board])
+    # Two reversals for the whole board, not two per route.
+    messages_url = reverse("routes:messages", args=[0]).replace("/0/", "/{}/")
+    rescue_url = reverse("routes:rescue-start", args=[0]).replace("/0/", "/{}/")
     rows = []
     for b in board:
-        row = b.as_json()
+        row = b.as_board_json()
         row["unread"] = unread.get(b.route.pk, 0)
-        row["messages_url"] = reverse("routes:messages", args=[b.route.pk])
-        row["rescue_url"] = reverse("routes:rescue-start", args=[b.route.pk])
+        row["messages_url"] = messages_url.format(b.route.pk)
+        row["rescue_url"] = rescue_url.format(b.route.pk)
         rows.append(row)
     return {"date": day.isoformat(), "at": timezone.now().isoformat(), "routes": rows}
 

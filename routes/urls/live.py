@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_live
+from ..views import live as views_live
 
 urlpatterns = [
     path("live/", views_live.board, name="live-board"),

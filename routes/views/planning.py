@@ -17,10 +17,10 @@ from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, role_req
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 
-from .forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
-from .imports import template_csv
-from .models import PlanJob, Route, RouteStop, Stop
-from .selectors import (
+from ..forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
+from ..imports import template_csv
+from ..models import PlanJob, Route, RouteStop, Stop
+from ..selectors import (
     day_summary,
     plan_job_list,
     route_list,
@@ -31,7 +31,7 @@ from .selectors import (
     stop_list_dropped,
     stop_list_uncovered,
 )
-from .services import (
+from ..services import (
     manifest_import,
     plan_job_cancel,
     plan_job_progress,

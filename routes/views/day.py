@@ -22,8 +22,8 @@ from dsps.tenancy import dsp_of, get_for_user_or_404, role_required
 from fleet.models import Vehicle
 from fleet.selectors import vehicle_list
 
-from .availability import availability_for
-from .dispatch import (
+from ..availability import availability_for
+from ..dispatch import (
     assignment_suggestions,
     assignment_suggestions_apply,
     day_confirmation_answer,
@@ -32,10 +32,10 @@ from .dispatch import (
     route_unassign,
     routes_at_risk,
 )
-from .driver_day import FAIL_REASONS, driver_stops, remaining_in
-from .live import ACTIVE, route_live
-from .messages import unread_counts
-from .models import (
+from ..driver_day import FAIL_REASONS, driver_stops, remaining_in
+from ..live import ACTIVE, route_live
+from ..messages import unread_counts
+from ..models import (
     DayConfirmation,
     DeliveryEvent,
     FailureReason,
@@ -44,8 +44,8 @@ from .models import (
     ShiftPunch,
     TrackingLink,
 )
-from .selectors import route_for_driver_today, route_list, routes_for_map
-from .tracking import tracking_notice_counts, tracking_status
+from ..selectors import route_for_driver_today, route_list, routes_for_map
+from ..tracking import tracking_notice_counts, tracking_status
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
@@ -167,6 +167,25 @@ def _options(choices) -> str:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
+def _stop_rows(stops: list[dict], live) -> list[dict]:
+    """`driver_stops` rows with the text the page shows, so the template's loop over a long
+    route only prints values. Times are in the active (station) time zone."""
+    etas = {s.id: s for s in live.stops}
+    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
+    for row in stops:
+        stop_live = etas.get(row["id"])
+        if row["done"]:
+            row["eta"] = "done"
+        elif stop_live and stop_live.eta:
+            row["eta"] = "ETA " + timezone.localtime(stop_live.eta).strftime("%H:%M")
+        else:
+            row["eta"] = timezone.localtime(row["planned_arrival"]).strftime("%H:%M")
+        row["late"] = bool(stop_live and stop_live.late)
+        row["destination"] = f"{row['latitude']},{row['longitude']}"
+        row["packages"] = [(code, state, state not in final) for code, state in row["packages"]]
+    return stops
+
+
 @role_required(Role.DRIVER)
 def driver_day(request):
     """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
@@ -177,19 +196,17 @@ def driver_day(request):
     if route is not None:
         punches = list(ShiftPunch.objects.filter(route=route).order_by("at", "id"))
         live = route_live(route=route)
-        etas = {s.id: s for s in live.stops}
         stops = driver_stops(route=route)
-        for row in stops:
-            row["live"] = etas.get(row["route_stop"].pk)
+        remaining = remaining_in(stops)
         changes = list(RouteChange.objects.filter(route=route)[:3])
         context.update(
-            stops=stops,
+            stops=_stop_rows(stops, live),
             live=live,
             active=route.status in ACTIVE,
             changes=changes,
             change_id=changes[0].pk if changes else "",
             unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
-            remaining=remaining_in(stops),
+            remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
             # Rendered once: every package of a 200-stop route repeats these lists.

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404, scope_to_user
 
-from .disruptions import disruption_record, replan_job_apply
-from .live import live_board, location_ping_record, route_active_for_driver, route_live
-from .messages import message_list, message_send, message_thread_mark_read
-from .models import Disruption, LocationPing, Message, ReplanJob, Route, RouteChange, RouteStop
-from .serializers import ErrorSerializer
+from ..disruptions import disruption_record, replan_job_apply
+from ..live import live_board, location_ping_record, route_active_for_driver, route_live
+from ..messages import message_list, message_send, message_thread_mark_read
+from ..models import Disruption, LocationPing, Message, ReplanJob, Route, RouteChange, RouteStop
+from ..serializers import ErrorSerializer
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 
@@ -114,7 +114,7 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
         responses=LiveRouteSerializer(many=True),
     )
     def get(self, request):
-        from .views_live import _day
+        from ..views.live import _day
 
         board = live_board(user=request.user, service_date=_day(request))
         return Response(LiveRouteSerializer([b.as_json() for b in board], many=True).data)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from ..views import planning as views
 
 app_name = "routes"
 
@@ -16,6 +16,6 @@ urlpatterns = [
     path("uncovered/", views.uncovered, name="uncovered"),
     path("<int:pk>/", views.route_detail, name="route-detail"),
     path("<int:pk>/move/", views.route_move, name="route-move"),
-    path("", include("routes.urls_day")),
-    path("", include("routes.urls_live")),
+    path("", include("routes.urls.day")),
+    path("", include("routes.urls.live")),
 ]

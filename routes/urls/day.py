@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_day
+from ..views import day as views_day
 
 urlpatterns = [
     path("board/", views_day.day_board, name="day-board"),

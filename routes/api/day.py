@@ -14,10 +14,10 @@ from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
 from fleet.models import Vehicle
 
-from .dispatch import day_confirmation_answer, punch_record, route_assign
-from .driver_day import delivery_record, package_scan
-from .models import DayConfirmation, DeliveryEvent, Route, RouteStop, ShiftPunch
-from .serializers import ErrorSerializer, RouteSerializer
+from ..dispatch import day_confirmation_answer, punch_record, route_assign
+from ..driver_day import delivery_record, package_scan
+from ..models import DayConfirmation, DeliveryEvent, Route, RouteStop, ShiftPunch
+from ..serializers import ErrorSerializer, RouteSerializer
 
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 ON_THE_ROAD = (Role.DRIVER, *PLANNERS)
