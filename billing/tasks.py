@@ -1,7 +1,8 @@
 """Beat jobs: after each program week closes, its scorecards and draft statements."""
 
 from celery import shared_task
-from django.db import OperationalError
+
+from nextmile.tasks import IDEMPOTENT_TASK
 
 
 @shared_task(name="billing.week_close", acks_late=True)
@@ -17,10 +18,7 @@ def week_close_task() -> int:
 
 @shared_task(
     name="billing.statement_generate",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def statement_generate_task(dsp_id: int, week_start: str | None = None) -> None:
     from billing.jobs import week_close_for_dsp

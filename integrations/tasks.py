@@ -1,7 +1,8 @@
 """Thin Celery wrappers: ids in, one service call."""
 
 from celery import shared_task
-from django.db import OperationalError
+
+from nextmile.tasks import IDEMPOTENT_TASK
 
 
 # The POST is made at most once per attempt number (the service writes the attempt first), so
@@ -10,10 +11,7 @@ from django.db import OperationalError
 @shared_task(
     name="integrations.webhook_deliver",
     queue="default",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def webhook_deliver_task(delivery_id: int, number: int, trigger: str = "first") -> None:
     from .services import delivery_attempt  # services import this module; avoid the cycle

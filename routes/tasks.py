@@ -1,15 +1,13 @@
 """Thin Celery wrappers: ids in, one service call."""
 
 from celery import shared_task
-from django.db import OperationalError
+
+from nextmile.tasks import IDEMPOTENT_TASK
 
 
 @shared_task(
     name="routes.manifest_summarise",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def manifest_summarise_task(manifest_id: int) -> None:
     from .services import manifest_summarise  # services import this module; avoid the cycle
@@ -20,10 +18,7 @@ def manifest_summarise_task(manifest_id: int) -> None:
 @shared_task(
     name="routes.dispatch_plan_job",
     queue="default",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def plan_job_dispatch_task(plan_job_id: int) -> None:
     from .services import plan_job_dispatch
@@ -37,11 +32,8 @@ def plan_job_dispatch_task(plan_job_id: int) -> None:
 @shared_task(
     name="routes.plan_run_solve",
     queue="optimize",
-    acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def plan_run_solve_task(plan_run_id: int) -> None:
     from .services import plan_run_solve

@@ -11,8 +11,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from nextmile.tasks import IDEMPOTENT_TASK
 
 log = logging.getLogger(__name__)
 BATCH = 10_000
@@ -40,10 +42,7 @@ def location_ping_prune(*, now: datetime.datetime | None = None) -> int:
 @shared_task(
     name="routes.prune_location_pings",
     queue="default",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
+    **IDEMPOTENT_TASK,
 )
 def location_ping_prune_task() -> int:
     return location_ping_prune()
