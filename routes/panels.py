@@ -1,24 +1,16 @@
 """Routes' panels: today's routes for a DSP, the network's day for staff, a driver's route."""
 
-from django.utils import timezone
-
 from dsps.home import register_panel
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import dsp_of
 
-from .selectors import manifest_list, route_for_driver_today, route_list
-
-
-def _today(user):
-    dsp = dsp_of(user)
-    return dsp.station.today() if dsp else timezone.localdate()
+from .selectors import manifest_list, route_for_driver_today, route_list, user_today
 
 
 @register_panel(
     name="routes_today", roles=DSP_MANAGER_ROLES, template="routes/panel_today.html", order=10
 )
 def routes_today_panel(request) -> dict:
-    today = _today(request.user)
+    today = user_today(request.user)
     return {"today": today, "routes": list(route_list(user=request.user, service_date=today))}
 
 
@@ -26,7 +18,7 @@ def routes_today_panel(request) -> dict:
     name="driver_route", roles=[Role.DRIVER], template="routes/panel_driver.html", order=10
 )
 def driver_route_panel(request) -> dict:
-    today = _today(request.user)
+    today = user_today(request.user)
     return {"today": today, "route": route_for_driver_today(user=request.user, today=today)}
 
 

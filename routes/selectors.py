@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from dsps.tenancy import scope_to_user
+from dsps.tenancy import dsp_of, scope_to_user
 
 from .models import Manifest, PlanJob, Route, RouteStop, Stop
 
@@ -103,3 +104,9 @@ def day_summary(*, user, service_date: date) -> dict:
 def route_siblings(*, user, route: Route) -> QuerySet[Route]:
     """Routes of the same DSP and day that a stop of `route` may move to."""
     return route_list(user=user, service_date=route.service_date).filter(dsp_id=route.dsp_id)
+
+
+def user_today(user) -> date:
+    """Today at the user's station (program staff, who have none: the project's timezone)."""
+    dsp = dsp_of(user)
+    return dsp.station.today() if dsp else timezone.localdate()

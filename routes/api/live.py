@@ -15,6 +15,7 @@ from ..live import live_board, location_ping_record, route_active_for_driver, ro
 from ..messages import message_list, message_send, message_thread_mark_read
 from ..models import Disruption, LocationPing, Message, ReplanJob, Route, RouteChange, RouteStop
 from ..serializers import ErrorSerializer
+from ..views.dates import requested_day
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 
@@ -114,9 +115,7 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
         responses=LiveRouteSerializer(many=True),
     )
     def get(self, request):
-        from ..views.live import _day
-
-        board = live_board(user=request.user, service_date=_day(request))
+        board = live_board(user=request.user, service_date=requested_day(request))
         return Response(LiveRouteSerializer([b.as_json() for b in board], many=True).data)
 
 

@@ -44,23 +44,12 @@ from ..models import (
     ShiftPunch,
     TrackingLink,
 )
-from ..selectors import route_for_driver_today, route_list, routes_for_map
+from ..selectors import route_for_driver_today, route_list, routes_for_map, user_today
 from ..tracking import tracking_notice_counts, tracking_status
+from .dates import requested_day
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
-
-
-def _today(user) -> date:
-    dsp = dsp_of(user)
-    return dsp.station.today() if dsp else timezone.localdate()
-
-
-def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("date") or request.POST.get("date", ""))
-    except ValueError:
-        return _today(request.user)
 
 
 def _board_url(day: date) -> str:
@@ -70,7 +59,7 @@ def _board_url(day: date) -> str:
 @role_required(*MANAGERS)
 def day_board(request):
     """Routes of the day on one side; assignable drivers and available vans on the other."""
-    day = _day(request)
+    day = requested_day(request)
     dsp = dsp_of(request.user)
     routes = list(route_list(user=request.user, service_date=day))
     links = tracking_notice_counts([r.pk for r in routes])
@@ -100,7 +89,7 @@ def day_board(request):
 @role_required(*MANAGERS)
 def day_risk(request):
     """The routes-at-risk card alone, polled by the board so it updates without a reload."""
-    day = _day(request)
+    day = requested_day(request)
     risk = routes_at_risk(dsp=dsp_of(request.user), on=day)
     return render(request, "routes/_day_risk.html", {"day": day, "risk": risk})
 
@@ -143,7 +132,7 @@ def day_unassign(request, pk: int):
 @require_POST
 @role_required(*MANAGERS)
 def day_suggest(request):
-    day = _day(request)
+    day = requested_day(request)
     assigned, problems = assignment_suggestions_apply(dsp=dsp_of(request.user), on=day)
     messages.success(request, f"{assigned} route{'s' if assigned != 1 else ''} assigned.")
     for problem in problems:
@@ -154,7 +143,7 @@ def day_suggest(request):
 @role_required(*MANAGERS)
 def day_loadout(request):
     """A printable sheet: route, driver, van, staging lane, packages in stop order."""
-    day = _day(request)
+    day = requested_day(request)
     routes = route_list(user=request.user, service_date=day)
     return render(
         request,
@@ -190,7 +179,7 @@ def _stop_rows(stops: list[dict], live) -> list[dict]:
 def driver_day(request):
     """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
     while the route is out it also shares the position and shows what dispatch changed."""
-    today = _today(request.user)
+    today = user_today(request.user)
     route = route_for_driver_today(user=request.user, today=today)
     context = {"today": today, "route": route}
     if route is not None:
@@ -220,7 +209,7 @@ def driver_day(request):
 @role_required(Role.DRIVER)
 def driver_day_data(request):
     """What the driver's page polls: progress, ETAs and the latest changes by dispatch."""
-    route = route_for_driver_today(user=request.user, today=_today(request.user))
+    route = route_for_driver_today(user=request.user, today=user_today(request.user))
     if route is None:
         return JsonResponse({"id": None})
     data = route_live(route=route).as_json()

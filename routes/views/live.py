@@ -20,6 +20,8 @@ from ..disruptions import disruption_record, replan_job_apply, replan_job_start
 from ..live import live_board
 from ..messages import message_list, message_send, message_thread_mark_read, unread_counts
 from ..models import Disruption, ReplanJob, Route, RouteStop
+from ..selectors import user_today
+from .dates import requested_day
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
@@ -27,18 +29,6 @@ THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
 
 def _text(error: ValidationError) -> str:
     return " ".join(m for ms in error.message_dict.values() for m in ms)
-
-
-def _today(user) -> date:
-    dsp = dsp_of(user)
-    return dsp.station.today() if dsp else timezone.localdate()
-
-
-def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return _today(request.user)
 
 
 def _board_json(user, day: date) -> dict:
@@ -59,7 +49,7 @@ def _board_json(user, day: date) -> dict:
 
 @role_required(*DISPATCH)
 def board(request):
-    day = _day(request)
+    day = requested_day(request)
     data = _board_json(request.user, day)
     jobs = scope_to_user(ReplanJob.objects.all(), request.user).filter(service_date=day)[:10]
     return render(
@@ -79,7 +69,7 @@ def board(request):
 
 @role_required(*DISPATCH)
 def board_data(request):
-    return JsonResponse(_board_json(request.user, _day(request)))
+    return JsonResponse(_board_json(request.user, requested_day(request)))
 
 
 def _parse_dt(value: str, station, field: str = "ends_at") -> datetime | None:
@@ -115,7 +105,7 @@ def disruption_create(request):
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        day = _today(request.user)
+        day = user_today(request.user)
         return render(
             request,
             "routes/live_board.html",
@@ -208,7 +198,7 @@ def thread(request, pk: int):
 
 @role_required(*DISPATCH)
 def inbox(request):
-    day = _day(request)
+    day = requested_day(request)
     routes = list(
         scope_to_user(Route.objects.all(), request.user)
         .filter(service_date=day)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, role_required
+from dsps.tenancy import get_for_user_or_404, is_program_staff, role_required
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 
@@ -30,6 +27,7 @@ from ..selectors import (
     stop_list,
     stop_list_dropped,
     stop_list_uncovered,
+    user_today,
 )
 from ..services import (
     manifest_import,
@@ -39,6 +37,7 @@ from ..services import (
     route_stop_move,
     stop_allocate,
 )
+from .dates import requested_day
 
 PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 EXPORT_COLUMNS = [
@@ -54,18 +53,6 @@ EXPORT_COLUMNS = [
     "window_end",
     "leg_km",
 ]
-
-
-def _today(user) -> date:
-    dsp = dsp_of(user)
-    return dsp.station.today() if dsp else timezone.localdate()
-
-
-def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return _today(request.user)
 
 
 @role_required(*PLANNERS)
@@ -95,7 +82,7 @@ def manifest_import_view(request):
                 day = result.manifest.service_date
                 return redirect(f"{reverse('routes:plan')}?date={day:%Y-%m-%d}")
     else:
-        form = ManifestImportForm(staff=staff, initial={"service_date": _today(request.user)})
+        form = ManifestImportForm(staff=staff, initial={"service_date": user_today(request.user)})
     return render(request, "routes/manifest_import.html", {"form": form, "row_errors": row_errors})
 
 
@@ -124,8 +111,10 @@ def plan(request):
             else:
                 return redirect("routes:job-detail", pk=job.pk)
     else:
-        form = PlanForm(staff=staff, initial={"service_date": _day(request), "time_limit_s": 30})
-    day = _day(request)
+        form = PlanForm(
+            staff=staff, initial={"service_date": requested_day(request), "time_limit_s": 30}
+        )
+    day = requested_day(request)
     return render(
         request,
         "routes/plan.html",
@@ -170,7 +159,7 @@ def job_cancel(request, pk: int):
 
 @role_required(*PLANNERS)
 def day(request):
-    service_date = _day(request)
+    service_date = requested_day(request)
     routes = list(route_list(user=request.user, service_date=service_date))
     return render(
         request,
@@ -187,7 +176,7 @@ def day(request):
 
 @role_required(*PLANNERS)
 def day_export(request):
-    service_date = _day(request)
+    service_date = requested_day(request)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="routes-{service_date}.csv"'
     writer = csvsafe.writer(response)  # addresses and names are user text
@@ -270,7 +259,7 @@ def route_move(request, pk: int):
 
 @role_required(Role.PROGRAM_STAFF)
 def uncovered(request):
-    service_date = _day(request)
+    service_date = requested_day(request)
     if request.method == "POST":
         form = AllocateForm(request.POST)
         if form.is_valid():
