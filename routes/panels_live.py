@@ -6,6 +6,7 @@ from dsps.models import DSP_MANAGER_ROLES, Role
 
 from .live import live_board, route_active_for_driver
 from .messages import unread_counts
+from .selectors import user_today
 
 
 @register_panel(
@@ -21,9 +22,7 @@ def driver_live_panel(request) -> dict:
     name="live_board", roles=DSP_MANAGER_ROLES, template="routes/live_panel_board.html", order=11
 )
 def live_board_panel(request) -> dict:
-    from .views.live import _today
-
-    board = live_board(user=request.user, service_date=_today(request.user))
+    board = live_board(user=request.user, service_date=user_today(request.user))
     unread = unread_counts(user=request.user, routes=[b.route for b in board])
     return {
         "out": len(board),
