@@ -42,14 +42,12 @@ def _dsp_and_period(request):
     return dsp, period, errors
 
 
-def _chart(daily: list[dict]) -> str:
-    return json.dumps(
-        {
-            "days": [r["day"].isoformat() for r in daily],
-            "completion": [r["completion"] for r in daily],
-            "on_time": [r["on_time_rate"] for r in daily],
-        }
-    )
+def _chart(daily: list[dict]) -> dict:
+    return {
+        "days": [r["day"].isoformat() for r in daily],
+        "completion": [r["completion"] for r in daily],
+        "on_time": [r["on_time_rate"] for r in daily],
+    }
 
 
 def _map(addresses: list[dict], areas: list[dict]) -> list[dict]:

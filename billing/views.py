@@ -347,7 +347,7 @@ def finances(request):
         "billing/finances.html",
         {
             "data": data,
-            "chart": json.dumps(chart),
+            "chart": chart,
             "errors": errors,
             "dsp": dsp,
             "overtime_after": settings.BILLING_OVERTIME_AFTER_HOURS,
