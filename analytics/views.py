@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
