@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from dsps.services import application_start
 from routes.models import Package
-from tests.dsps.factories import StationFactory, UserFactory
 from tests.drivers.factories import DriverFactory
+from tests.dsps.factories import StationFactory, UserFactory
 from tests.routes.test_imports import _import, csv_file, dispatcher  # noqa: F401
 
 pytestmark = pytest.mark.django_db
