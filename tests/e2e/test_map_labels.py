@@ -37,7 +37,7 @@ def test_markup_in_a_dsp_name_address_and_driver_name_shows_as_text_on_the_maps(
     stop_tip = page.locator(".leaflet-tooltip").last
     # then: the address is literal text
     expect(stop_tip).to_contain_text(_payload("addr"))
-    page.locator("#routes-map path.route-line").first.hover(position={"x": 2, "y": 2}, force=True)
+    page.locator("#routes-map path.route-line").first.dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip", has_text=_payload("dsp"))).to_have_count(1)
 
     # and: the live board's driver marker names the driver as text
