@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -42,14 +40,12 @@ def _dsp_and_period(request):
     return dsp, period, errors
 
 
-def _chart(daily: list[dict]) -> str:
-    return json.dumps(
-        {
-            "days": [r["day"].isoformat() for r in daily],
-            "completion": [r["completion"] for r in daily],
-            "on_time": [r["on_time_rate"] for r in daily],
-        }
-    )
+def _chart(daily: list[dict]) -> dict:
+    return {
+        "days": [r["day"].isoformat() for r in daily],
+        "completion": [r["completion"] for r in daily],
+        "on_time": [r["on_time_rate"] for r in daily],
+    }
 
 
 def _map(addresses: list[dict], areas: list[dict]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -18,8 +19,17 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def pdf_text(value) -> str:
+    """Data for a ReportLab Paragraph, which parses its text as markup: every character
+    stays text, so a name like `<img src="/etc/passwd">` is printed, never opens a file."""
+    return escape("" if value is None else str(value), quote=True)
+
+
 def statement_pdf(statement) -> bytes:
-    """The statement as a one-table PDF: lines, then gross, deductions and net."""
+    """The statement as a one-table PDF: lines, then gross, deductions and net.
+
+    Paragraph text goes through pdf_text; table cells are plain strings, which ReportLab
+    draws as they are without parsing markup."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Statement {statement.week_start}")
     styles = getSampleStyleSheet()
@@ -53,10 +63,10 @@ def statement_pdf(statement) -> bytes:
     )
     doc.build(
         [
-            Paragraph(f"Payout statement · {statement.dsp.name}", styles["Title"]),
+            Paragraph(f"Payout statement · {pdf_text(statement.dsp.name)}", styles["Title"]),
             Paragraph(
                 f"Week {statement.week_start} to {statement.week_end} · "
-                f"{statement.get_status_display()}",
+                f"{pdf_text(statement.get_status_display())}",
                 styles["Normal"],
             ),
             Spacer(1, 12),

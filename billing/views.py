@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -347,7 +346,7 @@ def finances(request):
         "billing/finances.html",
         {
             "data": data,
-            "chart": json.dumps(chart),
+            "chart": chart,
             "errors": errors,
             "dsp": dsp,
             "overtime_after": settings.BILLING_OVERTIME_AFTER_HOURS,

@@ -7,13 +7,14 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dsps.models import Dsp, Role
 from dsps.selectors import dsp_list
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, role_required
+from nextmile.uploads import serve_upload
 
 from . import selectors, services
 from .models import ActionResponse, ComplianceAction, Offboarding
@@ -173,11 +174,7 @@ def response_document(request, pk: int):
     response = get_for_user_or_404(ActionResponse, request.user, pk=pk)
     if not response.document:
         raise Http404("No document.")
-    return FileResponse(
-        response.document.open("rb"),
-        as_attachment=True,
-        filename=response.document_name or "document",
-    )
+    return serve_upload(response.document, filename=response.document_name or None)
 
 
 # --- Offboarding ----------------------------------------------------------------------------

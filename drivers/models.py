@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from dsps.models import Dsp, TimeStampedModel
+from nextmile.validators import validate_plain_text
 
 LICENCE_ALERT_DAYS = 30
 
@@ -40,8 +41,8 @@ class Driver(TimeStampedModel):
         blank=True,
         related_name="driver_profile",
     )
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
+    first_name = models.CharField(max_length=80, validators=[validate_plain_text])
+    last_name = models.CharField(max_length=80, validators=[validate_plain_text])
     phone = models.CharField(max_length=32, blank=True)
     licence_number = models.CharField(max_length=32)
     licence_class = models.CharField(
@@ -135,8 +136,8 @@ class Applicant(TimeStampedModel):
     TENANT_PATH = "dsp"
 
     dsp = models.ForeignKey(Dsp, on_delete=models.PROTECT, related_name="applicants")
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
+    first_name = models.CharField(max_length=80, validators=[validate_plain_text])
+    last_name = models.CharField(max_length=80, validators=[validate_plain_text])
     email = models.EmailField()
     phone = models.CharField(max_length=32, blank=True)
     licence_number = models.CharField(max_length=32)

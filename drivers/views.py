@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from dsps.tenancy import (
     role_required,
 )
 from nextmile.forms import show_service_errors
+from nextmile.uploads import serve_upload
 
 from . import selectors, services
 from .forms import (
@@ -138,7 +139,7 @@ def driver_document_file(request, pk: int):
     document = get_for_user_or_404(
         DriverDocument.objects.select_related("driver"), request.user, pk=pk
     )
-    return FileResponse(document.file.open("rb"), filename=document.original_name or None)
+    return serve_upload(document.file, filename=document.original_name or None)
 
 
 @role_required(*EVERYONE)

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from nextmile.validators import validate_plain_text
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
@@ -131,7 +133,7 @@ class Dsp(TimeStampedModel):
 
     TENANT_PATH = "pk"
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_plain_text])
     code = models.SlugField(max_length=32, unique=True)
     legal_name = models.CharField(max_length=200, blank=True)
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="dsps")

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nextmile.forms import show_service_errors
+from nextmile.uploads import serve_upload
 
 from .forms import (
     ApplicationDecisionForm,
@@ -257,7 +258,7 @@ def application_document(request, pk: int, kind: str):
     document = getattr(application, kind)
     if not document:
         raise Http404("Not uploaded yet.")
-    return FileResponse(document.open("rb"), filename=document.name.rsplit("/", 1)[-1])
+    return serve_upload(document)
 
 
 # --- Audit trail --------------------------------------------------------------------------

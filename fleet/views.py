@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
 from nextmile.forms import show_service_errors
+from nextmile.uploads import serve_upload
 
 from . import selectors, services
 from .forms import (
@@ -306,7 +307,7 @@ def defect_photo(request, pk: int):
     item = get_for_user_or_404(InspectionItem, request.user, pk=pk)
     if not item.photo:
         raise Http404("No photo.")
-    return FileResponse(item.photo.open("rb"))
+    return serve_upload(item.photo)
 
 
 @role_required(*MANAGERS)

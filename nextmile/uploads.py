@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import mimetypes
 import os
+import re
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from PIL import Image, UnidentifiedImageError
 
 # Leading bytes of each accepted kind.
 SIGNATURES = {
@@ -16,6 +20,11 @@ SIGNATURES = {
 }
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
 IMAGE_KINDS = ("png", "jpeg")
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG"}
+# Markup a browser would run if it ever took the file for HTML; no real PDF carries it as text.
+HTML_IN_FILE = re.compile(rb"<\s*(script|html|body|iframe|svg|!doctype)\b", re.IGNORECASE)
+# Types a browser may show in the page; anything else is served as a download.
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
 def sniff_kind(upload) -> str | None:
@@ -47,10 +56,47 @@ def validate_upload(
             {field: f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB."}
         )
     kind = sniff_kind(upload)
-    if kind not in kinds:
+    if kind not in kinds or not _content_matches(upload, kind):
         names = ", ".join(k.upper() for k in kinds)
         raise ValidationError({field: f"The file is not a {names} file (checked by its content)."})
     return kind
+
+
+def _content_matches(upload, kind: str) -> bool:
+    """Past the first bytes: a PDF holds no HTML, an image opens and checks out in Pillow."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        if kind == "pdf":
+            return HTML_IN_FILE.search(upload.read()) is None
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+                return image.format == PILLOW_FORMATS[kind]
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return False
+    finally:
+        upload.seek(position)
+
+
+def serve_upload(stored, *, filename: str | None = None) -> FileResponse:
+    """Send a stored upload with the type its checked extension names.
+
+    PDFs and images may show in the browser; anything else (files from before content checks)
+    downloads as an attachment, and nosniff stops the browser from guessing HTML out of it.
+    Callers check the user may see the file first: media has no public URL.
+    """
+    name = filename or os.path.basename(stored.name)
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    inline = content_type in INLINE_TYPES
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=not inline,
+        filename=name,
+        content_type=content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def safe_upload_name(original: str, kind: str) -> str:

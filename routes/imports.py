@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from dsps.models import Station
+from nextmile.validators import plain_text_problem
 
 from .allocation import TerritoryIndex
 from .conf import setting
@@ -186,6 +187,8 @@ class _RowChecker:
                 errors.append((name, "This column is required."))
             elif len(value) > limit:
                 errors.append((name, f"At most {limit} characters."))
+            elif problem := plain_text_problem(value):
+                errors.append((name, problem))
             row[name] = value
         tid = row["tracking_id"]
         if tid and tid in self.seen:

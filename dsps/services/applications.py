@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from nextmile.uploads import safe_upload_name, validate_upload
+from nextmile.validators import plain_text_problem
 
 from ..models import Dsp, DspApplication, Membership, Role, Station, Territory, User
 from .audit import audit_record
@@ -59,6 +60,8 @@ def application_start(*, user: User, business_name: str, station: Station) -> Ds
     business_name = (business_name or "").strip()
     if not business_name:
         raise ValidationError({"business_name": "Enter the name your DSP will trade under."})
+    if problem := plain_text_problem(business_name):
+        raise ValidationError({"business_name": problem})
     if Membership.objects.filter(user=user).exists():
         raise ValidationError(
             {"business_name": "Your account already belongs to a DSP or the program."}

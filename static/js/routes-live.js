@@ -22,12 +22,12 @@
       d.routes.forEach(function (r) {
         r.stops.forEach(function (s) {  // [lat, lon, sequence, done]
           L.circleMarker([s[0], s[1]], { radius: 4, color: s[3] ? "#2ca02c" : "#1f77b4", fillOpacity: 0.9, className: "live-stop" })
-            .bindTooltip(r.code + " #" + s[2]).addTo(layers);
+            .bindTooltip(nmText(r.code + " #" + s[2])).addTo(layers);
           bounds.push([s[0], s[1]]);
         });
         if (r.position) {
           L.circleMarker(r.position, { radius: 9, color: "#000", fillColor: r.behind_pace ? "#d62728" : "#ff7f0e", fillOpacity: 1, className: "live-driver" })
-            .bindTooltip(r.code + " · " + (r.driver || "")).addTo(layers);
+            .bindTooltip(nmText(r.code + " · " + (r.driver || ""))).addTo(layers);
           bounds.push(r.position);
         }
         var row = document.querySelector('#live-routes tr[data-route="' + r.id + '"]');

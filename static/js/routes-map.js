@@ -15,10 +15,10 @@
       var colour = COLOURS[i % COLOURS.length];
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
       L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
-        .bindTooltip(route.code + " · " + route.dsp).addTo(layers);
+        .bindTooltip(nmText(route.code + " · " + route.dsp)).addTo(layers);
       route.stops.forEach(function (s) {
         L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
-          .bindTooltip(route.code + " #" + s[2] + " · " + s[3]).addTo(layers);
+          .bindTooltip(nmText(route.code + " #" + s[2] + " · " + s[3])).addTo(layers);
         bounds.push([s[0], s[1]]);
         drawn.push(s[4]);
       });
@@ -26,7 +26,7 @@
     });
     if (data.length) {
       L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
-        .bindTooltip("Station").addTo(layers);
+        .bindTooltip(nmText("Station")).addTo(layers);
     }
     if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
     el.dataset.stops = drawn.join(",");  // the route stops drawn, in order

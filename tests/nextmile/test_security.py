@@ -1,9 +1,14 @@
 """Security headers on every page, and production settings that pass the deploy check."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.test import override_settings
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def test_pages_carry_security_headers(client, db):
@@ -14,6 +19,17 @@ def test_pages_carry_security_headers(client, db):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    script_src = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+    assert script_src.strip() == "script-src 'self'"
+
+
+def test_no_template_carries_an_inline_script_a_handler_or_safe_data():
+    found = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text()
+        found += [f"{template.name}: {m.group(0)}" for m in INLINE_SCRIPT.finditer(text)]
+        found += [f"{template.name}: |safe" for _ in re.finditer(r"\|\s*safe\b", text)]
+    assert found == []
 
 
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_SSL_REDIRECT=False)
