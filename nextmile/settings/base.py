@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nextmile.dates.DateOutOfRangeMiddleware",
 ]
 
 SECURE_REFERRER_POLICY = "same-origin"
@@ -180,6 +181,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "nextmile.schema.NextMileAutoSchema",
     "EXCEPTION_HANDLER": "nextmile.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "nextmile.api.Metadata",
     "DEFAULT_PARSER_CLASSES": [
         "nextmile.api.JSONParser",
         "rest_framework.parsers.FormParser",
