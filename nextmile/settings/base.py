@@ -129,6 +129,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, which would make the
+# per-IP limits above one global limit. Name how many proxies you run (allauth then takes the
+# client from X-Forwarded-For, counted from the right) or the header your proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# `seed_demo` creates users with a published password; production settings turn it off.
+DEMO_DATA_ALLOWED = True
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
