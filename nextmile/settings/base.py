@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("BILLING_WEEK_CLOSE_INTERVAL_S", default=3600.0),
     },
     "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
+    # Every minute: fail solves whose worker died (no heartbeat), so their days can be planned.
+    "sweep-stale-plan-runs": {"task": "routes.plan_runs_sweep_stale", "schedule": 60.0},
     # Hourly: a leaving DSP's dispatchers and drivers lose access on its exit date.
     "compliance-accounts-close": {
         "task": "compliance.offboarding_accounts_close_due",
