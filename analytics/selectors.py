@@ -53,6 +53,7 @@ from billing.selectors import weeks_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
+from nextmile.dates import FIRST_DAY, LAST_DAY
 from routes.models import DeliveryEvent, Route, ShiftPunch
 
 from .conf import conf
@@ -61,7 +62,6 @@ Kind = DeliveryEvent.Kind
 ATTEMPTS = [Kind.DELIVERED, Kind.FAILED, Kind.RETURNED]
 FAILURES = [Kind.FAILED, Kind.RETURNED]
 CENT = Decimal("0.01")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 # --- Who looks at which DSP, over which dates -------------------------------------------------

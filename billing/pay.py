@@ -19,6 +19,7 @@ from django.utils import timezone
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
+from nextmile.dates import parse_day
 from routes.dispatch import hours_worked
 from routes.models import DeliveryEvent, Route
 
@@ -31,11 +32,7 @@ MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
 
 def pay_week_start(value: str | None, *, today: date) -> date:
     """The program week holding `value` (YYYY-MM-DD), or this week when it is missing or bad."""
-    try:
-        day = date.fromisoformat(value) if value else today
-    except ValueError:
-        day = today
-    return week_start_of(day)
+    return week_start_of(parse_day(value, field="week", default=today))
 
 
 # --- Reads ----------------------------------------------------------------------------------

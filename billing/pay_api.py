@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from drivers.models import Driver
 from dsps.models import Role
 from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404, has_role
+from nextmile.dates import DayField
 from routes.models import Route
 
 from . import pay
@@ -24,7 +25,7 @@ HOURS = {"max_digits": 8, "decimal_places": 2}
 
 
 class PayWeekQuerySerializer(serializers.Serializer):
-    week = serializers.DateField(required=False, help_text="any day of the week; default: now")
+    week = DayField(required=False, help_text="any day of the week; default: now")
     driver = serializers.IntegerField(
         required=False, min_value=1, help_text="owners and staff: the driver (drivers: ignored)"
     )
@@ -40,7 +41,7 @@ class PayRouteSerializer(serializers.Serializer):
 
 
 class PayDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DayField()
     hours = serializers.DecimalField(**HOURS)
     routes = PayRouteSerializer(many=True)
 
@@ -69,8 +70,8 @@ class PayDiscrepancySerializer(serializers.ModelSerializer):
 class PayWeekSerializer(serializers.Serializer):
     driver = serializers.IntegerField(source="driver.pk")
     driver_name = serializers.CharField(source="driver.full_name")
-    week_start = serializers.DateField()
-    week_end = serializers.DateField()
+    week_start = DayField()
+    week_end = DayField()
     routes = serializers.IntegerField()
     stops = serializers.IntegerField()
     delivered = serializers.IntegerField()
@@ -153,9 +154,9 @@ class IncentiveTableApi(TenantScopedAPIMixin, GenericAPIView):
 
 
 class PayDiscrepancyInputSerializer(serializers.Serializer):
-    week_start = serializers.DateField(help_text="first day of the program week")
+    week_start = DayField(help_text="first day of the program week")
     message = serializers.CharField(max_length=2000)
-    day = serializers.DateField(required=False, allow_null=True)
+    day = DayField(required=False, allow_null=True)
     route = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from drivers.models import Driver
 from dsps.models import Role
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, has_role, role_required
+from nextmile.dates import parse_day
 from routes.models import Route
 
 from . import pay
@@ -34,12 +35,7 @@ def _week_context(week: dict) -> dict:
 
 
 def _optional_date(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as e:
-        raise ValidationError({field: "Give a date as YYYY-MM-DD."}) from e
+    return parse_day(value, field=field)
 
 
 @role_required(Role.DRIVER)

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from nextmile.dates import DayField
+
 from .models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine, Tier
 
 
@@ -36,7 +38,7 @@ class PeakPeriodSerializer(serializers.ModelSerializer):
 
 class ThresholdSetInputSerializer(serializers.Serializer):
     station = serializers.IntegerField()
-    week_start = serializers.DateField()
+    week_start = DayField()
     thresholds = serializers.JSONField()
     weights = serializers.JSONField()
     escalation_cap = serializers.ChoiceField(choices=Tier.choices, default=Tier.GREAT)
@@ -118,7 +120,7 @@ class DisputeResolveSerializer(serializers.Serializer):
 
 
 class FinanceWeekSerializer(serializers.Serializer):
-    week_start = serializers.DateField()
+    week_start = DayField()
     revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
     expenses = serializers.DictField(
         child=serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -128,7 +130,7 @@ class FinanceWeekSerializer(serializers.Serializer):
 
 
 class ProjectionSerializer(serializers.Serializer):
-    week_start = serializers.DateField()
+    week_start = DayField()
     days = serializers.IntegerField(help_text="days counted (the current week from today on)")
     planned_days = serializers.IntegerField(help_text="days priced from routes already planned")
     routes = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -154,12 +156,12 @@ class OutlookSerializer(serializers.Serializer):
     drop_tier = serializers.CharField(allow_null=True)
     drop_per_week = serializers.DecimalField(max_digits=12, decimal_places=2)
     drop_total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    reserve_warning = serializers.DateField(allow_null=True)
-    drop_reserve_warning = serializers.DateField(allow_null=True)
+    reserve_warning = DayField(allow_null=True)
+    drop_reserve_warning = DayField(allow_null=True)
 
 
 class FinancesSerializer(serializers.Serializer):
     history = FinanceWeekSerializer(many=True)
     projection = ProjectionSerializer(many=True)
     outlook = OutlookSerializer()
-    reserve_warning = serializers.DateField(allow_null=True)
+    reserve_warning = DayField(allow_null=True)

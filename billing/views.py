@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
+from nextmile.dates import parse_day
 from nextmile.forms import show_service_errors
 
 from . import selectors, services
@@ -357,10 +358,8 @@ def finances(request):
 @role_required(Role.OWNER, Role.DISPATCHER)
 def driver_pay_csv(request):
     dsp = dsp_for_write(request.user)
-    try:
-        week = week_start_of(date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        week = week_start_of(dsp.station.today()) - timedelta(days=7)
+    asked = parse_day(request.GET.get("week"), field="week", default=None)
+    week = week_start_of(asked or dsp.station.today() - timedelta(days=7))
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="driver-pay-{week}.csv"'
     writer = csv.writer(response)

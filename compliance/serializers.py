@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from nextmile.dates import DayField
+
 from .models import ActionResponse, ComplianceAction, Offboarding
 
 
@@ -65,13 +67,13 @@ class ActionCreateSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(max_length=4000)
     evidence = EvidenceSerializer(required=False)
-    due_on = serializers.DateField(required=False, allow_null=True)
+    due_on = DayField(required=False, allow_null=True)
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    ends_on = serializers.DateField(required=False, allow_null=True)
-    effective_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = DayField(required=False, allow_null=True)
+    ends_on = DayField(required=False, allow_null=True)
+    effective_on = DayField(required=False, allow_null=True)
 
 
 class ActionRespondSerializer(serializers.Serializer):
@@ -126,7 +128,7 @@ class ExitStartSerializer(serializers.Serializer):
         max_value=2**31 - 1,
         help_text="staff only; owners leave their own",
     )
-    effective_on = serializers.DateField()
+    effective_on = DayField()
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 

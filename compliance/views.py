@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import Dsp, Role
 from dsps.selectors import dsp_list
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, role_required
+from nextmile.dates import parse_day
 from nextmile.uploads import serve_upload
 
 from . import selectors, services
@@ -24,12 +25,7 @@ STAFF = (Role.PROGRAM_STAFF,)
 
 
 def _date(value: str, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({field: "Give a date as YYYY-MM-DD."}) from None
+    return parse_day(value, field=field)
 
 
 @role_required(*READERS)

@@ -40,7 +40,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     dsp = serializers.SlugRelatedField(slug_field="code", read_only=True)
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
     requested_station = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    requested_territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    requested_territory = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     has_insurance_certificate = serializers.SerializerMethodField()
     has_business_registration = serializers.SerializerMethodField()
     documents_verified = serializers.SerializerMethodField()
@@ -93,7 +95,7 @@ class ApplicationDecisionSerializer(serializers.Serializer):
 
 class TerritorySerializer(serializers.ModelSerializer):
     station = serializers.SlugRelatedField(slug_field="code", queryset=Station.objects.all())
-    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Territory

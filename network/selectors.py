@@ -35,6 +35,7 @@ from drivers.models import Driver
 from dsps.models import Dsp, Station, Territory
 from dsps.tenancy import scope_to_user
 from fleet.models import Lease, VehicleOffer
+from nextmile.dates import parse_day
 from routes.models import Route, RouteStop, Stop
 
 from . import fairness
@@ -74,12 +75,7 @@ def pick_station(*, user, station_id) -> Station:
 
 
 def pick_date(station: Station, raw) -> date:
-    if raw in (None, ""):
-        return station.today()
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationError({"date": "Give the date as YYYY-MM-DD."}) from None
+    return parse_day(raw) or station.today()
 
 
 def _count(queryset: QuerySet, path: str = "dsp") -> Coalesce:

@@ -2,12 +2,14 @@
 
 from rest_framework import serializers
 
+from nextmile.dates import DayField
+
 from .models import AllocationProposal, PeakLeaseOffer
 
 
 class WhereSerializer(serializers.Serializer):
     station = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    date = serializers.DateField(required=False)
+    date = DayField(required=False)
 
 
 class DspRowSerializer(serializers.Serializer):
@@ -42,7 +44,7 @@ class UncoveredStopSerializer(serializers.Serializer):
 
 class CoverageSerializer(serializers.Serializer):
     station = serializers.IntegerField()
-    date = serializers.DateField()
+    date = DayField()
     territories = TerritoryRowSerializer(many=True)
     unassigned_territories = serializers.ListField(child=serializers.CharField())
     uncovered_count = serializers.IntegerField()
@@ -119,11 +121,11 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class ProposeSerializer(serializers.Serializer):
     station = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    date = serializers.DateField()
+    date = DayField()
 
 
 class PeakWeekSerializer(serializers.Serializer):
-    starts_on = serializers.DateField()
+    starts_on = DayField()
     average = serializers.IntegerField()
     peak = serializers.IntegerField()
     vans = serializers.IntegerField()
@@ -143,7 +145,7 @@ class PeakDspSerializer(serializers.Serializer):
 
 
 class ForecastDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DayField()
     stops = serializers.IntegerField()
 
 
@@ -160,8 +162,8 @@ class PeakPlanSerializer(serializers.Serializer):
     drivers_rostered = serializers.IntegerField()
     extra_vans = serializers.IntegerField()
     extra_drivers = serializers.IntegerField()
-    starts_on = serializers.DateField(allow_null=True)
-    ends_on = serializers.DateField(allow_null=True)
+    starts_on = DayField(allow_null=True)
+    ends_on = DayField(allow_null=True)
     total_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
     rows = PeakDspSerializer(many=True)
 

@@ -38,6 +38,9 @@ DEFAULTS = {
         },
     },
     "ROUTES_STOPS_PER_PART": 800,
+    # Seconds a running solve may go without its heartbeat (written every second while it
+    # searches) before the sweep fails it: its worker is gone, whichever broker is used.
+    "ROUTES_PLAN_HEARTBEAT_TIMEOUT_S": 120,
     # Seconds of search a re-plan after a disruption gets (it runs on the optimize queue).
     "ROUTES_REPLAN_TIME_LIMIT_S": 5,
     # Seconds two drivers need to hand packages over at a rescue's meeting point.

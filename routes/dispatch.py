@@ -277,6 +277,13 @@ PUNCH_REFUSED = {
 }
 
 
+def _punch_replay(idempotency_key: str, route: Route) -> ShiftPunch | None:
+    existing = ShiftPunch.objects.filter(idempotency_key=idempotency_key).first()
+    if existing and existing.driver_id != route.driver_id:
+        raise ValidationError({"idempotency_key": "This key was used for another punch."})
+    return existing
+
+
 @transaction.atomic
 def punch_record(
     *,
@@ -292,10 +299,8 @@ def punch_record(
     Clocking in starts the day: the driver confirms the van (its plate) and enters the odometer,
     which goes to the van's odometer history; the route turns in progress.
     """
-    existing = ShiftPunch.objects.filter(idempotency_key=idempotency_key).first()
+    existing = _punch_replay(idempotency_key, route)
     if existing:
-        if existing.driver_id != route.driver_id:
-            raise ValidationError({"idempotency_key": "This key was used for another punch."})
         return existing
     if route.driver_id is None:
         raise ValidationError({"route": "This route has no driver."})
@@ -303,6 +308,10 @@ def punch_record(
         raise ValidationError({"kind": "Choose clock in, break start, break end or clock out."})
     at = occurred_at_checked(at, "at")
     Driver.objects.select_for_update().get(pk=route.driver_id)  # one punch at a time per driver
+    # A concurrent resend of this punch may have committed while we waited for the lock.
+    existing = _punch_replay(idempotency_key, route)
+    if existing:
+        return existing
     last = ShiftPunch.objects.filter(driver=route.driver, route=route).order_by("-at", "-id")
     last_kind = last.values_list("kind", flat=True).first()
     if last_kind not in PUNCH_ORDER[kind]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time as clock
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -211,6 +211,7 @@ def plan_job_start(
         raise ValidationError(
             {"service_date": f"{dsp.name} is suspended from new routes on {service_date}."}
         )
+    plan_runs_sweep_stale()  # a job whose worker died must not refuse this plan
     # One active job per station-day and scope: lock the station row so two clicks queue one.
     Station.objects.select_for_update().filter(pk=station.pk).first()
     active = PlanJob.objects.filter(
@@ -348,7 +349,7 @@ class _Watch:
     def _write(self, now: float) -> None:
         if now - self.last_write >= 1.0:
             self.last_write = now
-            fields = {"elapsed_s": now - self.started}
+            fields = {"elapsed_s": now - self.started, "updated_at": timezone.now()}  # heartbeat
             if self.best is not None:
                 fields["best_objective"] = self.best
             PlanRun.objects.filter(pk=self.run_id).update(**fields)
@@ -560,6 +561,27 @@ class _Dropped:
     def __init__(self, stop_id: str, reason: str):
         self.stop_id = stop_id
         self.reason = reason
+
+
+def plan_runs_sweep_stale() -> list[int]:
+    """Fail every running solve whose heartbeat stopped (its worker was killed or lost), and
+    close its job, so the day can be planned again. Returns the swept runs' ids."""
+    timeout_s = int(setting("ROUTES_PLAN_HEARTBEAT_TIMEOUT_S"))
+    cutoff = timezone.now() - timedelta(seconds=timeout_s)
+    stale = PlanRun.objects.filter(status=PlanJob.Status.RUNNING, updated_at__lt=cutoff)
+    swept = []
+    for run_id, job_id in stale.order_by("id").values_list("id", "job_id"):
+        with transaction.atomic():
+            run = PlanRun.objects.select_for_update().filter(pk=run_id).first()
+            if run is None or run.status != PlanJob.Status.RUNNING or run.updated_at >= cutoff:
+                continue  # it finished, or beat again, while we looked
+            run.status = PlanJob.Status.FAILED
+            run.error = f"The planning worker stopped answering for {timeout_s} s; plan again."
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        plan_job_finish_if_done(job_id=job_id)
+        swept.append(run_id)
+    return swept
 
 
 def plan_job_finish_if_done(*, job_id: int) -> PlanJob:

@@ -41,5 +41,12 @@ def plan_run_solve_task(plan_run_id: int) -> None:
     plan_run_solve(run_id=plan_run_id)
 
 
+@shared_task(name="routes.plan_runs_sweep_stale", queue="default", **IDEMPOTENT_TASK)
+def plan_runs_sweep_stale_task() -> None:
+    from .services import plan_runs_sweep_stale
+
+    plan_runs_sweep_stale()
+
+
 from .tasks_live import *  # noqa
 from .tasks_retention import location_ping_prune_task  # noqa: E402,F401  (autodiscovery)

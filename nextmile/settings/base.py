@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nextmile.dates.DateOutOfRangeMiddleware",
 ]
 
 SECURE_REFERRER_POLICY = "same-origin"
@@ -128,6 +129,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, which would make the
+# per-IP limits above one global limit. Name how many proxies you run (allauth then takes the
+# client from X-Forwarded-For, counted from the right) or the header your proxy sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# `seed_demo` creates users with a published password; production settings turn it off.
+DEMO_DATA_ALLOWED = True
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -180,6 +188,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "nextmile.schema.NextMileAutoSchema",
     "EXCEPTION_HANDLER": "nextmile.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "nextmile.api.Metadata",
     "DEFAULT_PARSER_CLASSES": [
         "nextmile.api.JSONParser",
         "rest_framework.parsers.FormParser",
@@ -253,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("BILLING_WEEK_CLOSE_INTERVAL_S", default=3600.0),
     },
     "prune-location-pings": {"task": "routes.prune_location_pings", "schedule": 24 * 3600},
+    # Every minute: fail solves whose worker died (no heartbeat), so their days can be planned.
+    "sweep-stale-plan-runs": {"task": "routes.plan_runs_sweep_stale", "schedule": 60.0},
     # Hourly: a leaving DSP's dispatchers and drivers lose access on its exit date.
     "compliance-accounts-close": {
         "task": "compliance.offboarding_accounts_close_due",

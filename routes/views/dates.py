@@ -2,12 +2,12 @@
 
 from datetime import date
 
+from nextmile.dates import parse_day
+
 from ..selectors import user_today
 
 
 def requested_day(request) -> date:
     """The `date` the page was asked for (query or form), else today at the user's station."""
-    try:
-        return date.fromisoformat(request.GET.get("date") or request.POST.get("date", ""))
-    except ValueError:
-        return user_today(request.user)
+    raw = request.GET.get("date") or request.POST.get("date", "")
+    return parse_day(raw, default=None) or user_today(request.user)

@@ -106,3 +106,31 @@ def test_the_fuzzed_scope_is_every_operation():
         f"{len(operations) * (EXAMPLES_PER_OPERATION + len(ROLES) - 1)} requests"
     )
     assert operations
+
+
+FAR_DAYS = ["0001-01-01", "9999-12-31"]
+
+
+def _date_query_params(operation) -> list[str]:
+    return [
+        p["name"]
+        for p in operation.definition.raw.get("parameters", [])
+        if p.get("in") == "query" and p.get("schema", {}).get("format") == "date"
+    ]
+
+
+def test_far_dates_in_every_date_query_get_no_server_error_as_any_role(role_tokens):
+    # given: every operation with a date in its query string
+    operations = [result.ok() for result in schema.get_all_operations()]
+    dated = [(op, _date_query_params(op)) for op in operations]
+    dated = [(op, names) for op, names in dated if names and "{" not in op.path]
+    assert dated  # the dispatch board, pay and network endpoints at least
+    failures = []
+    # when: each is asked for a far day as each role
+    for (op, names), day, role in itertools.product(dated, FAR_DAYS, ROLES):
+        case = op.Case(query=dict.fromkeys(names, day))
+        response = case.call(headers={"Authorization": f"Token {role_tokens[role]}"})
+        if response.status_code >= 500:
+            failures.append(f"{role} {op.method.upper()} {op.path}?{names[0]}={day}")
+    # then
+    assert failures == []

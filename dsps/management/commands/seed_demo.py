@@ -7,7 +7,8 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -15,6 +16,9 @@ class Command(BaseCommand):
     help = "Create (or leave as is) the demo station, DSPs, people, fleet and a day's manifest."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            # demo users share a published password: never on a real deployment
+            raise CommandError("Demo data is refused by these settings (DEMO_DATA_ALLOWED).")
         world: dict = {"sign_ins": []}
         with transaction.atomic():
             for config in apps.get_app_configs():

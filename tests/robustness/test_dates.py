@@ -1,0 +1,79 @@
+"""Days far outside the program's life get a 400 naming the problem, never an overflow 500."""
+
+import pytest
+
+from dsps.models import Role
+from tests.drivers.factories import DriverFactory
+from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+FAR = ["9999-12-31", "0001-01-01"]
+
+PAGES = [
+    ("owner", "/routes/board/?date={d}"),
+    ("owner", "/routes/board/risk/?date={d}"),
+    ("owner", "/billing/pay/drivers/?week={d}"),
+    ("owner", "/billing/driver-pay.csv?week={d}"),
+    ("driver", "/billing/pay/?week={d}"),
+]
+
+APIS = [
+    ("owner", "/api/v1/live-board/?date={d}"),
+    ("driver", "/api/v1/pay/week/?week={d}"),
+    ("staff", "/api/v1/network/coverage/?date={d}"),
+]
+
+
+@pytest.fixture
+def people():
+    dsp = DspFactory(status="active")
+    driver_member = MembershipFactory(dsp=dsp, role=Role.DRIVER)
+    DriverFactory(dsp=dsp, user=driver_member.user)
+    return {
+        "owner": MembershipFactory(dsp=dsp, role=Role.OWNER).user,
+        "driver": driver_member.user,
+        "staff": StaffFactory().user,
+    }
+
+
+@pytest.mark.parametrize("day", FAR)
+@pytest.mark.parametrize(("who", "url"), PAGES)
+def test_a_page_asked_for_a_far_day_says_which_days_are_allowed(client, people, who, url, day):
+    client.force_login(people[who])
+    response = client.get(url.format(d=day))
+    assert response.status_code == 400
+    assert "Give a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
+@pytest.mark.parametrize("day", FAR)
+@pytest.mark.parametrize(("who", "url"), APIS)
+def test_an_endpoint_asked_for_a_far_day_answers_400_naming_the_field(
+    client, people, who, url, day
+):
+    client.force_login(people[who])
+    response = client.get(url.format(d=day))
+    assert response.status_code == 400
+    field = "week" if "week=" in url else "date"
+    assert response.json()[field] == ["Give a date between 2000-01-01 and 2100-12-31."]
+
+
+@pytest.mark.parametrize("day", FAR)
+def test_the_network_page_shows_today_with_the_message_for_a_far_day(client, people, day):
+    # the network page already falls back to today with a message for any bad date
+    client.force_login(people["staff"])
+    response = client.get(f"/network/?date={day}", follow=True)
+    assert response.status_code in (200, 400)
+    assert "Give a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
+def test_a_page_asked_for_an_ordinary_day_still_answers(client, people):
+    client.force_login(people["owner"])
+    assert client.get("/routes/board/?date=2026-12-04").status_code == 200
+
+
+def test_options_on_the_incentive_table_as_owner_is_not_a_server_error(client, people):
+    client.force_login(people["owner"])
+    response = client.options("/api/v1/pay/incentives/")
+    assert response.status_code == 200
+    assert "rates" in response.json()["actions"]["PUT"] or response.json()["actions"]["PUT"]
