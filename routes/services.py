@@ -100,6 +100,7 @@ def manifest_import(
             service_date=service_date,
             upload=upload,
             source=(getattr(upload, "name", "") or "upload")[:120],
+            dsp=dsp_of(user),
         )
     except imports.ManifestInvalid as invalid:
         error = ValidationError(
