@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from dsps.models import Dsp, Membership, Role, User
 from dsps.services import audit_record
+from dsps.tenancy import HIRE, require_dsp_power
 from nextmile.uploads import safe_upload_name, validate_upload
 
 from .models import (
@@ -114,6 +115,7 @@ def _hire(
     applicant: Applicant, *, hourly_rate: Decimal | None, base_url: str, by: User | None = None
 ) -> Driver:
     dsp = applicant.dsp
+    require_dsp_power(dsp, HIRE)
     today = _today(dsp)
     if applicant.licence_expires_on < today:
         raise ValidationError(

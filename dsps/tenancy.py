@@ -181,3 +181,40 @@ class TenantScopedAPIMixin:
 
     def get_queryset(self):
         return scope_to_user(super().get_queryset(), self.request.user)
+
+
+# --- What a DSP's status lets its members do -------------------------------------------------
+# The one rule for writes that spend money, touch people outside the DSP or reach the day's
+# routes. Reads stay governed by `scope_to_user`; an applying DSP still completes onboarding.
+LEASE, ORDER, HIRE, WEBHOOK, IMPORT, PLAN = "lease", "order", "hire", "webhook", "import", "plan"
+_POWER_LABEL = {
+    LEASE: "lease vans",
+    ORDER: "place supply orders",
+    HIRE: "hire drivers",
+    WEBHOOK: "manage webhooks",
+    IMPORT: "import manifests",
+    PLAN: "plan routes",
+}
+POWERS_BY_STATUS: dict[str, frozenset[str]] = {
+    Dsp.Status.APPLYING: frozenset(),
+    Dsp.Status.ACTIVE: frozenset(_POWER_LABEL),
+    Dsp.Status.SUSPENDED: frozenset(),
+    Dsp.Status.REJECTED: frozenset(),
+    Dsp.Status.TERMINATED: frozenset(),
+}
+
+
+def dsp_may(dsp: Dsp | None, power: str) -> bool:
+    """True when a DSP in its current status holds `power` (one of the constants above)."""
+    if power not in _POWER_LABEL:
+        raise ImproperlyConfigured(f"Unknown DSP power {power!r}.")
+    return dsp is not None and power in POWERS_BY_STATUS.get(dsp.status, frozenset())
+
+
+def require_dsp_power(dsp: Dsp | None, power: str) -> None:
+    """Refuse (PermissionDenied) a write the DSP's status does not allow, naming the status."""
+    if not dsp_may(dsp, power):
+        status = dsp.get_status_display().lower() if dsp is not None else "no"
+        raise PermissionDenied(
+            f"Only an active DSP can {_POWER_LABEL[power]}; this DSP is {status}."
+        )

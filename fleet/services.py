@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dsps.models import Dsp, Role
 from dsps.services import audit_record
-from dsps.tenancy import dsp_of, role_of
+from dsps.tenancy import LEASE, dsp_of, require_dsp_power, role_of
 from nextmile.uploads import IMAGE_KINDS, safe_upload_name, validate_upload
 
 from .dates import add_months
@@ -181,6 +181,7 @@ def lease_create(
     A VIN may come back to the DSP that returned it; any other VIN or plate already in a fleet
     is refused. With an insurance option, the van is insured for the lease (or a year).
     """
+    require_dsp_power(dsp, LEASE)
     vin = (vin or "").strip().upper()
     plate = (plate or "").strip().upper()
     if not offer.is_active:

@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError as QueueError
 
 from dsps.models import Role, Station
 from dsps.services import audit_record
-from dsps.tenancy import dsp_of, has_role
+from dsps.tenancy import WEBHOOK, dsp_of, has_role, require_dsp_power
 from routes.signals import EVENT_TYPES, RouteEvent
 
 from . import sender
@@ -76,6 +76,7 @@ def subscription_create(
         dsp = None
     elif has_role(by, Role.OWNER):
         dsp = dsp_of(by)
+        require_dsp_power(dsp, WEBHOOK)
         if station is not None:
             raise ValidationError({"station": "A DSP's webhook receives its own DSP's events."})
     else:

@@ -21,12 +21,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from dsps.models import Station
+from dsps.models import Dsp, Station
 from nextmile.validators import plain_text_problem
 
 from .allocation import TerritoryIndex
 from .conf import setting
-from .models import Manifest, Package, Stop
+from .models import Manifest, Package, Route, Stop
 
 REQUIRED = ["tracking_id", "recipient_name", "address", "latitude", "longitude"]
 OPTIONAL = [
@@ -62,6 +62,8 @@ STOP_TOTALS = [
 ]
 BATCH = 2000
 MAX_ERRORS = 500
+OUTSIDE_TERRITORY = "This address is outside your DSP's territory."
+LIVE_ROUTE_STATUSES = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
 EARTH_M = 6_371_008.8
 
 
@@ -108,6 +110,16 @@ class _StopDraft:
     stop_id: int | None = None
     dsp_id: int | None = None
     changed: bool = False
+    locked: bool = False  # on a route already assigned or out: never merged into
+
+    def accepts(self, row: dict, holder: int | None) -> bool:
+        """True when `row` may join this stop: same DSP, not on a live route, and a window
+        that still opens before it closes once merged."""
+        if self.locked or self.dsp_id != holder:
+            return False
+        if self.window is None or row["window_start"] is None:
+            return True
+        return max(self.window[0], row["window_start"]) < min(self.window[1], row["window_end"])
 
     def add(self, row: dict) -> None:
         self.packages += 1
@@ -135,18 +147,21 @@ class _Stops:
     def key(address: str) -> str:
         return " ".join(address.casefold().replace(",", " ").split())
 
-    def find(self, address: str, lat: float, lon: float) -> _StopDraft | None:
-        for draft in self.by_address.get(self.key(address), ()):
-            if metres_between(draft.lat, draft.lon, lat, lon) <= self.merge_m:
+    def find(self, row: dict, holder: int | None) -> _StopDraft | None:
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        for draft in self.by_address.get(self.key(row["address"]), ()):
+            if metres_between(draft.lat, draft.lon, lat, lon) <= self.merge_m and draft.accepts(
+                row, holder
+            ):
                 return draft
         return None
 
-    def place(self, row: dict) -> tuple[_StopDraft, bool]:
+    def place(self, row: dict, holder: int | None) -> tuple[_StopDraft, bool]:
         lat, lon = float(row["latitude"]), float(row["longitude"])
-        draft = self.find(row["address"], lat, lon)
+        draft = self.find(row, holder)
         if draft is not None:
             return draft, False
-        draft = _StopDraft(lat=lat, lon=lon, address=row["address"])
+        draft = _StopDraft(lat=lat, lon=lon, address=row["address"], dsp_id=holder)
         self.by_address.setdefault(self.key(row["address"]), []).append(draft)
         return draft, True
 
@@ -324,7 +339,7 @@ def _header(upload) -> tuple[dict[str, int], list[dict]]:
 
 
 def manifest_import_file(
-    *, station: Station, service_date: date, upload, source: str = ""
+    *, station: Station, service_date: date, upload, source: str = "", dsp: Dsp | None = None
 ) -> ImportResult:
     """Validate every row of `upload`, then write all packages and stops in one transaction.
 
@@ -341,6 +356,8 @@ def manifest_import_file(
     stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
     if manifest is not None:
         known = set(manifest.packages.values_list("tracking_id", flat=True))
+        live = manifest.stops.filter(route_stop__route__status__in=LIVE_ROUTE_STATUSES)
+        live_ids = set(live.values_list("pk", flat=True))
         for stop in manifest.stops.all().iterator(chunk_size=2000):
             draft = _StopDraft(
                 lat=float(stop.latitude),
@@ -354,21 +371,28 @@ def manifest_import_file(
                 high=stop.priority == Package.Priority.HIGH,
                 stop_id=stop.pk,
                 dsp_id=stop.dsp_id,
+                locked=stop.pk in live_ids,
             )
             stops.by_address.setdefault(_Stops.key(stop.address), []).append(draft)
     checker = _RowChecker(station, known)
+    territories = TerritoryIndex.for_station(station, on=service_date)
     count = 0
     created = 0
     try:
         for number, cells in _rows(upload, header_map):
             row, row_errors = checker.check(cells)
+            holder = None
+            if not row_errors:
+                holder = territories.holder_of(float(row["longitude"]), float(row["latitude"]))
+                if dsp is not None and holder != dsp.pk:
+                    row_errors.append(("latitude", OUTSIDE_TERRITORY))
             count += 1
             for column, message in row_errors:
                 total += 1
                 if len(errors) < MAX_ERRORS:
                     errors.append({"row": number, "column": column, "message": message})
             if not row_errors and not total:
-                draft, new = stops.place(row)
+                draft, new = stops.place(row, holder)
                 draft.add(row)
                 created += new
     except UnicodeDecodeError:
@@ -382,7 +406,6 @@ def manifest_import_file(
         total += 1
     if total:
         raise ManifestInvalid(errors, total)
-    territories = TerritoryIndex.for_station(station, on=service_date)
     with transaction.atomic():
         manifest, _ = Manifest.objects.get_or_create(
             station=station, service_date=service_date, defaults={"source": source}
@@ -392,7 +415,8 @@ def manifest_import_file(
         rechecker = checker_for_write(station)
         for _number, cells in _rows(upload, header_map):
             row, _ = rechecker.check(cells)
-            draft = stops.find(row["address"], float(row["latitude"]), float(row["longitude"]))
+            holder = territories.holder_of(float(row["longitude"]), float(row["latitude"]))
+            draft = stops.find(row, holder)
             batch.append(
                 Package(manifest=manifest, stop_id=draft.stop_id, dsp_id=draft.dsp_id, **row)
             )
@@ -513,7 +537,8 @@ def manifest_build_stops(*, manifest: Manifest) -> int:
                 "window_start": package.window_start,
                 "window_end": package.window_end,
             }
-            draft, _ = stops.place(row)
+            holder = territories.holder_of(float(package.longitude), float(package.latitude))
+            draft, _ = stops.place(row, holder)
             draft.add(row)
             placed.append((package, draft))
         created, _ = _write_stops(manifest, stops, territories)

@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError as QueueError
 from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
 from dsps.selectors import dsp_is_suspended
-from dsps.tenancy import dsp_of, role_of
+from dsps.tenancy import IMPORT, PLAN, dsp_of, require_dsp_power, role_of
 
 from . import imports
 from .conf import setting
@@ -61,8 +61,8 @@ def manifest_summarise_later(*, manifest: Manifest) -> None:
 # --- Manifests -----------------------------------------------------------------------------
 
 
-def _station_for(user, station: Station | None) -> Station:
-    """Staff name the station; a DSP member always imports and plans for their own."""
+def _station_for(user, station: Station | None, power: str) -> Station:
+    """Staff name the station; an active DSP's manager always imports and plans for their own."""
     if role_of(user) == Role.PROGRAM_STAFF:
         if station is None:
             raise ValidationError({"station": "Choose a station."})
@@ -70,6 +70,7 @@ def _station_for(user, station: Station | None) -> Station:
     dsp = dsp_of(user)
     if dsp is None or role_of(user) not in (Role.OWNER, Role.DISPATCHER):
         raise PermissionDenied("Only program staff and DSP managers can do this.")
+    require_dsp_power(dsp, power)
     return dsp.station
 
 
@@ -81,7 +82,7 @@ def manifest_import(
     Raises ValidationError({"file": …}) with `.row_errors` (row, column, message) when the file
     has any problem; nothing is written then.
     """
-    station = _station_for(user, station)
+    station = _station_for(user, station, IMPORT)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the service date."})
     if service_date < station.today():
@@ -99,6 +100,7 @@ def manifest_import(
             service_date=service_date,
             upload=upload,
             source=(getattr(upload, "name", "") or "upload")[:120],
+            dsp=dsp_of(user),
         )
     except imports.ManifestInvalid as invalid:
         error = ValidationError(
@@ -193,7 +195,7 @@ def plan_job_start(
     """Queue a plan of one date: a DSP manager's own DSP, or a whole station for staff."""
     from .tasks import plan_job_dispatch_task
 
-    station = _station_for(user, station)
+    station = _station_for(user, station, PLAN)
     dsp = dsp_of(user)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the date to plan."})

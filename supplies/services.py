@@ -11,6 +11,7 @@ from django.db import transaction
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.services import audit_record
+from dsps.tenancy import ORDER, require_dsp_power
 
 from .models import CatalogItem, Order, OrderLine
 
@@ -67,6 +68,7 @@ def catalog_item_save(*, by, item: CatalogItem | None = None, published: bool, *
 def order_place(*, dsp: Dsp, by, lines: list[LineInput], note: str = "") -> Order:
     """Validate every line (published item, size offered, quantity, the DSP's own driver),
     then write the order and its lines at today's program prices, all or nothing."""
+    require_dsp_power(dsp, ORDER)
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
     items = CatalogItem.objects.in_bulk([ln.item_id for ln in lines if ln.item_id])

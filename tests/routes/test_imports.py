@@ -30,12 +30,13 @@ def dispatcher(db):
     return MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
 
 
-def _import(user, upload):
-    day = user.membership.dsp.station.today()
-    return manifest_import(user=user, upload=upload, service_date=day)
+def _import(user, upload, station=None):
+    """A DSP member imports for their own station; staff name `station`."""
+    station = station or user.membership.dsp.station
+    return manifest_import(user=user, upload=upload, service_date=station.today(), station=station)
 
 
-def test_a_good_file_imports_packages_merges_stops_and_allocates_them(dispatcher):
+def test_a_good_file_imports_packages_merges_stops_and_allocates_them(staff, dispatcher):
     # given: two packages at one address (3 m apart), one elsewhere inside, one outside
     upload = csv_file(
         "P1,A. Smith,3500 Maple Ave,32.806100,-96.806400,09:00,12:00,2,normal",
@@ -44,8 +45,8 @@ def test_a_good_file_imports_packages_merges_stops_and_allocates_them(dispatcher
         "P4,C. Lopez,100 Far Rd,32.760000,-96.820000,,,1,normal",
     )
     dsp = dispatcher.membership.dsp
-    # when
-    result = _import(dispatcher, upload)
+    # when: staff import for the whole station
+    result = _import(staff, upload, station=dsp.station)
     # then
     assert (result.packages, result.stops_created, result.stops_merged, result.uncovered) == (
         4,
@@ -144,7 +145,8 @@ def test_a_second_file_merges_into_the_days_stops_and_refuses_known_ids(dispatch
 
 def test_staff_allocate_an_uncovered_stop_by_hand(staff, dispatcher):
     # given
-    _import(dispatcher, csv_file("P1,A,100 Far Rd,32.760000,-96.820000,,,1,normal"))
+    station = dispatcher.membership.dsp.station
+    _import(staff, csv_file("P1,A,100 Far Rd,32.760000,-96.820000,,,1,normal"), station=station)
     stop = Stop.objects.get()
     dsp = dispatcher.membership.dsp
     # when
@@ -156,7 +158,8 @@ def test_staff_allocate_an_uncovered_stop_by_hand(staff, dispatcher):
 
 
 def test_a_dsp_of_another_station_cannot_receive_a_stop(staff, dispatcher):
-    _import(dispatcher, csv_file("P1,A,100 Far Rd,32.760000,-96.820000,,,1,normal"))
+    station = dispatcher.membership.dsp.station
+    _import(staff, csv_file("P1,A,100 Far Rd,32.760000,-96.820000,,,1,normal"), station=station)
     stop = Stop.objects.get()
     elsewhere = onboarded_dsp(station=StationFactory())
     with pytest.raises(ValidationError) as caught:

@@ -1,7 +1,7 @@
 """Plan jobs in-process: preparing, solving once, writing once, cancelling, hand edits."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from dsps.models import Dsp, Role
 from routes.models import PlanJob, PlanRun, Route, RouteStop, Stop
@@ -187,7 +187,7 @@ def test_a_dsp_not_onboarded_cannot_start_a_plan(db):
     dsp = onboarded_dsp()
     Dsp.objects.filter(pk=dsp.pk).update(status=Dsp.Status.APPLYING)
     user = MembershipFactory(dsp=dsp, role=Role.OWNER).user
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="Only an active DSP can plan routes"):
         plan_job_start(user=user, service_date=dsp.station.today(), time_limit_s=5)
     assert PlanJob.objects.count() == 0
 
