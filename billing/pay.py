@@ -13,14 +13,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
-from routes.dispatch import hours_worked
+from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
+from routes.selectors import worked_by_route_driver
 
 from .models import TIER_ORDER, IncentiveRate, PayDiscrepancy, Tier
 from .scorecards import scorecard_compute, week_start_of
@@ -72,7 +74,12 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         Route.objects.filter(driver=driver, service_date__range=(week_start, end))
         .exclude(status=Route.Status.DRAFT)
         .annotate(
-            stop_count=Count("route_stops", distinct=True),
+            # routes kept without stop rows (history) still know how many stops they had
+            stop_count=Coalesce(
+                NullIf(Count("route_stops", distinct=True), 0),
+                "planned_stops",
+                output_field=IntegerField(),
+            ),
             delivered_count=Count(
                 "events",
                 filter=Q(events__kind=DeliveryEvent.Kind.DELIVERED),
@@ -81,6 +88,7 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         )
         .order_by("service_date", "code")
     )
+    worked = worked_by_route_driver(route_ids=[r.id for r in routes], until=timezone.now())
     days = []
     for offset in range(7):
         day = week_start + timedelta(days=offset)
@@ -91,7 +99,7 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
                 "status": r.status,
                 "stops": r.stop_count,
                 "delivered": r.delivered_count,
-                "hours": Decimal(str(hours_worked(route=r))).quantize(CENT),
+                "hours": hours_of(worked.get((r.id, driver.pk), timedelta(0))),
             }
             for r in routes
             if r.service_date == day

@@ -9,11 +9,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
-from routes.models import Route, ShiftPunch
+from routes.hours import hours_of
+from routes.models import Route
+from routes.selectors import worked_by_route_driver
 
 from .finances import extra_expenses
 from .models import (
@@ -175,31 +178,21 @@ def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
         week = _week_of(day, weeks)
         if week is not None and driver_id is not None:
             planned[week][driver_id] += Decimal(drive_s + service_s) / 3600
-    actual: dict[date, dict[int, Decimal]] = {w: defaultdict(Decimal) for w in weeks}
+    worked: dict[date, dict[int, timedelta]] = {w: defaultdict(timedelta) for w in weeks}
     # drivers in the order met (routes by date and code, then punches), as names may tie
     seen: dict[date, dict[int, None]] = {w: dict.fromkeys(planned[w]) for w in weeks}
-    open_at: dict[tuple[date, int], object] = {}
     # A driver punches only on their own DSP's routes (assignment checks it), so the DSP's
-    # route ids for the weeks find every punch through the route index; ids, not joins, so the
-    # planner never walks each driver's whole punch history.
-    punches = (
-        ShiftPunch.objects.filter(
-            route_id__in=list(day_of),
-            driver_id__in=list(Driver.objects.filter(dsp=dsp).values_list("id", flat=True)),
-        )
-        .order_by("driver_id", "at", "id")
-        .values_list("driver_id", "kind", "at", "route_id")
-    )
-    for driver_id, kind, at, route_id in punches:
+    # route ids for the weeks find every punch through the route index.
+    own = set(Driver.objects.filter(dsp=dsp).values_list("id", flat=True))
+    for (route_id, driver_id), time in sorted(
+        worked_by_route_driver(route_ids=list(day_of), until=timezone.now()).items(),
+        key=lambda item: item[0][1],
+    ):
         week = _week_of(day_of[route_id], weeks)
-        if week is None:
+        if week is None or driver_id not in own:
             continue
         seen[week].setdefault(driver_id)
-        if kind in (ShiftPunch.Kind.CLOCK_IN, ShiftPunch.Kind.BREAK_END):
-            open_at[week, driver_id] = at
-        elif (week, driver_id) in open_at:
-            started = open_at.pop((week, driver_id))
-            actual[week][driver_id] += Decimal((at - started).total_seconds()) / 3600
+        worked[week][driver_id] += time
     drivers = Driver.objects.in_bulk({i for met in seen.values() for i in met})
     limit = Decimal(settings.BILLING_OVERTIME_AFTER_HOURS)
     multiplier = Decimal(settings.BILLING_OVERTIME_MULTIPLIER)
@@ -207,7 +200,7 @@ def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
     for week in weeks:
         rows = []
         for driver in sorted((drivers[i] for i in seen[week]), key=str):
-            hours = actual[week][driver.pk].quantize(CENT)
+            hours = hours_of(worked[week][driver.pk])
             regular = min(hours, limit)
             overtime = max(hours - limit, Decimal(0))
             wages = regular * driver.hourly_rate + overtime * driver.hourly_rate * multiplier

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,9 @@ from fleet.selectors import vehicles_available
 from fleet.services import odometer_record
 
 from .driver_day import occurred_at_checked
+from .hours import hours_of
 from .models import DayConfirmation, DeliveryEvent, Route, ShiftPunch
+from .selectors import worked_by_route
 from .signals import ROUTE_ASSIGNED, ROUTE_STARTED, route_data, route_event_emit
 
 # A past delivery counts as "in the area" of a route within this many degrees (~2 km) of
@@ -351,16 +353,5 @@ def _start_day(*, route: Route, odometer_km: int | None, vehicle_plate: str) -> 
 
 def hours_worked(*, route: Route) -> float:
     """Hours between clock-in and clock-out minus breaks (open periods count up to now)."""
-    total, started, on_break = 0.0, None, None
-    for p in ShiftPunch.objects.filter(route=route).order_by("at", "id"):
-        if p.kind == ShiftPunch.Kind.CLOCK_IN:
-            started = p.at
-        elif p.kind == ShiftPunch.Kind.BREAK_START:
-            on_break = p.at
-        elif p.kind == ShiftPunch.Kind.BREAK_END and on_break:
-            total -= (p.at - on_break).total_seconds()
-            on_break = None
-        elif p.kind == ShiftPunch.Kind.CLOCK_OUT and started:
-            total += (p.at - started).total_seconds()
-            started = None
-    return round(total / 3600, 2)
+    worked = worked_by_route(route_ids=[route.pk], until=timezone.now())
+    return float(hours_of(worked.get(route.pk, timedelta(0))))

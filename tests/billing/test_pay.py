@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import IncentiveRate, PayDiscrepancy
 from billing.pay import (
@@ -18,7 +19,7 @@ from tests.billing.factories import WEEK
 from tests.billing.pay_world import driver_week
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import MembershipFactory
-from tests.routes.factories import RouteFactory
+from tests.routes.factories import RouteFactory, ShiftPunchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +206,46 @@ def test_a_driver_flagging_without_a_message_is_told_and_nothing_is_sent(client)
     response = client.post(reverse("billing:pay-mine"), {"week_start": "2026-11-01", "message": ""})
     assert response.context["errors"] == {"message": ["Say what looks wrong."]}
     assert PayDiscrepancy.objects.count() == 0
+
+
+def test_a_driver_clocked_in_sees_this_weeks_hours_so_far_on_the_route_and_the_week(client):
+    # given: a driver on today's route, clocked in three hours ago, a break of 30 minutes
+    driver, _ = driver_week()
+    today = driver.dsp.station.today()
+    route = RouteFactory(
+        dsp=driver.dsp, driver=driver, service_date=today, status="in_progress", code="NOW1"
+    )
+    now = timezone.now()
+    for kind, ago in (("clock_in", 180), ("break_start", 60), ("break_end", 30)):
+        ShiftPunchFactory(
+            driver=driver, route=route, kind=kind, at=now - datetime.timedelta(minutes=ago)
+        )
+    client.force_login(driver.user)
+    # when
+    page = client.get(reverse("billing:pay-mine"))
+    # then: 2.5 h so far, on the route line and in the week's total
+    week = page.context["week"]
+    assert week["hours"] == Decimal("2.50")
+    [line] = [r for d in week["days"] for r in d["routes"] if r["code"] == "NOW1"]
+    assert line["hours"] == Decimal("2.50")
+    assert 'id="pay-hours">2.50</span>' in page.content.decode()
+    assert "Route NOW1: 0 stops, 0 delivered, 2.50 h" in page.content.decode()
+
+
+def test_a_route_kept_without_its_stop_rows_still_shows_how_many_stops_it_had(client):
+    # given: a past route of 30 planned stops whose stop rows were not kept (history)
+    driver, _ = driver_week()
+    RouteFactory(
+        dsp=driver.dsp,
+        driver=driver,
+        service_date=WEEK,
+        status="completed",
+        code="OLD1",
+        planned_stops=30,
+    )
+    client.force_login(driver.user)
+    # when
+    page = client.get(reverse("billing:pay-mine") + "?week=2026-11-01")
+    # then: the line counts its 30 stops, not 0
+    assert "Route OLD1: 30 stops, 0 delivered, 0.00 h" in page.content.decode()
+    assert page.context["week"]["stops"] == 10 + 30
