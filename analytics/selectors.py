@@ -49,11 +49,11 @@ from django.db.models import (
 from django.db.models.functions import Floor, Trim, Upper
 from django.utils import timezone
 
-from billing.scorecards import week_start_of
 from billing.selectors import weeks_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
+from nextmile.calendar import week_start_of
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route, ShiftPunch
 from routes.selectors import worked_by_route

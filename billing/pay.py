@@ -20,12 +20,13 @@ from django.utils import timezone
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
+from nextmile.calendar import week_end_of, week_start_of
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
 from routes.selectors import worked_by_route_driver
 
 from .models import TIER_ORDER, IncentiveRate, PayDiscrepancy, Tier
-from .scorecards import scorecard_compute, week_start_of
+from .scorecards import scorecard_compute
 from .selectors import CENT, driver_hours
 
 MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
@@ -56,7 +57,7 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
     """One driver's week: days with routes, stops and hours; paid hours, overtime, wages, the
     scorecard tier and the incentive it earns; the driver's questions about the week."""
     dsp = driver.dsp
-    end = week_start + timedelta(days=6)
+    end = week_end_of(week_start)
     hours = next(
         (row for row in driver_hours(dsp=dsp, week_start=week_start) if row["driver"] == driver),
         None,
@@ -221,7 +222,7 @@ def discrepancy_open(
         errors["week_start"] = "Give the first day of a program week."
     elif week_start > driver.dsp.station.today():
         errors["week_start"] = "That week has not started yet."
-    end = week_start + timedelta(days=6)
+    end = week_end_of(week_start)
     if day is not None and not week_start <= day <= end:
         errors["day"] = f"Pick a day between {week_start} and {end}."
     if route is not None:

@@ -34,10 +34,10 @@ from drivers.models import Driver
 from dsps.models import Dsp
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
+from nextmile.calendar import week_start_of
 from routes.models import DeliveryEvent, Route
 
 from .models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
-from .scorecards import week_start_of
 
 CENT = Decimal("0.01")
 HISTORY_WEEKS = 4

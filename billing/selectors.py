@@ -14,6 +14,7 @@ from django.utils import timezone
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
+from nextmile.calendar import week_end_of, week_start_of
 from routes.hours import hours_of
 from routes.models import Route
 from routes.selectors import worked_by_route_driver
@@ -29,7 +30,7 @@ from .models import (
     ThresholdSet,
 )
 from .projection import cash_projection
-from .scorecards import week_records, week_start_of
+from .scorecards import week_records
 
 CENT = Decimal("0.01")
 
@@ -272,7 +273,7 @@ def weeks_pnl(*, dsp: Dsp, week_starts) -> list[dict]:
     fleets = dict(zip(weeks, fleet_costs_by_span(dsp=dsp, spans=spans), strict=True))
     out = []
     for week_start in weeks:
-        end = week_start + timedelta(days=6)
+        end = week_end_of(week_start)
         statement = statements.get(week_start)
         revenue = statement.net if statement else Decimal("0.00")
         wages = sum((r["wages"] for r in hours[week_start]), Decimal(0))

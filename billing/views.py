@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
+from nextmile.calendar import week_start_of
 from nextmile.forms import show_service_errors
 
 from . import selectors, services
@@ -34,7 +35,6 @@ from .scorecards import (
     metric_records,
     scorecard_compute,
     thresholds_for,
-    week_start_of,
 )
 
 MANAGERS = (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)

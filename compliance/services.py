@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import RateCard, Statement, StatementLine
-from billing.scorecards import week_start_of
 from billing.services import pending_adjustment_add, statement_generate
 from drivers.models import Driver
 from drivers.services import driver_update
@@ -31,6 +30,7 @@ from fleet.services import (
     lease_transfer,
     lease_transfers_hand_over_due,
 )
+from nextmile.calendar import week_start_of
 from nextmile.uploads import safe_upload_name, validate_upload
 from routes.models import Route
 

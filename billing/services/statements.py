@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dsps.models import Dsp
+from nextmile.calendar import week_start_of
 
 from ..models import (
     PendingAdjustment,
     Statement,
     StatementLine,
 )
-from ..scorecards import week_start_of
 from .lines import generated_lines, money, new_line
 from .rates import rate_card_for
 from .scorecards import scorecard_generate

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.models import PayDiscrepancy
-from billing.scorecards import last_closed_week
+from dsps.calendar import last_closed_week
 from dsps.models import Role
 from tests.billing.pay_world import driver_week
 from tests.dsps.factories import DspFactory, MembershipFactory
