@@ -20,17 +20,17 @@ from django.utils import timezone
 
 from dsps.tenancy import dsp_for_write
 from fleet.selectors import vehicles_available
+from nextmile.geo import Area
 
 from .conf import setting
 from .dispatch import route_assign, routes_at_risk
-from .live import ACTIVE, done_stops, drive_seconds, last_pings, point_in_polygon
+from .live import ACTIVE, done_stops, drive_seconds, last_pings
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
 from .optimizer.problem import MAX_TIME_S
 from .planning import cost_per_km_cents, provider, seconds
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
-SAMPLES = 5  # points checked along each leg
 STANDBY = "standby"  # the solver's id of a standby driver's van in a rescue
 
 
@@ -150,14 +150,6 @@ def replan_job_start(
 # --- The solve (worker side) ---------------------------------------------------------------
 
 
-def _leg_hits(ring, a, b) -> bool:
-    for k in range(SAMPLES):
-        t = k / (SAMPLES - 1)
-        if point_in_polygon(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, ring):
-            return True
-    return False
-
-
 def _in_force(disruption: Disruption | None, now: datetime, until: datetime) -> bool:
     """Whether an area disruption's time range overlaps what is left of the day (now → until)."""
     if disruption is None or disruption.area is None:
@@ -244,7 +236,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
     rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
     disruption = job.disruption if _in_force(job.disruption, now, horizon) else None
-    ring = disruption.area["coordinates"][0] if disruption else None
+    area = Area(disruption.area) if disruption else None
 
     def holds(at: datetime | None) -> bool:
         return disruption is not None and _active_at(disruption, at or now)
@@ -258,7 +250,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
             return (float(s.latitude), float(s.longitude))
         return (float(route.station.latitude), float(route.station.longitude))
 
-    if ring is not None:  # a reroute touches the routes whose remaining work crosses the area
+    if area is not None:  # a reroute touches the routes whose remaining work crosses the area
         affected = []  # ... while the disruption holds (legs timed by the current plan)
         for r in routes:
             pts = [(position(r), now)] + [
@@ -266,9 +258,9 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                 for rs in remaining[r.pk]
             ]
             if any(
-                holds(pts[i][1]) and _leg_hits(ring, pts[i][0], pts[i + 1][0])
+                holds(pts[i][1]) and area.touches_leg(pts[i][0], pts[i + 1][0])
                 for i in range(len(pts) - 1)
-            ) or any(holds(at) and point_in_polygon(p[0], p[1], ring) for p, at in pts):
+            ) or any(holds(at) and area.covers(p) for p, at in pts):
                 affected.append(r)
         routes = affected
     if not routes:
@@ -327,9 +319,9 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                 if closes > now_s:
                     window = (max(opens, 0), closes)
             if (
-                ring is not None
+                area is not None
                 and disruption.kind == Disruption.Kind.CLOSURE
-                and (point_in_polygon(float(s.latitude), float(s.longitude), ring))
+                and area.covers((float(s.latitude), float(s.longitude)))
             ):
                 window = _closure_window(disruption, rs, window, now, midnight)
             specs.append(
@@ -349,7 +341,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     locations = [d.location for d in depots] + [s.location for s in specs]
     travel = provider().matrices(locations)
     distance, duration = travel.distance.copy(), travel.duration.copy()
-    if ring is not None:
+    if area is not None:
         factor = float(disruption.speed_factor)
         stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
         pts = [(loc.lat, loc.lon) for loc in locations]
@@ -359,7 +351,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
             if not holds(leaves[i]):
                 continue
             for j in range(len(pts)):
-                if i != j and _leg_hits(ring, pts[i], pts[j]):
+                if i != j and area.touches_leg(pts[i], pts[j]):
                     duration[i, j] = int(duration[i, j] * stretch)
                     if factor <= 0:
                         distance[i, j] = int(distance[i, j] * 1.5)
