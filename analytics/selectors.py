@@ -54,6 +54,7 @@ from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
 from nextmile.calendar import week_start_of
+from nextmile.money import CENT
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route, ShiftPunch
 from routes.selectors import worked_by_route
@@ -63,7 +64,6 @@ from .conf import conf
 Kind = DeliveryEvent.Kind
 ATTEMPTS = [Kind.DELIVERED, Kind.FAILED, Kind.RETURNED]
 FAILURES = [Kind.FAILED, Kind.RETURNED]
-CENT = Decimal("0.01")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 

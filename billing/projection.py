@@ -35,11 +35,11 @@ from dsps.models import Dsp
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
 from nextmile.calendar import week_start_of
+from nextmile.money import CENT
 from routes.models import DeliveryEvent, Route
 
 from .models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
 
-CENT = Decimal("0.01")
 HISTORY_WEEKS = 4
 
 

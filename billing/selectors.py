@@ -15,6 +15,7 @@ from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
 from nextmile.calendar import week_end_of, week_start_of
+from nextmile.money import CENT
 from routes.hours import hours_of
 from routes.models import Route
 from routes.selectors import worked_by_route_driver
@@ -31,8 +32,6 @@ from .models import (
 )
 from .projection import cash_projection
 from .scorecards import week_records
-
-CENT = Decimal("0.01")
 
 
 def scorecard_list(*, user) -> QuerySet[Scorecard]:

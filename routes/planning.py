@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dsps.models import Dsp, Station
 from fleet.models import Vehicle
+from nextmile.money import CENT
 
 from .availability import availability_for
 from .conf import setting
@@ -27,8 +28,6 @@ from .optimizer import (
     check_feasible,
 )
 from .optimizer.schedule import choose_departure, simulate
-
-CENT = Decimal("0.01")
 
 
 def seconds(at: time) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from drivers.models import Driver
 from dsps.models import Dsp, Station
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
+from nextmile.money import cents
 from routes.models import CustomerFeedback, Route
 
 from ..models import (
@@ -25,12 +26,6 @@ from ..models import (
     StatementLine,
 )
 
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
 
 def new_line(kind, description, quantity, rate, evidence=None, deduction=False, dispute=None):
     quantity = Decimal(quantity)
@@ -40,7 +35,7 @@ def new_line(kind, description, quantity, rate, evidence=None, deduction=False, 
         description=description,
         quantity=quantity,
         rate=rate,
-        amount=money(quantity * rate),
+        amount=cents(quantity * rate),
         evidence=evidence or {},
         is_deduction=deduction,
         dispute=dispute,

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "dsps.context_processors.tenancy",
                 "nextmile.context_processors.site",
             ],
+            "builtins": ["nextmile.money_filters"],
         },
     },
 ]
