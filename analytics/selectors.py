@@ -54,7 +54,7 @@ from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
 from nextmile.calendar import week_start_of
-from nextmile.money import CENT
+from nextmile.money import cents
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route, ShiftPunch
 from routes.selectors import worked_by_route
@@ -616,11 +616,11 @@ def cost_per_package(*, dsp: Dsp, period: Period, stats: list[dict] | None = Non
             {
                 "week_start": week,
                 "delivered": delivered,
-                "total_cost": cost.quantize(CENT),
-                "revenue": revenue.quantize(CENT),
-                "cost_per_package": (cost / delivered).quantize(CENT) if delivered else None,
+                "total_cost": cents(cost),
+                "revenue": cents(revenue),
+                "cost_per_package": cents(cost / delivered) if delivered else None,
                 # no statement for the week yet: no revenue to divide
-                "revenue_per_package": (revenue / delivered).quantize(CENT)
+                "revenue_per_package": cents(revenue / delivered)
                 if delivered and revenue
                 else None,
             }

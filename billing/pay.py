@@ -21,13 +21,14 @@ from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
 from nextmile.calendar import week_end_of, week_start_of
+from nextmile.money import cents
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
 from routes.selectors import worked_by_route_driver
 
 from .models import TIER_ORDER, IncentiveRate, PayDiscrepancy, Tier
 from .scorecards import scorecard_compute
-from .selectors import CENT, driver_hours
+from .selectors import driver_hours
 
 MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
 
@@ -118,7 +119,7 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
     if tier:
         row = IncentiveRate.objects.filter(dsp=dsp, tier=tier).first()
         per_package = row.per_package if row else Decimal(0)
-    incentive = (card["delivered"] * per_package).quantize(CENT)
+    incentive = cents(card["delivered"] * per_package)
     return {
         "driver": driver,
         "week_start": week_start,

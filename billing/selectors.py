@@ -15,7 +15,7 @@ from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
 from nextmile.calendar import week_end_of, week_start_of
-from nextmile.money import CENT
+from nextmile.money import cents
 from routes.hours import hours_of
 from routes.models import Route
 from routes.selectors import worked_by_route_driver
@@ -207,12 +207,12 @@ def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
             rows.append(
                 {
                     "driver": driver,
-                    "planned_hours": planned[week][driver.pk].quantize(CENT),
+                    "planned_hours": cents(planned[week][driver.pk]),
                     "actual_hours": hours,
                     "regular_hours": regular,
                     "overtime_hours": overtime,
                     "rate": driver.hourly_rate,
-                    "wages": wages.quantize(CENT),
+                    "wages": cents(wages),
                 }
             )
         out[week] = rows
@@ -245,7 +245,7 @@ def _energy_by_week(
             continue
         km = Decimal(distance_m) / 1000 if distance_m else planned_km
         totals[week] += km * per_km * prices.get(kind, Decimal(0))
-    return {w: total.quantize(CENT) for w, total in totals.items()}
+    return {w: cents(total) for w, total in totals.items()}
 
 
 def week_pnl(*, dsp: Dsp, week_start: date) -> dict:

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from dsps.models import Dsp
 from dsps.tenancy import dsp_of, scope_to_user
+from nextmile.money import cents
 
 from .dates import add_months
 from .models import (
-    CENT,
     Inspection,
     InsuranceOption,
     InsurancePolicy,
@@ -142,10 +142,10 @@ def fleet_costs_by_span(*, dsp: Dsp, spans: list[tuple[date, date]]) -> list[dic
             if start <= day <= end:
                 done[kind] += total
         costs = {
-            "lease": lease.quantize(CENT),
-            "insurance": insurance.quantize(CENT),
-            "maintenance": done[Repair.Kind.SERVICE].quantize(CENT),
-            "repairs": done[Repair.Kind.REPAIR].quantize(CENT),
+            "lease": cents(lease),
+            "insurance": cents(insurance),
+            "maintenance": cents(done[Repair.Kind.SERVICE]),
+            "repairs": cents(done[Repair.Kind.REPAIR]),
         }
         costs["total"] = sum(costs.values(), Decimal(0))
         out.append(costs)
@@ -361,9 +361,9 @@ def vehicle_costs(*, vehicle: Vehicle, start: date, end: date) -> dict[str, Deci
         total=Sum("cost")
     )["total"] or Decimal(0)
     costs = {
-        "lease": lease.quantize(CENT),
-        "insurance": insurance.quantize(CENT),
-        "work": work.quantize(CENT),
+        "lease": cents(lease),
+        "insurance": cents(insurance),
+        "work": cents(work),
     }
     costs["total"] = sum(costs.values(), Decimal(0))
     return costs
