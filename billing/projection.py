@@ -10,7 +10,7 @@ pay on the days inside a peak period; less the van leases and insurance when the
 collects them. Costs: wages (hours × pay rate, plus overtime: past
 `BILLING_OVERTIME_AFTER_HOURS` of a driver's planned and usual hours in a week, the extra
 `BILLING_OVERTIME_MULTIPLIER` share of their rate; a route without a driver yet counts no
-overtime), energy (km × the van's use per km × `BILLING_ENERGY_PRICES`), leases and insurance
+overtime), energy (km × the van's use per km × `ENERGY_PRICES`), leases and insurance
 (prorated by day, unless the program already deducts them) and maintenance and repairs at the
 last four weeks' daily average. In the current week only the hours from today on count
 towards overtime.
@@ -35,6 +35,7 @@ from dsps.models import Dsp
 from fleet.models import Lease
 from fleet.selectors import fleet_costs
 from nextmile.calendar import week_days, week_end_of, week_start_of
+from nextmile.energy import energy_prices
 from nextmile.money import cents
 from routes.models import DeliveryEvent, Route
 
@@ -64,10 +65,6 @@ class DayVolume:
     vans: frozenset = frozenset()  # ids of the vans leased that day
 
 
-def _energy_prices() -> dict[str, Decimal]:
-    return {k: Decimal(v) for k, v in settings.BILLING_ENERGY_PRICES.items()}
-
-
 def _offer_cost_per_km(offer, prices) -> Decimal:
     if offer is None:
         return Decimal(0)
@@ -90,7 +87,7 @@ def _fleet_averages(dsp: Dsp, today: date) -> tuple[Decimal, Decimal]:
         )
     )
     wage = sum(rates, Decimal(0)) / len(rates) if rates else Decimal(0)
-    prices = _energy_prices()
+    prices = energy_prices()
     offers = [
         lease.vehicle.offer or lease.offer
         for lease in _leases_on(dsp, today, today).select_related("offer", "vehicle__offer")
@@ -124,7 +121,7 @@ def _vans_by_day(dsp: Dsp, start: date, end: date) -> dict[date, frozenset]:
 
 def _planned_days(dsp: Dsp, start: date, end: date, wage: Decimal, energy: Decimal) -> dict:
     """Routes already planned from `start` to `end`, by day, with the packages on their stops."""
-    prices = _energy_prices()
+    prices = energy_prices()
     days: dict[date, DayVolume] = {}
     routes = (
         Route.objects.filter(dsp=dsp, service_date__range=(start, end))

@@ -15,6 +15,7 @@ from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
 from nextmile.calendar import week_end_of, week_start_of
+from nextmile.energy import energy_prices
 from nextmile.money import cents
 from routes.hours import hours_of
 from routes.models import Route
@@ -229,7 +230,7 @@ def _energy_by_week(
 ) -> dict:
     """`energy_cost` per week of `weeks` (or of the whole `first`..`last` under `one_span`),
     in one query."""
-    prices = {k: Decimal(v) for k, v in settings.BILLING_ENERGY_PRICES.items()}
+    prices = energy_prices()
     totals = {w: Decimal(0) for w in weeks}
     for day, distance_m, planned_km, per_km, kind in Route.objects.filter(
         dsp=dsp, service_date__range=(first, last), vehicle__offer__isnull=False

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dsps.models import Dsp, Station
 from fleet.models import Vehicle
+from nextmile.energy import energy_price
 from nextmile.money import CENT
 
 from .availability import availability_for
@@ -52,7 +53,7 @@ def profile(kind: str) -> dict:
 
 def cost_per_km_cents(kind: str) -> int:
     p = profile(kind)
-    per_km = Decimal(p["per_km"]) * Decimal(p["price"]) + Decimal(p["wear"])
+    per_km = Decimal(p["per_km"]) * energy_price(p["energy"]) + Decimal(p["wear"])
     return max(1, int((per_km * 100).to_integral_value(ROUND_HALF_UP)))
 
 
@@ -63,7 +64,7 @@ def estimates(*, kind: str, distance_m: int, duration_s: int) -> dict:
     energy = km * Decimal(p["per_km"])
     hours = Decimal(duration_s) / 3600
     cost = (
-        energy * Decimal(p["price"])
+        energy * energy_price(p["energy"])
         + km * Decimal(p["wear"])
         + hours * Decimal(setting("ROUTES_DRIVER_HOURLY"))
     )
