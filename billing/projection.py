@@ -28,12 +28,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from drivers.models import Driver
 from dsps.models import Dsp
-from fleet.models import Lease
-from fleet.selectors import fleet_costs
+from fleet.selectors import fleet_costs, leases_in_force
 from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.energy import energy_prices
 from nextmile.money import cents
@@ -101,11 +100,7 @@ def _fleet_averages(dsp: Dsp, today: date) -> tuple[Decimal, Decimal]:
 
 
 def _leases_on(dsp: Dsp, start: date, end: date):
-    return (
-        Lease.objects.filter(dsp=dsp, starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-        .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=start))
-    )
+    return leases_in_force(dsp=dsp, start=start, end=end)
 
 
 def _vans_by_day(dsp: Dsp, start: date, end: date) -> dict[date, frozenset]:

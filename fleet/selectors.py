@@ -40,12 +40,25 @@ def today_for(user) -> date:
 # --- Rules shared by availability and pages -------------------------------------------------
 
 
-def _leased_on(on: date) -> Exists:
-    return Exists(
-        Lease.objects.filter(vehicle=OuterRef("pk"), starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
+def lease_in_force(start: date, end: date | None = None) -> Q:
+    """The one rule for a lease in force: it holds a van on some day from `start` to `end`
+    (just `start` when `end` is None): begun by then, not ended nor given back before. A van
+    given back on a day was still under lease that day (its statement pays for it)."""
+    end = end or start
+    return (
+        Q(starts_on__lte=end)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        & (Q(returned_on__isnull=True) | Q(returned_on__gte=start))
     )
+
+
+def leases_in_force(*, dsp: Dsp, start: date, end: date | None = None) -> QuerySet[Lease]:
+    """The DSP's leases in force on some day from `start` to `end`."""
+    return Lease.objects.filter(lease_in_force(start, end), dsp=dsp)
+
+
+def _leased_on(on: date) -> Exists:
+    return Exists(Lease.objects.filter(lease_in_force(on), vehicle=OuterRef("pk")))
 
 
 def _insured_on(on: date) -> Exists:

@@ -11,8 +11,7 @@ from django.db.models import Count, Q
 
 from drivers.models import Driver
 from dsps.models import Dsp, Station
-from fleet.models import Lease
-from fleet.selectors import fleet_costs
+from fleet.selectors import fleet_costs, leases_in_force
 from nextmile.money import cents
 from routes.models import CustomerFeedback, Route
 
@@ -82,12 +81,7 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
         )
     )
     vans = sorted(
-        set(
-            Lease.objects.filter(dsp=dsp, starts_on__lte=end)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-            .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=start))
-            .values_list("vehicle_id", flat=True)
-        )
+        set(leases_in_force(dsp=dsp, start=start, end=end).values_list("vehicle_id", flat=True))
     )
     lines.append(
         new_line(
