@@ -58,10 +58,6 @@ def statement_list(*, user) -> QuerySet[Statement]:
     return scope_to_user(Statement.objects.all(), user).select_related("dsp")
 
 
-def statement_line_list(*, user) -> QuerySet[StatementLine]:
-    return scope_to_user(StatementLine.objects.all(), user).select_related("statement__dsp")
-
-
 def dispute_list(*, user) -> QuerySet[Dispute]:
     return scope_to_user(Dispute.objects.all(), user).select_related("line__statement__dsp")
 

@@ -768,15 +768,3 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
         raise ValidationError(
             {"standby": "The standby option no longer holds: " + " ".join(error.messages)}
         ) from error
-
-
-@transaction.atomic
-def replan_job_cancel(*, user, job: ReplanJob) -> ReplanJob:
-    updated = ReplanJob.objects.filter(
-        pk=job.pk,
-        status__in=[ReplanJob.Status.QUEUED, ReplanJob.Status.RUNNING, ReplanJob.Status.PROPOSED],
-    ).update(status=ReplanJob.Status.CANCELLED, finished_at=timezone.now())
-    if not updated:
-        raise ValidationError({"status": "This re-plan is already finished."})
-    job.refresh_from_db()
-    return job
