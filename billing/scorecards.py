@@ -214,6 +214,7 @@ def scorecard_compute(*, dsp: Dsp, week_start: date, driver_id: int | None = Non
     return {
         "metrics": metrics,
         "tier": tier,
+        "tier_label": Tier(tier).label,
         "capped": capped,
         "routes": len(week.routes),
         "delivered": len(week.delivered),
@@ -318,6 +319,7 @@ def hurting_metrics(card: dict, limit: int = 3) -> list[dict]:
                 "key": key,
                 "label": SPECS[key].label,
                 "tier": row["tier"],
+                "tier_label": Tier(row["tier"]).label,
                 "value": row["value"],
                 "routes": sorted({r["route"] for r in records if r["route"]}),
                 "drivers": sorted({r["driver"] for r in records if r["driver"]}),

@@ -20,12 +20,16 @@ def cents(value) -> Decimal:
 
 
 def format_money(value, *, places: int = 2) -> str:
-    """`$1,234.50`, `−$11,165.67`; `places` 0 for whole dollars. Not a number: shown as is."""
+    """`$1,234.50`, `−$11,165.67`; `places` 0 for whole dollars; a negative `places` keeps up
+    to that many decimals, at least the cents (a rate per package: `$0.075`, `$0.10`). Not a
+    number: shown as is."""
     try:
         amount = Decimal(str(value) if isinstance(value, float) else value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    step = Decimal(1).scaleb(-places)
-    amount = amount.quantize(step, rounding=ROUND_HALF_UP)
+    if places < 0:
+        exact = amount.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP).normalize()
+        places = max(2, -exact.as_tuple().exponent)
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = MINUS if amount < 0 else ""
     return f"{sign}${abs(amount):,.{places}f}"

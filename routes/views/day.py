@@ -198,6 +198,8 @@ def driver_day(request):
             remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
+            last_punch_label=punches[-1].get_kind_display() if punches else "",
+            punch_labels=dict(ShiftPunch.Kind.choices),
             # Rendered once: every package of a 200-stop route repeats these lists.
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),

@@ -34,3 +34,9 @@ def test_every_template_has_the_money_filter_without_loading_it():
         Context({"a": Decimal("-11165.67"), "b": Decimal("2500.4"), "c": None})
     )
     assert out == "−$11,165.67 · $2,500 · —"
+
+
+def test_a_rate_per_package_keeps_its_decimals_but_at_least_the_cents():
+    assert format_money(Decimal("0.0750"), places=-4) == "$0.075"
+    assert format_money(Decimal("0.1000"), places=-4) == "$0.10"
+    assert format_money(Decimal("-2"), places=-4) == "−$2.00"
