@@ -473,7 +473,7 @@ def route_efficiency(*, dsp: Dsp, period: Period, stats: list[dict] | None = Non
                 "day": row["day"],
                 "routes": row["routes"],
                 "stops": row["stops"],
-                "hours": round(row["hours"], 1),
+                "hours": round(row["hours"], 2),  # to the cent of an hour, as pay shows it
                 "stops_per_hour": round(row["timed_stops"] / row["hours"], 1)
                 if row["hours"]
                 else None,
