@@ -18,6 +18,9 @@ DEFAULTS = {
     "ROUTES_DROP_PENALTY": 100_000,
     "ROUTES_BALANCE_WEIGHT": 0,
     "ROUTES_DRIVER_HOURLY": "21.00",
+    # A route without a van yet is planned as this kind of van carrying this many packages.
+    "ROUTES_DEFAULT_VEHICLE_KIND": "cargo_van",
+    "ROUTES_DEFAULT_CAPACITY": 300,
     # Energy use, fuel and CO2 by vehicle kind, until fleet offers carry their own figures.
     # energy per km in `unit`; the fuel's price is `ENERGY_PRICES`; co2 kg per unit; wear per km.
     "ROUTES_VEHICLE_PROFILES": {

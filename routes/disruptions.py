@@ -26,9 +26,9 @@ from .conf import setting
 from .dispatch import route_assign, routes_at_risk
 from .live import ACTIVE, done_stops, drive_seconds, last_pings
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
+from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
 from .optimizer.problem import MAX_TIME_S
-from .planning import cost_per_km_cents, provider, seconds
+from .planning import provider, seconds, vehicle_spec
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
 STANDBY = "standby"  # the solver's id of a standby driver's van in a rescue
@@ -280,12 +280,13 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
             MAX_TIME_S, max(int((back - midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600)
         )
         vehicles.append(
-            VehicleSpec(
-                id=str(r.pk),
-                capacity=r.vehicle.package_capacity if r.vehicle else 300,
+            vehicle_spec(
+                station,
+                r.vehicle,
+                str(r.pk),
                 shift_start_s=now_s,
                 shift_end_s=end_s,
-                cost_per_km=cost_per_km_cents(r.vehicle.kind if r.vehicle else "cargo_van"),
+                max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
             )
@@ -298,12 +299,13 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
         shift_end = getattr(driver, "shift_end", None)
         end_s = seconds(shift_end) if shift_end else ready_s + 8 * 3600
         vehicles.append(
-            VehicleSpec(
-                id=STANDBY,
-                capacity=van.package_capacity,
+            vehicle_spec(
+                station,
+                van,
+                STANDBY,
                 shift_start_s=min(ready_s, MAX_TIME_S - 1),
                 shift_end_s=min(MAX_TIME_S, max(end_s, ready_s + 3600)),
-                cost_per_km=cost_per_km_cents(van.kind),
+                max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
             )
