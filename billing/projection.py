@@ -5,7 +5,8 @@ planned hours, km, driver's pay rate and van) and the packages on their stops; a
 planned routes takes the DSP's recent pattern for that weekday (what ran on the same weekday
 in the four weeks before this one, divided by four). Each program week is then priced with the
 rate card in force at its start: routes (long ones at the long-route fee), packages, leased
-vans (per van-day, a seventh of the weekly fee), the incentive at the current tier and peak
+vans (as the statement: each van leased in the week at the weekly fee, a part week its
+share of the days), the incentive at the current tier and peak
 pay on the days inside a peak period; less the van leases and insurance when the program
 collects them. Costs: wages (hours × pay rate, plus overtime: past
 `BILLING_OVERTIME_AFTER_HOURS` of a driver's planned and usual hours in a week, the extra
