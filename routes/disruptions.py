@@ -22,6 +22,7 @@ from dsps.tenancy import dsp_for_write
 from fleet.selectors import vehicles_available
 from nextmile.geo import Area
 
+from .changes import ChangeFact, FactCode
 from .conf import setting
 from .dispatch import route_assign, routes_at_risk
 from .live import ACTIVE, done_stops, drive_seconds, last_pings
@@ -679,64 +680,91 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
             + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
             + [(rs, None) for rs in left]
         )
-        lines = []
-        old_order = [rows[i].stop.address for i in r["before"]]
-        new_order = [i["address"] for i in r["after"]]
-        for n, (rs, eta) in enumerate(order, start=1):
-            came_from = rs.route_id if rs.route_id != pk else None
-            rs.route_id = pk
-            rs.sequence = n
-            if eta is not None:
-                rs.planned_arrival = eta
-                rs.planned_start = eta
-            rs.save(
-                update_fields=[
-                    "route",
-                    "sequence",
-                    "planned_arrival",
-                    "planned_start",
-                    "updated_at",
-                ]
-            )
-            if came_from:
-                lines.append(
-                    f"Stop {rs.stop.address} moved to you from route "
-                    f"{codes.get(came_from, came_from)}."
-                )
-        for m in job.proposal.get("moves", []):
-            if m["from"] == pk:
-                lines.append(f"Stop {m['address']} handed to route {m['to_code']}.")
-        for meet in job.proposal.get("meets", []):
-            if codes[pk] in (meet["from_code"], meet["to_code"]):
-                other = meet["to_code"] if codes[pk] == meet["from_code"] else meet["from_code"]
-                line = (
-                    f"Meet route {other} at {meet['lat']:.5f}, {meet['lon']:.5f} "
-                    f"to hand over {meet['stops']} stop(s)."
-                )
-                if codes[pk] == meet["to_code"] and meet.get("detour_min"):
-                    line += (
-                        f" Your times include the {meet['detour_min']} min detour "
-                        f"({meet.get('handover_min', 0)} min handover)."
-                    )
-                lines.append(line)
-        if new_order != old_order and new_order:
-            lines.insert(0, "New order of your remaining stops: " + " → ".join(new_order) + ".")
-        for rs in left:
-            lines.append(
-                f"Stop {rs.stop.address} could not be fitted; it stays last — call dispatch."
-            )
-        if not lines:
-            lines.append("Your stop order is unchanged; arrival times are updated.")
-        if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
-            what = job.disruption.get_kind_display()
-            note = f": {job.disruption.note}" if job.disruption.note else ""
-            lines.insert(0, f"{what} on your way{note}.")
+        moved_in = _stops_resequence(pk, order)
+        facts = _change_facts(job, r, codes, rows, moved_in, left)
         Route.objects.filter(pk=pk).update(planned_stops=len(order))
-        RouteChange.objects.create(route_id=pk, job=job, lines=lines)
+        RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
     job.status = ReplanJob.Status.APPLIED
     job.applied_at = timezone.now()
     job.save(update_fields=["status", "applied_at", "updated_at"])
     return job
+
+
+def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object]]:
+    """Write the route's new order and times; the stops that came from another route, each
+    with that route's id and its arrival time before the move."""
+    moved_in = []
+    for n, (rs, eta) in enumerate(order, start=1):
+        if rs.route_id != pk:
+            moved_in.append((rs, rs.route_id, rs.planned_arrival))
+        rs.route_id = pk
+        rs.sequence = n
+        if eta is not None:
+            rs.planned_arrival = eta
+            rs.planned_start = eta
+        rs.save(
+            update_fields=["route", "sequence", "planned_arrival", "planned_start", "updated_at"]
+        )
+    return moved_in
+
+
+def _change_facts(job: ReplanJob, r: dict, codes: dict, rows: dict, moved_in, left) -> list:
+    """What changed on one route, as facts (worded for the driver by the pages)."""
+    pk, facts = r["route"], []
+    if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
+        facts.append(
+            ChangeFact(FactCode.DISRUPTION, reason=job.disruption.kind, note=job.disruption.note)
+        )
+    old_order = [rows[i].stop.address for i in r["before"]]
+    new_order = [i["address"] for i in r["after"]]
+    if new_order != old_order and new_order:
+        facts.append(ChangeFact(FactCode.NEW_ORDER, order=tuple(new_order)))
+    for rs, came_from, old_eta in moved_in:
+        facts.append(
+            ChangeFact(
+                FactCode.MOVED_IN,
+                stop=rs.stop.address,
+                from_route=codes.get(came_from, str(came_from)),
+                to_route=codes[pk],
+                old_eta=old_eta,
+                new_eta=rs.planned_arrival,
+                reason=job.disruption.kind if job.disruption else "",
+            )
+        )
+    for m in job.proposal.get("moves", []):
+        if m["from"] == pk:
+            facts.append(
+                ChangeFact(
+                    FactCode.HANDED_OFF,
+                    stop=m["address"],
+                    from_route=codes[pk],
+                    to_route=m["to_code"],
+                )
+            )
+    facts += _meet_facts(job, codes[pk])
+    facts += [ChangeFact(FactCode.NOT_FITTED, stop=rs.stop.address) for rs in left]
+    if not any(f.code != FactCode.DISRUPTION for f in facts):
+        facts.append(ChangeFact(FactCode.RETIMED))
+    return facts
+
+
+def _meet_facts(job: ReplanJob, code: str) -> list:
+    facts = []
+    for meet in job.proposal.get("meets", []):
+        if code in (meet["from_code"], meet["to_code"]):
+            arriving = code == meet["to_code"]
+            facts.append(
+                ChangeFact(
+                    FactCode.MEET,
+                    from_route=code,
+                    to_route=meet["from_code"] if arriving else meet["to_code"],
+                    at=(meet["lat"], meet["lon"]),
+                    stops=meet["stops"],
+                    detour_min=meet.get("detour_min", 0) if arriving else 0,
+                    handover_min=meet.get("handover_min", 0) if arriving else 0,
+                )
+            )
+    return facts
 
 
 def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:

@@ -202,7 +202,7 @@ def test_the_old_live_page_leads_to_the_drivers_day_which_pings_and_shows_change
         job=ReplanJob.objects.create(
             dsp=route.dsp, service_date=route.service_date, kind=ReplanJob.Kind.REROUTE
         ),
-        lines=["Road closure on your way."],
+        facts=[{"code": "disruption", "reason": "closure"}],
     )
     client.force_login(route.driver.user)
     # then: the former live page redirects to the one page of the day
