@@ -1,10 +1,9 @@
 """Re-plan changes stored as English sentences become facts when the facts field arrives."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from routes.models import ReplanJob, RouteChange
+from tests.migrating import migrate_forward
 from tests.routes.factories import RouteFactory
 
 BEFORE = [("routes", "0007_merge_tracking_notices_and_unassigned_at")]
@@ -25,21 +24,13 @@ OLD_LINES = [
 def test_old_sentences_become_the_facts_they_stated():
     route = RouteFactory()
     job = ReplanJob.objects.create(dsp=route.dsp, service_date=route.service_date, kind="rescue")
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
-        old = executor.loader.project_state(BEFORE).apps
+
+    def fill(old):
         old.get_model("routes", "RouteChange").objects.create(
             route_id=route.pk, job_id=job.pk, lines=OLD_LINES
         )
-        with connection.cursor() as cursor:  # no pending FK checks before the ALTER TABLEs
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
+
+    migrate_forward(BEFORE, AFTER, fill)
     assert RouteChange.objects.get(route=route).facts == [
         {"code": "disruption", "reason": "closure", "note": "Water main on Elm"},
         {"code": "new_order", "order": ["1 Elm St", "2 Oak Ave"]},
