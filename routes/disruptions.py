@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time as clock
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -203,13 +204,41 @@ def _closure_window(disruption, rs, window, now: datetime, midnight: datetime):
     return (min(reopen, last), last)
 
 
-def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
-    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+@dataclass
+class _ReplanDay:
+    """The DSP's active routes of the day as a re-plan reads them: where each is now, what is
+    left on it, and the disruption in force (with its area)."""
 
-    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
-    starts at the meeting point (by the rescued route) once there from the station and after
-    the handover.
-    """
+    job: ReplanJob
+    now: datetime
+    routes: list[Route]
+    station: object
+    midnight: datetime
+    remaining: dict[int, list[RouteStop]]
+    done_last: dict[int, RouteStop]
+    pings: dict
+    disruption: Disruption | None
+    area: Area | None
+
+    @property
+    def now_s(self) -> int:
+        return max(0, int((self.now - self.midnight).total_seconds()))
+
+    def holds(self, at: datetime | None) -> bool:
+        return self.disruption is not None and _active_at(self.disruption, at or self.now)
+
+    def position(self, route: Route) -> tuple[float, float]:
+        """The last ping, else the last stop done, else the station."""
+        if route.pk in self.pings:
+            p = self.pings[route.pk]
+            return (float(p.latitude), float(p.longitude))
+        if route.pk in self.done_last:
+            s = self.done_last[route.pk].stop
+            return (float(s.latitude), float(s.longitude))
+        return (float(route.station.latitude), float(route.station.longitude))
+
+
+def _replan_day(job: ReplanJob, now: datetime) -> _ReplanDay | None:
     routes = list(
         Route.objects.filter(dsp=job.dsp, service_date=job.service_date, status__in=ACTIVE)
         .select_related("station", "vehicle", "driver")
@@ -218,67 +247,61 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     if not routes:
         return None
     station = routes[0].station
-    horizon = _horizon(routes, now)
-    midnight = station.localize(job.service_date, datetime.min.time())
-    now_s = max(0, int((now - midnight).total_seconds()))
     ids = [r.pk for r in routes]
     done_ids, _ = done_stops(ids)
-    pings = last_pings(ids)
     rows = list(
         RouteStop.objects.filter(route_id__in=ids).select_related("stop").order_by("sequence")
     )
-    remaining = {
-        r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids] for r in routes
-    }
-    done_last = {}
-    for rs in rows:
-        if rs.pk in done_ids:
-            done_last[rs.route_id] = rs
-    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
-    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
-    disruption = job.disruption if _in_force(job.disruption, now, horizon) else None
-    area = Area(disruption.area) if disruption else None
+    disruption = job.disruption if _in_force(job.disruption, now, _horizon(routes, now)) else None
+    return _ReplanDay(
+        job=job,
+        now=now,
+        routes=routes,
+        station=station,
+        midnight=station.localize(job.service_date, datetime.min.time()),
+        remaining={
+            r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids]
+            for r in routes
+        },
+        done_last={rs.route_id: rs for rs in rows if rs.pk in done_ids},
+        pings=last_pings(ids),
+        disruption=disruption,
+        area=Area(disruption.area) if disruption else None,
+    )
 
-    def holds(at: datetime | None) -> bool:
-        return disruption is not None and _active_at(disruption, at or now)
 
-    def position(route):
-        if route.pk in pings:
-            p = pings[route.pk]
-            return (float(p.latitude), float(p.longitude))
-        if route.pk in done_last:
-            s = done_last[route.pk].stop
-            return (float(s.latitude), float(s.longitude))
-        return (float(route.station.latitude), float(route.station.longitude))
+def _affected_routes(day: _ReplanDay) -> list[Route]:
+    """A reroute touches the routes whose remaining work crosses the area while the disruption
+    holds (legs timed by the current plan); without an area, every route."""
+    if day.area is None:
+        return day.routes
+    affected = []
+    for r in day.routes:
+        pts = [(day.position(r), day.now)] + [
+            ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
+            for rs in day.remaining[r.pk]
+        ]
+        if any(
+            day.holds(pts[i][1]) and day.area.touches_leg(pts[i][0], pts[i + 1][0])
+            for i in range(len(pts) - 1)
+        ) or any(day.holds(at) and day.area.covers(p) for p, at in pts):
+            affected.append(r)
+    return affected
 
-    if area is not None:  # a reroute touches the routes whose remaining work crosses the area
-        affected = []  # ... while the disruption holds (legs timed by the current plan)
-        for r in routes:
-            pts = [(position(r), now)] + [
-                ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
-                for rs in remaining[r.pk]
-            ]
-            if any(
-                holds(pts[i][1]) and area.touches_leg(pts[i][0], pts[i + 1][0])
-                for i in range(len(pts) - 1)
-            ) or any(holds(at) and area.covers(p) for p, at in pts):
-                affected.append(r)
-        routes = affected
-    if not routes:
-        return None
-    vehicles_routes = [r for r in routes if r.pk != broken]
-    meet = position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
-    if not vehicles_routes and meet is None:
-        return None
+
+def _replan_fleet(day: _ReplanDay, vehicles_routes: list[Route], meet, standby) -> tuple:
+    """Depots (the station, each van where it is, the meeting point) and the vans from now."""
+    station, now_s = day.station, day.now_s
     depots = [
         Depot(id="station", location=LatLon(float(station.latitude), float(station.longitude)))
     ]
     vehicles = []
     for r in vehicles_routes:
-        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*position(r))))
-        back = r.returns_at or (now + timedelta(hours=4))
+        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*day.position(r))))
+        back = r.returns_at or (day.now + timedelta(hours=4))
         end_s = min(
-            MAX_TIME_S, max(int((back - midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600)
+            MAX_TIME_S,
+            max(int((back - day.midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600),
         )
         vehicles.append(
             vehicle_spec(
@@ -311,22 +334,27 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                 end_depot=0,
             )
         )
+    return depots, vehicles
+
+
+def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tuple:
+    """The stops left to do, each bound to its route unless that route is broken or rescued;
+    windows past are dropped, and a stop inside a closure waits for it."""
     specs, by_id = [], {}
     for r in routes:
-        free = r.pk in (broken, rescued)
-        for rs in remaining[r.pk]:
+        for rs in day.remaining[r.pk]:
             s = rs.stop
             window = None
             if s.window_start is not None and s.window_end is not None:
                 opens, closes = seconds(s.window_start), seconds(s.window_end)
-                if closes > now_s:
+                if closes > day.now_s:
                     window = (max(opens, 0), closes)
             if (
-                area is not None
-                and disruption.kind == Disruption.Kind.CLOSURE
-                and area.covers((float(s.latitude), float(s.longitude)))
+                day.area is not None
+                and day.disruption.kind == Disruption.Kind.CLOSURE
+                and day.area.covers((float(s.latitude), float(s.longitude)))
             ):
-                window = _closure_window(disruption, rs, window, now, midnight)
+                window = _closure_window(day.disruption, rs, window, day.now, day.midnight)
             specs.append(
                 StopSpec(
                     id=str(rs.pk),
@@ -335,42 +363,71 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                     service_s=s.service_time_s,
                     window=window,
                     priority="high" if s.priority == "high" else "normal",
-                    vehicle_id=None if free else str(r.pk),
+                    vehicle_id=None if r.pk in free_routes else str(r.pk),
                 )
             )
             by_id[str(rs.pk)] = rs
-    if not specs:
-        return None
+    return specs, by_id
+
+
+def _replan_matrices(day: _ReplanDay, depots, specs, by_id) -> TravelMatrices:
+    """Travel between every place, legs through the area stretched while it holds."""
     locations = [d.location for d in depots] + [s.location for s in specs]
     travel = provider().matrices(locations)
     distance, duration = travel.distance.copy(), travel.duration.copy()
-    if area is not None:
-        factor = float(disruption.speed_factor)
+    if day.area is not None:
+        factor = float(day.disruption.speed_factor)
         stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
         pts = [(loc.lat, loc.lon) for loc in locations]
         # a leg leaving a stop is timed by that stop's current plan, leaving a depot by now
-        leaves = [now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
+        leaves = [day.now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
         for i in range(len(pts)):
-            if not holds(leaves[i]):
+            if not day.holds(leaves[i]):
                 continue
             for j in range(len(pts)):
-                if i != j and area.touches_leg(pts[i], pts[j]):
+                if i != j and day.area.touches_leg(pts[i], pts[j]):
                     duration[i, j] = int(duration[i, j] * stretch)
                     if factor <= 0:
                         distance[i, j] = int(distance[i, j] * 1.5)
+    return TravelMatrices(np.asarray(distance), np.asarray(duration))
+
+
+def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+
+    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
+    starts at the meeting point (by the rescued route) once there from the station and after
+    the handover.
+    """
+    day = _replan_day(job, now)
+    if day is None:
+        return None
+    routes = _affected_routes(day)
+    if not routes:
+        return None
+    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
+    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
+    vehicles_routes = [r for r in routes if r.pk != broken]
+    meet = day.position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
+    if not vehicles_routes and meet is None:
+        return None
+    depots, vehicles = _replan_fleet(day, vehicles_routes, meet, standby)
+    specs, by_id = _replan_stops(day, routes, {broken, rescued})
+    if not specs:
+        return None
     problem = DayProblem(
         depots=depots,
         stops=specs,
         vehicles=vehicles,
-        matrices=TravelMatrices(np.asarray(distance), np.asarray(duration)),
+        matrices=_replan_matrices(day, depots, specs, by_id),
     )
     context = {
         "routes": {r.pk: r for r in routes},
-        "remaining": remaining,
+        "remaining": day.remaining,
         "by_id": by_id,
-        "midnight": midnight,
+        "midnight": day.midnight,
         "broken": broken,
-        "positions": {r.pk: position(r) for r in routes},
+        "positions": {r.pk: day.position(r) for r in routes},
         "standby": standby if meet is not None else None,
         "meet": meet,
         "rescued": job.route,
