@@ -455,7 +455,6 @@ def make_proposal(solution, context) -> dict:
     handover; a standby driver's route is proposed as a new route."""
     routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
     midnight = context["midnight"]
-    handover_s = int(setting("ROUTES_HANDOVER_S"))
     standby, rescued = context.get("standby"), context.get("rescued")
     out, moves, meets = [], [], []
     proposal_standby = None
@@ -463,76 +462,20 @@ def make_proposal(solution, context) -> dict:
         is_standby = result.vehicle_id == STANDBY
         route = None if is_standby else routes[int(result.vehicle_id)]
         if is_standby:
-            driver, van = standby
-            code = _standby_code(rescued)
-            target, target_code = None, code
+            target, target_code = None, _standby_code(rescued)
         else:
             target, target_code = route.pk, route.code
-        after, sources = [], []
-        for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
-            rs = by_id[stop_id]
-            eta = midnight + timedelta(seconds=arrival)
-            moved = is_standby or rs.route_id != route.pk
-            after.append(
-                {
-                    "route_stop": rs.pk,
-                    "address": rs.stop.address,
-                    "eta": eta.isoformat(),
-                    "from_route": rs.route_id if moved else None,
-                }
-            )
-            if moved:
-                source = routes[rs.route_id]
-                if source.pk not in sources:
-                    sources.append(source.pk)
-                moves.append(
-                    {
-                        "route_stop": rs.pk,
-                        "address": rs.stop.address,
-                        "from": source.pk,
-                        "from_code": source.code,
-                        "to": target,
-                        "to_code": target_code,
-                    }
-                )
+        after, sources = _route_after(result, route, target, target_code, context, moves)
         finish = midnight + timedelta(seconds=result.return_s)
         detour_s = 0
         if sources and not is_standby and after:
-            # the rescuer first drives to each meeting point and hands over, then carries on
-            here = context["positions"][route.pk]
-            first = by_id[result.stop_ids[0]].stop
-            first_at = (float(first.latitude), float(first.longitude))
-            path = 0
-            for pk in sources:
-                meet_at = context["positions"][pk]
-                path += drive_seconds(here, meet_at) + handover_s
-                here = meet_at
-            detour_s = max(
-                0,
-                path
-                + drive_seconds(here, first_at)
-                - drive_seconds(context["positions"][route.pk], first_at),
-            )
+            detour_s = _rescuer_detour_s(result, route, sources, context)
             for item in after:
                 item["eta"] = (
                     datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
                 ).isoformat()
             finish += timedelta(seconds=detour_s)
-        for pk in sources:
-            lat, lon = context["positions"][pk] if not is_standby else context["meet"]
-            meets.append(
-                {
-                    "from_code": routes[pk].code,
-                    "to_code": target_code,
-                    "lat": round(lat, 6),
-                    "lon": round(lon, 6),
-                    "stops": sum(
-                        1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)
-                    ),
-                    "detour_min": round(detour_s / 60),
-                    "handover_min": round(handover_s / 60),
-                }
-            )
+        meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
         entry = {
             "route": target,
             "code": target_code,
@@ -542,18 +485,7 @@ def make_proposal(solution, context) -> dict:
         }
         if is_standby:
             entry["standby"] = True
-            proposal_standby = {
-                "code": target_code,
-                "driver": driver.pk,
-                "driver_name": driver.full_name,
-                "vehicle": van.pk,
-                "plate": van.plate,
-                "lat": round(context["meet"][0], 6),
-                "lon": round(context["meet"][1], 6),
-                "starts_at": (
-                    midnight + timedelta(seconds=result.start_s[0]) if result.start_s else finish
-                ).isoformat(),
-            }
+            proposal_standby = _standby_entry(result, target_code, standby, finish, context)
         out.append(entry)
     planned = {r["route"] for r in out}
     for pk, route in routes.items():  # a route that ends up with none of its stops
@@ -575,6 +507,92 @@ def make_proposal(solution, context) -> dict:
     if proposal_standby:
         proposal["standby"] = proposal_standby
     return proposal
+
+
+def _route_after(result, route, target, target_code, context, moves: list) -> tuple:
+    """One solved route's stops with their ETAs; the stops that move to it are added to
+    `moves`, and the routes they come from returned in the order met."""
+    routes, by_id, midnight = context["routes"], context["by_id"], context["midnight"]
+    after, sources = [], []
+    for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
+        rs = by_id[stop_id]
+        moved = route is None or rs.route_id != route.pk
+        after.append(
+            {
+                "route_stop": rs.pk,
+                "address": rs.stop.address,
+                "eta": (midnight + timedelta(seconds=arrival)).isoformat(),
+                "from_route": rs.route_id if moved else None,
+            }
+        )
+        if moved:
+            source = routes[rs.route_id]
+            if source.pk not in sources:
+                sources.append(source.pk)
+            moves.append(
+                {
+                    "route_stop": rs.pk,
+                    "address": rs.stop.address,
+                    "from": source.pk,
+                    "from_code": source.code,
+                    "to": target,
+                    "to_code": target_code,
+                }
+            )
+    return after, sources
+
+
+def _rescuer_detour_s(result, route, sources: list[int], context) -> int:
+    """The extra seconds a nearby rescuer spends driving to each meeting point and handing
+    over before carrying on to its first stop."""
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    positions = context["positions"]
+    here = positions[route.pk]
+    first = context["by_id"][result.stop_ids[0]].stop
+    first_at = (float(first.latitude), float(first.longitude))
+    path = 0
+    for pk in sources:
+        path += drive_seconds(here, positions[pk]) + handover_s
+        here = positions[pk]
+    return max(
+        0, path + drive_seconds(here, first_at) - drive_seconds(positions[route.pk], first_at)
+    )
+
+
+def _meets(sources, target_code, is_standby, detour_s, context, moves) -> list[dict]:
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    out = []
+    for pk in sources:
+        lat, lon = context["positions"][pk] if not is_standby else context["meet"]
+        out.append(
+            {
+                "from_code": context["routes"][pk].code,
+                "to_code": target_code,
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "stops": sum(1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)),
+                "detour_min": round(detour_s / 60),
+                "handover_min": round(handover_s / 60),
+            }
+        )
+    return out
+
+
+def _standby_entry(result, code: str, standby, finish: datetime, context) -> dict:
+    driver, van = standby
+    starts = (
+        context["midnight"] + timedelta(seconds=result.start_s[0]) if result.start_s else finish
+    )
+    return {
+        "code": code,
+        "driver": driver.pk,
+        "driver_name": driver.full_name,
+        "vehicle": van.pk,
+        "plate": van.plate,
+        "lat": round(context["meet"][0], 6),
+        "lon": round(context["meet"][1], 6),
+        "starts_at": starts.isoformat(),
+    }
 
 
 def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
