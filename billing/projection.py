@@ -2,22 +2,21 @@
 
 Volume, day by day from the station's today: the routes already planned for a day (with their
 planned hours, km, driver's pay rate and van) and the packages on their stops; a day without
-planned routes takes the DSP's recent pattern for that weekday (what ran on the same weekday
-in the four weeks before this one, divided by four). Each program week is then priced with the
-rate card in force at its start: routes (long ones at the long-route fee), packages, leased
-vans (as the statement: each van leased in the week at the weekly fee, a part week its
-share of the days), the incentive at the current tier and peak
+planned routes takes the DSP's recent pattern for that weekday (what ran on the same weekday in
+the four weeks before this one, divided by four, at the hours worked on it: the P&L's rule).
+Each program week is then priced with the rate card in force at its start: routes (long ones at
+the long-route fee), packages, leased vans (as the statement: each van leased in the week at
+the weekly fee, a part week its share of the days), the incentive at the current tier and peak
 pay on the days inside a peak period; less the van leases and insurance when the program
 collects them. Costs: wages (hours × pay rate, plus overtime: past
 `BILLING_OVERTIME_AFTER_HOURS` of a driver's planned and usual hours in a week, the extra
 `BILLING_OVERTIME_MULTIPLIER` share of their rate; a route without a driver yet counts no
-overtime), energy (km × the van's use per km × `ENERGY_PRICES`), leases and insurance
-(prorated by day, unless the program already deducts them) and maintenance and repairs at the
-last four weeks' daily average. In the current week only the hours from today on count
-towards overtime.
+overtime), energy (km × the van's use per km × `ENERGY_PRICES`), leases and insurance (prorated
+by day, unless the program already deducts them) and maintenance and repairs at the last four
+weeks' daily average. In the current week only the hours from today on count towards overtime.
 
-The current week counts from today on: what ran before today is the owner's cash on hand.
-A second series shows the same weeks if the tier drops one level.
+The current week counts from today on: what ran before today is the owner's cash on hand. A
+second series shows the same weeks if the tier drops one level.
 """
 
 from __future__ import annotations
@@ -37,7 +36,9 @@ from fleet.selectors import fleet_costs, leases_in_force
 from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.energy import energy_prices
 from nextmile.money import cents
+from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
+from routes.selectors import worked_by_route
 
 from .models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
 
@@ -157,6 +158,10 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
         .select_related("driver")
         .order_by("service_date", "code")
     )
+    ran = list(ran)
+    # what the usual week paid: the hours worked on each route that ran (the P&L's own rule),
+    # its planned hours where nobody punched
+    worked = worked_by_route(route_ids=[r.pk for r in ran])
     for r in ran:
         volume = pattern.setdefault(
             r.service_date.weekday(), DayVolume(day=r.service_date, planned=False)
@@ -166,7 +171,7 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
         driver = r.driver if r.driver and r.driver.status == Driver.Status.ACTIVE else None
         volume.routes.append(
             RouteDay(
-                hours=_route_hours(r),
+                hours=hours_of(worked[r.pk]) if worked.get(r.pk) else _route_hours(r),
                 km=_route_km(r),
                 wage_rate=driver.hourly_rate if driver else wage,
                 energy_per_km=energy,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from billing.projection import week_projected
+from billing.projection import cash_projection, week_projected
 from billing.selectors import week_pnl
 from billing.services import statement_generate
 from routes.models import Manifest, Route
@@ -114,3 +114,20 @@ def test_projecting_a_closed_week_from_its_planned_routes_gives_its_pnl_to_the_c
     assert projected["net"] == pnl["profit"]
     # and the figures are the ones worked by hand: wages 42.5 × 20 + 2.5 × 10 + 18.5 × 22
     assert pnl["expenses"]["wages"] == Decimal("1282.00")
+
+
+def test_the_usual_week_is_costed_at_the_hours_worked_not_the_hours_planned():
+    # given: last Monday a route planned at 7 h ran 9 h by its punches, at $20.00 an hour
+    dsp = DspFactory(status="active")
+    driver = DriverFactory(dsp=dsp, hourly_rate=Decimal("20.00"))
+    monday = datetime.date(2026, 11, 9)
+    route = _route(dsp, driver, None, monday - datetime.timedelta(days=7), "U1", 7, 100)
+    route.punches.filter(kind="clock_out").update(
+        at=datetime.datetime.combine(
+            route.service_date, datetime.time(17), tzinfo=ZoneInfo(dsp.station.timezone)
+        )
+    )
+    # when: projecting from this Monday, which has no routes planned yet
+    week = cash_projection(dsp=dsp, today=monday, weeks=1)["weeks"][0]
+    # then: Monday takes a quarter of last Monday's worked hours: 9 h × 20.00 / 4
+    assert week["costs"]["wages"] == Decimal("45.00")
