@@ -7,6 +7,7 @@ from the driver's scorecard (`scorecards.scorecard_compute`).
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
-from nextmile.calendar import week_end_of, week_start_of
+from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.money import cents
 from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
@@ -31,6 +32,116 @@ from .scorecards import scorecard_compute
 from .selectors import driver_hours
 
 MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
+
+
+@dataclass(frozen=True)
+class PayRoute:
+    id: int
+    code: str
+    status: str
+    stops: int
+    delivered: int
+    hours: Decimal
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "hours": str(self.hours)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayRoute:
+        return cls(**{**data, "hours": Decimal(data["hours"])})
+
+
+@dataclass(frozen=True)
+class PayDay:
+    date: date
+    routes: list[PayRoute]
+    hours: Decimal
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "routes": [r.to_json() for r in self.routes],
+            "hours": str(self.hours),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayDay:
+        return cls(
+            date=date.fromisoformat(data["date"]),
+            routes=[PayRoute.from_json(r) for r in data["routes"]],
+            hours=Decimal(data["hours"]),
+        )
+
+
+_WEEK_DECIMALS = (
+    "hours",
+    "regular_hours",
+    "overtime_hours",
+    "overtime_multiplier",
+    "rate",
+    "wages",
+    "incentive_per_package",
+    "incentive",
+    "total",
+)
+
+
+@dataclass(frozen=True)
+class PayWeek:
+    """One driver's week as pay shows it (the template and the API word it)."""
+
+    driver: Driver
+    week_start: date
+    week_end: date
+    days: list[PayDay]
+    routes: int
+    stops: int
+    delivered: int
+    hours: Decimal
+    regular_hours: Decimal
+    overtime_hours: Decimal
+    overtime_multiplier: Decimal
+    rate: Decimal
+    wages: Decimal
+    tier: str
+    tier_label: str
+    incentive_per_package: Decimal
+    incentive: Decimal
+    total: Decimal
+    discrepancies: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """Plain JSON: the driver and their questions by id, dates ISO, amounts as strings."""
+        out = {
+            "driver": self.driver.pk,
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "days": [d.to_json() for d in self.days],
+            "routes": self.routes,
+            "stops": self.stops,
+            "delivered": self.delivered,
+            "tier": self.tier,
+            "tier_label": self.tier_label,
+            "discrepancies": [q.pk for q in self.discrepancies],
+        }
+        out.update({name: str(getattr(self, name)) for name in _WEEK_DECIMALS})
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayWeek:
+        """The week back from `to_json`, its driver and questions read again by id."""
+        values = {
+            **data,
+            "driver": Driver.objects.get(pk=data["driver"]),
+            "week_start": date.fromisoformat(data["week_start"]),
+            "week_end": date.fromisoformat(data["week_end"]),
+            "days": [PayDay.from_json(d) for d in data["days"]],
+            "discrepancies": list(
+                PayDiscrepancy.objects.filter(pk__in=data["discrepancies"]).select_related("route")
+            ),
+        }
+        values.update({name: Decimal(data[name]) for name in _WEEK_DECIMALS})
+        return cls(**values)
 
 
 def pay_week_start(value: str | None, *, today: date) -> date:
@@ -54,7 +165,7 @@ def incentive_table(*, dsp: Dsp) -> list[dict]:
     ]
 
 
-def pay_week(*, driver: Driver, week_start: date) -> dict:
+def pay_week(*, driver: Driver, week_start: date) -> PayWeek:
     """One driver's week: days with routes, stops and hours; paid hours, overtime, wages, the
     scorecard tier and the incentive it earns; the driver's questions about the week."""
     dsp = driver.dsp
@@ -92,26 +203,21 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
     )
     worked = worked_by_route_driver(route_ids=[r.id for r in routes], until=timezone.now())
     days = []
-    for offset in range(7):
-        day = week_start + timedelta(days=offset)
+    for day in week_days(week_start):
         day_routes = [
-            {
-                "id": r.id,
-                "code": r.code,
-                "status": r.status,
-                "stops": r.stop_count,
-                "delivered": r.delivered_count,
-                "hours": hours_of(worked.get((r.id, driver.pk), timedelta(0))),
-            }
+            PayRoute(
+                id=r.id,
+                code=r.code,
+                status=r.status,
+                stops=r.stop_count,
+                delivered=r.delivered_count,
+                hours=hours_of(worked.get((r.id, driver.pk), timedelta(0))),
+            )
             for r in routes
             if r.service_date == day
         ]
         days.append(
-            {
-                "date": day,
-                "routes": day_routes,
-                "hours": sum((r["hours"] for r in day_routes), zero),
-            }
+            PayDay(date=day, routes=day_routes, hours=sum((r.hours for r in day_routes), zero))
         )
     card = scorecard_compute(dsp=dsp, week_start=week_start, driver_id=driver.pk)
     tier = card["tier"] if card["routes"] else ""
@@ -120,31 +226,31 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         row = IncentiveRate.objects.filter(dsp=dsp, tier=tier).first()
         per_package = row.per_package if row else Decimal(0)
     incentive = cents(card["delivered"] * per_package)
-    return {
-        "driver": driver,
-        "week_start": week_start,
-        "week_end": end,
-        "days": days,
-        "routes": len(routes),
-        "stops": sum(r.stop_count for r in routes),
-        "delivered": card["delivered"],
-        "hours": hours["actual_hours"],
-        "regular_hours": hours["regular_hours"],
-        "overtime_hours": hours["overtime_hours"],
-        "overtime_multiplier": Decimal(settings.BILLING_OVERTIME_MULTIPLIER),
-        "rate": hours["rate"],
-        "wages": hours["wages"],
-        "tier": tier,
-        "tier_label": Tier(tier).label if tier else "",
-        "incentive_per_package": per_package,
-        "incentive": incentive,
-        "total": hours["wages"] + incentive,
-        "discrepancies": list(
+    return PayWeek(
+        driver=driver,
+        week_start=week_start,
+        week_end=end,
+        days=days,
+        routes=len(routes),
+        stops=sum(r.stop_count for r in routes),
+        delivered=card["delivered"],
+        hours=hours["actual_hours"],
+        regular_hours=hours["regular_hours"],
+        overtime_hours=hours["overtime_hours"],
+        overtime_multiplier=Decimal(settings.BILLING_OVERTIME_MULTIPLIER),
+        rate=hours["rate"],
+        wages=hours["wages"],
+        tier=tier,
+        tier_label=Tier(tier).label if tier else "",
+        incentive_per_package=per_package,
+        incentive=incentive,
+        total=hours["wages"] + incentive,
+        discrepancies=list(
             PayDiscrepancy.objects.filter(driver=driver, week_start=week_start).select_related(
                 "route"
             )
         ),
-    }
+    )
 
 
 def pay_drivers(*, dsp: Dsp, week_start: date) -> list[dict]:

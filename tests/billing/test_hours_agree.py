@@ -25,11 +25,9 @@ def test_a_worked_week_reads_the_same_hours_on_pay_pnl_and_analytics(client):
     # the driver's own pay page
     client.force_login(driver.user)
     mine = client.get(reverse("billing:pay-mine") + f"?week={week}")
-    assert mine.context["week"]["hours"] == Decimal("43.75")
+    assert mine.context["week"].hours == Decimal("43.75")
     assert 'id="pay-hours">43.75</span>' in mine.content.decode()
-    assert [d["hours"] for d in mine.context["week"]["days"] if d["routes"]] == [
-        Decimal("8.75")
-    ] * 5
+    assert [d.hours for d in mine.context["week"].days if d.routes] == [Decimal("8.75")] * 5
     # the owner's pay page
     client.force_login(MembershipFactory(dsp=dsp, role=Role.OWNER).user)
     owners = client.get(reverse("billing:pay-drivers") + f"?week={week}")
