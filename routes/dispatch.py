@@ -222,7 +222,39 @@ def day_confirmation_answer(*, driver: Driver, service_date: date, available: bo
     return row
 
 
-def routes_at_risk(*, dsp: Dsp, on: date) -> dict:
+@dataclass(frozen=True)
+class RiskSummary:
+    """The day's routes without a confirmed driver, the standby pool (confirmed, no route),
+    and each driver's answer (True: available, False: not)."""
+
+    routes: list[Route]
+    standby: list[Driver]
+    answers: dict[int, bool]
+
+    @property
+    def count(self) -> int:
+        return len(self.routes)
+
+    def to_json(self) -> dict:
+        return {
+            "routes": [r.pk for r in self.routes],
+            "standby": [d.pk for d in self.standby],
+            "answers": {str(k): v for k, v in self.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> RiskSummary:
+        """The summary back from `to_json`, routes and drivers read again in its order."""
+        routes = Route.objects.select_related("driver").in_bulk(data["routes"])
+        drivers = Driver.objects.in_bulk(data["standby"])
+        return cls(
+            routes=[routes[pk] for pk in data["routes"]],
+            standby=[drivers[pk] for pk in data["standby"]],
+            answers={int(k): v for k, v in data["answers"].items()},
+        )
+
+
+def routes_at_risk(*, dsp: Dsp, on: date) -> RiskSummary:
     """Routes without a confirmed driver, and the standby pool (confirmed, no route) to cover."""
     answers = dict(
         DayConfirmation.objects.filter(driver__dsp=dsp, service_date=on).values_list(
@@ -239,7 +271,7 @@ def routes_at_risk(*, dsp: Dsp, on: date) -> dict:
         for d in drivers_assignable(dsp=dsp, on=on)
         if d.pk not in rostered and answers.get(d.pk) is True
     ]
-    return {"routes": at_risk, "count": len(at_risk), "standby": standby, "answers": answers}
+    return RiskSummary(routes=at_risk, standby=standby, answers=answers)
 
 
 # --- Load-out ---------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _horizon(routes, now: datetime) -> datetime:
 def standby_rescuer(*, dsp, on) -> tuple | None:
     """The first standby driver (confirmed for `on`, assignable, no route) and the first
     inspected van without a route that day, or None when either is missing."""
-    standby = routes_at_risk(dsp=dsp, on=on)["standby"]
+    standby = routes_at_risk(dsp=dsp, on=on).standby
     if not standby:
         return None
     van = (

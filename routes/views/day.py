@@ -82,7 +82,7 @@ def day_board(request):
         "all_drivers": list(driver_list(user=request.user, status=Driver.Status.ACTIVE)),
         "suggestions": assignment_suggestions(dsp=dsp, on=day),
         "risk": risk,
-        "answers": risk["answers"],
+        "answers": risk.answers,
     }
     return render(request, "routes/day_board.html", context)
 
