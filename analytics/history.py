@@ -24,12 +24,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from billing.scorecards import week_start_of
 from billing.services import scorecard_generate
 from drivers.models import Driver, SafetyIncident
 from dsps.geometry import contains, haversine_km, polygon_from_geojson
 from dsps.models import Dsp, Station, Territory
 from fleet.models import Inspection, Vehicle
+from nextmile.calendar import week_start_of
 from routes.demo import STREETS, WINDOWS, _point
 from routes.models import (
     DeliveryEvent,

@@ -47,21 +47,24 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Floor, Trim, Upper
+from django.utils import timezone
 
-from billing.scorecards import week_start_of
 from billing.selectors import weeks_pnl
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to_user
+from nextmile.calendar import week_start_of
 from nextmile.dates import FIRST_DAY, LAST_DAY
+from nextmile.money import cents
+from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route, ShiftPunch
+from routes.selectors import worked_by_route
 
 from .conf import conf
 
 Kind = DeliveryEvent.Kind
 ATTEMPTS = [Kind.DELIVERED, Kind.FAILED, Kind.RETURNED]
 FAILURES = [Kind.FAILED, Kind.RETURNED]
-CENT = Decimal("0.01")
 
 
 # --- Who looks at which DSP, over which dates -------------------------------------------------
@@ -369,25 +372,9 @@ def recurring_areas(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]
 
 
 def _route_hours(route_ids: list[int]) -> dict[int, float]:
-    """Clock-in to clock-out less breaks, per route, from one query of punches."""
-    hours: dict[int, float] = defaultdict(float)
-    started: dict[int, datetime] = {}
-    on_break: dict[int, datetime] = {}
-    punches = (
-        ShiftPunch.objects.filter(route_id__in=route_ids)
-        .order_by("route_id", "at", "id")
-        .values_list("route_id", "kind", "at")
-    )
-    for route_id, kind, at in punches:
-        if kind == ShiftPunch.Kind.CLOCK_IN:
-            started[route_id] = at
-        elif kind == ShiftPunch.Kind.BREAK_START:
-            on_break[route_id] = at
-        elif kind == ShiftPunch.Kind.BREAK_END and route_id in on_break:
-            hours[route_id] -= (at - on_break.pop(route_id)).total_seconds() / 3600
-        elif kind == ShiftPunch.Kind.CLOCK_OUT and route_id in started:
-            hours[route_id] += (at - started.pop(route_id)).total_seconds() / 3600
-    return {k: v for k, v in hours.items() if v > 0}
+    """Worked hours per route that has any (the one rule, `routes.hours.worked_time`)."""
+    worked = worked_by_route(route_ids=route_ids, until=timezone.now())
+    return {k: float(hours_of(v)) for k, v in worked.items() if v > timedelta(0)}
 
 
 def _odometer_km(route_ids: list[int]) -> dict[int, float]:
@@ -486,7 +473,7 @@ def route_efficiency(*, dsp: Dsp, period: Period, stats: list[dict] | None = Non
                 "day": row["day"],
                 "routes": row["routes"],
                 "stops": row["stops"],
-                "hours": round(row["hours"], 1),
+                "hours": round(row["hours"], 2),  # to the cent of an hour, as pay shows it
                 "stops_per_hour": round(row["timed_stops"] / row["hours"], 1)
                 if row["hours"]
                 else None,
@@ -629,11 +616,11 @@ def cost_per_package(*, dsp: Dsp, period: Period, stats: list[dict] | None = Non
             {
                 "week_start": week,
                 "delivered": delivered,
-                "total_cost": cost.quantize(CENT),
-                "revenue": revenue.quantize(CENT),
-                "cost_per_package": (cost / delivered).quantize(CENT) if delivered else None,
+                "total_cost": cents(cost),
+                "revenue": cents(revenue),
+                "cost_per_package": cents(cost / delivered) if delivered else None,
                 # no statement for the week yet: no revenue to divide
-                "revenue_per_package": (revenue / delivered).quantize(CENT)
+                "revenue_per_package": cents(revenue / delivered)
                 if delivered and revenue
                 else None,
             }

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 from drivers.models import Driver, SafetyIncident
+from dsps.calendar import last_closed_week
 from dsps.models import Membership, Role
 from fleet.models import Inspection, Vehicle
+from nextmile.calendar import week_start_of
 from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
 
 from .models import (
@@ -28,7 +30,7 @@ from .models import (
     Statement,
     ThresholdSet,
 )
-from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, last_closed_week, week_start_of
+from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from .services import statement_approve, statement_generate, statement_mark_paid
 
 WEEKS = 4

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from dsps.calendar import last_closed_week
 from dsps.models import Dsp
 
 from .models import RateCard
-from .scorecards import last_closed_week
 from .services import scorecard_generate, statement_generate
 
 

@@ -26,7 +26,10 @@ ROUTE_DAYS_PER_WEEK = 7
 
 
 @dataclass
-class DayVolume:
+class TerritoryDay:
+    """Packages and distinct stops one territory saw on one day (its market history; the
+    DSP's planned day with routes is `projection.DayVolume`)."""
+
     day: date
     packages: int
     stops: int
@@ -42,7 +45,7 @@ class MarketAssessment:
     stops_per_route: int
     route_rate: Decimal
     package_rate: Decimal
-    days: list[DayVolume] = field(default_factory=list)
+    days: list[TerritoryDay] = field(default_factory=list)
 
     @property
     def has_history(self) -> bool:
@@ -123,7 +126,7 @@ def market_assessment(
             packages[day] += 1
             stops[day].add(address.strip().lower())
     assessment.days = [
-        DayVolume(day=day, packages=packages[day], stops=len(stops[day]))
+        TerritoryDay(day=day, packages=packages[day], stops=len(stops[day]))
         for day in sorted(packages)
     ]
     return assessment

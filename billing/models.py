@@ -88,6 +88,12 @@ class RateCard(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.station.code} rates from {self.effective_from}"
 
+    @property
+    def incentive_rows(self) -> list[tuple[str, Decimal]]:
+        """The incentive per package by tier, best tier first, each named by its label."""
+        rates = self.incentive_per_package or {}
+        return [(t.label, Decimal(str(rates[t.value]))) for t in Tier if t.value in rates]
+
 
 class PeakPeriod(TimeStampedModel):
     """Peak-season pay at a station for the days from `starts_on` to `ends_on` inclusive: an

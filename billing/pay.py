@@ -7,27 +7,142 @@ from the driver's scorecard (`scorecards.scorecard_compute`).
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from drivers.models import Driver
 from dsps.models import Dsp
 from dsps.tenancy import scope_to_user
+from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.dates import parse_day
-from routes.dispatch import hours_worked
+from nextmile.money import cents
+from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
+from routes.selectors import worked_by_route_driver
 
 from .models import TIER_ORDER, IncentiveRate, PayDiscrepancy, Tier
-from .scorecards import scorecard_compute, week_start_of
-from .selectors import CENT, driver_hours
+from .scorecards import scorecard_compute
+from .selectors import driver_hours
 
 MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
+
+
+@dataclass(frozen=True)
+class PayRoute:
+    id: int
+    code: str
+    status: str
+    stops: int
+    delivered: int
+    hours: Decimal
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "hours": str(self.hours)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayRoute:
+        return cls(**{**data, "hours": Decimal(data["hours"])})
+
+
+@dataclass(frozen=True)
+class PayDay:
+    date: date
+    routes: list[PayRoute]
+    hours: Decimal
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "routes": [r.to_json() for r in self.routes],
+            "hours": str(self.hours),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayDay:
+        return cls(
+            date=date.fromisoformat(data["date"]),
+            routes=[PayRoute.from_json(r) for r in data["routes"]],
+            hours=Decimal(data["hours"]),
+        )
+
+
+_WEEK_DECIMALS = (
+    "hours",
+    "regular_hours",
+    "overtime_hours",
+    "overtime_multiplier",
+    "rate",
+    "wages",
+    "incentive_per_package",
+    "incentive",
+    "total",
+)
+
+
+@dataclass(frozen=True)
+class PayWeek:
+    """One driver's week as pay shows it (the template and the API word it)."""
+
+    driver: Driver
+    week_start: date
+    week_end: date
+    days: list[PayDay]
+    routes: int
+    stops: int
+    delivered: int
+    hours: Decimal
+    regular_hours: Decimal
+    overtime_hours: Decimal
+    overtime_multiplier: Decimal
+    rate: Decimal
+    wages: Decimal
+    tier: str
+    tier_label: str
+    incentive_per_package: Decimal
+    incentive: Decimal
+    total: Decimal
+    discrepancies: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """Plain JSON: the driver and their questions by id, dates ISO, amounts as strings."""
+        out = {
+            "driver": self.driver.pk,
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "days": [d.to_json() for d in self.days],
+            "routes": self.routes,
+            "stops": self.stops,
+            "delivered": self.delivered,
+            "tier": self.tier,
+            "tier_label": self.tier_label,
+            "discrepancies": [q.pk for q in self.discrepancies],
+        }
+        out.update({name: str(getattr(self, name)) for name in _WEEK_DECIMALS})
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> PayWeek:
+        """The week back from `to_json`, its driver and questions read again by id."""
+        values = {
+            **data,
+            "driver": Driver.objects.get(pk=data["driver"]),
+            "week_start": date.fromisoformat(data["week_start"]),
+            "week_end": date.fromisoformat(data["week_end"]),
+            "days": [PayDay.from_json(d) for d in data["days"]],
+            "discrepancies": list(
+                PayDiscrepancy.objects.filter(pk__in=data["discrepancies"]).select_related("route")
+            ),
+        }
+        values.update({name: Decimal(data[name]) for name in _WEEK_DECIMALS})
+        return cls(**values)
 
 
 def pay_week_start(value: str | None, *, today: date) -> date:
@@ -47,11 +162,11 @@ def incentive_table(*, dsp: Dsp) -> list[dict]:
     ]
 
 
-def pay_week(*, driver: Driver, week_start: date) -> dict:
+def pay_week(*, driver: Driver, week_start: date) -> PayWeek:
     """One driver's week: days with routes, stops and hours; paid hours, overtime, wages, the
     scorecard tier and the incentive it earns; the driver's questions about the week."""
     dsp = driver.dsp
-    end = week_start + timedelta(days=6)
+    end = week_end_of(week_start)
     hours = next(
         (row for row in driver_hours(dsp=dsp, week_start=week_start) if row["driver"] == driver),
         None,
@@ -69,7 +184,12 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         Route.objects.filter(driver=driver, service_date__range=(week_start, end))
         .exclude(status=Route.Status.DRAFT)
         .annotate(
-            stop_count=Count("route_stops", distinct=True),
+            # routes kept without stop rows (history) still know how many stops they had
+            stop_count=Coalesce(
+                NullIf(Count("route_stops", distinct=True), 0),
+                "planned_stops",
+                output_field=IntegerField(),
+            ),
             delivered_count=Count(
                 "events",
                 filter=Q(events__kind=DeliveryEvent.Kind.DELIVERED),
@@ -78,27 +198,23 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
         )
         .order_by("service_date", "code")
     )
+    worked = worked_by_route_driver(route_ids=[r.id for r in routes], until=timezone.now())
     days = []
-    for offset in range(7):
-        day = week_start + timedelta(days=offset)
+    for day in week_days(week_start):
         day_routes = [
-            {
-                "id": r.id,
-                "code": r.code,
-                "status": r.status,
-                "stops": r.stop_count,
-                "delivered": r.delivered_count,
-                "hours": Decimal(str(hours_worked(route=r))).quantize(CENT),
-            }
+            PayRoute(
+                id=r.id,
+                code=r.code,
+                status=r.status,
+                stops=r.stop_count,
+                delivered=r.delivered_count,
+                hours=hours_of(worked.get((r.id, driver.pk), timedelta(0))),
+            )
             for r in routes
             if r.service_date == day
         ]
         days.append(
-            {
-                "date": day,
-                "routes": day_routes,
-                "hours": sum((r["hours"] for r in day_routes), zero),
-            }
+            PayDay(date=day, routes=day_routes, hours=sum((r.hours for r in day_routes), zero))
         )
     card = scorecard_compute(dsp=dsp, week_start=week_start, driver_id=driver.pk)
     tier = card["tier"] if card["routes"] else ""
@@ -106,32 +222,32 @@ def pay_week(*, driver: Driver, week_start: date) -> dict:
     if tier:
         row = IncentiveRate.objects.filter(dsp=dsp, tier=tier).first()
         per_package = row.per_package if row else Decimal(0)
-    incentive = (card["delivered"] * per_package).quantize(CENT)
-    return {
-        "driver": driver,
-        "week_start": week_start,
-        "week_end": end,
-        "days": days,
-        "routes": len(routes),
-        "stops": sum(r.stop_count for r in routes),
-        "delivered": card["delivered"],
-        "hours": hours["actual_hours"],
-        "regular_hours": hours["regular_hours"],
-        "overtime_hours": hours["overtime_hours"],
-        "overtime_multiplier": Decimal(settings.BILLING_OVERTIME_MULTIPLIER),
-        "rate": hours["rate"],
-        "wages": hours["wages"],
-        "tier": tier,
-        "tier_label": Tier(tier).label if tier else "",
-        "incentive_per_package": per_package,
-        "incentive": incentive,
-        "total": hours["wages"] + incentive,
-        "discrepancies": list(
+    incentive = cents(card["delivered"] * per_package)
+    return PayWeek(
+        driver=driver,
+        week_start=week_start,
+        week_end=end,
+        days=days,
+        routes=len(routes),
+        stops=sum(r.stop_count for r in routes),
+        delivered=card["delivered"],
+        hours=hours["actual_hours"],
+        regular_hours=hours["regular_hours"],
+        overtime_hours=hours["overtime_hours"],
+        overtime_multiplier=Decimal(settings.BILLING_OVERTIME_MULTIPLIER),
+        rate=hours["rate"],
+        wages=hours["wages"],
+        tier=tier,
+        tier_label=Tier(tier).label if tier else "",
+        incentive_per_package=per_package,
+        incentive=incentive,
+        total=hours["wages"] + incentive,
+        discrepancies=list(
             PayDiscrepancy.objects.filter(driver=driver, week_start=week_start).select_related(
                 "route"
             )
         ),
-    }
+    )
 
 
 def pay_drivers(*, dsp: Dsp, week_start: date) -> list[dict]:
@@ -210,7 +326,7 @@ def discrepancy_open(
         errors["week_start"] = "Give the first day of a program week."
     elif week_start > driver.dsp.station.today():
         errors["week_start"] = "That week has not started yet."
-    end = week_start + timedelta(days=6)
+    end = week_end_of(week_start)
     if day is not None and not week_start <= day <= end:
         errors["day"] = f"Pick a day between {week_start} and {end}."
     if route is not None:

@@ -29,8 +29,8 @@ def _week(request, driver: Driver) -> date:
 def _week_context(week: dict) -> dict:
     return {
         "week": week,
-        "previous_week": week["week_start"] - timedelta(days=7),
-        "next_week": week["week_start"] + timedelta(days=7),
+        "previous_week": week.week_start - timedelta(days=7),
+        "next_week": week.week_start + timedelta(days=7),
     }
 
 

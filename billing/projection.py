@@ -2,21 +2,21 @@
 
 Volume, day by day from the station's today: the routes already planned for a day (with their
 planned hours, km, driver's pay rate and van) and the packages on their stops; a day without
-planned routes takes the DSP's recent pattern for that weekday (what ran on the same weekday
-in the four weeks before this one, divided by four). Each program week is then priced with the
-rate card in force at its start: routes (long ones at the long-route fee), packages, leased
-vans (per van-day, a seventh of the weekly fee), the incentive at the current tier and peak
+planned routes takes the DSP's recent pattern for that weekday (what ran on the same weekday in
+the four weeks before this one, divided by four, at the hours worked on it: the P&L's rule).
+Each program week is then priced with the rate card in force at its start: routes (long ones at
+the long-route fee), packages, leased vans (as the statement: each van leased in the week at
+the weekly fee, a part week its share of the days), the incentive at the current tier and peak
 pay on the days inside a peak period; less the van leases and insurance when the program
 collects them. Costs: wages (hours × pay rate, plus overtime: past
 `BILLING_OVERTIME_AFTER_HOURS` of a driver's planned and usual hours in a week, the extra
 `BILLING_OVERTIME_MULTIPLIER` share of their rate; a route without a driver yet counts no
-overtime), energy (km × the van's use per km × `BILLING_ENERGY_PRICES`), leases and insurance
-(prorated by day, unless the program already deducts them) and maintenance and repairs at the
-last four weeks' daily average. In the current week only the hours from today on count
-towards overtime.
+overtime), energy (km × the van's use per km × `ENERGY_PRICES`), leases and insurance (prorated
+by day, unless the program already deducts them) and maintenance and repairs at the last four
+weeks' daily average. In the current week only the hours from today on count towards overtime.
 
-The current week counts from today on: what ran before today is the owner's cash on hand.
-A second series shows the same weeks if the tier drops one level.
+The current week counts from today on: what ran before today is the owner's cash on hand. A
+second series shows the same weeks if the tier drops one level.
 """
 
 from __future__ import annotations
@@ -28,23 +28,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from drivers.models import Driver
 from dsps.models import Dsp
-from fleet.models import Lease
-from fleet.selectors import fleet_costs
+from fleet.selectors import fleet_costs, leases_in_force
+from nextmile.calendar import week_days, week_end_of, week_start_of
+from nextmile.energy import energy_prices
+from nextmile.money import cents
+from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route
+from routes.selectors import worked_by_route
 
 from .models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
-from .scorecards import week_start_of
 
-CENT = Decimal("0.01")
 HISTORY_WEEKS = 4
-
-
-def _cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT)
 
 
 @dataclass
@@ -65,11 +63,7 @@ class DayVolume:
     planned: bool
     routes: list[RouteDay] = field(default_factory=list)
     packages: Decimal = Decimal(0)
-    vans: int = 0
-
-
-def _energy_prices() -> dict[str, Decimal]:
-    return {k: Decimal(v) for k, v in settings.BILLING_ENERGY_PRICES.items()}
+    vans: frozenset = frozenset()  # ids of the vans leased that day
 
 
 def _offer_cost_per_km(offer, prices) -> Decimal:
@@ -94,7 +88,7 @@ def _fleet_averages(dsp: Dsp, today: date) -> tuple[Decimal, Decimal]:
         )
     )
     wage = sum(rates, Decimal(0)) / len(rates) if rates else Decimal(0)
-    prices = _energy_prices()
+    prices = energy_prices()
     offers = [
         lease.vehicle.offer or lease.offer
         for lease in _leases_on(dsp, today, today).select_related("offer", "vehicle__offer")
@@ -108,14 +102,10 @@ def _fleet_averages(dsp: Dsp, today: date) -> tuple[Decimal, Decimal]:
 
 
 def _leases_on(dsp: Dsp, start: date, end: date):
-    return (
-        Lease.objects.filter(dsp=dsp, starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-        .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=start))
-    )
+    return leases_in_force(dsp=dsp, start=start, end=end)
 
 
-def _vans_by_day(dsp: Dsp, start: date, end: date) -> dict[date, int]:
+def _vans_by_day(dsp: Dsp, start: date, end: date) -> dict[date, frozenset]:
     counts: dict[date, set] = defaultdict(set)
     for lease in _leases_on(dsp, start, end):
         last = min(end, lease.ends_on or end, lease.returned_on or end)
@@ -123,12 +113,12 @@ def _vans_by_day(dsp: Dsp, start: date, end: date) -> dict[date, int]:
         while day <= last:
             counts[day].add(lease.vehicle_id)
             day += timedelta(days=1)
-    return {d: len(v) for d, v in counts.items()}
+    return {d: frozenset(v) for d, v in counts.items()}
 
 
 def _planned_days(dsp: Dsp, start: date, end: date, wage: Decimal, energy: Decimal) -> dict:
     """Routes already planned from `start` to `end`, by day, with the packages on their stops."""
-    prices = _energy_prices()
+    prices = energy_prices()
     days: dict[date, DayVolume] = {}
     routes = (
         Route.objects.filter(dsp=dsp, service_date__range=(start, end))
@@ -168,6 +158,10 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
         .select_related("driver")
         .order_by("service_date", "code")
     )
+    ran = list(ran)
+    # what the usual week paid: the hours worked on each route that ran (the P&L's own rule),
+    # its planned hours where nobody punched
+    worked = worked_by_route(route_ids=[r.pk for r in ran])
     for r in ran:
         volume = pattern.setdefault(
             r.service_date.weekday(), DayVolume(day=r.service_date, planned=False)
@@ -177,7 +171,7 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
         driver = r.driver if r.driver and r.driver.status == Driver.Status.ACTIVE else None
         volume.routes.append(
             RouteDay(
-                hours=_route_hours(r),
+                hours=hours_of(worked[r.pk]) if worked.get(r.pk) else _route_hours(r),
                 km=_route_km(r),
                 wage_rate=driver.hourly_rate if driver else wage,
                 energy_per_km=energy,
@@ -248,13 +242,14 @@ def _overtime(days: list[DayVolume]) -> tuple[Decimal, Decimal]:
 def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_tier) -> dict:
     """Revenue and costs of the counted days of one week, each figure to the cent."""
     first, last = days[0].day, days[-1].day
-    route_weight = long_weight = packages = van_days = Decimal(0)
+    route_weight = long_weight = packages = Decimal(0)
+    vans: set = set()
     wages = energy = Decimal(0)
     peak = Decimal(0)
     long_s = rates.long_route_hours if rates and rates.long_route_fee else None
     for d in days:
         packages += d.packages
-        van_days += d.vans
+        vans |= d.vans
         day_routes = Decimal(0)
         for r in d.routes:
             day_routes += r.weight
@@ -274,23 +269,25 @@ def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_
     deducted: dict[str, Decimal] = {}
     if rates:
         revenue = {
-            "routes": _cents(route_weight * rates.route_fee + long_weight * rates.long_route_fee),
-            "packages": _cents(packages * rates.package_rate),
-            "vans": _cents(van_days * rates.van_weekly_fee / 7),
-            "incentive": _cents(packages * _incentive(rates, tier)),
-            "peak": _cents(peak),
+            "routes": cents(route_weight * rates.route_fee + long_weight * rates.long_route_fee),
+            "packages": cents(packages * rates.package_rate),
+            # as the statement: each van leased in the week at the weekly fee (a part week
+            # pays its share of the days counted)
+            "vans": cents(len(vans) * rates.van_weekly_fee * len(days) / 7),
+            "incentive": cents(packages * _incentive(rates, tier)),
+            "peak": cents(peak),
         }
         if rates.collects_fleet_costs:
             deducted = {"leases": fleet["lease"], "insurance": fleet["insurance"]}
     costs = {
-        "wages": _cents(wages),
-        "energy": _cents(energy),
+        "wages": cents(wages),
+        "energy": cents(energy),
         "leases": Decimal("0.00") if deducted else fleet["lease"],
         "insurance": Decimal("0.00") if deducted else fleet["insurance"],
-        "maintenance": _cents(upkeep_per_day * len(days)),
+        "maintenance": cents(upkeep_per_day * len(days)),
     }
     income = sum(revenue.values(), Decimal(0)) - sum(deducted.values(), Decimal(0))
-    drop_incentive = _cents(packages * _incentive(rates, drop_tier))
+    drop_incentive = cents(packages * _incentive(rates, drop_tier))
     return {
         "week_start": week_start,
         "days": len(days),
@@ -298,7 +295,7 @@ def _price_week(dsp, week_start, days, rates, peaks, upkeep_per_day, tier, drop_
         "routes": route_weight + long_weight,
         "packages": packages,
         "overtime_hours": overtime_hours,
-        "overtime": _cents(overtime),
+        "overtime": cents(overtime),
         "rates": rates,
         "revenue": revenue,
         "deducted": deducted,
@@ -351,7 +348,7 @@ def cash_projection(*, dsp: Dsp, today: date | None = None, weeks: int = 12) -> 
                     routes=list(source.routes) if source else [],
                     packages=source.packages if source else Decimal(0),
                 )
-            volume.vans = vans.get(day, 0)
+            volume.vans = vans.get(day, frozenset())
             days.append(volume)
         row = _price_week(
             dsp, week_start, days, _rates(dsp, week_start), peaks, upkeep_per_day, tier, drop_tier
@@ -374,10 +371,44 @@ def cash_projection(*, dsp: Dsp, today: date | None = None, weeks: int = 12) -> 
         "drop_tier": drop_tier,
         "drop_tier_label": Tier(drop_tier).label if drop_tier else None,
         "drop_total": total_drop,
-        "drop_per_week": _cents(sum((r["drop_difference"] for r in full), Decimal(0)) / len(full))
+        "drop_per_week": cents(sum((r["drop_difference"] for r in full), Decimal(0)) / len(full))
         if full
         else Decimal("0.00"),
         "settings": settings_row,
         "reserve_warning": warning,
         "drop_reserve_warning": drop_warning,
     }
+
+
+def week_projected(*, dsp: Dsp, week_start: date) -> dict:
+    """One program week priced by the projection's rules from its own planned routes alone
+    (no usual-volume pattern), at the tier before it: for a closed week that ran as planned
+    this is the week's P&L to the cent, which is how the projection is back-tested."""
+    end = week_end_of(week_start)
+    wage, energy = _fleet_averages(dsp, week_start)
+    planned = _planned_days(dsp, week_start, end, wage, energy)
+    vans = _vans_by_day(dsp, week_start, end)
+    days = []
+    for day in week_days(week_start):
+        volume = planned.get(day) or DayVolume(day=day, planned=False)
+        volume.vans = vans.get(day, frozenset())
+        days.append(volume)
+    recent = fleet_costs(
+        dsp=dsp, start=week_start - timedelta(days=28), end=week_start - timedelta(days=1)
+    )
+    peaks = list(
+        PeakPeriod.objects.filter(station=dsp.station, starts_on__lte=end, ends_on__gte=week_start)
+    )
+    tier = current_tier(dsp, week_start)
+    row = _price_week(
+        dsp,
+        week_start,
+        days,
+        _rates(dsp, week_start),
+        peaks,
+        (recent["maintenance"] + recent["repairs"]) / 28,
+        tier,
+        tier_below(tier),
+    )
+    row["net"] = row["income"] - row["total_costs"]
+    return row

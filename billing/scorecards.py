@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 from drivers.models import SafetyIncident
 from dsps.models import Dsp, Station
 from fleet.models import Inspection
+from nextmile.calendar import week_end_of
 from routes.models import CustomerFeedback, DeliveryEvent, Route
 
 from .models import TIER_ORDER, ThresholdSet, Tier
@@ -54,16 +53,6 @@ DEFAULT_THRESHOLDS = {
     "inspections": [100.0, 99.0, 97.0, 95.0],
 }
 DEFAULT_WEIGHTS = {key: 1 for key in DEFAULT_THRESHOLDS}
-
-
-def week_start_of(day: date) -> date:
-    """The first day of the program week `day` falls in."""
-    return day - timedelta(days=(day.weekday() - settings.BILLING_WEEK_START_WEEKDAY) % 7)
-
-
-def last_closed_week(station: Station) -> date:
-    """The start of the most recent week that has fully ended in the station's timezone."""
-    return week_start_of(station.today()) - timedelta(days=7)
 
 
 def week_bounds(station: Station, week_start: date) -> tuple[datetime, datetime]:
@@ -112,7 +101,7 @@ class Week:
 
 
 def week_records(*, dsp: Dsp, week_start: date, driver_id: int | None = None) -> Week:
-    end = week_start + timedelta(days=6)
+    end = week_end_of(week_start)
     routes = Route.objects.filter(dsp=dsp, service_date__range=(week_start, end)).exclude(
         status=Route.Status.DRAFT
     )
@@ -225,6 +214,7 @@ def scorecard_compute(*, dsp: Dsp, week_start: date, driver_id: int | None = Non
     return {
         "metrics": metrics,
         "tier": tier,
+        "tier_label": Tier(tier).label,
         "capped": capped,
         "routes": len(week.routes),
         "delivered": len(week.delivered),
@@ -329,6 +319,7 @@ def hurting_metrics(card: dict, limit: int = 3) -> list[dict]:
                 "key": key,
                 "label": SPECS[key].label,
                 "tier": row["tier"],
+                "tier_label": Tier(row["tier"]).label,
                 "value": row["value"],
                 "routes": sorted({r["route"] for r in records if r["route"]}),
                 "drivers": sorted({r["driver"] for r in records if r["driver"]}),

@@ -9,11 +9,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
 from fleet.selectors import fleet_costs_by_span
-from routes.models import Route, ShiftPunch
+from nextmile.calendar import week_end_of, week_start_of
+from nextmile.energy import energy_prices
+from nextmile.money import cents
+from routes.hours import hours_of
+from routes.models import Route
+from routes.selectors import worked_by_route_driver
 
 from .finances import extra_expenses
 from .models import (
@@ -26,9 +32,7 @@ from .models import (
     ThresholdSet,
 )
 from .projection import cash_projection
-from .scorecards import week_records, week_start_of
-
-CENT = Decimal("0.01")
+from .scorecards import week_records
 
 
 def scorecard_list(*, user) -> QuerySet[Scorecard]:
@@ -52,10 +56,6 @@ def scorecard_driver_or_404(*, card: Scorecard, driver_pk: int):
 
 def statement_list(*, user) -> QuerySet[Statement]:
     return scope_to_user(Statement.objects.all(), user).select_related("dsp")
-
-
-def statement_line_list(*, user) -> QuerySet[StatementLine]:
-    return scope_to_user(StatementLine.objects.all(), user).select_related("statement__dsp")
 
 
 def dispute_list(*, user) -> QuerySet[Dispute]:
@@ -175,31 +175,21 @@ def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
         week = _week_of(day, weeks)
         if week is not None and driver_id is not None:
             planned[week][driver_id] += Decimal(drive_s + service_s) / 3600
-    actual: dict[date, dict[int, Decimal]] = {w: defaultdict(Decimal) for w in weeks}
+    worked: dict[date, dict[int, timedelta]] = {w: defaultdict(timedelta) for w in weeks}
     # drivers in the order met (routes by date and code, then punches), as names may tie
     seen: dict[date, dict[int, None]] = {w: dict.fromkeys(planned[w]) for w in weeks}
-    open_at: dict[tuple[date, int], object] = {}
     # A driver punches only on their own DSP's routes (assignment checks it), so the DSP's
-    # route ids for the weeks find every punch through the route index; ids, not joins, so the
-    # planner never walks each driver's whole punch history.
-    punches = (
-        ShiftPunch.objects.filter(
-            route_id__in=list(day_of),
-            driver_id__in=list(Driver.objects.filter(dsp=dsp).values_list("id", flat=True)),
-        )
-        .order_by("driver_id", "at", "id")
-        .values_list("driver_id", "kind", "at", "route_id")
-    )
-    for driver_id, kind, at, route_id in punches:
+    # route ids for the weeks find every punch through the route index.
+    own = set(Driver.objects.filter(dsp=dsp).values_list("id", flat=True))
+    for (route_id, driver_id), time in sorted(
+        worked_by_route_driver(route_ids=list(day_of), until=timezone.now()).items(),
+        key=lambda item: item[0][1],
+    ):
         week = _week_of(day_of[route_id], weeks)
-        if week is None:
+        if week is None or driver_id not in own:
             continue
         seen[week].setdefault(driver_id)
-        if kind in (ShiftPunch.Kind.CLOCK_IN, ShiftPunch.Kind.BREAK_END):
-            open_at[week, driver_id] = at
-        elif (week, driver_id) in open_at:
-            started = open_at.pop((week, driver_id))
-            actual[week][driver_id] += Decimal((at - started).total_seconds()) / 3600
+        worked[week][driver_id] += time
     drivers = Driver.objects.in_bulk({i for met in seen.values() for i in met})
     limit = Decimal(settings.BILLING_OVERTIME_AFTER_HOURS)
     multiplier = Decimal(settings.BILLING_OVERTIME_MULTIPLIER)
@@ -207,19 +197,19 @@ def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
     for week in weeks:
         rows = []
         for driver in sorted((drivers[i] for i in seen[week]), key=str):
-            hours = actual[week][driver.pk].quantize(CENT)
+            hours = hours_of(worked[week][driver.pk])
             regular = min(hours, limit)
             overtime = max(hours - limit, Decimal(0))
             wages = regular * driver.hourly_rate + overtime * driver.hourly_rate * multiplier
             rows.append(
                 {
                     "driver": driver,
-                    "planned_hours": planned[week][driver.pk].quantize(CENT),
+                    "planned_hours": cents(planned[week][driver.pk]),
                     "actual_hours": hours,
                     "regular_hours": regular,
                     "overtime_hours": overtime,
                     "rate": driver.hourly_rate,
-                    "wages": wages.quantize(CENT),
+                    "wages": cents(wages),
                 }
             )
         out[week] = rows
@@ -236,7 +226,7 @@ def _energy_by_week(
 ) -> dict:
     """`energy_cost` per week of `weeks` (or of the whole `first`..`last` under `one_span`),
     in one query."""
-    prices = {k: Decimal(v) for k, v in settings.BILLING_ENERGY_PRICES.items()}
+    prices = energy_prices()
     totals = {w: Decimal(0) for w in weeks}
     for day, distance_m, planned_km, per_km, kind in Route.objects.filter(
         dsp=dsp, service_date__range=(first, last), vehicle__offer__isnull=False
@@ -252,7 +242,7 @@ def _energy_by_week(
             continue
         km = Decimal(distance_m) / 1000 if distance_m else planned_km
         totals[week] += km * per_km * prices.get(kind, Decimal(0))
-    return {w: total.quantize(CENT) for w, total in totals.items()}
+    return {w: cents(total) for w, total in totals.items()}
 
 
 def week_pnl(*, dsp: Dsp, week_start: date) -> dict:
@@ -279,7 +269,7 @@ def weeks_pnl(*, dsp: Dsp, week_starts) -> list[dict]:
     fleets = dict(zip(weeks, fleet_costs_by_span(dsp=dsp, spans=spans), strict=True))
     out = []
     for week_start in weeks:
-        end = week_start + timedelta(days=6)
+        end = week_end_of(week_start)
         statement = statements.get(week_start)
         revenue = statement.net if statement else Decimal("0.00")
         wages = sum((r["wages"] for r in hours[week_start]), Decimal(0))

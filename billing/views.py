@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
+from nextmile.calendar import week_start_of
 from nextmile.dates import parse_day
 from nextmile.forms import show_service_errors
 
@@ -34,7 +35,6 @@ from .scorecards import (
     metric_records,
     scorecard_compute,
     thresholds_for,
-    week_start_of,
 )
 
 MANAGERS = (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)
@@ -67,6 +67,9 @@ def _metric_rows(metrics: dict) -> list[dict]:
     return [{"key": key, "spec": SPECS[key], **metrics[key]} for key in SPECS if key in metrics]
 
 
+TREND_METRICS = ("dcr", "pod", "within_window", "inspections")
+
+
 @role_required(*MANAGERS)
 def scorecard_detail(request, pk: int):
     card = get_for_user_or_404(
@@ -78,8 +81,9 @@ def scorecard_detail(request, pk: int):
         "weeks": [c.week_start.isoformat() for c in trend_cards],
         "series": {
             key: [(c.metrics.get(key) or {}).get("value") for c in trend_cards]
-            for key in ("dcr", "pod", "within_window", "inspections")
+            for key in TREND_METRICS
         },
+        "labels": {key: SPECS[key].label for key in TREND_METRICS},
     }
     drivers = sorted({r.driver for r in live["week"].routes if r.driver}, key=str)
     return render(

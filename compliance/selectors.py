@@ -104,10 +104,6 @@ def offboarding_list(*, user) -> QuerySet[Offboarding]:
     )
 
 
-def offboarding_of(*, user, dsp: Dsp) -> Offboarding | None:
-    return offboarding_list(user=user).filter(dsp=dsp).first()
-
-
 def offboarding_lease_choices(*, offboarding: Offboarding) -> dict:
     """For the leases step: the leaving DSP's open leases and the active DSPs of its station
     that may take a van over."""

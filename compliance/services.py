@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import RateCard, Statement, StatementLine
-from billing.scorecards import week_start_of
 from billing.services import pending_adjustment_add, statement_generate
 from drivers.models import Driver
 from drivers.services import driver_update
@@ -31,6 +30,8 @@ from fleet.services import (
     lease_transfer,
     lease_transfers_hand_over_due,
 )
+from nextmile.calendar import week_start_of
+from nextmile.money import cents
 from nextmile.uploads import safe_upload_name, validate_upload
 from routes.models import Route
 
@@ -85,7 +86,7 @@ def _money(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return cents(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         raise ValidationError({"amount": "Give the amount as a number of dollars."}) from None
 
@@ -117,26 +118,8 @@ def action_create(
     dsp = Dsp.objects.select_for_update().select_related("station").get(pk=dsp.pk)
     today = dsp.station.today()
     reason = (reason or "").strip()
-    if kind not in CREATABLE:
-        raise ValidationError({"kind": "Choose warning, plan, penalty, suspension or termination."})
-    if not reason:
-        raise ValidationError({"reason": "Say why: the DSP reads this reason."})
-    if dsp.status in (Dsp.Status.APPLYING, Dsp.Status.REJECTED):
-        raise ValidationError(
-            {"dsp": f"{dsp.name} is not a working DSP ({dsp.get_status_display()})."}
-        )
     leaving = Offboarding.objects.filter(dsp=dsp).first()
-    if kind == Kind.TERMINATION and (
-        dsp.status == Dsp.Status.TERMINATED
-        or ComplianceAction.objects.filter(dsp=dsp, kind=Kind.TERMINATION).exists()
-    ):
-        raise ValidationError({"kind": f"{dsp.name} is already terminated."})
-    if kind == Kind.TERMINATION and leaving is not None:
-        raise ValidationError(
-            {"kind": f"{dsp.name} is already leaving the program ({leaving.get_kind_display()})."}
-        )
-    if kind in (Kind.SUSPENSION, Kind.CORRECTIVE_PLAN) and dsp.status == Dsp.Status.TERMINATED:
-        raise ValidationError({"kind": f"{dsp.name} is terminated; it takes no new routes anyway."})
+    _action_allowed(dsp, kind, reason, leaving)
     action = ComplianceAction(
         dsp=dsp,
         kind=kind,
@@ -145,77 +128,20 @@ def action_create(
         created_by=by,
     )
     if kind == Kind.CORRECTIVE_PLAN:
-        if due_on is None:
-            raise ValidationError({"due_on": "Give the date the plan is due."})
-        if due_on < today:
-            raise ValidationError({"due_on": "The plan cannot be due in the past."})
-        action.due_on = due_on
+        action.due_on = _plan_due_checked(due_on, today)
     elif kind == Kind.PENALTY:
-        amount = _money(amount)
-        if amount is None or amount <= 0:
-            raise ValidationError({"amount": "Give a penalty of more than $0.00."})
-        closed = _closed_final_statement(dsp)
-        if closed is not None:
-            raise ValidationError(
-                {
-                    "amount": f"{dsp.name} is terminated and its final statement (week of "
-                    f"{closed.week_start}) is closed; no penalty can be charged any more."
-                }
-            )
-        action.amount = amount
+        action.amount = _penalty_checked(dsp, amount)
     elif kind == Kind.SUSPENSION:
-        if starts_on is None:
-            raise ValidationError({"starts_on": "Give the first day of the suspension."})
-        if starts_on < today:
-            raise ValidationError({"starts_on": "A suspension cannot start in the past."})
-        if ends_on is not None and ends_on < starts_on:
-            raise ValidationError(
-                {
-                    "ends_on": f"The suspension ends ({ends_on}) before it starts ({starts_on}); "
-                    "give an end on or after the start, or none."
-                }
-            )
-        if dsp.routes_suspended_from is not None and (
-            dsp_is_suspended(dsp, on=today) or dsp.routes_suspended_from > today
-        ):
-            raise ValidationError(
-                {"starts_on": f"{dsp.name} is already suspended; lift that suspension first."}
-            )
-        action.starts_on, action.ends_on = starts_on, ends_on
+        action.starts_on, action.ends_on = _suspension_checked(dsp, starts_on, ends_on, today)
     elif kind == Kind.TERMINATION:
-        if effective_on is None:
-            raise ValidationError({"effective_on": "Give the date the termination takes effect."})
-        if effective_on < today:
-            raise ValidationError({"effective_on": "A termination cannot take effect in the past."})
+        _termination_checked(effective_on, today)
     action.full_clean()
     try:
         with transaction.atomic():
             action.save()
     except IntegrityError:
         raise ValidationError({"kind": f"{dsp.name} is already terminated."}) from None
-    if kind == Kind.PENALTY:
-        action.charge = pending_adjustment_add(
-            dsp=dsp,
-            kind=StatementLine.Kind.FINE,
-            description=f"Compliance penalty #{action.pk}: {reason}"[:200],
-            amount=amount,
-            by=by,
-            source=f"compliance.action:{action.pk}",
-            applies_from=_penalty_week(leaving, today),
-        )
-        action.save(update_fields=["charge", "updated_at"])
-    elif kind == Kind.SUSPENSION:
-        dsp_route_suspension_set(dsp=dsp, starts_on=starts_on, ends_on=ends_on)
-    elif kind == Kind.TERMINATION:
-        dsp_terminate(dsp=dsp)
-        offboarding_start(
-            dsp=dsp,
-            kind=Offboarding.Kind.TERMINATION,
-            effective_on=effective_on,
-            by=by,
-            reason=reason,
-            action=action,
-        )
+    _action_effect_apply(action, by=by, leaving=leaving, today=today, effective_on=effective_on)
     audit_record(
         actor=by,
         verb=f"compliance.{kind}",
@@ -230,6 +156,118 @@ def action_create(
         _action_body(action, effective_on),
     )
     return action
+
+
+def _action_allowed(dsp: Dsp, kind: str, reason: str, leaving: Offboarding | None) -> None:
+    """The kind exists, a reason is given, and the DSP's standing allows this action."""
+    if kind not in CREATABLE:
+        raise ValidationError({"kind": "Choose warning, plan, penalty, suspension or termination."})
+    if not reason:
+        raise ValidationError({"reason": "Say why: the DSP reads this reason."})
+    if dsp.status in (Dsp.Status.APPLYING, Dsp.Status.REJECTED):
+        raise ValidationError(
+            {"dsp": f"{dsp.name} is not a working DSP ({dsp.get_status_display()})."}
+        )
+    if kind == Kind.TERMINATION and (
+        dsp.status == Dsp.Status.TERMINATED
+        or ComplianceAction.objects.filter(dsp=dsp, kind=Kind.TERMINATION).exists()
+    ):
+        raise ValidationError({"kind": f"{dsp.name} is already terminated."})
+    if kind == Kind.TERMINATION and leaving is not None:
+        raise ValidationError(
+            {"kind": f"{dsp.name} is already leaving the program ({leaving.get_kind_display()})."}
+        )
+    if kind in (Kind.SUSPENSION, Kind.CORRECTIVE_PLAN) and dsp.status == Dsp.Status.TERMINATED:
+        raise ValidationError({"kind": f"{dsp.name} is terminated; it takes no new routes anyway."})
+
+
+def _plan_due_checked(due_on: date | None, today: date) -> date:
+    if due_on is None:
+        raise ValidationError({"due_on": "Give the date the plan is due."})
+    if due_on < today:
+        raise ValidationError({"due_on": "The plan cannot be due in the past."})
+    return due_on
+
+
+def _penalty_checked(dsp: Dsp, amount) -> Decimal:
+    amount = _money(amount)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "Give a penalty of more than $0.00."})
+    closed = _closed_final_statement(dsp)
+    if closed is not None:
+        raise ValidationError(
+            {
+                "amount": f"{dsp.name} is terminated and its final statement (week of "
+                f"{closed.week_start}) is closed; no penalty can be charged any more."
+            }
+        )
+    return amount
+
+
+def _suspension_checked(
+    dsp: Dsp, starts_on: date | None, ends_on: date | None, today: date
+) -> tuple[date, date | None]:
+    if starts_on is None:
+        raise ValidationError({"starts_on": "Give the first day of the suspension."})
+    if starts_on < today:
+        raise ValidationError({"starts_on": "A suspension cannot start in the past."})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(
+            {
+                "ends_on": f"The suspension ends ({ends_on}) before it starts ({starts_on}); "
+                "give an end on or after the start, or none."
+            }
+        )
+    if dsp.routes_suspended_from is not None and (
+        dsp_is_suspended(dsp, on=today) or dsp.routes_suspended_from > today
+    ):
+        raise ValidationError(
+            {"starts_on": f"{dsp.name} is already suspended; lift that suspension first."}
+        )
+    return starts_on, ends_on
+
+
+def _termination_checked(effective_on: date | None, today: date) -> None:
+    if effective_on is None:
+        raise ValidationError({"effective_on": "Give the date the termination takes effect."})
+    if effective_on < today:
+        raise ValidationError({"effective_on": "A termination cannot take effect in the past."})
+
+
+def _action_effect_apply(
+    action: ComplianceAction,
+    *,
+    by: User,
+    leaving: Offboarding | None,
+    today: date,
+    effective_on: date | None,
+) -> None:
+    """The action's effect: a penalty's charge on a statement, a suspension of new routes, or
+    the termination and its offboarding."""
+    dsp = action.dsp
+    if action.kind == Kind.PENALTY:
+        action.charge = pending_adjustment_add(
+            dsp=dsp,
+            kind=StatementLine.Kind.FINE,
+            description=f"Compliance penalty #{action.pk}: {action.reason}"[:200],
+            amount=action.amount,
+            by=by,
+            source=f"compliance.action:{action.pk}",
+            applies_from=_penalty_week(leaving, today),
+        )
+        action.save(update_fields=["charge", "updated_at"])
+    elif action.kind == Kind.SUSPENSION:
+        dsp_route_suspension_set(dsp=dsp, starts_on=action.starts_on, ends_on=action.ends_on)
+    elif action.kind == Kind.TERMINATION:
+        dsp_terminate(dsp=dsp)
+        offboarding_start(
+            dsp=dsp,
+            kind=Offboarding.Kind.TERMINATION,
+            effective_on=effective_on,
+            by=by,
+            reason=action.reason,
+            action=action,
+        )
 
 
 def _final_week(offboarding: Offboarding) -> date:

@@ -138,14 +138,6 @@ def modules_to_do(*, driver: Driver, on: date) -> list[dict]:
     return [r for r in rows if r["state"] != "done"]
 
 
-def training_completion_list(*, user) -> QuerySet[TrainingCompletion]:
-    return (
-        scope_to_user(TrainingCompletion.objects.all(), user)
-        .select_related("module", "driver", "user")
-        .order_by("-completed_at")
-    )
-
-
 def training_module_list(*, user, audience: str | None = None) -> QuerySet[TrainingModule]:
     qs = scope_to_user(TrainingModule.objects.all(), user).annotate(n_questions=Count("questions"))
     if audience:
@@ -294,15 +286,6 @@ def jobs_created(*, user, on: date, months: int = 6) -> dict:
 
 
 # --- Safety and compliance -------------------------------------------------------------------
-
-
-def incidents_for(*, user, driver: Driver | None = None, since=None) -> QuerySet[SafetyIncident]:
-    qs = scope_to_user(SafetyIncident.objects.all(), user).select_related("driver")
-    if driver is not None:
-        qs = qs.filter(driver=driver)
-    if since is not None:
-        qs = qs.filter(occurred_at__gte=since)
-    return qs.order_by("-occurred_at")
 
 
 def compliance_for(*, driver: Driver, on: date) -> dict:

@@ -8,16 +8,14 @@ from django.core.exceptions import ValidationError
 from shapely.geometry import Point, Polygon
 from shapely.validation import explain_validity
 
-EARTH_RADIUS_KM = 6371.0088
+from nextmile.geo import EARTH_RADIUS_KM, km_between
+
 # Sliver overlaps below this (in km²) are drawing noise on a shared edge, not an overlap.
 OVERLAP_EPSILON_KM2 = 0.001
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return km_between((lat1, lon1), (lat2, lon2))
 
 
 def _km_per_degree(lat: float) -> tuple[float, float]:

@@ -399,3 +399,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_label}"
+
+    @property
+    def verb_label(self) -> str:
+        """The verb as people read it: `application.submitted` → "Application submitted"."""
+        return verb_label(self.verb)
+
+
+def verb_label(verb: str) -> str:
+    """An audit verb (`subject.action`, words joined by `_`) as a sentence-case label."""
+    words = verb.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

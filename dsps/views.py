@@ -22,7 +22,15 @@ from .forms import (
     TerritoryRequestForm,
 )
 from .home import panels_for
-from .models import DSP_MANAGER_ROLES, Dsp, DspApplication, Role, Territory, TerritoryRequest
+from .models import (
+    DSP_MANAGER_ROLES,
+    Dsp,
+    DspApplication,
+    Role,
+    Territory,
+    TerritoryRequest,
+    verb_label,
+)
 from .selectors import (
     application_of_user,
     application_queue,
@@ -280,7 +288,9 @@ def audit_index(request):
             "target_type": target_type,
             "dsp": dsp,
             "dsps": dsp_list(user=request.user),
-            "verbs": ["application", "territory", "territory_request"],
+            "verbs": [
+                (v, verb_label(v)) for v in ("application", "territory", "territory_request")
+            ],
             "target_types": [
                 ("dsps.dspapplication", "Applications"),
                 ("dsps.territory", "Territories"),

@@ -11,8 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dsps.models import Dsp, TimeStampedModel
-
-CENT = Decimal("0.01")
+from nextmile.money import CENT
 
 
 class VehicleKind(models.TextChoices):

@@ -32,5 +32,6 @@ def vehicle_leased(dsp: Dsp) -> bool:
     return (
         Lease.objects.filter(dsp=dsp)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exclude(returned_on__lt=today)
         .exists()
     )

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from dsps.models import Dsp
 from dsps.tenancy import dsp_of, scope_to_user
+from nextmile.money import cents
 
 from .dates import add_months
 from .models import (
-    CENT,
     Inspection,
     InsuranceOption,
     InsurancePolicy,
@@ -40,12 +40,25 @@ def today_for(user) -> date:
 # --- Rules shared by availability and pages -------------------------------------------------
 
 
-def _leased_on(on: date) -> Exists:
-    return Exists(
-        Lease.objects.filter(vehicle=OuterRef("pk"), starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
+def lease_in_force(start: date, end: date | None = None) -> Q:
+    """The one rule for a lease in force: it holds a van on some day from `start` to `end`
+    (just `start` when `end` is None): begun by then, not ended nor given back before. A van
+    given back on a day was still under lease that day (its statement pays for it)."""
+    end = end or start
+    return (
+        Q(starts_on__lte=end)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        & (Q(returned_on__isnull=True) | Q(returned_on__gte=start))
     )
+
+
+def leases_in_force(*, dsp: Dsp, start: date, end: date | None = None) -> QuerySet[Lease]:
+    """The DSP's leases in force on some day from `start` to `end`."""
+    return Lease.objects.filter(lease_in_force(start, end), dsp=dsp)
+
+
+def _leased_on(on: date) -> Exists:
+    return Exists(Lease.objects.filter(lease_in_force(on), vehicle=OuterRef("pk")))
 
 
 def _insured_on(on: date) -> Exists:
@@ -142,10 +155,10 @@ def fleet_costs_by_span(*, dsp: Dsp, spans: list[tuple[date, date]]) -> list[dic
             if start <= day <= end:
                 done[kind] += total
         costs = {
-            "lease": lease.quantize(CENT),
-            "insurance": insurance.quantize(CENT),
-            "maintenance": done[Repair.Kind.SERVICE].quantize(CENT),
-            "repairs": done[Repair.Kind.REPAIR].quantize(CENT),
+            "lease": cents(lease),
+            "insurance": cents(insurance),
+            "maintenance": cents(done[Repair.Kind.SERVICE]),
+            "repairs": cents(done[Repair.Kind.REPAIR]),
         }
         costs["total"] = sum(costs.values(), Decimal(0))
         out.append(costs)
@@ -361,9 +374,9 @@ def vehicle_costs(*, vehicle: Vehicle, start: date, end: date) -> dict[str, Deci
         total=Sum("cost")
     )["total"] or Decimal(0)
     costs = {
-        "lease": lease.quantize(CENT),
-        "insurance": insurance.quantize(CENT),
-        "work": work.quantize(CENT),
+        "lease": cents(lease),
+        "insurance": cents(insurance),
+        "work": cents(work),
     }
     costs["total"] = sum(costs.values(), Decimal(0))
     return costs

@@ -497,6 +497,29 @@ def inspection_submit(
     Not yet checked: that the driver is assigned to this van today (route assignment is a
     later issue; it will add the rule here).
     """
+    vehicle = _inspection_vehicle_checked(vehicle, by=by, kind=kind, odometer_km=odometer_km)
+    _inspection_items_checked(items)
+    today = vehicle.dsp.station.today()
+    inspection = Inspection(
+        vehicle=vehicle,
+        inspector=by,
+        kind=kind,
+        inspected_on=today,
+        odometer_km=odometer_km,
+        result=_inspection_result(items),
+        notes=notes,
+    )
+    _save(inspection)
+    _inspection_items_save(inspection, items)
+    _record_odometer(
+        vehicle=vehicle, km=odometer_km, read_on=today, source=OdometerReading.Source.INSPECTION
+    )
+    _inspection_outcome_apply(vehicle, inspection, items)
+    return inspection
+
+
+def _inspection_vehicle_checked(vehicle: Vehicle, *, by, kind: str, odometer_km) -> Vehicle:
+    """The van, locked: the inspector's DSP's, not returned, with a reading not below the last."""
     member_dsp = dsp_of(by)
     if member_dsp is None or member_dsp.pk != vehicle.dsp_id:
         raise ValidationError({"vehicle": "You can only inspect vans of your own DSP."})
@@ -512,6 +535,11 @@ def inspection_submit(
                 "enter the reading shown now."
             }
         )
+    return vehicle
+
+
+def _inspection_items_checked(items: dict[str, ItemInput]) -> None:
+    """Every checklist item answered; each defect with a photo and a note."""
     errors: dict[str, str] = {}
     missing = [label for value, label in CheckItem.choices if value not in items]
     if missing:
@@ -540,24 +568,17 @@ def inspection_submit(
     if errors:
         raise ValidationError(errors)
 
+
+def _inspection_result(items: dict[str, ItemInput]) -> str:
     states = {given.state for given in items.values()}
     if InspectionItem.State.OUT_OF_SERVICE in states:
-        result = Inspection.Result.OUT_OF_SERVICE
-    elif InspectionItem.State.DEFECT in states:
-        result = Inspection.Result.DEFECTS
-    else:
-        result = Inspection.Result.PASS
-    today = vehicle.dsp.station.today()
-    inspection = Inspection(
-        vehicle=vehicle,
-        inspector=by,
-        kind=kind,
-        inspected_on=today,
-        odometer_km=odometer_km,
-        result=result,
-        notes=notes,
-    )
-    _save(inspection)
+        return Inspection.Result.OUT_OF_SERVICE
+    if InspectionItem.State.DEFECT in states:
+        return Inspection.Result.DEFECTS
+    return Inspection.Result.PASS
+
+
+def _inspection_items_save(inspection: Inspection, items: dict[str, ItemInput]) -> None:
     for value, _label in CheckItem.choices:
         given = items[value]
         line = InspectionItem(inspection=inspection, item=value, state=given.state, note=given.note)
@@ -570,11 +591,13 @@ def inspection_submit(
             )
             line.photo.save(safe_upload_name(given.photo.name, kind_found), given.photo, save=False)
         _save(line)
-    _record_odometer(
-        vehicle=vehicle, km=odometer_km, read_on=today, source=OdometerReading.Source.INSPECTION
-    )
 
-    if result == Inspection.Result.OUT_OF_SERVICE:
+
+def _inspection_outcome_apply(
+    vehicle: Vehicle, inspection: Inspection, items: dict[str, ItemInput]
+) -> None:
+    """An out-of-service defect grounds the van; a pass after a repair returns it to service."""
+    if inspection.result == Inspection.Result.OUT_OF_SERVICE:
         failed = ", ".join(
             CheckItem(k).label.lower()
             for k, g in items.items()
@@ -586,7 +609,6 @@ def inspection_submit(
         vehicle.grounded_at = None
         vehicle.grounded_reason = ""
         vehicle.save(update_fields=["status", "grounded_at", "grounded_reason", "updated_at"])
-    return inspection
 
 
 def _ground(vehicle: Vehicle, *, reason: str) -> None:

@@ -35,6 +35,7 @@ from drivers.models import Driver
 from dsps.models import Dsp, Station, Territory
 from dsps.tenancy import scope_to_user
 from fleet.models import Lease, VehicleOffer
+from fleet.selectors import lease_in_force
 from nextmile.dates import parse_day
 from routes.models import Route, RouteStop, Stop
 
@@ -91,11 +92,7 @@ def _count(queryset: QuerySet, path: str = "dsp") -> Coalesce:
 
 def leased_on(day: date) -> Q:
     """Leases that put a van on the road on `day`."""
-    return (
-        Q(starts_on__lte=day)
-        & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        & (Q(returned_on__isnull=True) | Q(returned_on__gt=day))
-    )
+    return lease_in_force(day)
 
 
 def _day_stops(station: Station, day: date) -> QuerySet[Stop]:

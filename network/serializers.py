@@ -51,19 +51,6 @@ class CoverageSerializer(serializers.Serializer):
     uncovered = UncoveredStopSerializer(many=True)
 
 
-class MoveSerializer(serializers.Serializer):
-    stop = serializers.IntegerField()
-    to = serializers.IntegerField()
-    address = serializers.CharField()
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["from"] = instance.get("from")
-        return data
-
-
 class FairnessRowSerializer(serializers.Serializer):
     dsp = serializers.IntegerField()
     name = serializers.CharField()
@@ -142,11 +129,6 @@ class PeakDspSerializer(serializers.Serializer):
     extra_vans = serializers.IntegerField()
     extra_drivers = serializers.IntegerField()
     lease_cost = serializers.DecimalField(max_digits=10, decimal_places=2)
-
-
-class ForecastDaySerializer(serializers.Serializer):
-    date = DayField()
-    stops = serializers.IntegerField()
 
 
 class PeakPlanSerializer(serializers.Serializer):

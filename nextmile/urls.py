@@ -117,7 +117,6 @@ live_api_urls = [
     path("my-route/live/", MyRouteLiveApi.as_view(), name="my-route-live"),
     path("routes/<int:pk>/messages/", RouteMessagesApi.as_view(), name="route-messages"),
 ]
-# --- end live ---
 
 # The apps above billing register their own viewsets and endpoints.
 TOP_APIS = (network_api, analytics_api, integrations_api, compliance_api, supplies_api)

@@ -18,21 +18,30 @@ DEFAULTS = {
     "ROUTES_DROP_PENALTY": 100_000,
     "ROUTES_BALANCE_WEIGHT": 0,
     "ROUTES_DRIVER_HOURLY": "21.00",
-    # Energy use, price and CO2 by vehicle kind, until fleet offers carry their own figures.
-    # energy per km in `unit`; price per unit in dollars; co2 kg per unit; wear per km.
+    # A route without a van yet is planned as this kind of van carrying this many packages.
+    "ROUTES_DEFAULT_VEHICLE_KIND": "cargo_van",
+    "ROUTES_DEFAULT_CAPACITY": 300,
+    # Energy use, fuel and CO2 by vehicle kind, until fleet offers carry their own figures.
+    # energy per km in `unit`; the fuel's price is `ENERGY_PRICES`; co2 kg per unit; wear per km.
     "ROUTES_VEHICLE_PROFILES": {
         "cargo_van": {
             "unit": "l",
             "per_km": "0.14",
-            "price": "1.00",
+            "energy": "gasoline",
             "co2": "2.31",
             "wear": "0.12",
         },
-        "step_van": {"unit": "l", "per_km": "0.22", "price": "1.00", "co2": "2.68", "wear": "0.18"},
+        "step_van": {
+            "unit": "l",
+            "per_km": "0.22",
+            "energy": "diesel",
+            "co2": "2.68",
+            "wear": "0.18",
+        },
         "electric_van": {
             "unit": "kWh",
             "per_km": "0.30",
-            "price": "0.15",
+            "energy": "electric",
             "co2": "0.39",
             "wear": "0.08",
         },

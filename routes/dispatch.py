@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,9 @@ from fleet.selectors import vehicles_available
 from fleet.services import odometer_record
 
 from .driver_day import occurred_at_checked
+from .hours import hours_of
 from .models import DayConfirmation, DeliveryEvent, Route, ShiftPunch
+from .selectors import worked_by_route
 from .signals import ROUTE_ASSIGNED, ROUTE_STARTED, route_data, route_event_emit
 
 # A past delivery counts as "in the area" of a route within this many degrees (~2 km) of
@@ -220,7 +222,39 @@ def day_confirmation_answer(*, driver: Driver, service_date: date, available: bo
     return row
 
 
-def routes_at_risk(*, dsp: Dsp, on: date) -> dict:
+@dataclass(frozen=True)
+class RiskSummary:
+    """The day's routes without a confirmed driver, the standby pool (confirmed, no route),
+    and each driver's answer (True: available, False: not)."""
+
+    routes: list[Route]
+    standby: list[Driver]
+    answers: dict[int, bool]
+
+    @property
+    def count(self) -> int:
+        return len(self.routes)
+
+    def to_json(self) -> dict:
+        return {
+            "routes": [r.pk for r in self.routes],
+            "standby": [d.pk for d in self.standby],
+            "answers": {str(k): v for k, v in self.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> RiskSummary:
+        """The summary back from `to_json`, routes and drivers read again in its order."""
+        routes = Route.objects.select_related("driver").in_bulk(data["routes"])
+        drivers = Driver.objects.in_bulk(data["standby"])
+        return cls(
+            routes=[routes[pk] for pk in data["routes"]],
+            standby=[drivers[pk] for pk in data["standby"]],
+            answers={int(k): v for k, v in data["answers"].items()},
+        )
+
+
+def routes_at_risk(*, dsp: Dsp, on: date) -> RiskSummary:
     """Routes without a confirmed driver, and the standby pool (confirmed, no route) to cover."""
     answers = dict(
         DayConfirmation.objects.filter(driver__dsp=dsp, service_date=on).values_list(
@@ -237,7 +271,7 @@ def routes_at_risk(*, dsp: Dsp, on: date) -> dict:
         for d in drivers_assignable(dsp=dsp, on=on)
         if d.pk not in rostered and answers.get(d.pk) is True
     ]
-    return {"routes": at_risk, "count": len(at_risk), "standby": standby, "answers": answers}
+    return RiskSummary(routes=at_risk, standby=standby, answers=answers)
 
 
 # --- Load-out ---------------------------------------------------------------------------------
@@ -360,16 +394,5 @@ def _start_day(*, route: Route, odometer_km: int | None, vehicle_plate: str) -> 
 
 def hours_worked(*, route: Route) -> float:
     """Hours between clock-in and clock-out minus breaks (open periods count up to now)."""
-    total, started, on_break = 0.0, None, None
-    for p in ShiftPunch.objects.filter(route=route).order_by("at", "id"):
-        if p.kind == ShiftPunch.Kind.CLOCK_IN:
-            started = p.at
-        elif p.kind == ShiftPunch.Kind.BREAK_START:
-            on_break = p.at
-        elif p.kind == ShiftPunch.Kind.BREAK_END and on_break:
-            total -= (p.at - on_break).total_seconds()
-            on_break = None
-        elif p.kind == ShiftPunch.Kind.CLOCK_OUT and started:
-            total += (p.at - started).total_seconds()
-            started = None
-    return round(total / 3600, 2)
+    worked = worked_by_route(route_ids=[route.pk], until=timezone.now())
+    return float(hours_of(worked.get(route.pk, timedelta(0))))

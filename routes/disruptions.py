@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time as clock
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -20,17 +21,18 @@ from django.utils import timezone
 
 from dsps.tenancy import dsp_for_write
 from fleet.selectors import vehicles_available
+from nextmile.geo import Area
 
+from .changes import ChangeFact, FactCode
 from .conf import setting
 from .dispatch import route_assign, routes_at_risk
-from .live import ACTIVE, done_stops, drive_seconds, last_pings, point_in_polygon
+from .live import ACTIVE, done_stops, drive_seconds, last_pings
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
+from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
 from .optimizer.problem import MAX_TIME_S
-from .planning import cost_per_km_cents, provider, seconds
+from .planning import provider, seconds, vehicle_spec
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
-SAMPLES = 5  # points checked along each leg
 STANDBY = "standby"  # the solver's id of a standby driver's van in a rescue
 
 
@@ -150,14 +152,6 @@ def replan_job_start(
 # --- The solve (worker side) ---------------------------------------------------------------
 
 
-def _leg_hits(ring, a, b) -> bool:
-    for k in range(SAMPLES):
-        t = k / (SAMPLES - 1)
-        if point_in_polygon(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, ring):
-            return True
-    return False
-
-
 def _in_force(disruption: Disruption | None, now: datetime, until: datetime) -> bool:
     """Whether an area disruption's time range overlaps what is left of the day (now → until)."""
     if disruption is None or disruption.area is None:
@@ -182,7 +176,7 @@ def _horizon(routes, now: datetime) -> datetime:
 def standby_rescuer(*, dsp, on) -> tuple | None:
     """The first standby driver (confirmed for `on`, assignable, no route) and the first
     inspected van without a route that day, or None when either is missing."""
-    standby = routes_at_risk(dsp=dsp, on=on)["standby"]
+    standby = routes_at_risk(dsp=dsp, on=on).standby
     if not standby:
         return None
     van = (
@@ -210,13 +204,41 @@ def _closure_window(disruption, rs, window, now: datetime, midnight: datetime):
     return (min(reopen, last), last)
 
 
-def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
-    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+@dataclass
+class _ReplanDay:
+    """The DSP's active routes of the day as a re-plan reads them: where each is now, what is
+    left on it, and the disruption in force (with its area)."""
 
-    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
-    starts at the meeting point (by the rescued route) once there from the station and after
-    the handover.
-    """
+    job: ReplanJob
+    now: datetime
+    routes: list[Route]
+    station: object
+    midnight: datetime
+    remaining: dict[int, list[RouteStop]]
+    done_last: dict[int, RouteStop]
+    pings: dict
+    disruption: Disruption | None
+    area: Area | None
+
+    @property
+    def now_s(self) -> int:
+        return max(0, int((self.now - self.midnight).total_seconds()))
+
+    def holds(self, at: datetime | None) -> bool:
+        return self.disruption is not None and _active_at(self.disruption, at or self.now)
+
+    def position(self, route: Route) -> tuple[float, float]:
+        """The last ping, else the last stop done, else the station."""
+        if route.pk in self.pings:
+            p = self.pings[route.pk]
+            return (float(p.latitude), float(p.longitude))
+        if route.pk in self.done_last:
+            s = self.done_last[route.pk].stop
+            return (float(s.latitude), float(s.longitude))
+        return (float(route.station.latitude), float(route.station.longitude))
+
+
+def _replan_day(job: ReplanJob, now: datetime) -> _ReplanDay | None:
     routes = list(
         Route.objects.filter(dsp=job.dsp, service_date=job.service_date, status__in=ACTIVE)
         .select_related("station", "vehicle", "driver")
@@ -225,75 +247,70 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     if not routes:
         return None
     station = routes[0].station
-    horizon = _horizon(routes, now)
-    midnight = station.localize(job.service_date, datetime.min.time())
-    now_s = max(0, int((now - midnight).total_seconds()))
     ids = [r.pk for r in routes]
     done_ids, _ = done_stops(ids)
-    pings = last_pings(ids)
     rows = list(
         RouteStop.objects.filter(route_id__in=ids).select_related("stop").order_by("sequence")
     )
-    remaining = {
-        r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids] for r in routes
-    }
-    done_last = {}
-    for rs in rows:
-        if rs.pk in done_ids:
-            done_last[rs.route_id] = rs
-    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
-    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
-    disruption = job.disruption if _in_force(job.disruption, now, horizon) else None
-    ring = disruption.area["coordinates"][0] if disruption else None
+    disruption = job.disruption if _in_force(job.disruption, now, _horizon(routes, now)) else None
+    return _ReplanDay(
+        job=job,
+        now=now,
+        routes=routes,
+        station=station,
+        midnight=station.localize(job.service_date, datetime.min.time()),
+        remaining={
+            r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids]
+            for r in routes
+        },
+        done_last={rs.route_id: rs for rs in rows if rs.pk in done_ids},
+        pings=last_pings(ids),
+        disruption=disruption,
+        area=Area(disruption.area) if disruption else None,
+    )
 
-    def holds(at: datetime | None) -> bool:
-        return disruption is not None and _active_at(disruption, at or now)
 
-    def position(route):
-        if route.pk in pings:
-            p = pings[route.pk]
-            return (float(p.latitude), float(p.longitude))
-        if route.pk in done_last:
-            s = done_last[route.pk].stop
-            return (float(s.latitude), float(s.longitude))
-        return (float(route.station.latitude), float(route.station.longitude))
+def _affected_routes(day: _ReplanDay) -> list[Route]:
+    """A reroute touches the routes whose remaining work crosses the area while the disruption
+    holds (legs timed by the current plan); without an area, every route."""
+    if day.area is None:
+        return day.routes
+    affected = []
+    for r in day.routes:
+        pts = [(day.position(r), day.now)] + [
+            ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
+            for rs in day.remaining[r.pk]
+        ]
+        if any(
+            day.holds(pts[i][1]) and day.area.touches_leg(pts[i][0], pts[i + 1][0])
+            for i in range(len(pts) - 1)
+        ) or any(day.holds(at) and day.area.covers(p) for p, at in pts):
+            affected.append(r)
+    return affected
 
-    if ring is not None:  # a reroute touches the routes whose remaining work crosses the area
-        affected = []  # ... while the disruption holds (legs timed by the current plan)
-        for r in routes:
-            pts = [(position(r), now)] + [
-                ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
-                for rs in remaining[r.pk]
-            ]
-            if any(
-                holds(pts[i][1]) and _leg_hits(ring, pts[i][0], pts[i + 1][0])
-                for i in range(len(pts) - 1)
-            ) or any(holds(at) and point_in_polygon(p[0], p[1], ring) for p, at in pts):
-                affected.append(r)
-        routes = affected
-    if not routes:
-        return None
-    vehicles_routes = [r for r in routes if r.pk != broken]
-    meet = position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
-    if not vehicles_routes and meet is None:
-        return None
+
+def _replan_fleet(day: _ReplanDay, vehicles_routes: list[Route], meet, standby) -> tuple:
+    """Depots (the station, each van where it is, the meeting point) and the vans from now."""
+    station, now_s = day.station, day.now_s
     depots = [
         Depot(id="station", location=LatLon(float(station.latitude), float(station.longitude)))
     ]
     vehicles = []
     for r in vehicles_routes:
-        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*position(r))))
-        back = r.returns_at or (now + timedelta(hours=4))
+        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*day.position(r))))
+        back = r.returns_at or (day.now + timedelta(hours=4))
         end_s = min(
-            MAX_TIME_S, max(int((back - midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600)
+            MAX_TIME_S,
+            max(int((back - day.midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600),
         )
         vehicles.append(
-            VehicleSpec(
-                id=str(r.pk),
-                capacity=r.vehicle.package_capacity if r.vehicle else 300,
+            vehicle_spec(
+                station,
+                r.vehicle,
+                str(r.pk),
                 shift_start_s=now_s,
                 shift_end_s=end_s,
-                cost_per_km=cost_per_km_cents(r.vehicle.kind if r.vehicle else "cargo_van"),
+                max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
             )
@@ -306,32 +323,38 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
         shift_end = getattr(driver, "shift_end", None)
         end_s = seconds(shift_end) if shift_end else ready_s + 8 * 3600
         vehicles.append(
-            VehicleSpec(
-                id=STANDBY,
-                capacity=van.package_capacity,
+            vehicle_spec(
+                station,
+                van,
+                STANDBY,
                 shift_start_s=min(ready_s, MAX_TIME_S - 1),
                 shift_end_s=min(MAX_TIME_S, max(end_s, ready_s + 3600)),
-                cost_per_km=cost_per_km_cents(van.kind),
+                max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
             )
         )
+    return depots, vehicles
+
+
+def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tuple:
+    """The stops left to do, each bound to its route unless that route is broken or rescued;
+    windows past are dropped, and a stop inside a closure waits for it."""
     specs, by_id = [], {}
     for r in routes:
-        free = r.pk in (broken, rescued)
-        for rs in remaining[r.pk]:
+        for rs in day.remaining[r.pk]:
             s = rs.stop
             window = None
             if s.window_start is not None and s.window_end is not None:
                 opens, closes = seconds(s.window_start), seconds(s.window_end)
-                if closes > now_s:
+                if closes > day.now_s:
                     window = (max(opens, 0), closes)
             if (
-                ring is not None
-                and disruption.kind == Disruption.Kind.CLOSURE
-                and (point_in_polygon(float(s.latitude), float(s.longitude), ring))
+                day.area is not None
+                and day.disruption.kind == Disruption.Kind.CLOSURE
+                and day.area.covers((float(s.latitude), float(s.longitude)))
             ):
-                window = _closure_window(disruption, rs, window, now, midnight)
+                window = _closure_window(day.disruption, rs, window, day.now, day.midnight)
             specs.append(
                 StopSpec(
                     id=str(rs.pk),
@@ -340,42 +363,71 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                     service_s=s.service_time_s,
                     window=window,
                     priority="high" if s.priority == "high" else "normal",
-                    vehicle_id=None if free else str(r.pk),
+                    vehicle_id=None if r.pk in free_routes else str(r.pk),
                 )
             )
             by_id[str(rs.pk)] = rs
-    if not specs:
-        return None
+    return specs, by_id
+
+
+def _replan_matrices(day: _ReplanDay, depots, specs, by_id) -> TravelMatrices:
+    """Travel between every place, legs through the area stretched while it holds."""
     locations = [d.location for d in depots] + [s.location for s in specs]
     travel = provider().matrices(locations)
     distance, duration = travel.distance.copy(), travel.duration.copy()
-    if ring is not None:
-        factor = float(disruption.speed_factor)
+    if day.area is not None:
+        factor = float(day.disruption.speed_factor)
         stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
         pts = [(loc.lat, loc.lon) for loc in locations]
         # a leg leaving a stop is timed by that stop's current plan, leaving a depot by now
-        leaves = [now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
+        leaves = [day.now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
         for i in range(len(pts)):
-            if not holds(leaves[i]):
+            if not day.holds(leaves[i]):
                 continue
             for j in range(len(pts)):
-                if i != j and _leg_hits(ring, pts[i], pts[j]):
+                if i != j and day.area.touches_leg(pts[i], pts[j]):
                     duration[i, j] = int(duration[i, j] * stretch)
                     if factor <= 0:
                         distance[i, j] = int(distance[i, j] * 1.5)
+    return TravelMatrices(np.asarray(distance), np.asarray(duration))
+
+
+def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+
+    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
+    starts at the meeting point (by the rescued route) once there from the station and after
+    the handover.
+    """
+    day = _replan_day(job, now)
+    if day is None:
+        return None
+    routes = _affected_routes(day)
+    if not routes:
+        return None
+    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
+    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
+    vehicles_routes = [r for r in routes if r.pk != broken]
+    meet = day.position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
+    if not vehicles_routes and meet is None:
+        return None
+    depots, vehicles = _replan_fleet(day, vehicles_routes, meet, standby)
+    specs, by_id = _replan_stops(day, routes, {broken, rescued})
+    if not specs:
+        return None
     problem = DayProblem(
         depots=depots,
         stops=specs,
         vehicles=vehicles,
-        matrices=TravelMatrices(np.asarray(distance), np.asarray(duration)),
+        matrices=_replan_matrices(day, depots, specs, by_id),
     )
     context = {
         "routes": {r.pk: r for r in routes},
-        "remaining": remaining,
+        "remaining": day.remaining,
         "by_id": by_id,
-        "midnight": midnight,
+        "midnight": day.midnight,
         "broken": broken,
-        "positions": {r.pk: position(r) for r in routes},
+        "positions": {r.pk: day.position(r) for r in routes},
         "standby": standby if meet is not None else None,
         "meet": meet,
         "rescued": job.route,
@@ -403,7 +455,6 @@ def make_proposal(solution, context) -> dict:
     handover; a standby driver's route is proposed as a new route."""
     routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
     midnight = context["midnight"]
-    handover_s = int(setting("ROUTES_HANDOVER_S"))
     standby, rescued = context.get("standby"), context.get("rescued")
     out, moves, meets = [], [], []
     proposal_standby = None
@@ -411,76 +462,20 @@ def make_proposal(solution, context) -> dict:
         is_standby = result.vehicle_id == STANDBY
         route = None if is_standby else routes[int(result.vehicle_id)]
         if is_standby:
-            driver, van = standby
-            code = _standby_code(rescued)
-            target, target_code = None, code
+            target, target_code = None, _standby_code(rescued)
         else:
             target, target_code = route.pk, route.code
-        after, sources = [], []
-        for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
-            rs = by_id[stop_id]
-            eta = midnight + timedelta(seconds=arrival)
-            moved = is_standby or rs.route_id != route.pk
-            after.append(
-                {
-                    "route_stop": rs.pk,
-                    "address": rs.stop.address,
-                    "eta": eta.isoformat(),
-                    "from_route": rs.route_id if moved else None,
-                }
-            )
-            if moved:
-                source = routes[rs.route_id]
-                if source.pk not in sources:
-                    sources.append(source.pk)
-                moves.append(
-                    {
-                        "route_stop": rs.pk,
-                        "address": rs.stop.address,
-                        "from": source.pk,
-                        "from_code": source.code,
-                        "to": target,
-                        "to_code": target_code,
-                    }
-                )
+        after, sources = _route_after(result, route, target, target_code, context, moves)
         finish = midnight + timedelta(seconds=result.return_s)
         detour_s = 0
         if sources and not is_standby and after:
-            # the rescuer first drives to each meeting point and hands over, then carries on
-            here = context["positions"][route.pk]
-            first = by_id[result.stop_ids[0]].stop
-            first_at = (float(first.latitude), float(first.longitude))
-            path = 0
-            for pk in sources:
-                meet_at = context["positions"][pk]
-                path += drive_seconds(here, meet_at) + handover_s
-                here = meet_at
-            detour_s = max(
-                0,
-                path
-                + drive_seconds(here, first_at)
-                - drive_seconds(context["positions"][route.pk], first_at),
-            )
+            detour_s = _rescuer_detour_s(result, route, sources, context)
             for item in after:
                 item["eta"] = (
                     datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
                 ).isoformat()
             finish += timedelta(seconds=detour_s)
-        for pk in sources:
-            lat, lon = context["positions"][pk] if not is_standby else context["meet"]
-            meets.append(
-                {
-                    "from_code": routes[pk].code,
-                    "to_code": target_code,
-                    "lat": round(lat, 6),
-                    "lon": round(lon, 6),
-                    "stops": sum(
-                        1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)
-                    ),
-                    "detour_min": round(detour_s / 60),
-                    "handover_min": round(handover_s / 60),
-                }
-            )
+        meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
         entry = {
             "route": target,
             "code": target_code,
@@ -490,18 +485,7 @@ def make_proposal(solution, context) -> dict:
         }
         if is_standby:
             entry["standby"] = True
-            proposal_standby = {
-                "code": target_code,
-                "driver": driver.pk,
-                "driver_name": driver.full_name,
-                "vehicle": van.pk,
-                "plate": van.plate,
-                "lat": round(context["meet"][0], 6),
-                "lon": round(context["meet"][1], 6),
-                "starts_at": (
-                    midnight + timedelta(seconds=result.start_s[0]) if result.start_s else finish
-                ).isoformat(),
-            }
+            proposal_standby = _standby_entry(result, target_code, standby, finish, context)
         out.append(entry)
     planned = {r["route"] for r in out}
     for pk, route in routes.items():  # a route that ends up with none of its stops
@@ -523,6 +507,92 @@ def make_proposal(solution, context) -> dict:
     if proposal_standby:
         proposal["standby"] = proposal_standby
     return proposal
+
+
+def _route_after(result, route, target, target_code, context, moves: list) -> tuple:
+    """One solved route's stops with their ETAs; the stops that move to it are added to
+    `moves`, and the routes they come from returned in the order met."""
+    routes, by_id, midnight = context["routes"], context["by_id"], context["midnight"]
+    after, sources = [], []
+    for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
+        rs = by_id[stop_id]
+        moved = route is None or rs.route_id != route.pk
+        after.append(
+            {
+                "route_stop": rs.pk,
+                "address": rs.stop.address,
+                "eta": (midnight + timedelta(seconds=arrival)).isoformat(),
+                "from_route": rs.route_id if moved else None,
+            }
+        )
+        if moved:
+            source = routes[rs.route_id]
+            if source.pk not in sources:
+                sources.append(source.pk)
+            moves.append(
+                {
+                    "route_stop": rs.pk,
+                    "address": rs.stop.address,
+                    "from": source.pk,
+                    "from_code": source.code,
+                    "to": target,
+                    "to_code": target_code,
+                }
+            )
+    return after, sources
+
+
+def _rescuer_detour_s(result, route, sources: list[int], context) -> int:
+    """The extra seconds a nearby rescuer spends driving to each meeting point and handing
+    over before carrying on to its first stop."""
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    positions = context["positions"]
+    here = positions[route.pk]
+    first = context["by_id"][result.stop_ids[0]].stop
+    first_at = (float(first.latitude), float(first.longitude))
+    path = 0
+    for pk in sources:
+        path += drive_seconds(here, positions[pk]) + handover_s
+        here = positions[pk]
+    return max(
+        0, path + drive_seconds(here, first_at) - drive_seconds(positions[route.pk], first_at)
+    )
+
+
+def _meets(sources, target_code, is_standby, detour_s, context, moves) -> list[dict]:
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    out = []
+    for pk in sources:
+        lat, lon = context["positions"][pk] if not is_standby else context["meet"]
+        out.append(
+            {
+                "from_code": context["routes"][pk].code,
+                "to_code": target_code,
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "stops": sum(1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)),
+                "detour_min": round(detour_s / 60),
+                "handover_min": round(handover_s / 60),
+            }
+        )
+    return out
+
+
+def _standby_entry(result, code: str, standby, finish: datetime, context) -> dict:
+    driver, van = standby
+    starts = (
+        context["midnight"] + timedelta(seconds=result.start_s[0]) if result.start_s else finish
+    )
+    return {
+        "code": code,
+        "driver": driver.pk,
+        "driver_name": driver.full_name,
+        "vehicle": van.pk,
+        "plate": van.plate,
+        "lat": round(context["meet"][0], 6),
+        "lon": round(context["meet"][1], 6),
+        "starts_at": starts.isoformat(),
+    }
 
 
 def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
@@ -685,64 +755,91 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
             + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
             + [(rs, None) for rs in left]
         )
-        lines = []
-        old_order = [rows[i].stop.address for i in r["before"]]
-        new_order = [i["address"] for i in r["after"]]
-        for n, (rs, eta) in enumerate(order, start=1):
-            came_from = rs.route_id if rs.route_id != pk else None
-            rs.route_id = pk
-            rs.sequence = n
-            if eta is not None:
-                rs.planned_arrival = eta
-                rs.planned_start = eta
-            rs.save(
-                update_fields=[
-                    "route",
-                    "sequence",
-                    "planned_arrival",
-                    "planned_start",
-                    "updated_at",
-                ]
-            )
-            if came_from:
-                lines.append(
-                    f"Stop {rs.stop.address} moved to you from route "
-                    f"{codes.get(came_from, came_from)}."
-                )
-        for m in job.proposal.get("moves", []):
-            if m["from"] == pk:
-                lines.append(f"Stop {m['address']} handed to route {m['to_code']}.")
-        for meet in job.proposal.get("meets", []):
-            if codes[pk] in (meet["from_code"], meet["to_code"]):
-                other = meet["to_code"] if codes[pk] == meet["from_code"] else meet["from_code"]
-                line = (
-                    f"Meet route {other} at {meet['lat']:.5f}, {meet['lon']:.5f} "
-                    f"to hand over {meet['stops']} stop(s)."
-                )
-                if codes[pk] == meet["to_code"] and meet.get("detour_min"):
-                    line += (
-                        f" Your times include the {meet['detour_min']} min detour "
-                        f"({meet.get('handover_min', 0)} min handover)."
-                    )
-                lines.append(line)
-        if new_order != old_order and new_order:
-            lines.insert(0, "New order of your remaining stops: " + " → ".join(new_order) + ".")
-        for rs in left:
-            lines.append(
-                f"Stop {rs.stop.address} could not be fitted; it stays last — call dispatch."
-            )
-        if not lines:
-            lines.append("Your stop order is unchanged; arrival times are updated.")
-        if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
-            what = job.disruption.get_kind_display()
-            note = f": {job.disruption.note}" if job.disruption.note else ""
-            lines.insert(0, f"{what} on your way{note}.")
+        moved_in = _stops_resequence(pk, order)
+        facts = _change_facts(job, r, codes, rows, moved_in, left)
         Route.objects.filter(pk=pk).update(planned_stops=len(order))
-        RouteChange.objects.create(route_id=pk, job=job, lines=lines)
+        RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
     job.status = ReplanJob.Status.APPLIED
     job.applied_at = timezone.now()
     job.save(update_fields=["status", "applied_at", "updated_at"])
     return job
+
+
+def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object]]:
+    """Write the route's new order and times; the stops that came from another route, each
+    with that route's id and its arrival time before the move."""
+    moved_in = []
+    for n, (rs, eta) in enumerate(order, start=1):
+        if rs.route_id != pk:
+            moved_in.append((rs, rs.route_id, rs.planned_arrival))
+        rs.route_id = pk
+        rs.sequence = n
+        if eta is not None:
+            rs.planned_arrival = eta
+            rs.planned_start = eta
+        rs.save(
+            update_fields=["route", "sequence", "planned_arrival", "planned_start", "updated_at"]
+        )
+    return moved_in
+
+
+def _change_facts(job: ReplanJob, r: dict, codes: dict, rows: dict, moved_in, left) -> list:
+    """What changed on one route, as facts (worded for the driver by the pages)."""
+    pk, facts = r["route"], []
+    if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
+        facts.append(
+            ChangeFact(FactCode.DISRUPTION, reason=job.disruption.kind, note=job.disruption.note)
+        )
+    old_order = [rows[i].stop.address for i in r["before"]]
+    new_order = [i["address"] for i in r["after"]]
+    if new_order != old_order and new_order:
+        facts.append(ChangeFact(FactCode.NEW_ORDER, order=tuple(new_order)))
+    for rs, came_from, old_eta in moved_in:
+        facts.append(
+            ChangeFact(
+                FactCode.MOVED_IN,
+                stop=rs.stop.address,
+                from_route=codes.get(came_from, str(came_from)),
+                to_route=codes[pk],
+                old_eta=old_eta,
+                new_eta=rs.planned_arrival,
+                reason=job.disruption.kind if job.disruption else "",
+            )
+        )
+    for m in job.proposal.get("moves", []):
+        if m["from"] == pk:
+            facts.append(
+                ChangeFact(
+                    FactCode.HANDED_OFF,
+                    stop=m["address"],
+                    from_route=codes[pk],
+                    to_route=m["to_code"],
+                )
+            )
+    facts += _meet_facts(job, codes[pk])
+    facts += [ChangeFact(FactCode.NOT_FITTED, stop=rs.stop.address) for rs in left]
+    if not any(f.code != FactCode.DISRUPTION for f in facts):
+        facts.append(ChangeFact(FactCode.RETIMED))
+    return facts
+
+
+def _meet_facts(job: ReplanJob, code: str) -> list:
+    facts = []
+    for meet in job.proposal.get("meets", []):
+        if code in (meet["from_code"], meet["to_code"]):
+            arriving = code == meet["to_code"]
+            facts.append(
+                ChangeFact(
+                    FactCode.MEET,
+                    from_route=code,
+                    to_route=meet["from_code"] if arriving else meet["to_code"],
+                    at=(meet["lat"], meet["lon"]),
+                    stops=meet["stops"],
+                    detour_min=meet.get("detour_min", 0) if arriving else 0,
+                    handover_min=meet.get("handover_min", 0) if arriving else 0,
+                )
+            )
+    return facts
 
 
 def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
@@ -776,15 +873,3 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
         raise ValidationError(
             {"standby": "The standby option no longer holds: " + " ".join(error.messages)}
         ) from error
-
-
-@transaction.atomic
-def replan_job_cancel(*, user, job: ReplanJob) -> ReplanJob:
-    updated = ReplanJob.objects.filter(
-        pk=job.pk,
-        status__in=[ReplanJob.Status.QUEUED, ReplanJob.Status.RUNNING, ReplanJob.Status.PROPOSED],
-    ).update(status=ReplanJob.Status.CANCELLED, finished_at=timezone.now())
-    if not updated:
-        raise ValidationError({"status": "This re-plan is already finished."})
-    job.refresh_from_db()
-    return job

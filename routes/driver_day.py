@@ -17,6 +17,7 @@ from PIL import Image, ImageFilter, ImageStat, UnidentifiedImageError
 from nextmile.uploads import IMAGE_KINDS, validate_upload
 
 from .models import DeliveryEvent, FailureReason, Package, Route, RouteStop
+from .outcomes import FINAL, PENDING, package_state_of, stop_done
 from .signals import (
     DELIVERY_DELIVERED,
     DELIVERY_FAILED,
@@ -111,11 +112,9 @@ def package_scan(*, route: Route, code: str, route_stop: RouteStop | None = None
 
 
 def package_state(*, package: Package) -> str:
-    kinds = set(package.events.values_list("kind", flat=True))
-    for kind in (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED):
-        if kind in kinds:
-            return kind
-    return DeliveryEvent.Kind.FAILED if DeliveryEvent.Kind.FAILED in kinds else "pending"
+    return package_state_of(
+        package.events.order_by("occurred_at", "id").values_list("kind", flat=True)
+    )
 
 
 def _within_window(package: Package, at: datetime) -> bool | None:
@@ -274,9 +273,7 @@ def _announce_delivery(*, route: Route, event: DeliveryEvent) -> None:
 
 def remaining_packages(*, route: Route) -> list[Package]:
     """Packages on the route neither delivered nor returned: to scan back at the station."""
-    done = DeliveryEvent.objects.filter(
-        route=route, kind__in=[DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED]
-    ).values("package")
+    done = DeliveryEvent.objects.filter(route=route, kind__in=FINAL).values("package")
     return list(
         Package.objects.filter(stop__route_stop__route=route)
         .exclude(pk__in=done)
@@ -286,27 +283,26 @@ def remaining_packages(*, route: Route) -> list[Package]:
 
 def remaining_in(stops: list[dict]) -> list[str]:
     """Tracking ids of `remaining_packages`, from the rows `driver_stops` loaded (no query)."""
-    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
-    return [code for row in stops for code, state in row["packages"] if state not in final]
+    return [code for row in stops for code, state in row["packages"] if state not in FINAL]
 
 
 def driver_stops(*, route: Route) -> list[dict]:
     """The route's stops in order, each with its packages (tracking id, state) and whether
     every package has an outcome. Plain rows from three queries: a route of 200 stops and
     400 packages is read on every reload of the driver's page."""
-    states: dict[int, str] = {}
+    kinds: dict[int, list[str]] = defaultdict(list)
     for package_id, kind in route.events.order_by("occurred_at", "id").values_list(
         "package_id", "kind"
     ):
-        if states.get(package_id) not in (DeliveryEvent.Kind.DELIVERED,):
-            states[package_id] = kind
+        kinds[package_id].append(kind)
+    states = {package_id: package_state_of(k) for package_id, k in kinds.items()}
     packages: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for stop_id, package_id, code in (
         Package.objects.filter(stop__route_stop__route=route)
         .order_by("tracking_id")
         .values_list("stop_id", "pk", "tracking_id")
     ):
-        packages[stop_id].append((code, states.get(package_id, "pending")))
+        packages[stop_id].append((code, states.get(package_id, PENDING)))
     rows = []
     for pk, sequence, planned, stop_id, address, lat, lon in route.route_stops.order_by(
         "sequence"
@@ -329,7 +325,7 @@ def driver_stops(*, route: Route) -> list[dict]:
                 "latitude": lat,
                 "longitude": lon,
                 "packages": mine,
-                "done": bool(mine) and all(state != "pending" for _, state in mine),
+                "done": stop_done(state for _, state in mine),
             }
         )
     return rows

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from dsps.models import Dsp, Station
+from nextmile import geo
 from nextmile.validators import plain_text_problem
 
 from .allocation import TerritoryIndex
@@ -64,7 +64,6 @@ BATCH = 2000
 MAX_ERRORS = 500
 OUTSIDE_TERRITORY = "This address is outside your DSP's territory."
 LIVE_ROUTE_STATUSES = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
-EARTH_M = 6_371_008.8
 
 
 class ManifestInvalid(Exception):
@@ -86,12 +85,7 @@ class ImportResult:
 
 
 def metres_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_M * math.asin(math.sqrt(min(1.0, a)))
+    return geo.metres_between((lat1, lon1), (lat2, lon2))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from dsps.tenancy import dsp_of, scope_to_user
+from nextmile.geo import metres_between
 
 from .conf import setting
 from .models import DeliveryEvent, LocationPing, Route, RouteStop
@@ -33,33 +34,10 @@ MICRO = Decimal("0.000001")
 # --- Geometry ------------------------------------------------------------------------------
 
 
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def drive_seconds(a: tuple[float, float], b: tuple[float, float]) -> int:
     """The planner's estimate of driving from a to b (circuity × great circle at its speed)."""
     metres = metres_between(a, b) * float(setting("ROUTES_CIRCUITY"))
     return math.ceil(metres / (float(setting("ROUTES_SPEED_KMH")) / 3.6))
-
-
-def point_in_polygon(lat: float, lon: float, ring: list) -> bool:
-    """Ray casting on a GeoJSON ring of [lon, lat] pairs."""
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
 
 
 # --- Pings ---------------------------------------------------------------------------------

@@ -634,14 +634,15 @@ class ReplanJob(TimeStampedModel):
 
 
 class RouteChange(models.Model):
-    """What an applied re-plan changed on one route, in sentences the driver reads."""
+    """What an applied re-plan changed on one route, as facts (`routes/changes.py`): stop,
+    from and to route, old and new arrival, reason code. The driver's page words them."""
 
     TENANT_PATH = "route__dsp"
     DRIVER_PATH = "route__driver__user"
 
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="changes")
     job = models.ForeignKey(ReplanJob, on_delete=models.CASCADE, related_name="changes")
-    lines = models.JSONField(default=list)
+    facts = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

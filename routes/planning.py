@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dsps.models import Dsp, Station
 from fleet.models import Vehicle
+from nextmile.energy import energy_price
+from nextmile.money import CENT
 
 from .availability import availability_for
 from .conf import setting
@@ -27,8 +29,6 @@ from .optimizer import (
     check_feasible,
 )
 from .optimizer.schedule import choose_departure, simulate
-
-CENT = Decimal("0.01")
 
 
 def seconds(at: time) -> int:
@@ -48,12 +48,12 @@ def provider() -> HaversineProvider:
 
 def profile(kind: str) -> dict:
     profiles = setting("ROUTES_VEHICLE_PROFILES")
-    return profiles.get(kind) or profiles["cargo_van"]
+    return profiles.get(kind) or profiles[setting("ROUTES_DEFAULT_VEHICLE_KIND")]
 
 
 def cost_per_km_cents(kind: str) -> int:
     p = profile(kind)
-    per_km = Decimal(p["per_km"]) * Decimal(p["price"]) + Decimal(p["wear"])
+    per_km = Decimal(p["per_km"]) * energy_price(p["energy"]) + Decimal(p["wear"])
     return max(1, int((per_km * 100).to_integral_value(ROUND_HALF_UP)))
 
 
@@ -64,7 +64,7 @@ def estimates(*, kind: str, distance_m: int, duration_s: int) -> dict:
     energy = km * Decimal(p["per_km"])
     hours = Decimal(duration_s) / 3600
     cost = (
-        energy * Decimal(p["price"])
+        energy * energy_price(p["energy"])
         + km * Decimal(p["wear"])
         + hours * Decimal(setting("ROUTES_DRIVER_HOURLY"))
     )
@@ -91,14 +91,27 @@ def stop_spec(stop: Stop, vehicle_id: str | None = None) -> StopSpec:
     )
 
 
-def vehicle_spec(station: Station, vehicle: Vehicle | None, vehicle_id: str) -> VehicleSpec:
+def van_kind(vehicle: Vehicle | None) -> str:
+    """The van's kind, or the kind a route without a van yet is planned as."""
+    return vehicle.kind if vehicle else setting("ROUTES_DEFAULT_VEHICLE_KIND")
+
+
+def vehicle_spec(
+    station: Station, vehicle: Vehicle | None, vehicle_id: str, **shift
+) -> VehicleSpec:
+    """The solver's view of a van: the one place plan, re-time and re-plan take its capacity
+    and cost from (defaults for a route without a van yet in `routes.conf`). `shift`
+    overrides the station's day (a re-plan starts from now, at the van's position)."""
     return VehicleSpec(
         id=vehicle_id,
-        capacity=vehicle.package_capacity if vehicle else 300,
-        shift_start_s=seconds(station.opens_at),
-        shift_end_s=seconds(station.closes_at),
-        max_duration_s=int(setting("ROUTES_MAX_SHIFT_S")),
-        cost_per_km=cost_per_km_cents(vehicle.kind if vehicle else "cargo_van"),
+        capacity=vehicle.package_capacity if vehicle else int(setting("ROUTES_DEFAULT_CAPACITY")),
+        cost_per_km=cost_per_km_cents(van_kind(vehicle)),
+        **{
+            "shift_start_s": seconds(station.opens_at),
+            "shift_end_s": seconds(station.closes_at),
+            "max_duration_s": int(setting("ROUTES_MAX_SHIFT_S")),
+            **shift,
+        },
     )
 
 
@@ -169,7 +182,7 @@ def route_fields(station: Station, day: date, vehicle: Vehicle | None, result) -
         "planned_stops": len(result.stop_ids),
         "planned_km": (Decimal(int(result.distance_m)) / 1000).quantize(Decimal("0.1")),
         **estimates(
-            kind=vehicle.kind if vehicle else "cargo_van",
+            kind=van_kind(vehicle),
             distance_m=int(result.distance_m),
             duration_s=duration,
         ),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from dsps.tenancy import dsp_of, scope_to_user
 
-from .models import Manifest, PlanJob, Route, RouteStop, Stop
+from .hours import worked_time
+from .models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
 
 
 def route_list(*, user, service_date: date | None = None) -> QuerySet[Route]:
@@ -110,3 +112,35 @@ def user_today(user) -> date:
     """Today at the user's station (program staff, who have none: the project's timezone)."""
     dsp = dsp_of(user)
     return dsp.station.today() if dsp else timezone.localdate()
+
+
+def worked_by_route_driver(
+    *, route_ids, until: datetime | None = None
+) -> dict[tuple[int, int], timedelta]:
+    """Worked time per (route, driver) from the routes' punches, in one query. A period
+    still open counts up to `until` on a route in progress (a driver at work now); on any
+    other route a missing clock-out counts nothing, as before it is corrected."""
+    live: set[int] = set()
+    punches: dict[tuple[int, int], list[tuple[str, datetime]]] = defaultdict(list)
+    for route_id, driver_id, kind, at, status in (
+        ShiftPunch.objects.filter(route_id__in=list(route_ids))
+        .order_by("route_id", "driver_id", "at", "id")
+        .values_list("route_id", "driver_id", "kind", "at", "route__status")
+    ):
+        punches[route_id, driver_id].append((kind, at))
+        if status == Route.Status.IN_PROGRESS:
+            live.add(route_id)
+    return {
+        key: worked_time(rows, until=until if key[0] in live else None)
+        for key, rows in punches.items()
+    }
+
+
+def worked_by_route(*, route_ids, until: datetime | None = None) -> dict[int, timedelta]:
+    """Worked time per route (every driver who punched on it)."""
+    out: dict[int, timedelta] = defaultdict(timedelta)
+    for (route_id, _driver), worked in worked_by_route_driver(
+        route_ids=route_ids, until=until
+    ).items():
+        out[route_id] += worked
+    return dict(out)

@@ -4,7 +4,7 @@ here: `from billing.services import statement_generate`."""
 
 from .disputes import dispute_open, dispute_resolve
 from .finances import finance_settings_update
-from .lines import CENT, dispatch_moment, money, routes_run, uncovered_routes
+from .lines import dispatch_moment, routes_run, uncovered_routes
 from .rates import (
     first_open_week,
     last_approved_week,
@@ -23,14 +23,12 @@ from .statements import (
 )
 
 __all__ = [
-    "CENT",
     "dispatch_moment",
     "dispute_open",
     "dispute_resolve",
     "finance_settings_update",
     "first_open_week",
     "last_approved_week",
-    "money",
     "peak_period_create",
     "pending_adjustment_add",
     "rate_card_create",

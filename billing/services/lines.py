@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 
 from drivers.models import Driver
 from dsps.models import Dsp, Station
-from fleet.models import Lease
-from fleet.selectors import fleet_costs
+from fleet.selectors import fleet_costs, leases_in_force
+from nextmile.money import cents
 from routes.models import CustomerFeedback, Route
 
 from ..models import (
@@ -25,12 +25,6 @@ from ..models import (
     StatementLine,
 )
 
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
 
 def new_line(kind, description, quantity, rate, evidence=None, deduction=False, dispute=None):
     quantity = Decimal(quantity)
@@ -40,7 +34,7 @@ def new_line(kind, description, quantity, rate, evidence=None, deduction=False, 
         description=description,
         quantity=quantity,
         rate=rate,
-        amount=money(quantity * rate),
+        amount=cents(quantity * rate),
         evidence=evidence or {},
         is_deduction=deduction,
         dispute=dispute,
@@ -48,14 +42,33 @@ def new_line(kind, description, quantity, rate, evidence=None, deduction=False, 
 
 
 def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> list:
+    """Every line the week earns or owes, in statement order: pay for routes, packages, vans,
+    the tier, peaks, growth and hires; adjustments; then the deductions."""
     from ..scorecards import week_records
 
     dsp, start = statement.dsp, statement.week_start
     end = start + timedelta(days=6)
     week = week_records(dsp=dsp, week_start=start)
+    ran = routes_run(week)
+    vans = sorted(
+        set(leases_in_force(dsp=dsp, start=start, end=end).values_list("vehicle_id", flat=True))
+    )
+    return [
+        *_route_lines(ran, rates),
+        *_volume_lines(week, vans, card, rates),
+        *_peak_lines(dsp, start, end, ran, week),
+        *_growth_and_hire_lines(dsp, start, end, ran, rates),
+        *_adjustment_lines(statement, dsp, start),
+        *_service_failure_lines(week, rates),
+        *_chargeback_lines(dsp, start, end, rates),
+        *_fleet_deduction_lines(dsp, start, end, vans, rates),
+    ]
+
+
+def _route_lines(ran: list, rates: RateCard) -> list:
+    """Routes run at the route fee; those over the long-route hours at the long fee."""
     K = StatementLine.Kind
     long_s = rates.long_route_hours * 3600
-    ran = routes_run(week)
     long_routes = [r for r in ran if rates.long_route_fee and r.drive_s + r.service_s > long_s]
     short_routes = [r for r in ran if r not in long_routes]
     lines = [
@@ -77,28 +90,24 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
                 {"routes": [r.id for r in long_routes]},
             )
         )
-    lines.append(
+    return lines
+
+
+def _volume_lines(week, vans: list[int], card: Scorecard, rates: RateCard) -> list:
+    """Packages delivered, leased vans in service, and the incentive at the week's tier."""
+    K = StatementLine.Kind
+    lines = [
         new_line(
             K.PACKAGES,
             "Packages delivered",
             len(week.delivered),
             rates.package_rate,
             {"packages": "delivered"},
-        )
-    )
-    vans = sorted(
-        set(
-            Lease.objects.filter(dsp=dsp, starts_on__lte=end)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-            .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=start))
-            .values_list("vehicle_id", flat=True)
-        )
-    )
-    lines.append(
+        ),
         new_line(
             K.VANS, "Leased vans in service", len(vans), rates.van_weekly_fee, {"vehicles": vans}
-        )
-    )
+        ),
+    ]
     incentive = Decimal(str(rates.incentive_per_package.get(card.tier, 0)))
     if incentive:
         lines.append(
@@ -110,7 +119,13 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
                 {"packages": "delivered"},
             )
         )
-    lines += _peak_lines(dsp, start, end, ran, week)
+    return lines
+
+
+def _growth_and_hire_lines(dsp: Dsp, start: date, end: date, ran: list, rates: RateCard) -> list:
+    """Pay for routes added on the week before, and for drivers hired this week."""
+    K = StatementLine.Kind
+    lines = []
     if rates.growth_route_pay:
         before = Scorecard.objects.filter(dsp=dsp, week_start=start - timedelta(days=7)).first()
         added = max(0, len(ran) - before.routes) if before else 0
@@ -140,6 +155,12 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
                     {"drivers": hires},
                 )
             )
+    return lines
+
+
+def _adjustment_lines(statement: Statement, dsp: Dsp, start: date) -> list:
+    """Upheld disputes of earlier weeks and the pending adjustments due from this week."""
+    lines = []
     for dispute in (
         Dispute.objects.filter(
             Q(adjustments__isnull=True) | Q(adjustments__statement=statement),
@@ -152,7 +173,7 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
     ):
         lines.append(
             new_line(
-                K.ADJUSTMENT,
+                StatementLine.Kind.ADJUSTMENT,
                 f"Upheld dispute on week of {dispute.line.statement.week_start}: "
                 f"{dispute.line.description}",
                 1,
@@ -180,44 +201,59 @@ def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> l
         )
         line.pending = pending
         lines.append(line)
-    if rates.service_failure_chargeback:
-        dnr = [f.package_id for f in week.feedback if f.kind == CustomerFeedback.Kind.NOT_RECEIVED]
-        if dnr:
-            lines.append(
-                new_line(
-                    K.SERVICE_FAILURE,
-                    "Delivered, not received",
-                    len(dnr),
-                    rates.service_failure_chargeback,
-                    {"packages": dnr},
-                    deduction=True,
-                )
+    return lines
+
+
+def _service_failure_lines(week, rates: RateCard) -> list:
+    """Delivered packages the customer reported not received, at the chargeback rate."""
+    if not rates.service_failure_chargeback:
+        return []
+    dnr = [f.package_id for f in week.feedback if f.kind == CustomerFeedback.Kind.NOT_RECEIVED]
+    if not dnr:
+        return []
+    return [
+        new_line(
+            StatementLine.Kind.SERVICE_FAILURE,
+            "Delivered, not received",
+            len(dnr),
+            rates.service_failure_chargeback,
+            {"packages": dnr},
+            deduction=True,
+        )
+    ]
+
+
+def _fleet_deduction_lines(
+    dsp: Dsp, start: date, end: date, vans: list[int], rates: RateCard
+) -> list:
+    """The week's van leases and insurance, when the program collects them."""
+    if not rates.collects_fleet_costs:
+        return []
+    K = StatementLine.Kind
+    costs = fleet_costs(dsp=dsp, start=start, end=end)
+    lines = []
+    if costs["lease"]:
+        lines.append(
+            new_line(
+                K.LEASE,
+                "Van leases (7 days)",
+                1,
+                costs["lease"],
+                {"vehicles": vans},
+                deduction=True,
             )
-    lines += _chargeback_lines(dsp, start, end, rates)
-    if rates.collects_fleet_costs:
-        costs = fleet_costs(dsp=dsp, start=start, end=end)
-        if costs["lease"]:
-            lines.append(
-                new_line(
-                    K.LEASE,
-                    "Van leases (7 days)",
-                    1,
-                    costs["lease"],
-                    {"vehicles": vans},
-                    deduction=True,
-                )
+        )
+    if costs["insurance"]:
+        lines.append(
+            new_line(
+                K.INSURANCE,
+                "Insurance premiums (7 days)",
+                1,
+                costs["insurance"],
+                {},
+                deduction=True,
             )
-        if costs["insurance"]:
-            lines.append(
-                new_line(
-                    K.INSURANCE,
-                    "Insurance premiums (7 days)",
-                    1,
-                    costs["insurance"],
-                    {},
-                    deduction=True,
-                )
-            )
+        )
     return lines
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dsps.models import Station
 from dsps.services import audit_record
+from nextmile.calendar import week_start_of
 
 from ..models import (
     TIER_ORDER,
@@ -18,7 +19,7 @@ from ..models import (
     Statement,
     ThresholdSet,
 )
-from ..scorecards import threshold_errors, week_start_of
+from ..scorecards import threshold_errors
 
 
 def last_approved_week(station: Station) -> date | None:

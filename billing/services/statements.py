@@ -10,14 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from dsps.models import Dsp
+from nextmile.calendar import week_start_of
+from nextmile.money import cents
 
 from ..models import (
     PendingAdjustment,
     Statement,
     StatementLine,
 )
-from ..scorecards import week_start_of
-from .lines import generated_lines, money, new_line
+from .lines import generated_lines, new_line
 from .rates import rate_card_for
 from .scorecards import scorecard_generate
 
@@ -127,7 +128,7 @@ def pending_adjustment_add(
     if kind not in StatementLine.MANUAL_KINDS:
         raise ValidationError({"kind": "Only chargebacks, fines and adjustments are pending."})
     try:
-        amount = money(amount)
+        amount = cents(Decimal(amount))  # None is refused, not zero
     except (TypeError, ValueError, ArithmeticError):
         raise ValidationError({"amount": "Give the amount as a number of dollars."}) from None
     if amount <= 0:

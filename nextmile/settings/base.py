@@ -91,6 +91,7 @@ TEMPLATES = [
                 "dsps.context_processors.tenancy",
                 "nextmile.context_processors.site",
             ],
+            "builtins": ["nextmile.money_filters"],
         },
     },
 ]
@@ -290,7 +291,9 @@ PROGRAM_TERRITORY_MAX_KM = env.int("PROGRAM_TERRITORY_MAX_KM", default=60)
 # timezone; disputes stay open this many days after approval; fuel and charging prices per unit.
 BILLING_WEEK_START_WEEKDAY = env.int("BILLING_WEEK_START_WEEKDAY", default=6)
 BILLING_DISPUTE_WINDOW_DAYS = env.int("BILLING_DISPUTE_WINDOW_DAYS", default=14)
-BILLING_ENERGY_PRICES = {"diesel": "1.05", "gasoline": "0.95", "electric": "0.16"}
+# Dollars per litre or kWh by fuel: the planner's route estimates and billing's energy costs
+# (nextmile/energy.py).
+ENERGY_PRICES = {"diesel": "1.05", "gasoline": "0.95", "electric": "0.16"}
 BILLING_OVERTIME_AFTER_HOURS = 40
 BILLING_OVERTIME_MULTIPLIER = "1.5"
 

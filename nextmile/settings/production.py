@@ -1,7 +1,7 @@
 """Production: secrets have no default, so a missing one stops start-up."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -26,5 +26,4 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
-MIDDLEWARE = [*MIDDLEWARE]
 DEMO_DATA_ALLOWED = False

@@ -15,6 +15,7 @@ from ..live import live_board, location_ping_record, route_active_for_driver, ro
 from ..messages import message_list, message_send, message_thread_mark_read
 from ..models import Disruption, LocationPing, Message, ReplanJob, Route, RouteChange, RouteStop
 from ..serializers import ErrorSerializer
+from ..views.changes import change_lines
 from ..views.dates import requested_day
 
 DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
@@ -73,9 +74,16 @@ class LiveRouteSerializer(serializers.Serializer):
 
 
 class RouteChangeSerializer(serializers.ModelSerializer):
+    """The change's facts, and the same worded for the driver in the station's zone."""
+
+    lines = serializers.SerializerMethodField()
+
     class Meta:
         model = RouteChange
-        fields = ["id", "job", "lines", "created_at"]
+        fields = ["id", "job", "facts", "lines", "created_at"]
+
+    def get_lines(self, change: RouteChange) -> list[str]:
+        return change_lines(change.facts, change.route.station.tz)
 
 
 class MyRouteLiveSerializer(LiveRouteSerializer):
@@ -135,7 +143,7 @@ class MyRouteLiveApi(TenantScopedAPIMixin, generics.GenericAPIView):
             )
         data = route_live(route=route).as_json()
         data["changes"] = RouteChangeSerializer(
-            RouteChange.objects.filter(route=route)[:3], many=True
+            RouteChange.objects.filter(route=route).select_related("route__station")[:3], many=True
         ).data
         return Response(MyRouteLiveSerializer(data).data)
 

@@ -46,6 +46,7 @@ from ..models import (
 )
 from ..selectors import route_for_driver_today, route_list, routes_for_map, user_today
 from ..tracking import tracking_notice_counts, tracking_status
+from .changes import change_lines
 from .dates import requested_day
 
 MANAGERS = tuple(DSP_MANAGER_ROLES)
@@ -81,7 +82,7 @@ def day_board(request):
         "all_drivers": list(driver_list(user=request.user, status=Driver.Status.ACTIVE)),
         "suggestions": assignment_suggestions(dsp=dsp, on=day),
         "risk": risk,
-        "answers": risk["answers"],
+        "answers": risk.answers,
     }
     return render(request, "routes/day_board.html", context)
 
@@ -187,17 +188,22 @@ def driver_day(request):
         live = route_live(route=route)
         stops = driver_stops(route=route)
         remaining = remaining_in(stops)
-        changes = list(RouteChange.objects.filter(route=route)[:3])
+        changes = [
+            {"pk": c.pk, "at": c.created_at, "lines": change_lines(c.facts, route.station.tz)}
+            for c in RouteChange.objects.filter(route=route)[:3]
+        ]
         context.update(
             stops=_stop_rows(stops, live),
             live=live,
             active=route.status in ACTIVE,
             changes=changes,
-            change_id=changes[0].pk if changes else "",
+            change_id=changes[0]["pk"] if changes else "",
             unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
             remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
+            last_punch_label=punches[-1].get_kind_display() if punches else "",
+            punch_labels=dict(ShiftPunch.Kind.choices),
             # Rendered once: every package of a 200-stop route repeats these lists.
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
@@ -216,7 +222,10 @@ def driver_day_data(request):
     changes = list(RouteChange.objects.filter(route=route)[:3])
     data["active"] = route.status in ACTIVE
     data["change_id"] = changes[0].pk if changes else None
-    data["changes"] = [{"at": c.created_at.isoformat(), "lines": c.lines} for c in changes]
+    data["changes"] = [
+        {"at": c.created_at.isoformat(), "lines": change_lines(c.facts, route.station.tz)}
+        for c in changes
+    ]
     data["unread"] = unread_counts(user=request.user, routes=[route]).get(route.pk, 0)
     return JsonResponse(data)
 

@@ -47,10 +47,23 @@ def _board_json(user, day: date) -> dict:
     return {"date": day.isoformat(), "at": timezone.now().isoformat(), "routes": rows}
 
 
+def _station_zone(user) -> str:
+    """The zone the user's station keeps (program staff: the server's)."""
+    dsp = dsp_of(user)
+    return dsp.station.timezone if dsp else timezone.get_current_timezone_name()
+
+
+def _aware(value: str | None) -> datetime | None:
+    """An ISO time from the JSON shapes, as an aware datetime for the template."""
+    return datetime.fromisoformat(value) if value else None
+
+
 @role_required(*DISPATCH)
 def board(request):
     day = requested_day(request)
     data = _board_json(request.user, day)
+    for row in data["routes"]:
+        row["finish_at"] = _aware(row.get("projected_finish"))
     jobs = scope_to_user(ReplanJob.objects.all(), request.user).filter(service_date=day)[:10]
     return render(
         request,
@@ -58,6 +71,8 @@ def board(request):
         {
             "day": day,
             "board": data,
+            "updated_at": _aware(data["at"]),
+            "station_zone": _station_zone(request.user),
             "jobs": jobs,
             "kinds": Disruption.Kind.choices,
             "can_write": dsp_of(request.user) is not None,
@@ -143,7 +158,19 @@ def replan_detail(request, pk: int):
     job = get_for_user_or_404(
         ReplanJob.objects.select_related("disruption", "route"), request.user, pk=pk
     )
-    return render(request, "routes/live_replan.html", {"job": job})
+    proposal_routes = [
+        {**r, "after": [{**s, "eta_at": _aware(s["eta"])} for s in r.get("after", [])]}
+        for r in job.proposal.get("routes", [])
+    ]
+    return render(
+        request,
+        "routes/live_replan.html",
+        {
+            "job": job,
+            "proposal_routes": proposal_routes,
+            "station_zone": _station_zone(request.user),
+        },
+    )
 
 
 @role_required(*DISPATCH)

@@ -33,7 +33,7 @@
     var colours = ["#0b6bcb", "#b25e00", "#1a7f37", "#6f42c1"];
     draw("scorecard-trend-chart", { type: "line", data: { labels: t.weeks,
       datasets: Object.keys(t.series).map(function (k, i) {
-        return { label: k, data: t.series[k], borderColor: colours[i % 4] };
+        return { label: (t.labels || {})[k] || k, data: t.series[k], borderColor: colours[i % 4] };
       }) } });
   }
 })();

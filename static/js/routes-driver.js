@@ -105,7 +105,8 @@
       var shift = document.getElementById("shift");
       document.getElementById("start-form").hidden = true;
       document.getElementById("punch-buttons").hidden = false;
-      document.getElementById("shift-state").textContent = "Last punch: " + data.kind;
+      var labels = JSON.parse(document.getElementById("punch-labels").textContent);
+      document.getElementById("shift-state").textContent = "Last punch: " + (labels[data.kind] || data.kind);
       shift.dataset.lastPunch = data.kind;
       return;
     }

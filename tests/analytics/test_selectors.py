@@ -175,7 +175,7 @@ def test_cost_per_package_divides_the_weeks_costs_by_its_deliveries(db):
     dsp = DspFactory()
     end = station_yesterday(dsp) - D(days=7)
     period = selectors.period_parse(start=end - D(days=6), end=end, today=end)
-    from billing.scorecards import week_start_of
+    from nextmile.calendar import week_start_of
 
     week = week_start_of(end)
     driver = DriverFactory(dsp=dsp, hourly_rate=Decimal("21.00"))

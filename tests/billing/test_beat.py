@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from billing.models import Scorecard, Statement
-from billing.scorecards import last_closed_week
+from dsps.calendar import last_closed_week
 from routes.models import Route
 from tests.billing.factories import RateCardFactory
 from tests.conftest import start_worker, stop_worker, wait_until

@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import IncentiveRate, PayDiscrepancy
 from billing.pay import (
+    PayWeek,
     discrepancy_answer,
     discrepancy_open,
     incentive_table,
@@ -18,7 +20,7 @@ from tests.billing.factories import WEEK
 from tests.billing.pay_world import driver_week
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import MembershipFactory
-from tests.routes.factories import RouteFactory
+from tests.routes.factories import RouteFactory, ShiftPunchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,25 +31,25 @@ def test_a_fixed_week_pays_hours_overtime_and_incentive_to_the_cent():
     # when
     week = pay_week(driver=driver, week_start=WEEK)
     # then: 40 h × 22 + 3.75 h × 33 = 880.00 + 123.75; incentive 10 × 0.075 = 0.75
-    assert (week["hours"], week["regular_hours"], week["overtime_hours"]) == (
+    assert (week.hours, week.regular_hours, week.overtime_hours) == (
         Decimal("43.75"),
         Decimal("40"),
         Decimal("3.75"),
     )
-    assert week["wages"] == Decimal("1003.75")
-    assert (week["tier"], week["delivered"]) == ("fantastic_plus", 10)
-    assert week["incentive"] == Decimal("0.75")
-    assert week["total"] == Decimal("1004.50")
-    assert (week["routes"], week["stops"]) == (5, 10)
-    worked = [(d["date"], d["hours"]) for d in week["days"] if d["routes"]]
+    assert week.wages == Decimal("1003.75")
+    assert (week.tier, week.delivered) == ("fantastic_plus", 10)
+    assert week.incentive == Decimal("0.75")
+    assert week.total == Decimal("1004.50")
+    assert (week.routes, week.stops) == (5, 10)
+    worked = [(d.date, d.hours) for d in week.days if d.routes]
     assert worked == [(r.service_date, Decimal("8.75")) for r in routes]
-    assert [d["routes"][0]["stops"] for d in week["days"] if d["routes"]] == [2] * 5
+    assert [d.routes[0].stops for d in week.days if d.routes] == [2] * 5
 
 
 def test_a_week_without_routes_pays_nothing_and_earns_no_tier():
     driver, _ = driver_week()
     week = pay_week(driver=driver, week_start=WEEK + datetime.timedelta(days=7))
-    assert (week["hours"], week["wages"], week["tier"], week["total"]) == (
+    assert (week.hours, week.wages, week.tier, week.total) == (
         Decimal("0.00"),
         Decimal("0.00"),
         "",
@@ -86,7 +88,7 @@ def test_a_driver_flags_a_route_and_the_owner_answers():
         "Fixed: +0.75 h.",
         owner,
     )
-    assert pay_week(driver=driver, week_start=WEEK)["discrepancies"] == [answered]
+    assert pay_week(driver=driver, week_start=WEEK).discrepancies == [answered]
 
 
 @pytest.mark.parametrize(
@@ -205,3 +207,61 @@ def test_a_driver_flagging_without_a_message_is_told_and_nothing_is_sent(client)
     response = client.post(reverse("billing:pay-mine"), {"week_start": "2026-11-01", "message": ""})
     assert response.context["errors"] == {"message": ["Say what looks wrong."]}
     assert PayDiscrepancy.objects.count() == 0
+
+
+def test_a_driver_clocked_in_sees_this_weeks_hours_so_far_on_the_route_and_the_week(client):
+    # given: a driver on today's route, clocked in three hours ago, a break of 30 minutes
+    driver, _ = driver_week()
+    today = driver.dsp.station.today()
+    route = RouteFactory(
+        dsp=driver.dsp, driver=driver, service_date=today, status="in_progress", code="NOW1"
+    )
+    now = timezone.now()
+    for kind, ago in (("clock_in", 180), ("break_start", 60), ("break_end", 30)):
+        ShiftPunchFactory(
+            driver=driver, route=route, kind=kind, at=now - datetime.timedelta(minutes=ago)
+        )
+    client.force_login(driver.user)
+    # when
+    page = client.get(reverse("billing:pay-mine"))
+    # then: 2.5 h so far, on the route line and in the week's total
+    week = page.context["week"]
+    assert week.hours == Decimal("2.50")
+    [line] = [r for d in week.days for r in d.routes if r.code == "NOW1"]
+    assert line.hours == Decimal("2.50")
+    assert 'id="pay-hours">2.50</span>' in page.content.decode()
+    assert "Route NOW1: 0 stops, 0 delivered, 2.50 h" in page.content.decode()
+
+
+def test_a_route_kept_without_its_stop_rows_still_shows_how_many_stops_it_had(client):
+    # given: a past route of 30 planned stops whose stop rows were not kept (history)
+    driver, _ = driver_week()
+    RouteFactory(
+        dsp=driver.dsp,
+        driver=driver,
+        service_date=WEEK,
+        status="completed",
+        code="OLD1",
+        planned_stops=30,
+    )
+    client.force_login(driver.user)
+    # when
+    page = client.get(reverse("billing:pay-mine") + "?week=2026-11-01")
+    # then: the line counts its 30 stops, not 0
+    assert "Route OLD1: 30 stops, 0 delivered, 0.00 h" in page.content.decode()
+    assert page.context["week"].stops == 10 + 30
+
+
+def test_a_pay_week_round_trips_through_json():
+    driver, _ = driver_week()
+    discrepancy_open(driver=driver, week_start=WEEK, message="Missing hours")
+    week = pay_week(driver=driver, week_start=WEEK)
+    data = week.to_json()
+    assert (data["driver"], data["hours"], data["wages"], data["week_start"]) == (
+        driver.pk,
+        "43.75",
+        "1003.75",
+        "2026-11-01",
+    )
+    assert data["days"][1]["routes"][0]["hours"] == "8.75"
+    assert PayWeek.from_json(data) == week

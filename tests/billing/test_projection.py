@@ -159,12 +159,13 @@ def test_the_projection_prices_planned_and_usual_volume_at_each_weeks_rates(dsp)
     # week 2: the new rate card pays 250.00 a route
     assert weeks[2]["revenue"]["routes"] == D("250.00")
     assert (weeks[2]["net"], weeks[2]["cash"]) == (D("-156.67"), D("4667.91"))
-    # week 5: the lease ends on Thursday 2026-12-31 (5 van-days)
+    # week 5: the lease ends on Thursday 2026-12-31 (5 days of lease to pay), and the van
+    # fee is the whole week's, as the statement pays it for a van leased in the week
     w5 = weeks[5]
     assert (w5["revenue"]["vans"], w5["costs"]["leases"], w5["net"]) == (
-        D("100.00"),
+        D("140.00"),
         D("207.12"),
-        D("-113.82"),
+        D("-73.82"),
     )
     # weeks 6–11: no van, -6.70 a week (-6.82 after a tier drop)
     assert [w["cash"] for w in weeks] == [
@@ -173,13 +174,13 @@ def test_the_projection_prices_planned_and_usual_volume_at_each_weeks_rates(dsp)
         D("4667.91"),
         D("4511.24"),
         D("4354.57"),
-        D("4240.75"),
-        D("4234.05"),
-        D("4227.35"),
-        D("4220.65"),
-        D("4213.95"),
-        D("4207.25"),
-        D("4200.55"),
+        D("4280.75"),
+        D("4274.05"),
+        D("4267.35"),
+        D("4260.65"),
+        D("4253.95"),
+        D("4247.25"),
+        D("4240.55"),
     ]
     assert [w["cash_if_drop"] for w in weeks] == [
         D("4980.52"),
@@ -187,13 +188,13 @@ def test_the_projection_prices_planned_and_usual_volume_at_each_weeks_rates(dsp)
         D("4667.34"),
         D("4510.55"),
         D("4353.76"),
-        D("4239.82"),
-        D("4233.00"),
-        D("4226.18"),
-        D("4219.36"),
-        D("4212.54"),
-        D("4205.72"),
-        D("4198.90"),
+        D("4279.82"),
+        D("4273.00"),
+        D("4266.18"),
+        D("4259.36"),
+        D("4252.54"),
+        D("4245.72"),
+        D("4238.90"),
     ]
 
 

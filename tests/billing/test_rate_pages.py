@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from billing.models import PeakPeriod, RateCard, ThresholdSet
-from billing.scorecards import DEFAULT_THRESHOLDS, METRICS, week_start_of
+from billing.scorecards import DEFAULT_THRESHOLDS, METRICS
 from dsps.models import AuditEvent
+from nextmile.calendar import week_start_of
 from tests.billing.factories import RateCardFactory, ThresholdSetFactory, approved_statement
 from tests.dsps.factories import DspFactory, MembershipFactory
 

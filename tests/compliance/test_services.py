@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.models import Statement, StatementLine
-from billing.scorecards import week_start_of
 from billing.services import statement_approve, statement_generate
 from compliance import services
 from compliance.models import ActionResponse, ComplianceAction, Offboarding
@@ -18,6 +17,7 @@ from drivers.models import Driver
 from dsps.models import AuditEvent, Dsp, Membership, Role, Territory, TerritoryHolding, User
 from dsps.selectors import dsp_is_suspended
 from fleet.models import Lease, Vehicle
+from nextmile.calendar import week_start_of
 from routes.allocation import TerritoryIndex
 from routes.services import plan_job_prepare, plan_job_start
 from tests.billing.factories import RateCardFactory

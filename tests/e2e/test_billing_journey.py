@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.models import Dispute, Scorecard, Statement
-from billing.scorecards import last_closed_week
 from billing.services import statement_generate
+from dsps.calendar import last_closed_week
 from dsps.models import Role
 from routes.models import Route
 from tests.billing.factories import RateCardFactory

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.models import PayDiscrepancy
-from billing.scorecards import last_closed_week
+from dsps.calendar import last_closed_week
 from dsps.models import Role
 from tests.billing.pay_world import driver_week
 from tests.dsps.factories import DspFactory, MembershipFactory
@@ -31,9 +31,9 @@ def test_a_driver_reads_their_week_and_flags_a_route_the_owner_answers(live_serv
     # then: hours, overtime, wages, incentive and total to the cent, at phone width
     expect(phone.locator("#pay-hours")).to_have_text("43.75")
     expect(phone.locator("#pay-overtime")).to_have_text("3.75 h × 1.5")
-    expect(phone.locator("#pay-wages")).to_have_text("$1003.75")
+    expect(phone.locator("#pay-wages")).to_have_text("$1,003.75")
     expect(phone.locator("#pay-incentive")).to_contain_text("$0.75")
-    expect(phone.locator("#pay-total")).to_have_text("$1004.50")
+    expect(phone.locator("#pay-total")).to_have_text("$1,004.50")
     expect(phone.locator(".pay-day")).to_have_count(5)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -52,7 +52,7 @@ def test_a_driver_reads_their_week_and_flags_a_route_the_owner_answers(live_serv
     page.click("#prev-week")
     expect(page.locator("#pay-drivers .badge.open")).to_have_text("1")
     page.click(f"#pay-drivers a:has-text('{driver.full_name}')")
-    expect(page.locator("#pay-total")).to_have_text("$1004.50")
+    expect(page.locator("#pay-total")).to_have_text("$1,004.50")
     page.click("#pay-questions .answer-link")
     page.fill("#answer-form [name=answer]", "Checked the van log: 0.75 h added next week.")
     page.click("#answer-form button")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from billing.scorecards import last_closed_week
+from dsps.calendar import last_closed_week
 from dsps.models import Role
 from supplies.models import Order
 from tests.drivers.factories import DriverFactory

@@ -15,6 +15,7 @@ from drivers.models import Driver, TimeOff
 from dsps.models import Role
 from fleet.models import Inspection, OdometerReading, Vehicle
 from routes.dispatch import (
+    RiskSummary,
     assignment_suggestions,
     day_confirmation_answer,
     hours_worked,
@@ -215,10 +216,14 @@ def test_routes_at_risk_count_those_without_a_confirmed_driver_and_list_the_stan
     day_confirmation_answer(driver=declined, service_date=day, available=False)
     day_confirmation_answer(driver=standby, service_date=day, available=True)
     risk = routes_at_risk(dsp=dsp, on=day)
-    assert risk["count"] == 2
-    assert risk["routes"] == [unsure, empty]
-    assert risk["standby"] == [standby]
-    assert confirmed not in risk["routes"]
+    assert risk.count == 2
+    assert risk.routes == [unsure, empty]
+    assert risk.standby == [standby]
+    assert confirmed not in risk.routes
+    # and the summary round-trips through JSON
+    data = risk.to_json()
+    assert data["routes"] == [unsure.pk, empty.pk] and data["standby"] == [standby.pk]
+    assert RiskSummary.from_json(data) == risk
 
 
 def test_the_routes_at_risk_card_is_polled_and_follows_new_answers(client):

@@ -18,6 +18,7 @@ from routes.disruptions import disruption_record, parse_area, replan_job_apply, 
 from routes.live import drive_seconds
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from routes.tasks_live import replan_job_run_task
+from routes.views.changes import change_lines
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import LocationPingFactory, RouteFactory, onboarded_dsp, ready_driver
@@ -188,7 +189,7 @@ def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
         RouteStop.objects.filter(route=route).order_by("sequence").values_list("pk", flat=True)
     )
     assert order[2:] == [stops[1].pk, stops[2].pk]
-    lines = RouteChange.objects.get(route=route).lines
+    lines = change_lines(RouteChange.objects.get(route=route).facts, route.station.tz)
     assert "Stop R-SHUT stop 2 could not be fitted; it stays last — call dispatch." in lines
 
 
@@ -230,8 +231,17 @@ def test_a_breakdown_moves_the_remaining_stops_to_a_nearby_route():
     replan_job_apply(user=user, job=job)
     assert RouteStop.objects.filter(route=helper).count() == 4
     assert RouteStop.objects.filter(route=broken).count() == 1
-    lines = RouteChange.objects.get(route=helper).lines
+    facts = RouteChange.objects.get(route=helper).facts
+    lines = change_lines(facts, helper.station.tz)
     assert any("moved to you from route R-BROKEN" in line for line in lines)
+    # the change is stored as facts: stop, from and to route, old and new arrival, reason
+    moved = [f for f in facts if f["code"] == "moved_in"]
+    assert {(f["from_route"], f["to_route"]) for f in moved} == {("R-BROKEN", "R-HELP")}
+    assert sorted(f["stop"] for f in moved) == sorted(
+        s.stop.address for s in (bstops[1], bstops[2])
+    )
+    assert all(f["reason"] == "breakdown" and f["new_eta"] and f["old_eta"] for f in moved)
+    assert not any(isinstance(f, str) for f in facts)
 
 
 def broken_lon(stops):
@@ -377,7 +387,7 @@ def test_a_breakdown_with_no_route_nearby_goes_to_a_standby_driver_and_van():
     assert list(RouteStop.objects.filter(route=broken).values_list("pk", flat=True)) == [
         bstops[0].pk
     ]
-    lines = RouteChange.objects.get(route=rescue).lines
+    lines = change_lines(RouteChange.objects.get(route=rescue).facts, rescue.station.tz)
     assert any("moved to you from route R-BROKEN" in line for line in lines)
     assert any(line.startswith("Meet route R-BROKEN at") for line in lines)
 
@@ -413,7 +423,7 @@ def test_a_rescue_prefers_a_nearby_route_and_adds_its_detour_to_the_meeting_poin
         RouteStop.objects.filter(route=helper).values_list("planned_arrival", flat=True)
     )
     assert arrivals[0] >= job.started_at + datetime.timedelta(seconds=to_meet + 900)
-    lines = RouteChange.objects.get(route=helper).lines
+    lines = change_lines(RouteChange.objects.get(route=helper).facts, helper.station.tz)
     assert any("min detour (15 min handover)" in line for line in lines)
 
 

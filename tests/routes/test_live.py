@@ -202,7 +202,7 @@ def test_the_old_live_page_leads_to_the_drivers_day_which_pings_and_shows_change
         job=ReplanJob.objects.create(
             dsp=route.dsp, service_date=route.service_date, kind=ReplanJob.Kind.REROUTE
         ),
-        lines=["Road closure on your way."],
+        facts=[{"code": "disruption", "reason": "closure"}],
     )
     client.force_login(route.driver.user)
     # then: the former live page redirects to the one page of the day
@@ -229,3 +229,20 @@ def test_a_driver_cannot_open_the_live_board(client):
     client.force_login(route.driver.user)
     assert client.get(reverse("routes:live-board")).status_code == 403
     assert client.get(reverse("api:live-board")).status_code == 403
+
+
+def test_the_board_shows_times_on_the_stations_clock(client):
+    # given: a station on Pacific time while the server keeps Central
+    route, _ = route_out(stops=2)
+    station = route.station
+    station.timezone = "America/Los_Angeles"
+    station.save(update_fields=["timezone"])
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    # when
+    page = client.get(reverse("routes:live-board")).content.decode()
+    # then: the update time and each projected finish read in Los Angeles, not UTC or Chicago
+    pacific = timezone.localtime(timezone.now(), station.tz)
+    assert f'id="live-updated">{pacific:%H:%M}' in page
+    [row] = client.get(reverse("routes:live-board-data")).json()["routes"]
+    finish = datetime.datetime.fromisoformat(row["projected_finish"]).astimezone(station.tz)
+    assert f'<td class="finish">{finish:%H:%M}</td>' in page

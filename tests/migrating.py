@@ -1,0 +1,22 @@
+"""Run a data migration in a test: rows written in the old schema, then migrated forward."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def migrate_forward(before: list, after: list, fill: Callable) -> None:
+    """Migrate back to `before`, call `fill(old_apps)` to write rows there, migrate to `after`,
+    and leave the database at the latest migrations whatever happens."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        fill(executor.loader.project_state(before).apps)
+        with connection.cursor() as cursor:  # no pending FK checks before the ALTER TABLEs
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        MigrationExecutor(connection).migrate(after)
+    finally:
+        MigrationExecutor(connection).migrate(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )

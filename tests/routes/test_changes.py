@@ -1,0 +1,50 @@
+"""A re-plan's facts round-trip through JSON and are worded in the station's time zone."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from routes.changes import ChangeFact, FactCode
+from routes.views.changes import change_lines
+
+UTC = datetime.UTC
+
+
+def test_a_fact_round_trips_through_json_unchanged():
+    fact = ChangeFact(
+        FactCode.MOVED_IN,
+        stop="3 Pine Rd",
+        from_route="R-BROKEN",
+        to_route="R-HELP",
+        old_eta=datetime.datetime(2026, 11, 2, 15, 0, tzinfo=UTC),
+        new_eta=datetime.datetime(2026, 11, 2, 16, 30, tzinfo=UTC),
+        reason="breakdown",
+    )
+    data = fact.to_json()
+    assert data == {
+        "code": "moved_in",
+        "stop": "3 Pine Rd",
+        "from_route": "R-BROKEN",
+        "to_route": "R-HELP",
+        "old_eta": "2026-11-02T15:00:00+00:00",
+        "new_eta": "2026-11-02T16:30:00+00:00",
+        "reason": "breakdown",
+    }
+    assert ChangeFact.from_json(data) == fact
+
+
+def test_facts_are_worded_with_times_in_the_stations_zone():
+    facts = [
+        ChangeFact(FactCode.DISRUPTION, reason="closure", note="Water main on Elm").to_json(),
+        ChangeFact(
+            FactCode.MOVED_IN,
+            stop="3 Pine Rd",
+            from_route="R-BROKEN",
+            new_eta=datetime.datetime(2026, 11, 2, 16, 30, tzinfo=UTC),
+        ).to_json(),
+        ChangeFact(FactCode.RETIMED).to_json(),
+    ]
+    assert change_lines(facts, ZoneInfo("America/Chicago")) == [
+        "Road closure on your way: Water main on Elm.",
+        "Stop 3 Pine Rd moved to you from route R-BROKEN, due at 10:30.",
+        "Your stop order is unchanged; arrival times are updated.",
+    ]
