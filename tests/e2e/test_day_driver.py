@@ -47,7 +47,7 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     phone.fill("#start-form [name=vehicle_plate]", route.vehicle.plate)
     phone.fill("#start-form [name=odometer_km]", str(route.vehicle.odometer_km + 42))
     phone.click("#start-form button")
-    expect(phone.locator("#shift-state")).to_have_text("Last punch: clock_in")
+    expect(phone.locator("#shift-state")).to_have_text("Last punch: Clock in")
 
     # and: scans a package of the route, then one that is not on it
     phone.fill("#scan-code", first.tracking_id)
