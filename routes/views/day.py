@@ -198,6 +198,13 @@ def driver_day(request):
             remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
+            # The van assigned to the route comes first in the picker, as "Your van".
+            other_vans=list(
+                vehicle_list(user=request.user)
+                .exclude(status__in=(Vehicle.Status.RETURNED, Vehicle.Status.GROUNDED))
+                .exclude(pk=route.vehicle_id)
+                .values_list("plate", flat=True)
+            ),
             # Rendered once: every package of a 200-stop route repeats these lists.
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
