@@ -114,7 +114,13 @@
     return replaced.then(function () { return put(action); }).then(function () {
       mark(action, "queued");
       return showQueue();
-    }).then(flush, function () {
+    }).then(function () {
+      // Background Sync, where the browser has it, wakes the app when the signal returns.
+      if ("serviceWorker" in navigator && window.SyncManager) {
+        navigator.serviceWorker.ready.then(function (reg) { return reg.sync.register("outbox"); }).catch(function () {});
+      }
+      return flush();
+    }, function () {
       showError("This phone could not store the action: free some space and try again.");
     });
   }
@@ -549,6 +555,13 @@
       return put(action).then(showQueue).then(flush);
     });
   });
+  // The app shell: the service worker keeps this page and its files for opening offline.
+  if ("serviceWorker" in navigator && app.dataset.swUrl) {
+    navigator.serviceWorker.register(app.dataset.swUrl, { scope: app.dataset.swScope }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox-flush") { flushNow(); }
+    });
+  }
   showShift();
   migrateOldQueue().then(all).then(function (rows) {
     rows.forEach(function (action) { mark(action, "queued"); });
