@@ -11,8 +11,14 @@ var CACHE = PREFIX + VERSION;
 var PAGE_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); })
-    .then(function () { return self.skipWaiting(); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    // The day itself too, so the first visit already opens offline (a signed-out fetch, which
+    // is redirected to sign-in, is not kept).
+    var day = fetch(self.registration.scope, { credentials: "same-origin" }).then(function (response) {
+      return response.ok && !response.redirected ? cache.put(self.registration.scope, response) : null;
+    }).catch(function () { return null; });
+    return Promise.all([cache.addAll(SHELL), day]);
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 // A new version takes over at once and drops every older cache of the driver's app.
