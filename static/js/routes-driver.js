@@ -15,7 +15,7 @@
   var csrf = app.querySelector("[name=csrfmiddlewaretoken]").value;
   var DARK_BELOW = 40, BLURRED_BELOW = 6;  // the server's thresholds (routes/driver_day.py)
   var PHOTO_SIDE = 1600, PHOTO_QUALITY = 0.8, SEND_TIMEOUT_MS = 60000;
-  var sending = false, retryTimer = null, counter = 0;
+  var sending = false, wake = false, retryTimer = null, counter = 0;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -196,6 +196,10 @@
           action.state = "attention";
           action.message = rules.refusalMessage(answer.data);
           next = put(action).then(function () { mark(action, "pending"); return true; });
+        } else if (answer.status === null && navigator.onLine === false) {
+          // No signal at all: no point backing off, the `online` event sends it.
+          action.nextAt = Date.now() + rules.delayMs(1) * 15;
+          next = put(action).then(function () { return false; });
         } else {
           action.attempts = (action.attempts || 0) + 1;
           action.nextAt = Date.now() + rules.delayMs(action.attempts, answer.retryAfter);
@@ -203,6 +207,7 @@
         }
         return next.then(function (progressed) {
           sending = false;
+          if (wake) { wake = false; flushNow(); return; }
           return showQueue().then(function (left) {
             if (progressed) { return flush(); }
             schedule(left);
@@ -212,10 +217,11 @@
     }).catch(function () { sending = false; });
   }
   function flushNow() {
-    // The connection came back, or the driver looked at the page: retry at once.
+    // The connection came back, or the driver looked at the page: retry at once, backoff anew.
+    if (sending) { wake = true; return; }
     all().then(function (rows) {
-      return Promise.all(rows.filter(function (a) { return a.state === "waiting" && a.nextAt; })
-        .map(function (a) { a.nextAt = 0; return put(a); }));
+      return Promise.all(rows.filter(function (a) { return a.state === "waiting" && (a.nextAt || a.attempts); })
+        .map(function (a) { a.nextAt = 0; a.attempts = 0; return put(a); }));
     }).then(flush);
   }
 
