@@ -44,6 +44,7 @@ from ..models import (
     ShiftPunch,
     TrackingLink,
 )
+from ..outbox import late_actions_by_route
 from ..selectors import route_for_driver_today, route_list, routes_for_map, user_today
 from ..tracking import tracking_notice_counts, tracking_status
 from .dates import requested_day
@@ -63,8 +64,10 @@ def day_board(request):
     dsp = dsp_of(request.user)
     routes = list(route_list(user=request.user, service_date=day))
     links = tracking_notice_counts([r.pk for r in routes])
+    late = late_actions_by_route(route_ids=[r.pk for r in routes])
     for r in routes:
         r.links = links.get(r.pk)
+        r.late_actions = late.get(r.pk)
     free = availability_for(dsp=dsp, on=day)
     drivers = list(drivers_assignable(dsp=dsp, on=day))
     risk = routes_at_risk(dsp=dsp, on=day)
