@@ -41,10 +41,7 @@ def _worker_source() -> str:
     shell = [static(name) for name in SHELL_FILES]
     with open(finders.find(WORKER), encoding="utf-8") as f:
         body = f.read()
-    return (
-        f"var SHELL = {json.dumps(shell)};\n"
-        f'var VERSION = "{digest.hexdigest()[:12]}";\n' + body
-    )
+    return f'var SHELL = {json.dumps(shell)};\nvar VERSION = "{digest.hexdigest()[:12]}";\n' + body
 
 
 @role_required(Role.DRIVER)
