@@ -5,6 +5,7 @@ driver with the server's message until it is fixed or discarded.
 """
 
 import io
+from functools import cache
 
 import numpy as np
 import pytest
@@ -20,16 +21,30 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 EVENTS = "**/api/v1/day/events/"
 
 
+H, W = 3024, 4032  # a 12-megapixel phone camera
+
+
+@cache
+def _exposure() -> np.ndarray:
+    """Light falling across the frame, with sensor noise: shared by every generated photo."""
+    rng = np.random.default_rng(0)
+    y = np.linspace(60, 170, H, dtype=np.float32)[:, None, None]
+    x = np.linspace(0, 40, W, dtype=np.float32)[None, :, None]
+    noise = rng.normal(0, 16, (H, W, 3)).astype(np.float32)
+    tint = np.array([10, 0, -10], dtype=np.float32)
+    return np.clip(y + x + noise + tint, 0, 255).astype(np.int16)
+
+
 def _camera_photo(seed: int) -> dict:
-    """A 4032×3024 JPEG of about 4 MB: a lit gradient with sensor-like noise, as phones shoot."""
+    """A 4032×3024 JPEG of about 4.6 MB: a scene of shapes (edges the photo check sees after
+    downscaling, as a real doorstep has) under a gradient with sensor noise."""
     rng = np.random.default_rng(seed)
-    h, w = 3024, 4032
-    y = np.linspace(60, 200, h, dtype=np.float32)[:, None, None]
-    x = np.linspace(0, 50, w, dtype=np.float32)[None, :, None]
-    noise = rng.normal(0, 22, (h, w, 3)).astype(np.float32)
-    pixels = np.clip(y + x + noise + np.array([10, 0, -10], dtype=np.float32), 0, 255)
+    tiles = rng.integers(-40, 40, (H // 96 + 1, W // 96 + 1, 1), dtype=np.int16)
+    scene = np.repeat(np.repeat(tiles, 96, axis=0), 96, axis=1)[:H, :W]
     out = io.BytesIO()
-    Image.fromarray(pixels.astype(np.uint8)).save(out, "JPEG", quality=88)
+    Image.fromarray(np.clip(_exposure() + scene, 0, 255).astype(np.uint8)).save(
+        out, "JPEG", quality=88
+    )
     return {"name": f"IMG_{seed:04d}.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
@@ -107,6 +122,7 @@ def test_the_day_opens_offline_and_23_actions_land_exactly_once_with_every_photo
     _open_day(page, live_server.url)
     expect(page.locator("#outbox-waiting")).to_have_text("23 actions waiting to send")
     assert DeliveryEvent.objects.count() == 0
+    assert len(_camera_photo(0)["buffer"]) > 4_000_000  # camera-sized, as the driver shot them
 
     # when: the signal returns and the server answers 503 to the first attempts
     refused = []
