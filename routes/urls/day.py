@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import day as views_day
+from ..views import driver_app
 
 urlpatterns = [
     path("board/", views_day.day_board, name="day-board"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),
     path("load-out/", views_day.day_loadout, name="day-loadout"),
     path("my-day/", views_day.driver_day, name="driver-day"),
+    path("my-day/sw.js", driver_app.driver_service_worker, name="driver-sw"),
     path("my-day/data/", views_day.driver_day_data, name="driver-day-data"),
     path("my-route/live/", views_day.driver_day_live_moved, name="my-route-live"),
     path("my-day/confirm/", views_day.driver_confirm, name="driver-confirm"),

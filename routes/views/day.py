@@ -44,6 +44,7 @@ from ..models import (
     ShiftPunch,
     TrackingLink,
 )
+from ..outbox import late_actions_by_route
 from ..selectors import route_for_driver_today, route_list, routes_for_map, user_today
 from ..tracking import tracking_notice_counts, tracking_status
 from .changes import change_lines
@@ -64,8 +65,10 @@ def day_board(request):
     dsp = dsp_of(request.user)
     routes = list(route_list(user=request.user, service_date=day))
     links = tracking_notice_counts([r.pk for r in routes])
+    late = late_actions_by_route(route_ids=[r.pk for r in routes])
     for r in routes:
         r.links = links.get(r.pk)
+        r.late_actions = late.get(r.pk)
     free = availability_for(dsp=dsp, on=day)
     drivers = list(drivers_assignable(dsp=dsp, on=day))
     risk = routes_at_risk(dsp=dsp, on=day)
@@ -202,8 +205,13 @@ def driver_day(request):
             remaining=remaining,
             map_routes=routes_for_map(user=request.user, service_date=today),
             last_punch=punches[-1].kind if punches else "",
-            last_punch_label=punches[-1].get_kind_display() if punches else "",
-            punch_labels=dict(ShiftPunch.Kind.choices),
+            # The van assigned to the route comes first in the picker, as "Your van".
+            other_vans=list(
+                vehicle_list(user=request.user)
+                .exclude(status__in=(Vehicle.Status.RETURNED, Vehicle.Status.GROUNDED))
+                .exclude(pk=route.vehicle_id)
+                .values_list("plate", flat=True)
+            ),
             # Rendered once: every package of a 200-stop route repeats these lists.
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),

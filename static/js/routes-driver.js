@@ -1,64 +1,133 @@
-// The driver's day on a phone: actions go into a queue kept in localStorage, each with its own
-// idempotency key, and are sent at once when online, or when the connection returns. A resend
-// of the same key records nothing new on the server. While the route is out the page also
-// shares the phone's position every 30 s and polls progress, ETAs and changes by dispatch.
+// The driver's day on a phone. Every action (punch, delivery, failure, return) goes into an
+// outbox in IndexedDB with its own idempotency key, so it survives reloads, closing the tab and
+// restarting the phone, and is sent in order. Which answers finish, retry or hold an action is
+// decided by outbox-rules.js (NextMileOutbox): nothing leaves the outbox without a definite
+// answer, and a resend of the same key records nothing new on the server. While the route is
+// out the page also shares the phone's position every 30 s and polls progress, ETAs and changes.
 (function () {
   "use strict";
   var app = document.getElementById("driver-app");
   if (!app) { return; }
+  var rules = window.NextMileOutbox;
   var routeId = app.dataset.route;
-  var QUEUE = "nextmile-driver-queue-" + routeId;
+  var OLD_QUEUE = "nextmile-driver-queue-" + routeId;  // the former localStorage queue
+  var LAST_SYNC = "nextmile-driver-last-sync";
   var csrf = app.querySelector("[name=csrfmiddlewaretoken]").value;
   var DARK_BELOW = 40, BLURRED_BELOW = 6;  // the server's thresholds (routes/driver_day.py)
-  var sending = false;
+  var PHOTO_SIDE = 1600, PHOTO_QUALITY = 0.8, SEND_TIMEOUT_MS = 60000;
+  var sending = false, wake = false, retryTimer = null, counter = 0;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     return "k" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
   }
-  function load() {
-    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
-  }
-  function save(queue) { localStorage.setItem(QUEUE, JSON.stringify(queue)); showQueue(queue); }
-  function showQueue(queue) {
-    var el = document.getElementById("queue-status");
-    el.textContent = queue.length
-      ? queue.length + (queue.length === 1 ? " action" : " actions") + " waiting for the connection."
-      : "";
-  }
-  function showError(text) {
-    var el = document.getElementById("action-error");
-    el.textContent = text;
-    el.hidden = !text;
-  }
-  function firstError(body) {
-    if (!body || typeof body !== "object") { return "The server refused this action."; }
-    var key = Object.keys(body)[0];
-    var value = body[key];
-    return Array.isArray(value) ? value.join(" ") : String(value);
-  }
 
-  function dataUrlToBlob(url) {
-    var parts = url.split(","), mime = parts[0].match(/:(.*?);/)[1];
-    var bytes = atob(parts[1]), arr = new Uint8Array(bytes.length);
-    for (var i = 0; i < bytes.length; i++) { arr[i] = bytes.charCodeAt(i); }
-    return new Blob([arr], { type: mime });
+  // --- The outbox store: one IndexedDB object store keyed by idempotency key ---
+  var dbPromise = new Promise(function (resolve, reject) {
+    var open = indexedDB.open("nextmile-driver", 1);
+    open.onupgradeneeded = function () { open.result.createObjectStore("outbox", { keyPath: "key" }); };
+    open.onsuccess = function () { resolve(open.result); };
+    open.onerror = function () { reject(open.error); };
+  });
+  function tx(mode, work) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction("outbox", mode), store = t.objectStore("outbox"), result;
+        var request = work(store);
+        if (request) { request.onsuccess = function () { result = request.result; }; }
+        t.oncomplete = function () { resolve(result); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+      });
+    });
   }
+  function all() {
+    return tx("readonly", function (store) { return store.getAll(); }).then(function (rows) {
+      return (rows || []).filter(function (a) { return a.route === routeId; })
+        .sort(function (a, b) { return a.seq - b.seq; });
+    });
+  }
+  function put(action) { return tx("readwrite", function (store) { return store.put(action); }); }
+  function remove(key) { return tx("readwrite", function (store) { return store.delete(key); }); }
+
+  function showQueue() {
+    return all().then(function (rows) {
+      var waiting = rows.filter(function (a) { return a.state === "waiting"; }).length;
+      var held = rows.filter(function (a) { return a.state === "attention"; });
+      var last = localStorage.getItem(LAST_SYNC);
+      app.dataset.outboxWaiting = String(waiting);
+      text("outbox-waiting", waiting ? waiting + (waiting === 1 ? " action" : " actions") + " waiting to send" : "Nothing waiting to send");
+      text("outbox-attention-count", held.length ? held.length + " need" + (held.length === 1 ? "s" : "") + " your attention" : "");
+      text("outbox-last-sync", last ? "Last sync " + hhmm(last) : "Not synced yet");
+      var list = document.getElementById("outbox-attention");
+      list.textContent = "";
+      held.forEach(function (action) {
+        var li = document.createElement("li");
+        li.dataset.key = action.key;
+        var what = document.createElement("p");
+        what.textContent = describe(action) + ": " + action.message;
+        li.appendChild(what);
+        var row = document.createElement("div");
+        row.className = "row";
+        [["retry", "Send again"], ["fix", "Fix"], ["discard", "Discard"]].forEach(function (b) {
+          if (b[0] === "fix" && !(action.code && pkgOf(action.code))) { return; }
+          var button = document.createElement("button");
+          button.type = "button";
+          button.dataset.outbox = b[0];
+          button.textContent = b[1];
+          row.appendChild(button);
+        });
+        li.appendChild(row);
+        list.appendChild(li);
+      });
+      list.hidden = !held.length;
+      return rows;
+    });
+  }
+  function describe(action) {
+    var kind = { delivered: "Delivered", failed: "Failed", returned: "Returned", clock_in: "Start of day",
+      break_start: "Start of break", break_end: "End of break", clock_out: "Clock out" }[action.fields.kind] || action.fields.kind;
+    return action.code ? action.code + " · " + kind : kind;
+  }
+  function showError(message) {
+    var el = document.getElementById("action-error");
+    el.textContent = message;
+    el.hidden = !message;
+  }
+  function pkgOf(code) { return app.querySelector('.pkg[data-package="' + code + '"]'); }
 
   function enqueue(action) {
-    action.fields.idempotency_key = newKey();
+    action.key = newKey();
+    action.seq = Date.now() * 1000 + (counter++ % 1000);
+    action.route = routeId;
+    action.state = "waiting";
+    action.attempts = 0;
+    action.nextAt = 0;
+    action.fields.idempotency_key = action.key;
     action.fields.route = routeId;
     action.fields.occurred_at = new Date().toISOString();
-    var queue = load();
-    queue.push(action);
-    save(queue);
-    mark(action, "queued");
-    flush();
+    // A new action for a package replaces one the server refused (the driver fixed it).
+    var replaced = all().then(function (rows) {
+      return Promise.all(rows.filter(function (a) {
+        return a.state === "attention" && action.code && a.code === action.code;
+      }).map(function (a) { return remove(a.key); }));
+    });
+    return replaced.then(function () { return put(action); }).then(function () {
+      mark(action, "queued");
+      return showQueue();
+    }).then(function () {
+      // Background Sync, where the browser has it, wakes the app when the signal returns.
+      if ("serviceWorker" in navigator && window.SyncManager) {
+        navigator.serviceWorker.ready.then(function (reg) { return reg.sync.register("outbox"); }).catch(function () {});
+      }
+      return flush();
+    }, function () {
+      showError("This phone could not store the action: free some space and try again.");
+    });
   }
 
   function mark(action, state) {
     if (!action.code) { return; }
-    var pkg = app.querySelector('.pkg[data-package="' + action.code + '"]');
+    var pkg = pkgOf(action.code);
     if (!pkg) { return; }
     var badge = pkg.querySelector(".state");
     badge.textContent = state === "queued" ? action.fields.kind + " (waiting to send)" : state;
@@ -69,48 +138,138 @@
     }
   }
 
-  function flush() {
-    if (sending) { return; }
-    var queue = load();
-    if (!queue.length) { return; }
-    sending = true;
-    var action = queue[0];
+  function send(action) {
     var body = new FormData();
-    Object.keys(action.fields).forEach(function (k) { body.append(k, action.fields[k]); });
-    if (action.photo) { body.append("photo", dataUrlToBlob(action.photo), action.photoName || "proof.jpg"); }
-    fetch(action.url, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        var rest = load().filter(function (a) { return a.fields.idempotency_key !== action.fields.idempotency_key; });
-        save(rest);
-        sending = false;
-        if (response.ok) {
-          showError("");
-          done(action, data);
-        } else {
-          showError((action.code ? action.code + ": " : "") + firstError(data));
-          mark(action, "pending");
-        }
-        flush();
-      });
-    }).catch(function () {
-      sending = false;  // offline: keep it queued; the `online` event sends it
+    Object.keys(action.fields).forEach(function (k) {
+      if (action.fields[k] !== undefined && action.fields[k] !== null) { body.append(k, action.fields[k]); }
     });
+    body.append("queued_at", new Date(Math.floor(action.seq / 1000)).toISOString());
+    if (action.photo) { body.append("photo", action.photo, action.photoName || "proof.jpg"); }
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && window.setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    return fetch(action.url, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
+      signal: controller ? controller.signal : undefined,
+    }).then(function (response) {
+      window.clearTimeout(timer);
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.type === "opaqueredirect" ? 302 : response.status, data: data,
+          retryAfter: parseInt(response.headers.get("Retry-After") || "0", 10) || 0 };
+      });
+    }, function () {
+      window.clearTimeout(timer);
+      return { status: null, data: null, retryAfter: 0 };
+    });
+  }
+
+  function schedule(rows) {
+    window.clearTimeout(retryTimer);
+    var next = rows.filter(function (a) { return a.state === "waiting"; })
+      .reduce(function (soonest, a) { return Math.min(soonest, a.nextAt || 0); }, Infinity);
+    if (next !== Infinity) {
+      retryTimer = window.setTimeout(flush, Math.max(0, next - Date.now()) + 50);
+    }
+  }
+
+  // Sends waiting actions one at a time, oldest first. An action on hold for the driver does not
+  // block the ones after it; an action waiting for its retry time does (order is kept).
+  function flush() {
+    if (sending) { return Promise.resolve(); }
+    sending = true;
+    return all().then(function (rows) {
+      var action = rows.filter(function (a) { return a.state === "waiting"; })[0];
+      if (!action) { sending = false; return showQueue(); }
+      if ((action.nextAt || 0) > Date.now() && navigator.onLine !== false) {
+        sending = false;
+        schedule(rows);
+        return showQueue();
+      }
+      return send(action).then(function (answer) {
+        var outcome = rules.outcome(answer.status);
+        var next;
+        if (outcome === "done") {
+          localStorage.setItem(LAST_SYNC, new Date().toISOString());
+          showError("");
+          next = remove(action.key).then(function () { done(action, answer.data || {}); return true; });
+        } else if (outcome === "attention") {
+          action.state = "attention";
+          action.message = rules.refusalMessage(answer.data);
+          next = put(action).then(function () { mark(action, "pending"); return true; });
+        } else if (answer.status === null && navigator.onLine === false) {
+          // No signal at all: no point backing off, the `online` event sends it.
+          action.nextAt = Date.now() + rules.delayMs(1) * 15;
+          next = put(action).then(function () { return false; });
+        } else {
+          action.attempts = (action.attempts || 0) + 1;
+          action.nextAt = Date.now() + rules.delayMs(action.attempts, answer.retryAfter);
+          next = put(action).then(function () { return false; });
+        }
+        return next.then(function (progressed) {
+          sending = false;
+          if (wake) { wake = false; flushNow(); return; }
+          return showQueue().then(function (left) {
+            if (progressed) { return flush(); }
+            schedule(left);
+          });
+        });
+      });
+    }).catch(function () { sending = false; });
+  }
+  function flushNow() {
+    // The connection came back, or the driver looked at the page: retry at once, backoff anew.
+    if (sending) { wake = true; return; }
+    all().then(function (rows) {
+      return Promise.all(rows.filter(function (a) { return a.state === "waiting" && (a.nextAt || a.attempts); })
+        .map(function (a) { a.nextAt = 0; a.attempts = 0; return put(a); }));
+    }).then(flush);
+  }
+
+  function migrateOldQueue() {
+    var old;
+    try { old = JSON.parse(localStorage.getItem(OLD_QUEUE) || "[]"); } catch (e) { old = []; }
+    if (!old.length) { return Promise.resolve(); }
+    return Promise.all(old.map(function (action, i) {
+      action.key = action.fields.idempotency_key;
+      action.seq = i;
+      action.route = routeId;
+      action.state = "waiting";
+      action.attempts = 0;
+      action.nextAt = 0;
+      if (action.photo) { action.photo = dataUrlToBlob(action.photo); }
+      return put(action);
+    })).then(function () { localStorage.removeItem(OLD_QUEUE); });
+  }
+  function dataUrlToBlob(url) {
+    var parts = url.split(","), mime = parts[0].match(/:(.*?);/)[1];
+    var bytes = atob(parts[1]), arr = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) { arr[i] = bytes.charCodeAt(i); }
+    return new Blob([arr], { type: mime });
   }
 
   function done(action, data) {
     if (action.url === app.dataset.punchUrl) {
-      var shift = document.getElementById("shift");
-      document.getElementById("start-form").hidden = true;
-      document.getElementById("punch-buttons").hidden = false;
-      var labels = JSON.parse(document.getElementById("punch-labels").textContent);
-      document.getElementById("shift-state").textContent = "Last punch: " + (labels[data.kind] || data.kind);
-      shift.dataset.lastPunch = data.kind;
+      document.getElementById("shift").dataset.lastPunch = data.kind || action.fields.kind;
+      showShift();
       return;
     }
     mark(action, data.kind || action.fields.kind);
+  }
+
+  // The shift card in words: start the day → on route → on break → clocked out.
+  var SHIFT = {
+    "": ["Confirm your van and odometer to start your day.", []],
+    clock_in: ["On route.", ["break_start", "clock_out"]],
+    break_end: ["On route.", ["break_start", "clock_out"]],
+    break_start: ["On break.", ["break_end"]],
+    clock_out: ["Clocked out. Your day is done.", []],
+  };
+  function showShift() {
+    var shift = document.getElementById("shift"), state = SHIFT[shift.dataset.lastPunch || ""] || SHIFT[""];
+    document.getElementById("start-form").hidden = !!shift.dataset.lastPunch;
+    document.getElementById("punch-buttons").hidden = !state[1].length;
+    shift.querySelectorAll("[data-punch]").forEach(function (b) { b.hidden = state[1].indexOf(b.dataset.punch) < 0; });
+    text("shift-state", state[0]);
   }
 
   // --- Photo check before sending: too dark, or too blurred (edge strength) ---
@@ -148,11 +307,21 @@
       img.src = URL.createObjectURL(file);
     });
   }
-  function readDataUrl(file) {
-    return new Promise(function (resolve) {
-      var reader = new FileReader();
-      reader.onload = function () { resolve(reader.result); };
-      reader.readAsDataURL(file);
+  // A camera photo (2–6 MB) is redrawn at most 1,600 px on its long side as a JPEG before it
+  // is queued: typically under 500 KB, so fifty of them fit in the phone's storage.
+  function downscale(file) {
+    return new Promise(function (resolve, reject) {
+      var img = new Image();
+      img.onload = function () {
+        var size = rules.fitWithin(img.naturalWidth, img.naturalHeight, PHOTO_SIDE);
+        var canvas = document.createElement("canvas");
+        canvas.width = size.width; canvas.height = size.height;
+        canvas.getContext("2d").drawImage(img, 0, 0, size.width, size.height);
+        URL.revokeObjectURL(img.src);
+        canvas.toBlob(function (blob) { return blob ? resolve(blob) : reject(new Error("photo")); }, "image/jpeg", PHOTO_QUALITY);
+      };
+      img.onerror = function () { reject(new Error("photo")); };
+      img.src = URL.createObjectURL(file);
     });
   }
 
@@ -196,11 +365,11 @@
       photoProblem(file).then(function (problem) {
         warning.textContent = problem;
         if (problem) { form.photo.value = ""; return; }
-        return readDataUrl(file).then(function (url) {
-          action.photo = url; action.photoName = file.name;
+        return downscale(file).then(function (blob) {
+          action.photo = blob; action.photoName = "proof.jpg";
           closeSheet();
-          enqueue(action);
-        });
+          return enqueue(action);
+        }, function () { warning.textContent = "This file is not a photo: take a picture of the parcel."; });
       });
     } else if (form.classList.contains("fail-form")) {
       event.preventDefault();
@@ -252,7 +421,7 @@
         result.className = response.ok ? "msg success" : "msg error";
         result.textContent = response.ok
           ? data.tracking_id + ": stop " + data.sequence + " (" + data.state + ")"
-          : firstError(data);
+          : rules.refusalMessage(data);
         if (response.ok) { highlight(data.tracking_id); }
       });
     }).catch(function () {
@@ -264,12 +433,12 @@
       if (pkg) { highlight(code); }
     });
   }
-  function highlight(code) {
+  function highlight(code, kind) {
     var pkg = app.querySelector('.pkg[data-package="' + code + '"]');
     if (!pkg) { return; }
     var stop = pkg.closest("details");
     if (stop) { stop.open = true; }
-    if (pkg.querySelector(".acts")) { openSheet(pkg, "deliver"); }
+    if (pkg.querySelector(".acts")) { openSheet(pkg, kind || "deliver"); }
     pkg.scrollIntoView({ block: "center" });
   }
   document.getElementById("scan-form").addEventListener("submit", function (event) {
@@ -347,7 +516,7 @@
         document.querySelectorAll("[data-routes-map]").forEach(function (el) {
           el.dispatchEvent(new CustomEvent("routes-map:redraw"));
         });
-        load().forEach(function (action) { mark(action, "queued"); });
+        return all().then(function (rows) { rows.forEach(function (action) { mark(action, "queued"); }); });
       });
   }
 
@@ -375,10 +544,35 @@
       .catch(function () { /* offline: keep the last view */ });
   }
 
-  window.addEventListener("online", flush);
-  window.setInterval(flush, 10000);
-  showQueue(load());
-  flush();
+  // Retry on the connection coming back, on looking at the page again, and on opening it.
+  window.addEventListener("online", flushNow);
+  window.addEventListener("focus", flushNow);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { flushNow(); } });
+  window.setInterval(flush, 15000);
+  app.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-outbox]");
+    if (!button) { return; }
+    var key = button.closest("li").dataset.key;
+    tx("readonly", function (store) { return store.get(key); }).then(function (action) {
+      if (!action) { return; }
+      if (button.dataset.outbox === "discard") { return remove(key).then(showQueue); }
+      if (button.dataset.outbox === "fix") { highlight(action.code, action.fields.kind === "failed" ? "fail" : "deliver"); return; }
+      action.state = "waiting"; action.nextAt = 0; action.message = "";
+      return put(action).then(showQueue).then(flush);
+    });
+  });
+  // The app shell: the service worker keeps this page and its files for opening offline.
+  if ("serviceWorker" in navigator && app.dataset.swUrl) {
+    navigator.serviceWorker.register(app.dataset.swUrl, { scope: app.dataset.swScope }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox-flush") { flushNow(); }
+    });
+  }
+  showShift();
+  migrateOldQueue().then(all).then(function (rows) {
+    rows.forEach(function (action) { mark(action, "queued"); });
+    return showQueue();
+  }).then(flush);
   ping();
   window.setInterval(ping, PING_MS);
   window.setInterval(refresh, POLL_MS);

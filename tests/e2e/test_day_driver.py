@@ -44,10 +44,18 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     assert (str(ping.latitude), str(ping.longitude)) == ("32.780100", "-96.800200")
 
     # when: the driver confirms the van and the odometer
-    phone.fill("#start-form [name=vehicle_plate]", route.vehicle.plate)
+    expect(phone.locator("#shift-state")).to_have_text(
+        "Confirm your van and odometer to start your day."
+    )
+    picker = phone.locator("#start-form [name=vehicle_plate]")
+    expect(picker.locator("option").first).to_have_text(f"Your van · {route.vehicle.plate}")
+    expect(picker).to_have_value(route.vehicle.plate)
     phone.fill("#start-form [name=odometer_km]", str(route.vehicle.odometer_km + 42))
     phone.click("#start-form button")
-    expect(phone.locator("#shift-state")).to_have_text("Last punch: Clock in")
+    expect(phone.locator("#shift-state")).to_have_text("On route.")
+    expect(phone.locator("#start-form")).to_be_hidden()
+    expect(phone.get_by_role("button", name="End break")).to_be_hidden()
+    expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
 
     # and: scans a package of the route, then one that is not on it
     phone.fill("#scan-code", first.tracking_id)
@@ -63,6 +71,8 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     # flagged for a retake first
     package = phone.locator(f'.pkg[data-package="{first.tracking_id}"]')
     form = package.locator(".deliver-form")
+    expect(form).to_be_visible()
+    expect(package.locator(".fail-form")).to_be_hidden()  # one sheet per action
     form.locator("[name=delivered_to]").select_option("safe_place")
     form.locator("[name=photo]").set_input_files(_photo(dark=True))
     form.locator("button").click()
@@ -81,13 +91,13 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     package.get_by_role("button", name="Failed", exact=True).click()
     package.locator(".fail-form [name=reason]").select_option("recipient_unavailable")
     package.locator(".fail-form button").click()
-    expect(phone.locator("#queue-status")).to_have_text("1 action waiting for the connection.")
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 action waiting to send")
     assert DeliveryEvent.objects.filter(kind="failed").count() == 0
 
     # then: when the network returns the action is sent, exactly once
     phone.context.set_offline(False)
     expect(package.locator(".state")).to_have_text("failed", timeout=15000)
-    expect(phone.locator("#queue-status")).to_have_text("")
+    expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
     phone.reload()
     expect(phone.locator(f'.pkg[data-package="{second.tracking_id}"] .state')).to_have_text(
         "failed"
