@@ -20,7 +20,7 @@ def _owner_key(scope="owner", **extra):
 
 def test_a_key_is_stored_only_as_a_hash(db):
     # when
-    owner, key, raw = _owner_key()
+    owner, _key, raw = _owner_key()
     # then
     stored = ApiKey.objects.get()
     assert raw.startswith("nm_") and len(raw) > 40
@@ -31,7 +31,7 @@ def test_a_key_is_stored_only_as_a_hash(db):
 
 @pytest.mark.parametrize("keyword", ["Bearer", "Token"])
 def test_both_keywords_authenticate_and_record_last_use(client, db, keyword):
-    owner, key, raw = _owner_key()
+    _owner, key, raw = _owner_key()
     response = client.get(ME, HTTP_AUTHORIZATION=f"{keyword} {raw}")
     assert response.status_code == 200
     key.refresh_from_db()
@@ -59,7 +59,7 @@ def test_an_unusable_key_is_a_401(client, db, state):
 
 
 def test_a_key_stops_working_when_its_creator_leaves_the_dsp(client, db):
-    owner, key, raw = _owner_key()
+    owner, _key, raw = _owner_key()
     owner.membership.is_active = False
     owner.membership.save()
     assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
