@@ -87,3 +87,38 @@ def test_bad_input_is_refused_by_field(db):
         )
     assert set(caught.value.message_dict) == {"name", "scope", "expires_at"}
     assert ApiKey.objects.count() == 0
+
+
+def test_an_owner_creates_a_key_on_the_page_and_sees_it_once(client, db):
+    # given
+    owner = MembershipFactory(role=Role.OWNER).user
+    client.force_login(owner)
+    # when
+    response = client.post(
+        "/dsps/api-keys/", {"name": "Payroll export", "scope": "read_only", "expires_at": ""}
+    )
+    # then: the secret is on this page and nowhere afterwards
+    key = ApiKey.objects.get()
+    raw = response.context["raw_key"]
+    assert ApiKey.hash_of(raw) == key.key_hash
+    assert raw.encode() in response.content
+    assert (key.name, key.scope, key.dsp) == ("Payroll export", "read_only", owner.membership.dsp)
+    assert raw.encode() not in client.get("/dsps/api-keys/").content
+
+
+def test_an_owner_revokes_a_key_and_it_stops_working(client, db):
+    owner, key, raw = _owner_key()
+    client.force_login(owner)
+    response = client.post(f"/dsps/api-keys/{key.pk}/revoke/")
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    client.logout()
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_the_page_lists_only_the_owners_dsps_keys(client, db):
+    owner, mine, _ = _owner_key()
+    _other_owner, theirs, _ = _owner_key()
+    client.force_login(owner)
+    assert list(client.get("/dsps/api-keys/").context["keys"]) == [mine]
