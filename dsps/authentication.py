@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, permissions, throttling
 
 from dsps.models import ApiKey
 from dsps.services.api_keys import api_key_touch
@@ -42,3 +43,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """Per-key request budget (`API_KEY_RATE`, e.g. "600/min"); over it, 429 and Retry-After."""
+
+    scope = "api_key"
+
+    def get_rate(self) -> str | None:
+        return settings.API_KEY_RATE
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not isinstance(request.auth, ApiKey):
+            return None  # sessions and legacy tokens are not metered here
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -166,6 +166,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="NextMile <no-reply@nextm
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 
+# Requests one API key may make (DRF rate syntax); over it the API answers 429 + Retry-After.
+API_KEY_RATE = env.str("API_KEY_RATE", default="600/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "dsps.authentication.ApiKeyAuthentication",
@@ -173,6 +175,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["dsps.authentication.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -122,3 +122,20 @@ def test_the_page_lists_only_the_owners_dsps_keys(client, db):
     _other_owner, theirs, _ = _owner_key()
     client.force_login(owner)
     assert list(client.get("/dsps/api-keys/").context["keys"]) == [mine]
+
+
+def test_a_key_over_its_rate_gets_429_with_retry_after(client, db, settings):
+    # given: a budget of two calls a minute
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_KEY_RATE = "2/min"
+    _, _, raw = _owner_key()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    # when
+    statuses = [client.get(ME, **auth).status_code for _ in range(3)]
+    # then
+    assert statuses == [200, 200, 429]
+    refused = client.get(ME, **auth)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
