@@ -8,8 +8,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
-    ApiKey,
     DSP_MANAGER_ROLES,
+    ApiKey,
     AuditEvent,
     Dsp,
     DspApplication,

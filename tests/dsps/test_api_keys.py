@@ -119,7 +119,7 @@ def test_an_owner_revokes_a_key_and_it_stops_working(client, db):
 
 def test_the_page_lists_only_the_owners_dsps_keys(client, db):
     owner, mine, _ = _owner_key()
-    _other_owner, theirs, _ = _owner_key()
+    _other_owner, _theirs, _ = _owner_key()
     client.force_login(owner)
     assert list(client.get("/dsps/api-keys/").context["keys"]) == [mine]
 
