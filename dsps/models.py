@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from datetime import date, datetime, time
 
@@ -410,3 +411,42 @@ def verb_label(verb: str) -> str:
     """An audit verb (`subject.action`, words joined by `_`) as a sentence-case label."""
     words = verb.replace(".", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+class ApiKey(TimeStampedModel):
+    """A named key a DSP's own software signs API calls with; only its hash is stored."""
+
+    TENANT_PATH = "dsp"
+
+    class Scope(models.TextChoices):
+        READ_ONLY = "read_only", "Read-only"
+        DISPATCHER = "dispatcher", "Dispatcher"
+        OWNER = "owner", "Owner"
+
+    PREFIX = "nm_"
+
+    name = models.CharField(max_length=80)
+    dsp = models.ForeignKey(
+        Dsp, on_delete=models.CASCADE, related_name="api_keys", null=True, blank=True
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_keys")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key_prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_of(raw: str) -> str:
+        """The stored form of a key (keys are 256 random bits, so a plain SHA-256 suffices)."""
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

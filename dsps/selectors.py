@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import (
     DSP_MANAGER_ROLES,
+    ApiKey,
     AuditEvent,
     Dsp,
     DspApplication,
@@ -228,3 +229,8 @@ def territory_map(territories) -> dict:
 def territory_list_open_at(*, station: Station) -> QuerySet[Territory]:
     """Unassigned territories of one station (what an applicant may ask for)."""
     return Territory.objects.filter(station=station, dsp__isnull=True).order_by("code")
+
+
+def api_key_list(*, user) -> QuerySet[ApiKey]:
+    """The API keys the user may manage: their DSP's (staff: all), newest first."""
+    return scope_to_user(ApiKey.objects.all(), user).select_related("created_by")

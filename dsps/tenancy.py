@@ -46,6 +46,18 @@ def membership_of(user) -> Membership | None:
     return getattr(user, _CACHE_ATTR)
 
 
+def act_through_key(user, key) -> None:
+    """Scope a request signed with an API key: the key's DSP, at most the key's role."""
+    membership = membership_of(user)
+    if membership is None:
+        return
+    role = membership.role
+    if role != Role.PROGRAM_STAFF:
+        role = Role.OWNER if key.scope == "owner" else Role.DISPATCHER
+    # An unsaved stand-in: scoping reads only role and dsp, and nothing ever saves it.
+    setattr(user, _CACHE_ATTR, Membership(user=user, dsp=membership.dsp, role=role))
+
+
 def role_of(user) -> str | None:
     membership = membership_of(user)
     return membership.role if membership else None

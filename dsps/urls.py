@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_key_views, views
 
 app_name = "dsps"
 
@@ -18,6 +18,8 @@ urlpatterns = [
         name="application-document",
     ),
     path("audit/", views.audit_index, name="audit-list"),
+    path("api-keys/", api_key_views.api_key_index, name="api-key-list"),
+    path("api-keys/<int:pk>/revoke/", api_key_views.api_key_revoke_view, name="api-key-revoke"),
     path("territories/", views.territory_index, name="territory-list"),
     path("territories/new/", views.territory_new, name="territory-new"),
     path("territories/<int:pk>/", views.territory_detail, name="territory-detail"),

@@ -1,5 +1,6 @@
 """OpenAPI generation: every operation documents the errors every endpoint can give."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
 ERROR_BODY = {
@@ -9,7 +10,7 @@ ERROR_BODY = {
 }
 COMMON_ERRORS = {
     "400": "Invalid input: messages keyed by field (also a page number out of range).",
-    "401": "Not signed in.",
+    "401": "No valid API key or session (the `WWW-Authenticate` header names the scheme).",
     "403": "Signed in, but the role does not allow this.",
     "404": "No such object, or it belongs to another DSP.",
 }
@@ -54,3 +55,17 @@ def local_times_hook(result, generator, request, public):
 
     walk(result)
     return result
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Documents API keys as HTTP bearer auth (the `Token` keyword is accepted too)."""
+
+    target_class = "dsps.authentication.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A NextMile API key: `Authorization: Bearer <key>` (or `Token <key>`).",
+        }

@@ -1,7 +1,7 @@
 """Planning API: manifests, stops, plan jobs (create, progress, cancel), routes and stops."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -154,7 +154,6 @@ class RouteStopMoveApi(TenantScopedAPIMixin, generics.GenericAPIView):
     @extend_schema(
         request=RouteStopMoveInputSerializer,
         responses={200: RouteStopSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
-        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
     )
     def post(self, request, pk: int):
         route_stop = get_for_user_or_404(self.get_queryset(), request.user, pk=pk)

@@ -22,6 +22,8 @@ WRITE_ROLES = {
     "dsps:territory-assign": STAFF,
     "dsps:territory-request-list": OWNER,
     "dsps:territory-request-decide": STAFF,
+    "dsps:api-key-list": STAFF | OWNER,
+    "dsps:api-key-revoke": STAFF | OWNER,
 }
 # Members who open the application form are redirected to their own application (302).
 REFUSED_BY_REDIRECT = {"dsps:application-start"}

@@ -3,6 +3,7 @@
 from dsps.models import Station
 from tests.dsps.factories import (
     DspApplicationFactory,
+    MembershipFactory,
     TerritoryFactory,
     TerritoryRequestFactory,
 )
@@ -29,6 +30,23 @@ def _territory(dsp, driver_user):
     return {"pk": TerritoryFactory(dsp=dsp, station=dsp.station).pk}
 
 
+def _api_key(dsp, driver_user):
+    from dsps.models import ApiKey, Membership, Role
+
+    owner = Membership.objects.filter(dsp=dsp, role=Role.OWNER).first()
+    owner = owner.user if owner else MembershipFactory(dsp=dsp, role=Role.OWNER).user
+    return {
+        "pk": ApiKey.objects.create(
+            name="k",
+            dsp=dsp,
+            created_by=owner,
+            scope="read_only",
+            key_prefix="nm_x",
+            key_hash=f"hash-{dsp.pk}-{ApiKey.objects.count()}",
+        ).pk
+    }
+
+
 def _territory_request(dsp, driver_user):
     return {"pk": TerritoryRequestFactory(dsp=dsp).pk}
 
@@ -43,6 +61,7 @@ CASES = {
     "api:territory-detail": _territory,
     "api:territory-request-detail": _territory_request,
     "billing:market": _territory,
+    "dsps:api-key-revoke": _api_key,
 }
 # Program decisions: no DSP role may use them, not even on its own DSP's objects.
 STAFF_ONLY = {
@@ -61,6 +80,7 @@ POST_ONLY = {
     "api:territory-assign",
     "dsps:territory-request-decide",
     "api:territory-request-decide",
+    "dsps:api-key-revoke",
 }
 # Stations are readable by every signed-in user, so they have no cross-DSP case.
 SHARED = {"api:station-detail": _station}

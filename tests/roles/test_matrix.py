@@ -96,3 +96,34 @@ def test_only_the_declared_roles_write(client, db, name, method, role):
         refused = (403, 404, 302) if name in REDIRECTS else (403, 404)
         assert status in refused, (name, method, role, status)
         assert _row_counts() == before, (name, method, role)
+
+
+API_WRITES = [
+    (n, m) for n in sorted(ENDPOINTS) if ENDPOINTS[n].is_api for m in ENDPOINTS[n].methods
+]
+
+
+@pytest.mark.parametrize(("name", "method"), API_WRITES)
+def test_a_read_only_key_writes_nothing(client, db, name, method):
+    from dsps.services.api_keys import api_key_create
+
+    # given: an owner's read-only key and an object of the owner's own DSP
+    write = ENDPOINTS[name]
+    dsp = DspFactory()
+    driver_user = _driver_user(dsp)
+    kwargs = MAKERS[name](dsp, driver_user) if write.endpoint.params else {}
+    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
+    _, raw = api_key_create(by=owner, name="reporting", scope="read_only")
+    before = _row_counts()
+    # when
+    response = client.generic(
+        method.upper(),
+        reverse(name, kwargs=kwargs),
+        json.dumps({}),
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    # then
+    assert response.status_code == 403, (name, method, response.status_code)
+    assert response.json()["detail"] == "This API key is read-only."
+    assert _row_counts() == before, (name, method)

@@ -103,3 +103,39 @@ def test_program_staff_reach_their_decisions(client, db, name):
     client.force_login(StaffFactory().user)
     # An empty decision is refused as invalid input (400), which means the object was found.
     assert _request(client, name, kwargs).status_code in (200, 302, 400), name
+
+
+API_CASES = sorted(n for n in CASES if n.startswith("api:"))
+
+
+@pytest.mark.parametrize("name", API_CASES)
+@pytest.mark.parametrize("scope", ["owner", "dispatcher", "read_only"])
+def test_an_api_key_never_reaches_another_dsps_object(client, db, name, scope):
+    from dsps.services.api_keys import api_key_create
+
+    # given: an object of DSP B, and a key of DSP A's owner
+    other = DspFactory()
+    kwargs = CASES[name](other, _driver_user(other))
+    owner = MembershipFactory(dsp=DspFactory(station=other.station), role=Role.OWNER).user
+    _, raw = api_key_create(by=owner, name="integration", scope=scope)
+    # when
+    url = reverse(name, kwargs=kwargs)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    response = client.post(url, {}, **auth) if name in POST_ONLY else client.get(url, **auth)
+    # then
+    assert response.status_code in (403, 404), (name, scope, response.status_code)
+    assert other.name.encode() not in response.content
+
+
+@pytest.mark.parametrize("name", API_CASES)
+def test_an_api_key_of_the_owning_dsp_reaches_the_object(client, db, name):
+    from dsps.services.api_keys import api_key_create
+
+    dsp = DspFactory()
+    kwargs = CASES[name](dsp, _driver_user(dsp))
+    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
+    _, raw = api_key_create(by=owner, name="integration", scope="owner")
+    url = reverse(name, kwargs=kwargs)
+    auth = {"HTTP_AUTHORIZATION": f"Token {raw}"}
+    response = client.post(url, {}, **auth) if name in POST_ONLY else client.get(url, **auth)
+    assert response.status_code in (200, 201, 204, 400), (name, response.status_code)
