@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_killed_workers_job_is_failed_readably_and_a_new_plan_is_accepted(
-    private_workers, settings
+    private_workers, celery_worker_process, settings
 ):
     # given: a solve running on a worker that is then killed with SIGKILL (no redelivery yet)
     settings.ROUTES_PLAN_HEARTBEAT_TIMEOUT_S = 3
@@ -40,6 +40,10 @@ def test_a_killed_workers_job_is_failed_readably_and_a_new_plan_is_accepted(
     assert run.error == "The planning worker stopped answering for 3 s; plan again."
     assert job.error == f"{dsp.name}: The planning worker stopped answering for 3 s; plan again."
     assert new.pk != job.pk and new.status == PlanJob.Status.QUEUED
+    # and: the new plan runs to its end on a live worker (nothing is left writing at teardown)
+    finished = (PlanJob.Status.SUCCEEDED, PlanJob.Status.FAILED, PlanJob.Status.CANCELLED)
+    wait_until(lambda: PlanJob.objects.get(pk=new.pk).status in finished, timeout=120)
+    assert PlanJob.objects.get(pk=new.pk).status == PlanJob.Status.SUCCEEDED
 
 
 def test_a_solve_with_a_fresh_heartbeat_is_not_swept(transactional_db, settings):
