@@ -66,7 +66,8 @@ def applicant_create(
     phone: str = "",
     source: str = Applicant.Source.JOB_BOARD,
 ) -> Applicant:
-    """Put a new applicant in the Applied column."""
+    """Put a new applicant in the Applied column; only an active DSP may hire."""
+    require_dsp_power(dsp, HIRE)
     applicant = Applicant(
         dsp=dsp,
         first_name=first_name.strip(),

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from drivers.models import Applicant, Driver
-from drivers.services import applicant_move
+from drivers.services import applicant_create, applicant_move
 from dsps.models import Dsp, Role
 from fleet.models import Lease
 from fleet.services import lease_create
@@ -66,3 +66,29 @@ def test_a_dsp_that_is_not_active_cannot_add_webhooks(dsp):
     with pytest.raises(PermissionDenied, match="manage webhooks"):
         subscription_create(by=owner, url="https://hooks.example.com/x", events=["route.started"])
     assert not WebhookSubscription.objects.exists()
+
+
+def test_a_dsp_that_is_not_active_cannot_add_applicants(dsp):
+    with pytest.raises(PermissionDenied, match="hire drivers"):
+        applicant_create(
+            dsp=dsp,
+            first_name="Ada",
+            last_name="Lane",
+            email="ada@example.com",
+            licence_number="D1234567",
+            licence_expires_on=dsp.station.today().replace(year=dsp.station.today().year + 2),
+        )
+    assert not Applicant.objects.exists()
+
+
+def test_an_active_dsp_can_add_applicants(db):
+    dsp = DspFactory(status=Dsp.Status.ACTIVE)
+    applicant = applicant_create(
+        dsp=dsp,
+        first_name="Ada",
+        last_name="Lane",
+        email="ada@example.com",
+        licence_number="D1234567",
+        licence_expires_on=dsp.station.today().replace(year=dsp.station.today().year + 2),
+    )
+    assert list(Applicant.objects.filter(dsp=dsp)) == [applicant]
