@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyvrp
@@ -190,7 +191,9 @@ class PyVrpEngine:
         seed: int = 0,
         on_progress: ProgressCallback | None = None,
         should_stop: StopCallback | None = None,
+        initial: Mapping[str, Sequence[str]] | None = None,
     ) -> DaySolution:
+        """`initial`: stop ids in order per vehicle id, a plan to start the search from."""
         started = time.perf_counter()
         why = unsupported(problem)
         if why is not None:
@@ -211,8 +214,14 @@ class PyVrpEngine:
             params = pyvrp.SolveParams(
                 ils=ils, penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * top))
             )
+        warm = None if not initial else warm_start(problem, data, kept, members, initial)
         result = pyvrp.solve(
-            data, _Criterion(progress), seed=seed, collect_stats=False, params=params
+            data,
+            _Criterion(progress),
+            seed=seed,
+            collect_stats=False,
+            params=params,
+            initial_solution=warm,
         )
         best = result.best
         planned = route_plan(best, kept, members)
@@ -223,6 +232,25 @@ class PyVrpEngine:
         if feasible:
             planned = restore_high_priority(problem, planned, kept)
         return assemble(problem, planned, pre_dropped, self.name, started, feasible)
+
+
+def warm_start(
+    problem: DayProblem,
+    data: pyvrp.ProblemData,
+    kept: list[int],
+    members: list[list[int]],
+    initial: Mapping[str, Sequence[str]],
+) -> pyvrp.Solution:
+    """`initial` (stop ids per vehicle id) as a PyVRP solution; unknown ids are skipped."""
+    client = {problem.stops[s].id: j for j, s in enumerate(kept)}
+    type_of = {v: t for t, idx in enumerate(members) for v in idx}
+    vehicle_of = problem.vehicle_index()
+    routes = []
+    for vid, sids in initial.items():
+        visits = [client[s] for s in sids if s in client]
+        if vid in vehicle_of and visits:
+            routes.append(pyvrp.Route(data, visits, type_of[vehicle_of[vid]]))
+    return pyvrp.Solution(data, routes)
 
 
 def repair(problem: DayProblem, planned: PlannedRoute) -> PlannedRoute:
