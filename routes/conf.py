@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -38,6 +40,12 @@ DEFAULTS = {
         },
     },
     "ROUTES_STOPS_PER_PART": 800,
+    # Worker processes on the optimize queue a plan run may count on (one per core here).
+    "ROUTES_OPTIMIZE_WORKERS": os.cpu_count() or 1,
+    # Stops per group of neighbouring routes re-solved in each round of a big day.
+    "ROUTES_GROUP_STOPS": 400,
+    # Above this many stops a day is started per area, never with one day-wide matrix.
+    "ROUTES_WHOLE_DAY_MAX": 4000,
     # Seconds of search a re-plan after a disruption gets (it runs on the optimize queue).
     "ROUTES_REPLAN_TIME_LIMIT_S": 5,
     # Seconds two drivers need to hand packages over at a rescue's meeting point.

@@ -20,7 +20,7 @@ from dsps.tenancy import dsp_of, role_of
 from . import imports
 from .conf import setting
 from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
-from .optimizer import solve, solve_partitioned
+from .plan_rounds import solve_day
 from .planning import build_problem, moment, retime, route_fields, verify
 from .signals import PLAN_COMPLETED, route_event_emit
 
@@ -421,16 +421,14 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
         solution = None
         if planned.problem is not None:
             watch = _Watch(run)
-            many = len(planned.problem.stops) > int(setting("ROUTES_STOPS_PER_PART"))
-            solver = solve_partitioned if many else solve
-            extra = {"max_stops": int(setting("ROUTES_STOPS_PER_PART"))} if many else {}
-            solution = solver(
-                planned.problem,
+            solution = solve_day(
+                run_id=run.pk,
+                job_id=job.pk,
+                problem=planned.problem,
                 time_limit_s=job.time_limit_s,
                 seed=job.pk,
                 on_progress=watch.progress,
                 should_stop=watch.should_stop,
-                **extra,
             )
             if watch.stopped:
                 _finish_run(run.pk, PlanJob.Status.CANCELLED)

@@ -377,9 +377,7 @@ def improve_day(
         return min(found, key=lambda a: (not a.feasible, a.objective), default=None)
 
     if unsupported(problem) is not None or n <= 2 * group_stops or executor.workers < 1:
-        jobs = [
-            GroupJob(problem, time_limit_s, seed + k) for k in range(max(1, executor.workers))
-        ]
+        jobs = [GroupJob(problem, time_limit_s, seed + k) for k in range(max(1, executor.workers))]
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:  # every worker was lost: one search here rather than no plan
             day = solve_group(jobs[0], on_progress, should_stop)
@@ -395,8 +393,10 @@ def improve_day(
         vans = _share_vehicles(problem, parts)
         waves = math.ceil(len(parts) / executor.workers)
         served = [k for k, v in enumerate(vans) if v]
-        jobs = [GroupJob(sub_problem(problem, parts[k], vans[k]), start_s / waves, seed + k)
-                for k in served]
+        jobs = [
+            GroupJob(sub_problem(problem, parts[k], vans[k]), start_s / waves, seed + k)
+            for k in served
+        ]
         answers: list[DaySolution | None] = [None] * len(parts)
         for k, answer in zip(served, executor.run(jobs, None, should_stop), strict=True):
             answers[k] = answer

@@ -127,9 +127,7 @@ def sub_problem(problem: DayProblem, stops: Sequence[int], vehicles: Sequence[in
     ]
     matrices = None
     if problem.matrices is not None:
-        matrices = problem.matrices.subset(
-            used_depots + [problem.stop_location(i) for i in stops]
-        )
+        matrices = problem.matrices.subset(used_depots + [problem.stop_location(i) for i in stops])
     return replace(
         problem,
         depots=[problem.depots[d] for d in used_depots],
