@@ -115,7 +115,7 @@ def test_cli_solves_solomon_c101(capsys):
     assert result["distance"] < 828.94 * 1.05
 
 
-def _seconds_day(stops: int = 30) -> str:
+def _seconds_day(stops: int = 30, opens: int = 28800, closes: int = 64800) -> str:
     """A VRPTW file whose times are seconds over a working day (08:00 to 18:00)."""
     import random
 
@@ -135,8 +135,8 @@ def _seconds_day(stops: int = 30) -> str:
         "1 0",
         *(f"{k + 2} 1" for k in range(stops)),
         "TIME_WINDOW_SECTION",
-        "1 28800 64800",
-        *(f"{k + 2} {28800 + 3600 * (k % 3)} 64800" for k in range(stops)),
+        f"1 {opens} {closes}",
+        *(f"{k + 2} {opens + 1800 * (k % 3)} {closes}" for k in range(stops)),
         "DEPOT_SECTION",
         "1",
         "-1",
@@ -162,7 +162,7 @@ def test_cli_keeps_scale_100_for_solomon_minutes_and_takes_an_explicit_scale(tmp
     assert read_instance(path).provider.scale == 100
     assert read_instance(path, scale=7).provider.scale == 7
     seconds = tmp_path / "seconds.vrp"
-    seconds.write_text(_seconds_day().replace("64800", "9000").replace("28800", "0"))
+    seconds.write_text(_seconds_day(opens=0, closes=9000))
     # 9,000 x 100 passes a week (604,800), 9,000 x 10 does not.
     assert read_instance(seconds).provider.scale == 10
 
