@@ -207,12 +207,17 @@ class PyVrpEngine:
         base = dropped_penalty(problem, pre_dropped)
         ils = pyvrp.IteratedLocalSearchParams(callbacks=_BestReporter(progress, penalties, base))
         params = pyvrp.SolveParams(ils=ils)
-        if problem.drop_penalty is not None:
-            # Prizes reach 100x the longest detour; lateness and overload must be able to
-            # cost more than that or PyVRP keeps high-priority stops on infeasible routes.
-            top = max((c.prize for c in data.clients()), default=0)
+        # Prizes reach 100x the longest detour; lateness and overload must be able to cost
+        # more than that, and more than the longest arc in a day in metres and cents, or
+        # PyVRP keeps stops on infeasible routes.
+        top = max((c.prize for c in data.clients()), default=0)
+        longest = int(data.distance_matrix(0).max(initial=0)) * max(
+            v.cost_per_km for v in problem.vehicles
+        )
+        if problem.drop_penalty is not None or longest * 10 > 100_000:
             params = pyvrp.SolveParams(
-                ils=ils, penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * top))
+                ils=ils,
+                penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * max(top, longest))),
             )
         warm = None if not initial else warm_start(problem, data, kept, members, initial)
         result = pyvrp.solve(
