@@ -44,6 +44,8 @@ DEFAULTS = {
     "ROUTES_OPTIMIZE_WORKERS": os.cpu_count() or 1,
     # Stops per group of neighbouring routes re-solved in each round of a big day.
     "ROUTES_GROUP_STOPS": 400,
+    # The queue a round's groups are sent to (the workers that solve them consume it).
+    "ROUTES_GROUP_QUEUE": "optimize",
     # Above this many stops a day is started per area, never with one day-wide matrix.
     "ROUTES_WHOLE_DAY_MAX": 4000,
     # Seconds of search a re-plan after a disruption gets (it runs on the optimize queue).

@@ -129,7 +129,7 @@ class CeleryExecutor:
                     deadline,
                 )
                 for k, job in enumerate(jobs)
-            ).apply_async()
+            ).apply_async(queue=setting("ROUTES_GROUP_QUEUE"))
             sent = [r.id for r in messages.results]
         # Take groups from the end while the workers take them from the start, as long as
         # the round's time allows; a group nobody has started by then is claimed unsolved.
