@@ -41,7 +41,9 @@ DEFAULTS = {
     },
     "ROUTES_STOPS_PER_PART": 800,
     # Worker processes on the optimize queue a plan run may count on (one per core here).
-    "ROUTES_OPTIMIZE_WORKERS": os.cpu_count() or 1,
+    "ROUTES_OPTIMIZE_WORKERS": int(
+        os.environ.get("ROUTES_OPTIMIZE_WORKERS") or os.cpu_count() or 1
+    ),
     # Stops per group of neighbouring routes re-solved in each round of a big day.
     "ROUTES_GROUP_STOPS": 400,
     # The queue a round's groups are sent to (the workers that solve them consume it).
