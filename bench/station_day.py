@@ -78,6 +78,8 @@ def station_day(n_stops: int, seed: int = 1, *, stops_per_van: int = STOPS_PER_V
             capacity=250,
             shift_start_s=8 * 3600,
             shift_end_s=20 * 3600,
+            # One kind of van: a cost of 1 per metre keeps PyVRP's default penalties in scale.
+            cost_per_km=1,
         )
         for k in range(vans)
     ]

@@ -407,9 +407,10 @@ def improve_day(
     while not stopped():
         groups = split_routes(problem, day, round_no, group_stops, rng)
         waves = math.ceil(len(groups) / executor.workers) if groups else 1
-        budget = min(max(2.0, left() / 3), 30.0 * waves) / waves
-        if not groups or left() < budget * waves * 0.75:
+        if not groups or left() < 0.5:
             break
+        # About three rounds in what is left, each group at most 30 s and never past the end.
+        budget = min(max(2.0, left() / 3), 30.0 * waves, left()) / waves
         jobs = [
             group_job(problem, day, g, budget, seed + 1000 * (round_no + 1) + k)
             for k, g in enumerate(groups)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..problem import DayProblem
-from ..reasons import solver_drop_reason, unservable_reason
+from ..reasons import range_blocks, solver_drop_reason, unservable_reason
 from ..schedule import choose_departure, plan_times, simulate
 from ..solution import DaySolution, DroppedStop, RouteResult
 
@@ -205,9 +205,14 @@ def assemble(
         )
     pre_ids = {d.stop_id for d in pre_dropped}
     dropped = list(pre_dropped)
+    electric = [(p.vehicle, list(p.stops)) for p in planned if p.stops]
+    used = {p.vehicle for p in planned if p.stops}
+    electric += [(v, []) for v in range(len(problem.vehicles)) if v not in used]
+    electric = [(v, s) for v, s in electric if problem.vehicles[v].max_distance_m is not None]
     for i, stop in enumerate(problem.stops):
         if i not in served and stop.id not in pre_ids:
-            dropped.append(DroppedStop(stop.id, solver_drop_reason(problem, i)))
+            bound = bool(electric) and range_blocks(problem, i, electric)
+            dropped.append(DroppedStop(stop.id, solver_drop_reason(problem, i, bound)))
     if problem.drop_penalty is None and dropped:
         feasible = False
     order = problem.vehicle_index()

@@ -143,12 +143,15 @@ def build_data(problem: DayProblem, kept: list[int]) -> tuple[pyvrp.ProblemData,
             v.cost_per_km,
             v.start_depot,
             v.end_depot,
+            v.max_distance_m,
         )
         groups[key].append(i)
     vehicle_types = []
     members = []
-    for (cap, start, end, max_dur, cost, s_dep, e_dep), idx in groups.items():
+    for (cap, start, end, max_dur, cost, s_dep, e_dep, max_dist), idx in groups.items():
         kwargs = {} if max_dur is None else {"shift_duration": max_dur}
+        if max_dist is not None:
+            kwargs["max_distance"] = max_dist
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(idx),
