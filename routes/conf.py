@@ -40,6 +40,8 @@ DEFAULTS = {
         },
     },
     "ROUTES_STOPS_PER_PART": 800,
+    # Share of an electric van's range no plan may use (cold days, detours), in percent.
+    "ROUTES_EV_RESERVE_PERCENT": 15,
     # Worker processes on the optimize queue a plan run may count on (one per core here).
     "ROUTES_OPTIMIZE_WORKERS": int(
         os.environ.get("ROUTES_OPTIMIZE_WORKERS") or os.cpu_count() or 1

@@ -23,6 +23,7 @@ from fleet.selectors import vehicles_available
 
 from .conf import setting
 from .dispatch import route_assign, routes_at_risk
+from .ev_range import driven_m, range_left_m, range_limit_m
 from .live import ACTIVE, done_stops, drive_seconds, last_pings, point_in_polygon
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, VehicleSpec, solve
@@ -296,6 +297,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                 cost_per_km=cost_per_km_cents(r.vehicle.kind if r.vehicle else "cargo_van"),
                 start_depot=len(depots) - 1,
                 end_depot=0,
+                max_distance_m=range_left_m(r.vehicle, driven_m(r, remaining[r.pk])),
             )
         )
     if meet is not None:
@@ -314,6 +316,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
                 cost_per_km=cost_per_km_cents(van.kind),
                 start_depot=len(depots) - 1,
                 end_depot=0,
+                max_distance_m=range_limit_m(van),
             )
         )
     specs, by_id = [], {}

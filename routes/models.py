@@ -140,6 +140,13 @@ class Route(TimeStampedModel):
             ),
         ]
 
+    @property
+    def range_share(self) -> float | None:
+        """Share of its electric van's full range this route drives, or None."""
+        from .ev_range import range_share
+
+        return range_share(self)
+
     def __str__(self) -> str:
         return f"{self.code} {self.service_date:%Y-%m-%d}"
 

@@ -15,6 +15,7 @@ from fleet.models import Vehicle
 
 from .availability import availability_for
 from .conf import setting
+from .ev_range import range_limit_m
 from .models import Package, Route, Stop
 from .optimizer import (
     DayProblem,
@@ -99,6 +100,7 @@ def vehicle_spec(station: Station, vehicle: Vehicle | None, vehicle_id: str) -> 
         shift_end_s=seconds(station.closes_at),
         max_duration_s=int(setting("ROUTES_MAX_SHIFT_S")),
         cost_per_km=cost_per_km_cents(vehicle.kind if vehicle else "cargo_van"),
+        max_distance_m=range_limit_m(vehicle),
     )
 
 

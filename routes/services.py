@@ -19,6 +19,7 @@ from dsps.tenancy import dsp_of, role_of
 
 from . import imports
 from .conf import setting
+from .ev_range import range_problems
 from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from .plan_rounds import solve_day
 from .planning import build_problem, moment, retime, route_fields, verify
@@ -625,7 +626,8 @@ def route_stop_move(
     """Move a stop to `position` (1-based) on `to_route` (default: its own route, a reorder).
 
     Both routes are re-timed from the matrices and re-checked; what breaks a rule is kept on
-    the route as `problems` for the dispatcher to see.
+    the route as `problems` for the dispatcher to see, except an electric van driving past
+    its range less the reserve: that move is refused with the reason.
     """
     if role_of(user) not in (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER):
         raise PermissionDenied("Your role does not allow this.")
@@ -665,6 +667,9 @@ def route_stop_move(
         day=source.service_date,
         routes=[(r, orders[r.pk]) for r in touched],
     )
+    for _result, _legs, problems in timed:
+        if range_problems(problems):
+            raise ValidationError({"position": range_problems(problems)[0]})
     rows = {rs.stop_id: rs for rs in RouteStop.objects.filter(route__in=touched)}
     fields = ["route", "sequence", "planned_arrival", "planned_start", "leg_distance_m"]
     updated = []

@@ -347,6 +347,9 @@ def improve_day(
     seed: int = 1,
     group_stops: int = 400,
     whole_day_max: int = 4000,
+    start_share: float = START_SHARE,
+    start_part_stops: int | None = None,
+    round_share: float = 1 / 3,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     on_round: Callable[[int, DaySolution], None] | None = None,
@@ -355,8 +358,9 @@ def improve_day(
 
     A day of at most `2 * group_stops` stops gets one whole-day search per worker, each with
     its own seed, for the whole time, and the best is kept. A larger day gets that start for
-    `START_SHARE` of the time (per area of at most `whole_day_max / 2` stops when it has more
-    than `whole_day_max`), then rounds of group re-solves until the time is up.
+    `start_share` of the time (per area of at most `start_part_stops` stops when given, or
+    of `whole_day_max / 2` when the day has more than `whole_day_max`), then rounds of group
+    re-solves until the time is up, each round taking `round_share` of the time left.
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
     `on_round(round, best_day)` too. Once `should_stop()` is True no new round starts and
     the best day so far is returned. Days PyVRP cannot model are solved whole, as `solve`.
@@ -382,14 +386,15 @@ def improve_day(
         if day is None:  # every worker was lost: one search here rather than no plan
             day = solve_group(jobs[0], on_progress, should_stop)
         return replace(day, wall_s=time.perf_counter() - started)
-    start_s = time_limit_s * START_SHARE
-    if n <= whole_day_max:
+    start_s = time_limit_s * start_share
+    part_stops = start_part_stops or whole_day_max // 2
+    if n <= whole_day_max and start_part_stops is None:
         jobs = [GroupJob(problem, start_s, seed + k) for k in range(executor.workers)]
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:
             day = solve_group(jobs[0], on_progress, should_stop)
     else:
-        parts = partition_stops(problem, whole_day_max // 2)
+        parts = partition_stops(problem, part_stops)
         vans = _share_vehicles(problem, parts)
         waves = math.ceil(len(parts) / executor.workers)
         served = [k for k, v in enumerate(vans) if v]
@@ -409,8 +414,8 @@ def improve_day(
         waves = math.ceil(len(groups) / executor.workers) if groups else 1
         if not groups or left() < 0.5:
             break
-        # About three rounds in what is left, each group at most 30 s and never past the end.
-        budget = min(max(2.0, left() / 3), 30.0 * waves, left()) / waves
+        # A share of what is left per round, each group at most 30 s and never past the end.
+        budget = min(max(2.0, left() * round_share), 30.0 * waves, left()) / waves
         jobs = [
             group_job(problem, day, g, budget, seed + 1000 * (round_no + 1) + k)
             for k, g in enumerate(groups)
