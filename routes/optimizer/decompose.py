@@ -28,7 +28,7 @@ import numpy as np
 
 from .check import check_feasible
 from .engines import AutoEngine, PyVrpEngine
-from .engines.common import COST_SCALE, ProgressCallback, StopCallback, objective_cents
+from .engines.common import COST_SCALE, ProgressCallback, StopCallback, day_solution
 from .engines.pyvrp_engine import unsupported
 from .partition import _planar, _share_vehicles, partition_stops, sub_problem
 from .problem import DayProblem
@@ -151,20 +151,6 @@ def routes_cost(problem: DayProblem, routes: Sequence[RouteResult]) -> float:
     """Cents of driving the routes (what the merge compares, besides drop penalties)."""
     per_km = {v.id: v.cost_per_km for v in problem.vehicles}
     return sum(r.distance_m * per_km[r.vehicle_id] for r in routes) / COST_SCALE
-
-
-def day_of(problem: DayProblem, routes, dropped, engine: str, started: float, ok: bool):
-    routes = [r for r in routes if r.stop_ids]
-    order = problem.vehicle_index()
-    routes.sort(key=lambda r: order[r.vehicle_id])
-    return DaySolution(
-        routes=tuple(routes),
-        dropped=tuple(dropped),
-        objective=objective_cents(problem, routes, [d.stop_id for d in dropped]),
-        engine=engine,
-        wall_s=time.perf_counter() - started,
-        feasible=ok and not (problem.drop_penalty is None and dropped),
-    )
 
 
 @dataclass(frozen=True)
@@ -306,7 +292,7 @@ def merge_round(
             dropped.pop(s, None)
         routes.update((r.vehicle_id, r) for r in new)
         dropped.update((d.stop_id, d) for d in answer.dropped)
-    merged = day_of(problem, list(routes.values()), list(dropped.values()), "", started, True)
+    merged = day_solution(problem, list(routes.values()), list(dropped.values()), "", started, True)
     feasible = day.feasible or all(route_fits(problem, r) for r in merged.routes)
     merged = replace(merged, engine=day.engine, feasible=feasible)
     if day.feasible and merged.objective > day.objective + 1e-6:
@@ -336,7 +322,7 @@ def assemble_parts(
         routes.extend(answer.routes)
         dropped.extend(answer.dropped)
         ok = ok and answer.feasible
-    return day_of(problem, routes, dropped, "pyvrp", started, ok)
+    return day_solution(problem, routes, dropped, "pyvrp", started, ok)
 
 
 def improve_day(

@@ -213,15 +213,27 @@ def assemble(
         if i not in served and stop.id not in pre_ids:
             bound = bool(electric) and range_blocks(problem, i, electric)
             dropped.append(DroppedStop(stop.id, solver_drop_reason(problem, i, bound)))
-    if problem.drop_penalty is None and dropped:
-        feasible = False
+    return day_solution(problem, routes, dropped, engine, started, feasible)
+
+
+def day_solution(
+    problem: DayProblem,
+    routes: Sequence[RouteResult],
+    dropped: Sequence[DroppedStop],
+    engine: str,
+    started: float,
+    feasible: bool,
+) -> DaySolution:
+    """The plan of these routes (in vehicle order, empty ones left out) and dropped stops.
+
+    Not feasible when a required stop is dropped."""
     order = problem.vehicle_index()
-    routes.sort(key=lambda r: order[r.vehicle_id])
+    routes = sorted((r for r in routes if r.stop_ids), key=lambda r: order[r.vehicle_id])
     return DaySolution(
         routes=tuple(routes),
         dropped=tuple(dropped),
         objective=objective_cents(problem, routes, [d.stop_id for d in dropped]),
         engine=engine,
         wall_s=time.perf_counter() - started,
-        feasible=feasible,
+        feasible=feasible and not (problem.drop_penalty is None and dropped),
     )
