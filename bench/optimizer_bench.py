@@ -30,8 +30,8 @@ import pyvrp  # noqa: E402
 from pyvrp.stop import MaxRuntime  # noqa: E402
 
 from routes.optimizer import check_feasible, solve  # noqa: E402
-from routes.optimizer.engines.common import PlannedRoute, assemble  # noqa: E402
 from routes.optimizer.decompose import PoolExecutor, improve_day  # noqa: E402
+from routes.optimizer.engines.common import PlannedRoute, assemble  # noqa: E402
 from routes.optimizer.instances import Instance, read_instance  # noqa: E402
 
 SETS = {
