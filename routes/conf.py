@@ -47,7 +47,7 @@ DEFAULTS = {
         os.environ.get("ROUTES_OPTIMIZE_WORKERS") or os.cpu_count() or 1
     ),
     # Stops per group of neighbouring routes re-solved in each round of a big day.
-    "ROUTES_GROUP_STOPS": 400,
+    "ROUTES_GROUP_STOPS": 500,
     # The queue a round's groups are sent to (the workers that solve them consume it).
     "ROUTES_GROUP_QUEUE": "optimize",
     # Above this many stops a day is started per area, never with one day-wide matrix.

@@ -35,7 +35,9 @@ from .problem import DayProblem
 from .solution import DaySolution, DroppedStop, RouteResult
 
 # Share of the time limit the whole-day (or per-area) start gets before the rounds.
-START_SHARE = 0.4
+START_SHARE = 0.25
+# Stops per area of the start: small enough for PyVRP to settle in seconds.
+START_PART_STOPS = 750
 # Extra seconds a worker may take past its group's budget (model building, the queue).
 GRACE_S = 10.0
 
@@ -331,10 +333,10 @@ def improve_day(
     *,
     executor: Executor | None = None,
     seed: int = 1,
-    group_stops: int = 400,
+    group_stops: int = 500,
     whole_day_max: int = 4000,
     start_share: float = START_SHARE,
-    start_part_stops: int | None = None,
+    start_part_stops: int | None = START_PART_STOPS,
     round_share: float = 1 / 3,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
@@ -344,8 +346,8 @@ def improve_day(
 
     A day of at most `2 * group_stops` stops gets one whole-day search per worker, each with
     its own seed, for the whole time, and the best is kept. A larger day gets that start for
-    `start_share` of the time (per area of at most `start_part_stops` stops when given, or
-    of `whole_day_max / 2` when the day has more than `whole_day_max`), then rounds of group
+    `start_share` of the time, per area of at most `start_part_stops` stops (None: one
+    whole-day search per worker, unless the day has more than `whole_day_max`), then rounds of group
     re-solves until the time is up, each round taking `round_share` of the time left.
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
     `on_round(round, best_day)` too. Once `should_stop()` is True no new round starts and
@@ -373,7 +375,7 @@ def improve_day(
             day = solve_group(jobs[0], on_progress, should_stop)
         return replace(day, wall_s=time.perf_counter() - started)
     start_s = time_limit_s * start_share
-    part_stops = start_part_stops or whole_day_max // 2
+    part_stops = min(start_part_stops or whole_day_max, whole_day_max)
     if n <= whole_day_max and start_part_stops is None:
         jobs = [GroupJob(problem, start_s, seed + k) for k in range(executor.workers)]
         day = best_of(executor.run(jobs, on_progress, should_stop))

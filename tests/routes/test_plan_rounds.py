@@ -1,5 +1,6 @@
 """A plan run's rounds spread over real worker processes: lost workers and cancel."""
 
+import re
 import threading
 import time
 
@@ -9,7 +10,7 @@ from django.db import connection
 from dsps.models import Role
 from routes.models import PlanGroupResult, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.services import plan_job_cancel, plan_job_prepare, plan_run_solve
-from tests.conftest import wait_until
+from tests.conftest import ROOT, wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
@@ -43,6 +44,20 @@ def _big_day(seconds: int):
     return dsp, stops, job, run
 
 
+def _start(workers, name: str):
+    """A private worker, once it consumes its queue."""
+    proc = workers.start(name)
+    log = ROOT / "test-artifacts" / f"worker-{name}.log"
+    wait_until(lambda: log.exists() and " ready." in log.read_text(), timeout=60)
+    return proc
+
+
+def _solving_tasks(name: str) -> int:
+    """Tasks of the worker that took at least half a second (solved a group, not skipped)."""
+    log = (ROOT / "test-artifacts" / f"worker-{name}.log").read_text()
+    return sum(1 for t in re.findall(r" succeeded in ([0-9.]+)s", log) if float(t) >= 0.5)
+
+
 def _in_thread(target):
     """Run `target` beside the solve, on its own database connection."""
 
@@ -69,7 +84,7 @@ def _worker_claims_a_group(run):
 def test_a_round_spreads_its_groups_over_the_workers_and_writes_one_plan(rounds):
     # given
     dsp, stops, job, run = _big_day(8)
-    rounds.start("groups")
+    _start(rounds, "groups")
     # when
     plan_run_solve(run_id=run.pk)
     # then
@@ -77,14 +92,14 @@ def test_a_round_spreads_its_groups_over_the_workers_and_writes_one_plan(rounds)
     assert job.status == PlanJob.Status.SUCCEEDED, job.error
     assert _every_stop_once(dsp, stops)
     assert Route.objects.filter(dsp=dsp).count() == job.summary["routes"] >= 2
-    assert rounds.succeeded("groups") >= 2  # the worker solved (or skipped) sub-tasks
+    assert _solving_tasks("groups") >= 1  # the worker solved groups beside the run's own task
     assert not PlanGroupResult.objects.filter(run=run).exists()  # each round cleans up
 
 
 def test_a_worker_killed_during_a_round_leaves_one_complete_plan(rounds):
     # given: a worker that takes the first group of the first round
     dsp, stops, job, run = _big_day(8)
-    worker = rounds.start("doomed")
+    worker = _start(rounds, "doomed")
     killed = []
 
     def kill_when_claimed():
@@ -109,7 +124,7 @@ def test_cancel_stops_every_sub_task(rounds):
     # given: a minute-long job whose first round is under way on the worker
     dsp, _stops, job, run = _big_day(60)
     user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
-    rounds.start("cancelled")
+    _start(rounds, "cancelled")
     cancelled = []
 
     def cancel_when_claimed():
