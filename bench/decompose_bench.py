@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     parser.add_argument("--time-limit", type=float, default=120.0, help="wall clock, seconds")
     parser.add_argument("--seeds", default="1", help="comma-separated day seeds")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--group-stops", type=int, default=400)
+    parser.add_argument("--group-stops", type=int, default=500)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "decompose.jsonl")
     args = parser.parse_args(argv)
     rows = []
