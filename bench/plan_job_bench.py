@@ -133,14 +133,26 @@ def fleet(station: Station) -> None:
     inspected vans, and licensed, trained drivers available that day. The test factories
     build those rows, so the bench follows the checklist wherever it goes.
     """
+    import factory.django
+
     from drivers.models import Audience
     from drivers.selectors import required_modules
     from dsps.onboarding import onboarding_complete
+    from tests.drivers import factories as drivers_f
     from tests.drivers.factories import CompletionFactory, trained
+    from tests.dsps import factories as dsps_f
     from tests.dsps.factories import DspApplicationFactory, MembershipFactory
+    from tests.fleet import factories as fleet_f
     from tests.fleet.factories import ready_vehicle
     from tests.routes.factories import ready_driver
 
+    # Factory sequences start at 0 in every process; start this run's past any earlier run's
+    # rows (emails, VINs, licence numbers are unique across the whole database).
+    offset = int(time.time() * 1000) % 10**9
+    for module in (dsps_f, fleet_f, drivers_f):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, factory.django.DjangoModelFactory):
+                value.reset_sequence(offset, force=True)
     driver_modules = required_modules(audience=Audience.DRIVER)
     for dsp in Dsp.objects.filter(station=station).order_by("code"):
         routes = math.ceil(Stop.objects.filter(dsp=dsp).count() / 180) + 2
