@@ -48,6 +48,8 @@ DEFAULTS = {
     ),
     # Stops per group of neighbouring routes re-solved in each round of a big day.
     "ROUTES_GROUP_STOPS": 500,
+    # Stops per area of a big day's start (areas are solved side by side, then the rounds).
+    "ROUTES_START_PART_STOPS": 750,
     # The queue a round's groups are sent to (the workers that solve them consume it).
     "ROUTES_GROUP_QUEUE": "optimize",
     # Above this many stops a day is started per area, never with one day-wide matrix.

@@ -131,13 +131,16 @@ class CeleryExecutor:
                 for k, job in enumerate(jobs)
             ).apply_async(queue=setting("ROUTES_GROUP_QUEUE"))
             sent = [r.id for r in messages.results]
-        # Take groups from the end while the workers take them from the start, as long as
-        # the round's time allows; a group nobody has started by then is claimed unsolved.
+        # Take groups from the end while the workers take them from the start: every job
+        # that must be solved (an area of the start), optional ones (a second seed, a round's
+        # group) while the round's time allows; an optional one nobody has started by then
+        # is claimed unsolved. With every worker busy, the run solves its whole day itself.
         ends = time.time() + waves * longest + 1.0
         for k in reversed(range(len(jobs))):
             if should_stop is not None and should_stop():
                 break
-            if time.time() + jobs[k].time_limit_s > ends and answers:
+            late = time.time() + jobs[k].time_limit_s > ends
+            if jobs[k].optional and late and answers:
                 continue
             if _claim(self.run_id, round_key, k):
                 answers[k] = solve_group(jobs[k], on_progress, should_stop)
@@ -190,6 +193,7 @@ def solve_day(
         executor=executor,
         seed=seed,
         group_stops=int(setting("ROUTES_GROUP_STOPS")),
+        start_part_stops=int(setting("ROUTES_START_PART_STOPS")),
         whole_day_max=int(setting("ROUTES_WHOLE_DAY_MAX")),
         on_progress=on_progress,
         should_stop=should_stop,

@@ -44,12 +44,18 @@ GRACE_S = 10.0
 
 @dataclass(frozen=True)
 class GroupJob:
-    """One sub-problem to solve: `initial` holds its current routes (stop ids per van id)."""
+    """One sub-problem to solve: `initial` holds its current routes (stop ids per van id).
+
+    `optional`: losing the answer costs nothing (a second seed, a group that keeps its
+    routes), so an executor may skip it when no worker is free in time; a job that is not
+    optional (an area of the start) must be solved by someone.
+    """
 
     problem: DayProblem
     time_limit_s: float
     seed: int
     initial: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    optional: bool = False
 
 
 def solve_group(
@@ -248,7 +254,7 @@ def group_job(
     sub = sub_problem(problem, list(group.stops), list(group.vehicles))
     ids = {problem.vehicles[v].id for v in group.vehicles}
     initial = {r.vehicle_id: r.stop_ids for r in day.routes if r.vehicle_id in ids}
-    return GroupJob(sub, time_limit_s, seed, initial)
+    return GroupJob(sub, time_limit_s, seed, initial, optional=True)
 
 
 def merge_round(
@@ -369,7 +375,10 @@ def improve_day(
         return min(found, key=lambda a: (not a.feasible, a.objective), default=None)
 
     if unsupported(problem) is not None or n <= 2 * group_stops or executor.workers < 1:
-        jobs = [GroupJob(problem, time_limit_s, seed + k) for k in range(max(1, executor.workers))]
+        jobs = [
+            GroupJob(problem, time_limit_s, seed + k, optional=k > 0)
+            for k in range(max(1, executor.workers))
+        ]
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:  # every worker was lost: one search here rather than no plan
             day = solve_group(jobs[0], on_progress, should_stop)
@@ -377,7 +386,9 @@ def improve_day(
     start_s = time_limit_s * start_share
     part_stops = min(start_part_stops or whole_day_max, whole_day_max)
     if n <= whole_day_max and start_part_stops is None:
-        jobs = [GroupJob(problem, start_s, seed + k) for k in range(executor.workers)]
+        jobs = [
+            GroupJob(problem, start_s, seed + k, optional=k > 0) for k in range(executor.workers)
+        ]
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:
             day = solve_group(jobs[0], on_progress, should_stop)

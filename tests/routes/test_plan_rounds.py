@@ -9,6 +9,9 @@ from django.db import connection
 
 from dsps.models import Role
 from routes.models import PlanGroupResult, PlanJob, PlanRun, Route, RouteStop, Stop
+from routes.optimizer.decompose import GroupJob
+from routes.plan_rounds import CeleryExecutor
+from routes.planning import build_problem
 from routes.services import plan_job_cancel, plan_job_prepare, plan_run_solve
 from tests.conftest import ROOT, wait_until
 from tests.dsps.factories import MembershipFactory
@@ -94,6 +97,18 @@ def test_a_round_spreads_its_groups_over_the_workers_and_writes_one_plan(rounds)
     assert Route.objects.filter(dsp=dsp).count() == job.summary["routes"] >= 2
     assert _solving_tasks("groups") >= 1  # the worker solved groups beside the run's own task
     assert not PlanGroupResult.objects.filter(run=run).exists()  # each round cleans up
+
+
+def test_with_every_worker_busy_the_run_solves_every_area_itself(rounds):
+    # given: three areas of a start that must be solved, and nobody consuming the queue
+    _dsp, _stops, job, run = _big_day(6)
+    problem = build_problem(dsp=run.dsp, service_date=job.service_date).problem
+    areas = [GroupJob(problem, 1.0, seed) for seed in (1, 2, 3)]
+    executor = CeleryExecutor(run_id=run.pk, job_id=job.pk, workers=2)
+    # when
+    answers = executor.run(areas)
+    # then: the run solved all three, although that took longer than two workers would
+    assert all(a is not None and a.feasible for a in answers)
 
 
 def test_a_worker_killed_during_a_round_leaves_one_complete_plan(rounds):
