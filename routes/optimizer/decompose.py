@@ -38,6 +38,7 @@ from .solution import DaySolution, DroppedStop, RouteResult
 START_SHARE = 0.25
 # Stops per area of the start: small enough for PyVRP to settle in seconds.
 START_PART_STOPS = 750
+PART_MIN_S = 8.0
 # Extra seconds a worker may take past its group's budget (model building, the queue).
 GRACE_S = 10.0
 
@@ -396,6 +397,9 @@ def improve_day(
         parts = partition_stops(problem, part_stops)
         vans = _share_vehicles(problem, parts)
         waves = math.ceil(len(parts) / executor.workers)
+        # Every area gets at least PART_MIN_S when the time allows (up to 60 % of it): a
+        # 750-stop area needs seconds to settle, and many areas on few workers need longer.
+        start_s = max(start_s, min(0.6 * time_limit_s, waves * PART_MIN_S))
         served = [k for k, v in enumerate(vans) if v]
         jobs = [
             GroupJob(sub_problem(problem, parts[k], vans[k]), start_s / waves, seed + k)
