@@ -67,13 +67,33 @@ def clear() -> None:
         Stop.objects.filter(manifest=manifest).delete()
         manifest.delete()
     dsps = Dsp.objects.filter(station=station)
-    Vehicle.objects.filter(dsp__in=dsps).delete()
-    Driver.objects.filter(dsp__in=dsps).delete()
     Territory.objects.filter(station=station).delete()
     Membership.objects.filter(dsp__in=dsps).delete()
     PlanRun.objects.filter(dsp__in=dsps).delete()
+    for model in _onboarding_models():
+        model.objects.filter(**{f"{model.TENANT_PATH}__in": dsps}).delete()
     dsps.delete()
     station.delete()
+
+
+def _onboarding_models() -> list:
+    """What onboarding adds to a DSP, children before parents."""
+    from drivers.models import TrainingCompletion, WeeklyAvailability
+    from dsps.models import DspApplication, TerritoryHolding
+    from fleet.models import Inspection, InspectionItem, InsurancePolicy, Lease
+
+    return [
+        TrainingCompletion,
+        WeeklyAvailability,
+        InspectionItem,
+        Inspection,
+        Lease,
+        InsurancePolicy,
+        Vehicle,
+        Driver,
+        DspApplication,
+        TerritoryHolding,
+    ]
 
 
 def world(stops: int, dsps: int) -> tuple[Station, User]:
@@ -106,25 +126,45 @@ def world(stops: int, dsps: int) -> tuple[Station, User]:
 
 
 def fleet(station: Station) -> None:
-    """Vans and drivers for each DSP: one route per 180 of its stops, plus two spare."""
-    for k, dsp in enumerate(Dsp.objects.filter(station=station).order_by("code")):
+    """Onboard each DSP as the app requires, then vans and drivers: one route per 180 stops.
+
+    Onboarding is the real checklist (`dsps.onboarding`): verified documents (an approved
+    application), an owner with every required owner module passed, leased, insured and
+    inspected vans, and licensed, trained drivers available that day. The test factories
+    build those rows, so the bench follows the checklist wherever it goes.
+    """
+    import factory.django
+
+    from drivers.models import Audience
+    from drivers.selectors import required_modules
+    from dsps.onboarding import onboarding_complete
+    from tests.drivers import factories as drivers_f
+    from tests.drivers.factories import CompletionFactory, trained
+    from tests.dsps import factories as dsps_f
+    from tests.dsps.factories import DspApplicationFactory, MembershipFactory
+    from tests.fleet import factories as fleet_f
+    from tests.fleet.factories import ready_vehicle
+    from tests.routes.factories import ready_driver
+
+    # Factory sequences start at 0 in every process; start this run's past any earlier run's
+    # rows (emails, VINs, licence numbers are unique across the whole database).
+    offset = int(time.time() * 1000) % 10**9
+    for module in (dsps_f, fleet_f, drivers_f):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, factory.django.DjangoModelFactory):
+                value.reset_sequence(offset, force=True)
+    driver_modules = required_modules(audience=Audience.DRIVER)
+    for dsp in Dsp.objects.filter(station=station).order_by("code"):
         routes = math.ceil(Stop.objects.filter(dsp=dsp).count() / 180) + 2
-        Vehicle.objects.bulk_create(
-            Vehicle(
-                dsp=dsp, plate=f"B{k}-{n:03d}", vin=f"BENCH{k:02d}{n:010d}", package_capacity=300
-            )
-            for n in range(routes)
-        )
-        Driver.objects.bulk_create(
-            Driver(
-                dsp=dsp,
-                first_name=f"D{n}",
-                last_name="Bench",
-                licence_number=f"B{k}{n:06d}",
-                licence_expires_on=dt.date(2099, 1, 1),
-            )
-            for n in range(routes)
-        )
+        DspApplicationFactory(dsp=dsp, approved=True)
+        owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
+        for module in required_modules(audience=Audience.OWNER):
+            CompletionFactory(driver=None, user=owner, dsp=dsp, module=module)
+        for _ in range(routes):
+            ready_vehicle(dsp, package_capacity=300)
+            trained(ready_driver(dsp), *driver_modules)
+        if not onboarding_complete(dsp):
+            raise RuntimeError(f"{dsp.name} is not onboarded; see dsps/onboarding.py.")
 
 
 def manifest_csv(stops: int, seed: int = 7) -> bytes:
@@ -199,7 +239,8 @@ def main() -> None:
     import_s = time.perf_counter() - started
     fleet(station)
 
-    env = {**os.environ}
+    # A plan run counts on as many group solvers as there are worker processes.
+    env = {**os.environ, "ROUTES_OPTIMIZE_WORKERS": str(args.workers)}
     workers = [
         subprocess.Popen(
             [*CELERY, "-n", f"bench{k}@%h"],

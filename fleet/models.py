@@ -41,6 +41,12 @@ class VehicleOffer(TimeStampedModel):
         decimal_places=3,
         help_text="litres per km for diesel and gasoline, kWh per km for electric vans",
     )
+    range_km = models.PositiveIntegerField(
+        "range (km)",
+        null=True,
+        blank=True,
+        help_text="electric vans: kilometres on a full charge; the planner keeps a reserve",
+    )
     monthly_rate = models.DecimalField(max_digits=8, decimal_places=2)
     discount_percent = models.DecimalField(
         max_digits=5,
@@ -68,6 +74,10 @@ class VehicleOffer(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(package_capacity__gt=0), name="offer_holds_packages"
+            ),
+            models.CheckConstraint(
+                condition=Q(range_km__isnull=True) | Q(range_km__gt=0),
+                name="offer_range_positive",
             ),
         ]
 

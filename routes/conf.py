@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -50,6 +52,20 @@ DEFAULTS = {
     # Seconds a running solve may go without its heartbeat (written every second while it
     # searches) before the sweep fails it: its worker is gone, whichever broker is used.
     "ROUTES_PLAN_HEARTBEAT_TIMEOUT_S": 120,
+    # Share of an electric van's range no plan may use (cold days, detours), in percent.
+    "ROUTES_EV_RESERVE_PERCENT": 15,
+    # Worker processes on the optimize queue a plan run may count on (one per core here).
+    "ROUTES_OPTIMIZE_WORKERS": int(
+        os.environ.get("ROUTES_OPTIMIZE_WORKERS") or os.cpu_count() or 1
+    ),
+    # Stops per group of neighbouring routes re-solved in each round of a big day.
+    "ROUTES_GROUP_STOPS": 500,
+    # Stops per area of a big day's start (areas are solved side by side, then the rounds).
+    "ROUTES_START_PART_STOPS": 750,
+    # The queue a round's groups are sent to (the workers that solve them consume it).
+    "ROUTES_GROUP_QUEUE": "optimize",
+    # Above this many stops a day is started per area, never with one day-wide matrix.
+    "ROUTES_WHOLE_DAY_MAX": 4000,
     # Seconds of search a re-plan after a disruption gets (it runs on the optimize queue).
     "ROUTES_REPLAN_TIME_LIMIT_S": 5,
     # Seconds two drivers need to hand packages over at a rescue's meeting point.

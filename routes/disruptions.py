@@ -26,6 +26,7 @@ from nextmile.geo import Area
 from .changes import ChangeFact, FactCode
 from .conf import setting
 from .dispatch import route_assign, routes_at_risk
+from .ev_range import driven_m, range_left_m, range_limit_m
 from .live import ACTIVE, done_stops, drive_seconds, last_pings
 from .models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from .optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
@@ -313,6 +314,7 @@ def _replan_fleet(day: _ReplanDay, vehicles_routes: list[Route], meet, standby) 
                 max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
+                max_distance_m=range_left_m(r.vehicle, driven_m(r, day.remaining[r.pk])),
             )
         )
     if meet is not None:
@@ -332,6 +334,7 @@ def _replan_fleet(day: _ReplanDay, vehicles_routes: list[Route], meet, standby) 
                 max_duration_s=None,
                 start_depot=len(depots) - 1,
                 end_depot=0,
+                max_distance_m=range_limit_m(van),
             )
         )
     return depots, vehicles

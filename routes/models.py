@@ -140,6 +140,13 @@ class Route(TimeStampedModel):
             ),
         ]
 
+    @property
+    def range_share(self) -> float | None:
+        """Share of its electric van's full range this route drives, or None."""
+        from .ev_range import range_share
+
+        return range_share(self)
+
     def __str__(self) -> str:
         return f"{self.code} {self.service_date:%Y-%m-%d}"
 
@@ -250,6 +257,33 @@ class PlanRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.job} · {self.dsp}"
+
+
+class PlanGroupResult(TimeStampedModel):
+    """One group of a plan run's round: claimed by whoever solves it, then its answer.
+
+    The coordinating solve and the `optimize` workers race to create this row; the one that
+    creates it solves the group, so no group is solved twice. `answer` stays empty until
+    the solve ends; a row still empty long after its time limit means a lost worker.
+    """
+
+    TENANT_PATH = "run__dsp"
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="group_results")
+    round_key = models.CharField(max_length=40)
+    group = models.PositiveIntegerField()
+    answer = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "round_key", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "round_key", "group"], name="plan_group_result_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} · round {self.round_key} · group {self.group}"
 
 
 class RouteStop(TimeStampedModel):

@@ -17,6 +17,7 @@ from nextmile.money import CENT
 
 from .availability import availability_for
 from .conf import setting
+from .ev_range import range_limit_m
 from .models import Package, Route, Stop
 from .optimizer import (
     DayProblem,
@@ -107,6 +108,7 @@ def vehicle_spec(
         capacity=vehicle.package_capacity if vehicle else int(setting("ROUTES_DEFAULT_CAPACITY")),
         cost_per_km=cost_per_km_cents(van_kind(vehicle)),
         **{
+            "max_distance_m": range_limit_m(vehicle),
             "shift_start_s": seconds(station.opens_at),
             "shift_end_s": seconds(station.closes_at),
             "max_duration_s": int(setting("ROUTES_MAX_SHIFT_S")),

@@ -16,7 +16,7 @@ from .models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
 
 def route_list(*, user, service_date: date | None = None) -> QuerySet[Route]:
     qs = scope_to_user(Route.objects.all(), user).select_related(
-        "dsp", "driver", "vehicle", "station"
+        "dsp", "driver", "vehicle__offer", "station"
     )
     if service_date:
         qs = qs.filter(service_date=service_date)

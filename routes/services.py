@@ -19,8 +19,9 @@ from dsps.tenancy import IMPORT, PLAN, dsp_of, require_dsp_power, role_of
 
 from . import imports
 from .conf import setting
+from .ev_range import range_problems
 from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
-from .optimizer import solve, solve_partitioned
+from .plan_rounds import solve_day
 from .planning import build_problem, moment, retime, route_fields, verify
 from .signals import PLAN_COMPLETED, route_event_emit
 
@@ -424,16 +425,14 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
         solution = None
         if planned.problem is not None:
             watch = _Watch(run)
-            many = len(planned.problem.stops) > int(setting("ROUTES_STOPS_PER_PART"))
-            solver = solve_partitioned if many else solve
-            extra = {"max_stops": int(setting("ROUTES_STOPS_PER_PART"))} if many else {}
-            solution = solver(
-                planned.problem,
+            solution = solve_day(
+                run_id=run.pk,
+                job_id=job.pk,
+                problem=planned.problem,
                 time_limit_s=job.time_limit_s,
                 seed=job.pk,
                 on_progress=watch.progress,
                 should_stop=watch.should_stop,
-                **extra,
             )
             if watch.stopped:
                 _finish_run(run.pk, PlanJob.Status.CANCELLED)
@@ -651,7 +650,8 @@ def route_stop_move(
     """Move a stop to `position` (1-based) on `to_route` (default: its own route, a reorder).
 
     Both routes are re-timed from the matrices and re-checked; what breaks a rule is kept on
-    the route as `problems` for the dispatcher to see.
+    the route as `problems` for the dispatcher to see, except an electric van driving past
+    its range less the reserve: that move is refused with the reason.
     """
     if role_of(user) not in (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER):
         raise PermissionDenied("Your role does not allow this.")
@@ -691,6 +691,9 @@ def route_stop_move(
         day=source.service_date,
         routes=[(r, orders[r.pk]) for r in touched],
     )
+    for _result, _legs, problems in timed:
+        if range_problems(problems):
+            raise ValidationError({"position": range_problems(problems)[0]})
     rows = {rs.stop_id: rs for rs in RouteStop.objects.filter(route__in=touched)}
     fields = ["route", "sequence", "planned_arrival", "planned_start", "leg_distance_m"]
     updated = []

@@ -49,4 +49,5 @@ def plan_runs_sweep_stale_task() -> None:
 
 
 from .tasks_live import *  # noqa
+from .tasks_rounds import plan_group_solve_task  # noqa: E402,F401  (autodiscovery)
 from .tasks_retention import location_ping_prune_task  # noqa: E402,F401  (autodiscovery)

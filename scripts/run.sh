@@ -8,8 +8,9 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-nextmile.settings.dev}"
 mkdir -p var
 $BIN/python manage.py migrate --no-input -v0
 $BIN/python manage.py seed_demo
+# One worker process per core: a plan run's groups are solved side by side.
 $BIN/celery -A nextmile worker -B -s var/celerybeat-schedule -Q default,optimize \
-  --concurrency=1 --loglevel=INFO \
+  --concurrency="$(nproc)" --loglevel=INFO \
   --max-tasks-per-child=20 >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT

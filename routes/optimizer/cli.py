@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .check import check_feasible
+from .decompose import PoolExecutor, improve_day
 from .instances import read_instance
 from .planner import solve
 
@@ -21,7 +22,17 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--engine", choices=["auto", "pyvrp", "ortools"], default="auto")
     cmd.add_argument("--seed", type=int, default=1)
     cmd.add_argument(
-        "--scale", type=int, default=100, help="integer units per instance unit (default 100)"
+        "--scale",
+        type=int,
+        default=None,
+        help="integer units per instance unit (default: 100, or less when the file's times "
+        "would not fit)",
+    )
+    cmd.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes; above 1, route-based decomposition on a local pool (default 1)",
     )
     return parser
 
@@ -33,7 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    solution = solve(instance.problem, args.time_limit, engine=args.engine, seed=args.seed)
+    if args.workers > 1:
+        with PoolExecutor(args.workers) as pool:
+            solution = improve_day(instance.problem, args.time_limit, executor=pool, seed=args.seed)
+    else:
+        solution = solve(instance.problem, args.time_limit, engine=args.engine, seed=args.seed)
     routes = instance.customer_routes(solution)
     violations = check_feasible(instance.problem, solution, duration=instance.exact_durations())
     out = {
@@ -44,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "feasible": solution.feasible and not violations,
         "engine": solution.engine,
         "wall_s": round(solution.wall_s, 3),
+        "scale": instance.provider.scale,
+        "workers": args.workers,
     }
     print(json.dumps(out))
     return 0

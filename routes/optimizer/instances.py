@@ -54,15 +54,34 @@ class Instance:
         return total
 
 
-def read_instance(path: str | Path, *, scale: int = 100) -> Instance:
+def auto_scale(data: dict) -> int:
+    """The finest of 100, 10 and 1 units per instance unit that keeps every time in range.
+
+    Solomon-style files count minutes up to about a thousand (scale 100); files in seconds
+    over a working day reach tens of thousands (scale 10 or 1).
+    """
+    longest = 0.0
+    for key in ("time_window", "service_time"):
+        if data.get(key) is not None:
+            longest = max(longest, float(np.max(data[key])))
+    for scale in (100, 10):
+        if longest * scale <= MAX_TIME_S:
+            return scale
+    return 1
+
+
+def read_instance(path: str | Path, *, scale: int | None = None) -> Instance:
     """Read a VRPLIB `.vrp` (CVRP or VRPTW) or Solomon-format `.txt` instance.
 
+    `scale`: integer units per instance unit; None picks it from the file (`auto_scale`).
     Raises `ValueError` when the file has no depot, more than one depot, or a scaled time
     beyond the one-week horizon the problem allows.
     """
     path = Path(path)
     fmt = "solomon" if path.suffix.lower() == ".txt" else "vrplib"
     data = vrplib.read_instance(str(path), instance_format=fmt)
+    if scale is None:
+        scale = auto_scale(data)
     depots = np.atleast_1d(data.get("depot", [0]))
     if len(depots) != 1 or int(depots[0]) != 0:
         raise ValueError("Only instances with a single depot at the first node are supported.")

@@ -112,6 +112,31 @@ def _share_vehicles(problem: DayProblem, parts: list[list[int]]) -> list[list[in
     return share
 
 
+def sub_problem(problem: DayProblem, stops: Sequence[int], vehicles: Sequence[int]) -> DayProblem:
+    """The day restricted to some stops and vehicles (indexes), with only their depots.
+
+    Travel matrices are subset from `problem.matrices` when given, otherwise the provider
+    computes them for these locations only.
+    """
+    sub_vehicles = [problem.vehicles[v] for v in vehicles]
+    used_depots = sorted({d for v in sub_vehicles for d in (v.start_depot, v.end_depot)})
+    depot_map = {d: j for j, d in enumerate(used_depots)}
+    sub_vehicles = [
+        replace(v, start_depot=depot_map[v.start_depot], end_depot=depot_map[v.end_depot])
+        for v in sub_vehicles
+    ]
+    matrices = None
+    if problem.matrices is not None:
+        matrices = problem.matrices.subset(used_depots + [problem.stop_location(i) for i in stops])
+    return replace(
+        problem,
+        depots=[problem.depots[d] for d in used_depots],
+        stops=[problem.stops[i] for i in stops],
+        vehicles=sub_vehicles,
+        matrices=matrices,
+    )
+
+
 def solve_partitioned(
     problem: DayProblem,
     time_limit_s: float,
@@ -148,29 +173,7 @@ def solve_partitioned(
             )
             dropped.extend(DroppedStop(s.id, reason) for s in sub_stops)
             continue
-        sub_vehicles = [problem.vehicles[v] for v in vans]
-        used_depots = sorted({d for v in sub_vehicles for d in (v.start_depot, v.end_depot)})
-        depot_map = {d: j for j, d in enumerate(used_depots)}
-        sub_vehicles = [
-            replace(
-                v,
-                start_depot=depot_map[v.start_depot],
-                end_depot=depot_map[v.end_depot],
-            )
-            for v in sub_vehicles
-        ]
-        matrices = None
-        if problem.matrices is not None:
-            matrices = problem.matrices.subset(
-                used_depots + [problem.stop_location(i) for i in part]
-            )
-        sub = replace(
-            problem,
-            depots=[problem.depots[d] for d in used_depots],
-            stops=sub_stops,
-            vehicles=sub_vehicles,
-            matrices=matrices,
-        )
+        sub = sub_problem(problem, part, vans)
         remaining = time_limit_s - (time.perf_counter() - started)
         budget = max(0.1, remaining / (len(parts) - k))
 

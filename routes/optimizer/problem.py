@@ -135,8 +135,10 @@ class VehicleSpec:
     return, seconds. `max_duration_s`: longest time away from the depot, or None.
     `cost_per_km`: cents per kilometre driven (relative weight in a mixed fleet).
     `start_depot` / `end_depot`: indexes into `DayProblem.depots` (end defaults to start).
-    `rest_break`: an optional `Break`. Raises `ValueError` for negative capacity, a shift
-    that ends before it starts or a non-positive maximum duration.
+    `rest_break`: an optional `Break`. `max_distance_m`: the longest route the van may
+    drive (an electric van's range less its reserve), or None. Raises `ValueError` for
+    negative capacity, a shift that ends before it starts or a non-positive maximum duration
+    or distance.
     """
 
     id: str
@@ -148,6 +150,7 @@ class VehicleSpec:
     start_depot: int = 0
     end_depot: int | None = None
     rest_break: Break | None = None
+    max_distance_m: int | None = None
 
     def __post_init__(self) -> None:
         _require_id(self.id, "Vehicle")
@@ -168,6 +171,10 @@ class VehicleSpec:
                 raise ValueError("Maximum duration must be positive.")
         if self.cost_per_km < 0:
             raise ValueError("Cost per km cannot be negative.")
+        if self.max_distance_m is not None:
+            _require_int(self.max_distance_m, "Maximum distance")
+            if self.max_distance_m <= 0:
+                raise ValueError("Maximum distance must be positive.")
         if self.end_depot is None:
             object.__setattr__(self, "end_depot", self.start_depot)
         _require_int(self.end_depot, "End depot")

@@ -161,12 +161,22 @@ def simulate(
             f"Vehicle {vid} returns at {t.return_:g}, after its shift ends at "
             f"{vehicle.shift_end_s}."
         )
+    if vehicle.max_distance_m is not None and t.distance > vehicle.max_distance_m:
+        t.violations.append(range_violation(vid, t.distance, vehicle.max_distance_m))
     if vehicle.max_duration_s is not None and t.return_ - departure > vehicle.max_duration_s:
         t.violations.append(
             f"Vehicle {vid} is away {t.return_ - departure:g} s, over its maximum of "
             f"{vehicle.max_duration_s} s."
         )
     return t
+
+
+def range_violation(vehicle_id: str, distance_m: int, max_distance_m: int) -> str:
+    """The sentence for a route longer than its van's range less the reserve."""
+    return (
+        f"Vehicle {vehicle_id} drives {distance_m / 1000:.1f} km, over its range of "
+        f"{max_distance_m / 1000:.1f} km (less the reserve)."
+    )
 
 
 def plan_times(

@@ -113,3 +113,66 @@ def test_cli_solves_solomon_c101(capsys):
     assert sorted(c for r in result["routes"] for c in r) == list(range(1, 101))
     # Best known, measured unrounded: 828.94 with 10 vehicles.
     assert result["distance"] < 828.94 * 1.05
+
+
+def _seconds_day(stops: int = 30, opens: int = 28800, closes: int = 64800) -> str:
+    """A VRPTW file whose times are seconds over a working day (08:00 to 18:00)."""
+    import random
+
+    rng = random.Random(3)
+    coords = [(0, 0)] + [(rng.randint(-9000, 9000), rng.randint(-9000, 9000)) for _ in range(stops)]
+    lines = [
+        "NAME : seconds",
+        "TYPE : CVRPTW",
+        f"DIMENSION : {stops + 1}",
+        "VEHICLES : 6",
+        "CAPACITY : 20",
+        "SERVICE_TIME : 60",
+        "EDGE_WEIGHT_TYPE : EUC_2D",
+        "NODE_COORD_SECTION",
+        *(f"{k + 1} {x} {y}" for k, (x, y) in enumerate(coords)),
+        "DEMAND_SECTION",
+        "1 0",
+        *(f"{k + 2} 1" for k in range(stops)),
+        "TIME_WINDOW_SECTION",
+        f"1 {opens} {closes}",
+        *(f"{k + 2} {opens + 1800 * (k % 3)} {closes}" for k in range(stops)),
+        "DEPOT_SECTION",
+        "1",
+        "-1",
+        "EOF",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_cli_reads_a_file_in_seconds_with_default_settings(tmp_path, capsys):
+    path = tmp_path / "seconds.vrp"
+    path.write_text(_seconds_day())
+    # when: no --scale, and the day's times reach 64,800 (times 100 would pass a week)
+    result = _run(capsys, str(path), "--time-limit", "1")
+    # then
+    assert result["scale"] == 1
+    assert result["feasible"] is True
+    assert sorted(c for r in result["routes"] for c in r) == list(range(1, 31))
+
+
+def test_cli_keeps_scale_100_for_solomon_minutes_and_takes_an_explicit_scale(tmp_path):
+    path = tmp_path / "tiny.vrp"
+    path.write_text(TINY_VRPTW)
+    assert read_instance(path).provider.scale == 100
+    assert read_instance(path, scale=7).provider.scale == 7
+    seconds = tmp_path / "seconds.vrp"
+    seconds.write_text(_seconds_day(opens=0, closes=9000))
+    # 9,000 x 100 passes a week (604,800), 9,000 x 10 does not.
+    assert read_instance(seconds).provider.scale == 10
+
+
+def test_cli_with_two_workers_decomposes_and_stays_feasible(tmp_path, capsys):
+    path = tmp_path / "seconds.vrp"
+    path.write_text(_seconds_day())
+    # when
+    result = _run(capsys, str(path), "--time-limit", "1", "--workers", "2")
+    # then
+    assert result["workers"] == 2
+    assert result["feasible"] is True
+    assert sorted(c for r in result["routes"] for c in r) == list(range(1, 31))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..problem import DayProblem
-from ..reasons import solver_drop_reason, unservable_reason
+from ..reasons import range_blocks, solver_drop_reason, unservable_reason
 from ..schedule import choose_departure, plan_times, simulate
 from ..solution import DaySolution, DroppedStop, RouteResult
 
@@ -205,18 +205,35 @@ def assemble(
         )
     pre_ids = {d.stop_id for d in pre_dropped}
     dropped = list(pre_dropped)
+    electric = [(p.vehicle, list(p.stops)) for p in planned if p.stops]
+    used = {p.vehicle for p in planned if p.stops}
+    electric += [(v, []) for v in range(len(problem.vehicles)) if v not in used]
+    electric = [(v, s) for v, s in electric if problem.vehicles[v].max_distance_m is not None]
     for i, stop in enumerate(problem.stops):
         if i not in served and stop.id not in pre_ids:
-            dropped.append(DroppedStop(stop.id, solver_drop_reason(problem, i)))
-    if problem.drop_penalty is None and dropped:
-        feasible = False
+            bound = bool(electric) and range_blocks(problem, i, electric)
+            dropped.append(DroppedStop(stop.id, solver_drop_reason(problem, i, bound)))
+    return day_solution(problem, routes, dropped, engine, started, feasible)
+
+
+def day_solution(
+    problem: DayProblem,
+    routes: Sequence[RouteResult],
+    dropped: Sequence[DroppedStop],
+    engine: str,
+    started: float,
+    feasible: bool,
+) -> DaySolution:
+    """The plan of these routes (in vehicle order, empty ones left out) and dropped stops.
+
+    Not feasible when a required stop is dropped."""
     order = problem.vehicle_index()
-    routes.sort(key=lambda r: order[r.vehicle_id])
+    routes = sorted((r for r in routes if r.stop_ids), key=lambda r: order[r.vehicle_id])
     return DaySolution(
         routes=tuple(routes),
         dropped=tuple(dropped),
         objective=objective_cents(problem, routes, [d.stop_id for d in dropped]),
         engine=engine,
         wall_s=time.perf_counter() - started,
-        feasible=feasible,
+        feasible=feasible and not (problem.drop_penalty is None and dropped),
     )

@@ -98,6 +98,7 @@ class _Model:
         travel = problem.travel.subset(self.loc_ids)
         self._arc_costs(travel.distance)
         self._capacity()
+        self._range(travel.distance)
         self.time = self._time(travel.duration)
         self._drops_and_pins()
         self.breaks = self._breaks()
@@ -119,6 +120,16 @@ class _Model:
         cb = self.routing.RegisterUnaryTransitVector(demands)
         caps = [v.capacity for v in self.problem.vehicles]
         self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "load")
+
+    def _range(self, distance) -> None:
+        """Electric vans' range less the reserve, as a cap on each route's distance."""
+        limits = [v.max_distance_m for v in self.problem.vehicles]
+        if all(m is None for m in limits):
+            return
+        cb = self.routing.RegisterTransitMatrix(distance.tolist())
+        longest = int(distance.sum()) + 1
+        caps = [longest if m is None else m for m in limits]
+        self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "distance")
 
     def _time(self, duration):
         problem, routing, manager = self.problem, self.routing, self.manager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyvrp
@@ -142,12 +143,15 @@ def build_data(problem: DayProblem, kept: list[int]) -> tuple[pyvrp.ProblemData,
             v.cost_per_km,
             v.start_depot,
             v.end_depot,
+            v.max_distance_m,
         )
         groups[key].append(i)
     vehicle_types = []
     members = []
-    for (cap, start, end, max_dur, cost, s_dep, e_dep), idx in groups.items():
+    for (cap, start, end, max_dur, cost, s_dep, e_dep, max_dist), idx in groups.items():
         kwargs = {} if max_dur is None else {"shift_duration": max_dur}
+        if max_dist is not None:
+            kwargs["max_distance"] = max_dist
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(idx),
@@ -190,7 +194,9 @@ class PyVrpEngine:
         seed: int = 0,
         on_progress: ProgressCallback | None = None,
         should_stop: StopCallback | None = None,
+        initial: Mapping[str, Sequence[str]] | None = None,
     ) -> DaySolution:
+        """`initial`: stop ids in order per vehicle id, a plan to start the search from."""
         started = time.perf_counter()
         why = unsupported(problem)
         if why is not None:
@@ -204,15 +210,26 @@ class PyVrpEngine:
         base = dropped_penalty(problem, pre_dropped)
         ils = pyvrp.IteratedLocalSearchParams(callbacks=_BestReporter(progress, penalties, base))
         params = pyvrp.SolveParams(ils=ils)
-        if problem.drop_penalty is not None:
-            # Prizes reach 100x the longest detour; lateness and overload must be able to
-            # cost more than that or PyVRP keeps high-priority stops on infeasible routes.
-            top = max((c.prize for c in data.clients()), default=0)
+        # Prizes reach 100x the longest detour; lateness and overload must be able to cost
+        # more than that, and more than the longest arc in a day in metres and cents, or
+        # PyVRP keeps stops on infeasible routes.
+        top = max((c.prize for c in data.clients()), default=0)
+        longest = int(data.distance_matrix(0).max(initial=0)) * max(
+            v.cost_per_km for v in problem.vehicles
+        )
+        if problem.drop_penalty is not None or longest * 10 > 100_000:
             params = pyvrp.SolveParams(
-                ils=ils, penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * top))
+                ils=ils,
+                penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * max(top, longest))),
             )
+        warm = None if not initial else warm_start(problem, data, kept, members, initial)
         result = pyvrp.solve(
-            data, _Criterion(progress), seed=seed, collect_stats=False, params=params
+            data,
+            _Criterion(progress),
+            seed=seed,
+            collect_stats=False,
+            params=params,
+            initial_solution=warm,
         )
         best = result.best
         planned = route_plan(best, kept, members)
@@ -223,6 +240,25 @@ class PyVrpEngine:
         if feasible:
             planned = restore_high_priority(problem, planned, kept)
         return assemble(problem, planned, pre_dropped, self.name, started, feasible)
+
+
+def warm_start(
+    problem: DayProblem,
+    data: pyvrp.ProblemData,
+    kept: list[int],
+    members: list[list[int]],
+    initial: Mapping[str, Sequence[str]],
+) -> pyvrp.Solution:
+    """`initial` (stop ids per vehicle id) as a PyVRP solution; unknown ids are skipped."""
+    client = {problem.stops[s].id: j for j, s in enumerate(kept)}
+    type_of = {v: t for t, idx in enumerate(members) for v in idx}
+    vehicle_of = problem.vehicle_index()
+    routes = []
+    for vid, sids in initial.items():
+        visits = [client[s] for s in sids if s in client]
+        if vid in vehicle_of and visits:
+            routes.append(pyvrp.Route(data, visits, type_of[vehicle_of[vid]]))
+    return pyvrp.Solution(data, routes)
 
 
 def repair(problem: DayProblem, planned: PlannedRoute) -> PlannedRoute:

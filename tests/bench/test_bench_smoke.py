@@ -1,0 +1,150 @@
+"""Every script under bench/ runs at a tiny size, so that no benchmark can rot unnoticed.
+
+Each runs as its own process, as `make bench` runs it, against the test database (or a
+throwaway database next to it for the scripts that drop and recreate theirs) and the test
+broker. Only that it finishes and reports what it should is checked: figures are for
+docs/benchmarks.md, not for tests.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, _database_url, worker_env
+
+BENCH = ROOT / "bench"
+SHARED = ROOT.parent / "shared" / "benchmarks"
+
+
+def _run(*argv: str, env: dict | None = None, timeout: float = 120, codes=(0,)) -> str:
+    done = subprocess.run(
+        [sys.executable, *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode in codes, (done.stdout[-2000:], done.stderr[-3000:])
+    return done.stdout
+
+
+def _json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def _env(**overrides) -> dict:
+    from django.db import connection
+
+    return worker_env(database=connection.settings_dict, **overrides)
+
+
+def _side_database(name: str) -> str:
+    """A database beside the test database, for scripts that drop and recreate theirs."""
+    from django.db import connection
+
+    settings = dict(connection.settings_dict)
+    settings["NAME"] = f"{settings['NAME']}_{name}"
+    return _database_url(settings)
+
+
+def test_station_day_generator_makes_the_documented_day():
+    (row,) = _json_lines(_run(str(BENCH / "station_day.py"), "--stops", "230"))
+    assert row["stops"] == 230 and row["vans"] == 2
+    assert 0.3 < row["windows"] / 230 < 0.5
+
+
+def test_decompose_bench_smoke(tmp_path):
+    out = tmp_path / "decompose.jsonl"
+    argv = ["--stops", "240", "--time-limit", "3", "--group-stops", "60", "--out", str(out)]
+    (row,) = _json_lines(_run(str(BENCH / "decompose_bench.py"), *argv))
+    assert row["plain_pyvrp"]["feasible"] and row["app"]["feasible"]
+    assert row["app"]["wall_s"] <= 3.5
+    assert out.read_text().strip()
+
+
+def test_station_day_bench_smoke():
+    argv = ["--stops", "120", "--time-limit", "1", "--max-stops", "60"]
+    (row,) = _json_lines(_run(str(BENCH / "station_day_bench.py"), *argv))
+    assert row["stops"] == 120 and row["routes"] >= 1
+
+
+@pytest.mark.skipif(not (SHARED / "solomon").is_dir(), reason="benchmark folder missing")
+def test_optimizer_bench_smoke(tmp_path):
+    argv = ["--set", "solomon", "--only", "C101", "--engines", "pyvrp", "--time-limit", "0.5"]
+    _run(str(BENCH / "optimizer_bench.py"), *argv, "--out", str(tmp_path / "o.csv"))
+    assert "C101" in (tmp_path / "o.csv").read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manifest_import_bench_smoke():
+    out = _run(str(BENCH / "manifest_import_bench.py"), "--rows", "200", env=_env())
+    assert "200" in out
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_plan_job_bench_smoke():
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("the plan job bench needs CELERY_BROKER_URL=redis://…")
+    argv = ["--stops", "120", "--dsps", "2", "--time-limit", "2", "--workers", "1"]
+    out = _run(str(BENCH / "plan_job_bench.py"), *argv, env=_env(), timeout=180)
+    record = json.loads(out[out.index("{") :])
+    assert record["status"] == "succeeded", record["error"]
+    assert record["routed"] + record["dropped"] == 120
+    assert all(r["status"] == "succeeded" for r in record["runs"])
+
+
+@pytest.mark.benchmark
+@pytest.mark.django_db(transaction=True)
+def test_dashboards_bench_smoke():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    # It exits 1 when a page is over its 300 ms target, which a shared machine may cause.
+    argv = [str(BENCH / "dashboards_bench.py"), "--runs", "1"]
+    out = _run(*argv, env=_env(), timeout=300, codes=(0, 1))
+    assert "DDA1" in out and "analytics · owner" in out
+    assert "HTTP " not in out
+
+
+@pytest.mark.benchmark
+@pytest.mark.worker
+def test_page_cost_bench_smoke():
+    argv = ["--database-url", _side_database("pagecost"), "--routes", "2", "--stops", "5"]
+    from django.conf import settings
+
+    out = _run(
+        str(BENCH / "page_cost_bench.py"),
+        *argv,
+        "--requests",
+        "2",
+        "--redis-url",
+        settings.CELERY_BROKER_URL,
+        timeout=300,
+    )
+    assert "my-day" in out or "driver" in out
+
+
+@pytest.mark.benchmark
+@pytest.mark.worker
+def test_load_bench_smoke(tmp_path):
+    from django.conf import settings
+
+    argv = ["--database-url", _side_database("loadbench"), "--redis-url"]
+    argv += [settings.CELERY_BROKER_URL, "--drivers", "3", "--dsps", "1", "--stops", "4"]
+    argv += ["--duration", "2", "--workers", "1", "--threads", "2", "--port", "8793"]
+    out = _run(str(BENCH / "load_bench.py"), *argv, "--out", str(tmp_path / "l.json"), timeout=300)
+    result = json.loads((tmp_path / "l.json").read_text())
+    assert result["endpoints"] and "|" in out
+
+
+def test_every_bench_script_has_a_smoke_test():
+    here = Path(__file__).read_text()
+    for script in BENCH.glob("*.py"):
+        assert script.name in here, f"{script.name} has no smoke run in {Path(__file__).name}"

@@ -1,0 +1,198 @@
+"""Route-based decomposition: the rounds, the merge step, lost workers and the wire format."""
+
+import random
+import time
+from dataclasses import replace
+
+import pytest
+
+from routes.optimizer import (
+    DayProblem,
+    Depot,
+    HaversineProvider,
+    LatLon,
+    StopSpec,
+    VehicleSpec,
+    check_feasible,
+    solve,
+)
+from routes.optimizer.decompose import (
+    Group,
+    PoolExecutor,
+    SerialExecutor,
+    group_job,
+    improve_day,
+    merge_round,
+    solve_group,
+    split_routes,
+)
+from routes.optimizer.wire import (
+    problem_from_dict,
+    problem_to_dict,
+    solution_from_dict,
+    solution_to_dict,
+)
+from tests.optimizer.helpers import plan
+
+
+def _ring_day(n: int = 160, vans: int = 8, seed: int = 4, **kwargs) -> DayProblem:
+    """Stops in eight neighbourhoods around a depot; windows on some, 60 s service each."""
+    rng = random.Random(seed)
+    stops = []
+    for i in range(n):
+        hood = i % 8
+        lat = 50.0 + 0.08 * (hood % 3 - 1) + rng.gauss(0, 0.01)
+        lon = 8.0 + 0.12 * (hood // 3 - 1) + rng.gauss(0, 0.015)
+        window = (10 * 3600, 14 * 3600) if i % 5 == 0 else None
+        stops.append(StopSpec(f"s{i}", LatLon(lat, lon), demand=1, service_s=60, window=window))
+    vehicles = [VehicleSpec(f"v{k}", 30, 8 * 3600, 18 * 3600) for k in range(vans)]
+    return DayProblem(
+        [Depot("D", LatLon(50.0, 8.0))],
+        stops,
+        vehicles,
+        provider=HaversineProvider(1.3, 30.0),
+        **kwargs,
+    )
+
+
+def _every_stop_once(problem, day) -> bool:
+    seen = [s for r in day.routes for s in r.stop_ids] + [d.stop_id for d in day.dropped]
+    return sorted(seen) == sorted(s.id for s in problem.stops)
+
+
+class _LosingExecutor(SerialExecutor):
+    """Answers only every other job, as if the other workers were killed mid-round."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def run(self, jobs, on_progress=None, should_stop=None):
+        self.calls += 1
+        answers = super().run(jobs, on_progress, should_stop)
+        return [a if k % 2 == 0 else None for k, a in enumerate(answers)]
+
+
+def test_routes_split_into_groups_of_neighbours_with_every_stop_once():
+    # given: a planned day
+    problem = _ring_day()
+    day = solve(problem, 1, seed=1)
+    # when: two rounds split differently
+    rng = random.Random(1)
+    first, second = (split_routes(problem, day, r, 40, rng) for r in (0, 1))
+    # then: every stop and every van is in exactly one group, about 40 stops each
+    for groups in (first, second):
+        stops = sorted(i for g in groups for i in g.stops)
+        assert stops == list(range(len(problem.stops)))
+        vans = sorted(v for g in groups for v in g.vehicles)
+        assert vans == list(range(len(problem.vehicles)))
+        assert all(len(g.stops) >= 20 for g in groups) and len(groups) >= 2
+    assert {g.vehicles for g in first} != {g.vehicles for g in second}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_merge_step_never_returns_a_longer_day(seed):
+    # given: a good day and, per group, answers of every kind: better, worse, lost, infeasible
+    problem = _ring_day(vans=10, drop_penalty=None)
+    day = solve(problem, 2, seed=seed)
+    assert check_feasible(problem, day) == []
+    groups = split_routes(problem, day, seed, 40, random.Random(seed))
+    answers = []
+    for k, g in enumerate(groups):
+        job = group_job(problem, day, g, 0.2, seed + k)
+        cold = replace(job, initial={})  # a short cold search: often worse than the day
+        answer = solve_group(cold) if k % 3 else None
+        if k % 4 == 3 and answer is not None:
+            answer = replace(answer, feasible=False)
+        answers.append(answer)
+    # when
+    merged = merge_round(problem, day, groups, answers, time.perf_counter())
+    # then
+    assert merged.distance_m <= day.distance_m
+    assert merged.objective <= day.objective
+    assert _every_stop_once(problem, merged)
+    assert check_feasible(problem, merged) == []
+
+
+def test_the_merge_step_refuses_an_answer_that_drives_further():
+    # given: one group whose answer moves a stop from one van's route to the end of another's
+    problem = _ring_day(n=40, vans=4)
+    day = solve(problem, 1, seed=1)
+    everyone = Group(tuple(range(4)), tuple(range(40)))
+    routes = {r.vehicle_id: list(r.stop_ids) for r in day.routes}
+    first, second = list(routes)[:2]
+    routes[second].append(routes[first].pop(0))
+    longer = plan(problem, routes)
+    assert longer.distance_m > day.distance_m
+    # when
+    merged = merge_round(problem, day, [everyone], [longer], time.perf_counter())
+    # then: the day is unchanged
+    assert merged.routes == day.routes
+    assert merged.distance_m == day.distance_m
+
+
+def test_rounds_improve_a_poor_start_and_keep_every_rule():
+    # given
+    problem = _ring_day()
+    start = solve(problem, 0, seed=1)
+    # when
+    day = improve_day(problem, 6, executor=SerialExecutor(), seed=1, group_stops=40)
+    # then
+    assert day.feasible
+    assert check_feasible(problem, day) == []
+    assert _every_stop_once(problem, day)
+    assert day.objective <= start.objective
+
+
+def test_a_lost_worker_leaves_its_groups_routes_and_one_complete_day():
+    # given: an executor that loses every other group of every round
+    problem = _ring_day()
+    losing = _LosingExecutor()
+    # when
+    day = improve_day(problem, 5, executor=losing, seed=2, group_stops=40)
+    # then
+    assert losing.calls >= 2  # the start and at least one round
+    assert check_feasible(problem, day) == []
+    assert _every_stop_once(problem, day)
+
+
+def test_a_small_day_runs_one_search_per_worker_and_keeps_the_best():
+    # given
+    problem = _ring_day(n=40, vans=4)
+    # when
+    with PoolExecutor(2) as pool:
+        day = improve_day(problem, 1, executor=pool, seed=3, group_stops=40)
+    # then
+    assert check_feasible(problem, day) == []
+    assert day.objective <= min(solve(problem, 1, seed=s).objective for s in (3, 4)) * 1.02
+
+
+def test_cancelling_stops_before_the_next_round():
+    # given
+    problem = _ring_day()
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(time.perf_counter())
+        return len(asked) > 3
+
+    # when
+    started = time.perf_counter()
+    day = improve_day(problem, 30, seed=1, group_stops=40, should_stop=should_stop)
+    # then: long before the 30 s, with a complete day
+    assert time.perf_counter() - started < 10
+    assert _every_stop_once(problem, day)
+
+
+def test_a_day_and_its_plan_survive_the_wire():
+    # given
+    problem = _ring_day(n=20, vans=2, drop_penalty=5000)
+    day = solve(problem, 0.5, seed=1)
+    # when
+    problem2 = problem_from_dict(problem_to_dict(problem))
+    day2 = solution_from_dict(solution_to_dict(day))
+    # then
+    assert problem2.stops == problem.stops
+    assert problem2.vehicles == problem.vehicles
+    assert problem2.drop_penalty == 5000
+    assert (problem2.travel.distance == problem.travel.distance).all()
+    assert day2 == day
