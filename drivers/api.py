@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
+from dsps.tenancy import HIRE, TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
 
 from . import selectors, services
 from .models import (
@@ -69,6 +69,7 @@ class ApplicantViewSet(
     serializer_class = ApplicantSerializer
     allowed_roles = MANAGERS
     write_roles = DSP_MANAGER_ROLES
+    dsp_powers = {"create": HIRE}
     filterset_fields = ["stage", "source"]
 
     @extend_schema(responses={201: ApplicantSerializer, 400: ERRORS[400]})
@@ -86,6 +87,7 @@ class ApplicantMoveApi(TenantScopedAPIMixin, generics.GenericAPIView):
     queryset = Applicant.objects.all()
     serializer_class = ApplicantMoveSerializer
     allowed_roles = DSP_MANAGER_ROLES
+    dsp_powers = {"post": HIRE}
 
     @extend_schema(request=ApplicantMoveSerializer, responses={200: ApplicantSerializer, **ERRORS})
     def post(self, request):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
 from dsps.tenancy import (
+    HIRE,
     dsp_for_write,
     dsp_of,
     get_for_user_or_404,
@@ -235,7 +236,7 @@ def jobs(request):
 # --- Hiring ----------------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*MANAGERS, power=HIRE)
 def hiring_board(request):
     form = ApplicantForm(request.POST or None)
     if request.method == "POST":
@@ -260,7 +261,7 @@ def hiring_board(request):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*MANAGERS, power=HIRE)
 def applicant_move(request, pk: int):
     applicant = get_for_user_or_404(Applicant, request.user, pk=pk)
     try:

@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
+from dsps.tenancy import LEASE, TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
 
 from . import selectors, services
 from .models import (
@@ -82,6 +82,7 @@ class LeaseViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Lease.objects.select_related("vehicle")
     serializer_class = LeaseSerializer
     allowed_roles = MANAGERS
+    dsp_powers = {"create": LEASE}
     filterset_fields = ["is_peak", "vehicle", "offer"]
 
     @extend_schema(request=LeaseCreateSerializer, responses={201: LeaseSerializer, **ERRORS})

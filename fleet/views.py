@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
+from dsps.tenancy import LEASE, dsp_for_write, get_for_user_or_404, require_role, role_required
 from nextmile.forms import show_service_errors
 from nextmile.uploads import serve_upload
 
@@ -125,7 +125,7 @@ def vehicle_ground(request, pk: int):
 # --- Leases ---------------------------------------------------------------------------------
 
 
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*DSP_MANAGER_ROLES, power=LEASE)
 def lease_create(request):
     offers = selectors.offer_list(user=request.user, active_only=True)
     initial = {"starts_on": selectors.today_for(request.user)}

@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
+from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
 
 from ..models import PlanJob, Route, RouteStop, Stop
 from ..selectors import route_stop_list
@@ -59,6 +59,7 @@ class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """Upload a manifest CSV; every row is checked first and a bad file imports nothing."""
 
     allowed_roles = PLANNERS
+    dsp_powers = {"post": IMPORT}
     serializer_class = ManifestImportInputSerializer
     parser_classes = [MultiPartParser, FormParser]
 
@@ -121,6 +122,7 @@ class PlanJobViewSet(
     """Plan a date (a DSP manager: their DSP; staff: a whole station), follow it, cancel it."""
 
     allowed_roles = PLANNERS
+    dsp_powers = {"create": PLAN}
     queryset = PlanJob.objects.select_related("station", "dsp")
     serializer_class = PlanJobSerializer
     filterset_fields = ["service_date", "status"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import get_for_user_or_404, is_program_staff, role_required
+from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, role_required
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 
@@ -55,7 +55,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, power=IMPORT)
 def manifest_import_view(request):
     staff = is_program_staff(request.user)
     row_errors, result = [], None
@@ -93,7 +93,7 @@ def manifest_template(request):
     return response
 
 
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, power=PLAN)
 def plan(request):
     staff = is_program_staff(request.user)
     if request.method == "POST":
