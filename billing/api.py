@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from dsps.models import DSP_MANAGER_ROLES, Role, Station
+from dsps.models import STAFF_AND_MANAGERS, Role, Station
 from dsps.tenancy import (
     TenantScopedAPIMixin,
     dsp_for_write,
@@ -32,7 +32,6 @@ from .serializers import (
     ThresholdSetInputSerializer,
 )
 
-MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 STAFF = (Role.PROGRAM_STAFF,)
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
 NOT_FOUND = {404: OpenApiResponse(description="No such object for you.")}
@@ -106,14 +105,14 @@ class ThresholdSetApi(TenantScopedAPIMixin, GenericAPIView):
 class ScorecardViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Scorecard.objects.all()
     serializer_class = ScorecardSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     filterset_fields = ["dsp", "week_start", "tier"]
 
 
 class StatementViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Statement.objects.prefetch_related("lines")
     serializer_class = StatementSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     write_roles = STAFF
     filterset_fields = ["dsp", "week_start", "status"]
 
@@ -155,7 +154,7 @@ class DisputeViewSet(TenantScopedAPIMixin, mixins.CreateModelMixin, viewsets.Rea
 
     queryset = Dispute.objects.select_related("line__statement")
     serializer_class = DisputeSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     filterset_fields = ["status"]
 
     def perform_create(self, serializer):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dsps.models import Role
+from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.selectors import territory_visible
 from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, role_required
 from nextmile.calendar import week_start_of
@@ -37,7 +37,6 @@ from .scorecards import (
     thresholds_for,
 )
 
-MANAGERS = (Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)
 OWNERS = (Role.PROGRAM_STAFF, Role.OWNER)
 
 
@@ -55,7 +54,7 @@ def market(request, pk: int):
 # --- Scorecards -----------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def scorecard_list(request):
     page = Paginator(selectors.scorecard_list(user=request.user), 25).get_page(
         request.GET.get("page")
@@ -70,7 +69,7 @@ def _metric_rows(metrics: dict) -> list[dict]:
 TREND_METRICS = ("dcr", "pod", "within_window", "inspections")
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def scorecard_detail(request, pk: int):
     card = get_for_user_or_404(
         Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
@@ -100,7 +99,7 @@ def scorecard_detail(request, pk: int):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def scorecard_metric(request, pk: int, metric: str):
     card = get_for_user_or_404(
         Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
@@ -119,7 +118,7 @@ def scorecard_metric(request, pk: int, metric: str):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def driver_scorecard(request, pk: int, driver_pk: int):
     card = get_for_user_or_404(
         Scorecard.objects.select_related("dsp__station"), request.user, pk=pk
@@ -141,7 +140,7 @@ def driver_scorecard(request, pk: int, driver_pk: int):
 # --- Statements -----------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def statement_list(request):
     page = Paginator(selectors.statement_list(user=request.user), 25).get_page(
         request.GET.get("page")
@@ -149,7 +148,7 @@ def statement_list(request):
     return render(request, "billing/statement_list.html", {"page": page})
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def statement_detail(request, pk: int):
     statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
     lines = list(statement.lines.prefetch_related("disputes"))
@@ -203,7 +202,7 @@ def statement_line_add(request, pk: int):
     return redirect("billing:statement-detail", pk=pk)
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def statement_csv(request, pk: int):
     statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
     response = HttpResponse(content_type="text/csv")
@@ -232,7 +231,7 @@ def statement_csv(request, pk: int):
     return response
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def statement_pdf_view(request, pk: int):
     statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
@@ -242,7 +241,7 @@ def statement_pdf_view(request, pk: int):
     return response
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def line_evidence(request, pk: int):
     line = get_for_user_or_404(
         StatementLine.objects.select_related("statement__dsp"), request.user, pk=pk
@@ -283,7 +282,7 @@ def dispute_open(request, pk: int):
     return render(request, "billing/dispute_form.html", {"line": line, "errors": errors})
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def dispute_list(request):
     page = Paginator(selectors.dispute_list(user=request.user), 25).get_page(
         request.GET.get("page")
@@ -412,7 +411,7 @@ def _station_choice(request):
     return selectors.home_station(user=request.user) or stations.first(), stations
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def rate_list(request):
     """Rate card versions and peak periods by date, newest first; program staff add versions."""
     station, stations = _station_choice(request)
@@ -484,7 +483,7 @@ def peak_create(request):
     return render(request, "billing/peak_form.html", {"form": form, "station": station})
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def threshold_list(request):
     """Scorecard threshold versions by the week they start, newest first."""
     station, stations = _station_choice(request)

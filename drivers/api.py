@@ -5,8 +5,8 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
+from dsps.tenancy import HIRE, TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
 
 from . import selectors, services
 from .models import (
@@ -34,7 +34,6 @@ from .serializers import (
     WeeklyAvailabilitySerializer,
 )
 
-MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field."),
           404: OpenApiResponse(description="No such object for this user.")}  # fmt: skip
 
@@ -67,8 +66,9 @@ class ApplicantViewSet(
 ):
     queryset = Applicant.objects.all()
     serializer_class = ApplicantSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     write_roles = DSP_MANAGER_ROLES
+    dsp_powers = {"create": HIRE}
     filterset_fields = ["stage", "source"]
 
     @extend_schema(responses={201: ApplicantSerializer, 400: ERRORS[400]})
@@ -86,6 +86,7 @@ class ApplicantMoveApi(TenantScopedAPIMixin, generics.GenericAPIView):
     queryset = Applicant.objects.all()
     serializer_class = ApplicantMoveSerializer
     allowed_roles = DSP_MANAGER_ROLES
+    dsp_powers = {"post": HIRE}
 
     @extend_schema(request=ApplicantMoveSerializer, responses={200: ApplicantSerializer, **ERRORS})
     def post(self, request):
@@ -177,7 +178,7 @@ class SafetyIncidentViewSet(
 ):
     queryset = SafetyIncident.objects.all()
     serializer_class = SafetyIncidentSerializer
-    write_roles = MANAGERS
+    write_roles = STAFF_AND_MANAGERS
     filterset_fields = ["driver", "kind", "severity"]
 
     @extend_schema(

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
 from dsps.tenancy import (
+    HIRE,
     dsp_for_write,
     dsp_of,
     get_for_user_or_404,
@@ -40,7 +41,6 @@ from .models import (
 )
 from .rendering import render_markdown
 
-MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 EVERYONE = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
 
 
@@ -53,7 +53,7 @@ def _error_text(error: ValidationError) -> str:
 # --- Roster ----------------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def driver_index(request):
     status = request.GET.get("status") or None
     drivers = selectors.driver_list(user=request.user, status=status)
@@ -82,7 +82,7 @@ def driver_me(request):
 def driver_detail(request, pk: int):
     driver = get_for_user_or_404(Driver.objects.select_related("dsp__station"), request.user, pk=pk)
     today = driver.dsp.station.today()
-    can_manage = role_of(request.user) in MANAGERS
+    can_manage = role_of(request.user) in STAFF_AND_MANAGERS
     context = {
         "driver": driver,
         "today": today,
@@ -99,7 +99,7 @@ def driver_detail(request, pk: int):
     return render(request, "drivers/driver_detail.html", context)
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def driver_edit(request, pk: int):
     driver = get_for_user_or_404(Driver.objects.select_related("dsp__station"), request.user, pk=pk)
     form = DriverForm(request.POST or None, instance=Driver.objects.get(pk=driver.pk))
@@ -176,7 +176,7 @@ def driver_time_off_add(request, pk: int):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def driver_invite(request, pk: int):
     driver = get_for_user_or_404(Driver.objects.select_related("user", "dsp"), request.user, pk=pk)
     try:
@@ -189,7 +189,7 @@ def driver_invite(request, pk: int):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def driver_incident_add(request, pk: int):
     driver = get_for_user_or_404(Driver, request.user, pk=pk)
     form = IncidentForm(request.POST)
@@ -208,7 +208,7 @@ def driver_incident_add(request, pk: int):
 # --- Compliance and figures ------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def compliance(request):
     today = selectors.today_for(request.user)
     return render(
@@ -222,7 +222,7 @@ def compliance(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def jobs(request):
     today = selectors.today_for(request.user)
     return render(
@@ -235,7 +235,7 @@ def jobs(request):
 # --- Hiring ----------------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS, power=HIRE)
 def hiring_board(request):
     form = ApplicantForm(request.POST or None)
     if request.method == "POST":
@@ -260,7 +260,7 @@ def hiring_board(request):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS, power=HIRE)
 def applicant_move(request, pk: int):
     applicant = get_for_user_or_404(Applicant, request.user, pk=pk)
     try:

@@ -1,6 +1,9 @@
-"""The signed-in user's role and DSP for navigation."""
+"""The signed-in user's role and DSP for navigation.
 
-from .models import Role
+Templates ask the named predicates (`is_owner`, `is_dsp_manager`, ...), never compare role strings.
+"""
+
+from .models import DSP_MANAGER_ROLES, Role
 from .selectors import dsp_suspension_notice
 from .tenancy import membership_of
 
@@ -13,7 +16,8 @@ def tenancy(request):
         "current_role": role,
         "current_dsp": membership.dsp if membership else None,
         "is_program_staff": role == Role.PROGRAM_STAFF,
-        "is_dsp_manager": role in (Role.OWNER, Role.DISPATCHER),
+        "is_owner": role == Role.OWNER,
+        "is_dsp_manager": role in DSP_MANAGER_ROLES,
         "is_driver": role == Role.DRIVER,
         # The market assessment is for staff and owners weighing growth (billing.views.market).
         "can_assess_market": role in (Role.PROGRAM_STAFF, Role.OWNER),

@@ -73,6 +73,8 @@ class Role(models.TextChoices):
 
 DSP_ROLES = (Role.OWNER, Role.DISPATCHER, Role.DRIVER)
 DSP_MANAGER_ROLES = (Role.OWNER, Role.DISPATCHER)
+# Program staff support a DSP on the same pages its owner and dispatchers manage.
+STAFF_AND_MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 
 
 class Station(TimeStampedModel):

@@ -131,8 +131,11 @@ def dsp_for_write(user) -> Dsp:
 # --- Pages ---------------------------------------------------------------------------------
 
 
-def role_required(*roles: str) -> Callable:
-    """Decorator for function views: signed in, and one of `roles` (any role if none given)."""
+def role_required(*roles: str, power: str | None = None) -> Callable:
+    """Decorator for function views: signed in, and one of `roles` (any role if none given).
+
+    With `power`, a DSP member's POST also needs a DSP whose status holds it (`dsp_may`).
+    """
 
     def decorator(view):
         @wraps(view)
@@ -143,9 +146,12 @@ def role_required(*roles: str) -> Callable:
                 require_role(request.user, *roles)
             elif membership_of(request.user) is None:
                 raise PermissionDenied("Your account has no role yet.")
+            if power and request.method not in permissions.SAFE_METHODS:
+                require_power_of_member(request.user, power)
             return view(request, *args, **kwargs)
 
         wrapped.allowed_roles = tuple(roles)
+        wrapped.dsp_power = power
         return wrapped
 
     return decorator
@@ -172,7 +178,11 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
 
 class HasRole(permissions.BasePermission):
-    """DRF permission: the view's `allowed_roles` (reads) and `write_roles` (unsafe methods)."""
+    """DRF permission: the view's `allowed_roles` (reads) and `write_roles` (unsafe methods).
+
+    `dsp_powers = {action or method: power}` also refuses those writes to a member of a DSP
+    whose status does not hold the power (before the body is read).
+    """
 
     message = "Your role does not allow this."
 
@@ -182,7 +192,14 @@ class HasRole(permissions.BasePermission):
         roles = getattr(view, "allowed_roles", ())
         if request.method not in permissions.SAFE_METHODS:
             roles = getattr(view, "write_roles", roles)
-        return not roles or has_role(request.user, *roles)
+        if roles and not has_role(request.user, *roles):
+            return False
+        if request.method not in permissions.SAFE_METHODS:
+            powers = getattr(view, "dsp_powers", {})
+            power = powers.get(getattr(view, "action", None) or request.method.lower())
+            if power:
+                require_power_of_member(request.user, power)
+        return True
 
 
 class TenantScopedAPIMixin:
@@ -230,3 +247,9 @@ def require_dsp_power(dsp: Dsp | None, power: str) -> None:
         raise PermissionDenied(
             f"Only an active DSP can {_POWER_LABEL[power]}; this DSP is {status}."
         )
+
+
+def require_power_of_member(user, power: str) -> None:
+    """Program staff act for the program; a DSP member needs their DSP to hold `power`."""
+    if not is_program_staff(user):
+        require_dsp_power(dsp_of(user), power)

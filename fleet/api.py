@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
+from dsps.models import STAFF_AND_MANAGERS, Role
+from dsps.tenancy import LEASE, TenantScopedAPIMixin, dsp_for_write, get_for_user_or_404
 
 from . import selectors, services
 from .models import (
@@ -37,7 +37,6 @@ from .serializers import (
 )
 from .services import ItemInput
 
-MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
 NOT_FOUND = {404: OpenApiResponse(description="No such object for you.")}
 
@@ -81,7 +80,8 @@ class LeaseViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Lease.objects.select_related("vehicle")
     serializer_class = LeaseSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
+    dsp_powers = {"create": LEASE}
     filterset_fields = ["is_peak", "vehicle", "offer"]
 
     @extend_schema(request=LeaseCreateSerializer, responses={201: LeaseSerializer, **ERRORS})
@@ -109,7 +109,7 @@ class VehicleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Vehicle.objects.select_related("offer")
     serializer_class = VehicleSerializer
     filterset_fields = ["status", "kind"]
-    write_roles = MANAGERS
+    write_roles = STAFF_AND_MANAGERS
 
     @extend_schema(
         request=VehicleGroundInputSerializer,
@@ -144,7 +144,7 @@ class VehicleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 class InsurancePolicyViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = InsurancePolicy.objects.all()
     serializer_class = InsurancePolicySerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     filterset_fields = ["vehicle"]
 
     @extend_schema(
@@ -202,7 +202,7 @@ class InspectionViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 class MaintenanceScheduleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = MaintenanceSchedule.objects.select_related("vehicle")
     serializer_class = MaintenanceScheduleSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     filterset_fields = ["vehicle"]
 
     @extend_schema(
@@ -223,7 +223,7 @@ class MaintenanceScheduleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelVie
 class RepairViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Repair.objects.select_related("vehicle")
     serializer_class = RepairSerializer
-    allowed_roles = MANAGERS
+    allowed_roles = STAFF_AND_MANAGERS
     filterset_fields = ["vehicle", "kind"]
 
     @extend_schema(

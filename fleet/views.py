@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
+from dsps.tenancy import LEASE, dsp_for_write, get_for_user_or_404, require_role, role_required
 from nextmile.forms import show_service_errors
 from nextmile.uploads import serve_upload
 
@@ -30,7 +30,6 @@ from .forms import (
 )
 from .models import Inspection, InspectionItem, Lease, Vehicle, VehicleOffer
 
-MANAGERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 EVERYONE = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
 
 
@@ -45,7 +44,7 @@ def _first_error(error: ValidationError) -> str:
 # --- Fleet list and vehicle detail ----------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def vehicle_index(request):
     status = request.GET.get("status") or None
     kind = request.GET.get("kind") or None
@@ -78,7 +77,7 @@ def vehicle_index(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def vehicle_detail(request, pk: int):
     vehicle = get_for_user_or_404(
         Vehicle.objects.select_related("dsp__station", "offer"), request.user, pk=pk
@@ -107,7 +106,7 @@ def vehicle_detail(request, pk: int):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def vehicle_ground(request, pk: int):
     vehicle = get_for_user_or_404(Vehicle, request.user, pk=pk)
     form = GroundForm(request.POST)
@@ -125,7 +124,7 @@ def vehicle_ground(request, pk: int):
 # --- Leases ---------------------------------------------------------------------------------
 
 
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*DSP_MANAGER_ROLES, power=LEASE)
 def lease_create(request):
     offers = selectors.offer_list(user=request.user, active_only=True)
     initial = {"starts_on": selectors.today_for(request.user)}
@@ -144,7 +143,7 @@ def lease_create(request):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def lease_return(request, pk: int):
     lease = get_for_user_or_404(Lease.objects.select_related("vehicle"), request.user, pk=pk)
     try:
@@ -219,7 +218,7 @@ def offer_detail(request, pk: int):
 # --- Insurance ------------------------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def insurance_index(request):
     if request.method == "POST":
         dsp_for_write(request.user)  # program staff read every DSP's policies but record none
@@ -310,7 +309,7 @@ def defect_photo(request, pk: int):
     return serve_upload(item.photo)
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def inspections_today(request):
     return render(
         request, "fleet/inspections_today.html", selectors.inspections_today(user=request.user)
@@ -320,7 +319,7 @@ def inspections_today(request):
 # --- Maintenance and repairs ----------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def maintenance_index(request):
     return render(
         request,
@@ -335,7 +334,7 @@ def maintenance_index(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def schedule_create(request, pk: int):
     vehicle = get_for_user_or_404(Vehicle, request.user, pk=pk)
     form = ScheduleForm(
@@ -352,7 +351,7 @@ def schedule_create(request, pk: int):
     return render(request, "fleet/schedule_form.html", {"vehicle": vehicle, "form": form})
 
 
-@role_required(*MANAGERS)
+@role_required(*STAFF_AND_MANAGERS)
 def repair_create(request, pk: int):
     vehicle = get_for_user_or_404(Vehicle, request.user, pk=pk)
     schedules = vehicle.maintenance_schedules.all()

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dsps.models import Role
-from dsps.tenancy import TenantScopedAPIMixin
+from dsps.tenancy import WEBHOOK, TenantScopedAPIMixin
 
 from . import services
 from .models import WebhookDelivery, WebhookSubscription
@@ -30,6 +30,7 @@ class WebhookSubscriptionViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelVie
     queryset = WebhookSubscription.objects.select_related("dsp", "station")
     serializer_class = SubscriptionSerializer
     allowed_roles = HOLDERS
+    dsp_powers = {"create": WEBHOOK}
     filterset_fields = ["is_active"]
 
     @extend_schema(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dsps.models import Role
 from dsps.selectors import station_list
-from dsps.tenancy import get_for_user_or_404, is_program_staff, role_required
+from dsps.tenancy import WEBHOOK, get_for_user_or_404, is_program_staff, role_required
 from nextmile.forms import show_service_errors
 
 from . import selectors, services
@@ -42,7 +42,7 @@ def _show_secret(request, subscription: WebhookSubscription, secret: str, why: s
     return response
 
 
-@role_required(*HOLDERS)
+@role_required(*HOLDERS, power=WEBHOOK)
 def subscription_create(request):
     stations = station_list(user=request.user) if is_program_staff(request.user) else None
     form = SubscriptionForm(request.POST or None, stations=stations)

@@ -11,7 +11,13 @@ from rest_framework.response import Response
 
 from drivers.models import Driver
 from dsps.models import Role
-from dsps.tenancy import TenantScopedAPIMixin, dsp_for_write, has_role, is_program_staff
+from dsps.tenancy import (
+    ORDER,
+    TenantScopedAPIMixin,
+    dsp_for_write,
+    has_role,
+    is_program_staff,
+)
 
 from . import selectors, services
 from .models import CatalogItem, Order
@@ -76,6 +82,7 @@ class OrderViewSet(
     serializer_class = OrderSerializer
     allowed_roles = READERS
     write_roles = (Role.OWNER, Role.PROGRAM_STAFF)
+    dsp_powers = {"create": ORDER}
     filterset_fields = ["status"]
 
     @extend_schema(request=OrderInputSerializer, responses={201: OrderSerializer, **ERRORS})

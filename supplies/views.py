@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from dsps.models import Role
-from dsps.tenancy import dsp_for_write, get_for_user_or_404, require_role, role_required
+from dsps.tenancy import ORDER, dsp_for_write, get_for_user_or_404, require_role, role_required
 from nextmile.forms import show_service_errors
 
 from . import selectors, services
@@ -70,7 +70,7 @@ def order_list(request):
     )
 
 
-@role_required(Role.OWNER)
+@role_required(Role.OWNER, power=ORDER)
 def order_create(request):
     """A multi-line order; `?suggest=1` starts with a uniform kit per new hire without one."""
     dsp = dsp_for_write(request.user)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from drivers.models import Driver
 from drivers.selectors import driver_for_user
-from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
 from fleet.models import Vehicle
 
@@ -19,8 +19,7 @@ from ..driver_day import delivery_record, package_scan
 from ..models import DayConfirmation, DeliveryEvent, Route, RouteStop, ShiftPunch
 from ..serializers import ErrorSerializer, RouteSerializer
 
-PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
-ON_THE_ROAD = (Role.DRIVER, *PLANNERS)
+ON_THE_ROAD = (Role.DRIVER, *STAFF_AND_MANAGERS)
 
 
 class AssignInputSerializer(serializers.Serializer):
@@ -32,7 +31,7 @@ class AssignInputSerializer(serializers.Serializer):
 class DayAssignApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """Put a driver and a van on a route (refused with the reason when either is unavailable)."""
 
-    allowed_roles = PLANNERS
+    allowed_roles = STAFF_AND_MANAGERS
     queryset = Route.objects.all()
     serializer_class = AssignInputSerializer
 

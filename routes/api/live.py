@@ -7,7 +7,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404, scope_to_user
 
 from ..disruptions import disruption_record, replan_job_apply
@@ -17,8 +17,6 @@ from ..models import Disruption, LocationPing, Message, ReplanJob, Route, RouteC
 from ..serializers import ErrorSerializer
 from ..views.changes import change_lines
 from ..views.dates import requested_day
-
-DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 
 
 def _bad(error: ValidationError) -> Response:
@@ -113,7 +111,7 @@ class PingApi(TenantScopedAPIMixin, generics.GenericAPIView):
 class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """Each route of the day: position, stops done / total, ahead or behind, ETAs."""
 
-    allowed_roles = DISPATCH
+    allowed_roles = STAFF_AND_MANAGERS
     queryset = Route.objects.all()
     serializer_class = LiveRouteSerializer
     pagination_class = None
@@ -211,7 +209,7 @@ class DisruptionViewSet(
 ):
     """Closures, slowdowns and breakdowns; recording one queues its re-plan."""
 
-    allowed_roles = DISPATCH
+    allowed_roles = STAFF_AND_MANAGERS
     write_roles = DSP_MANAGER_ROLES
     queryset = Disruption.objects.all()
     serializer_class = DisruptionSerializer
@@ -245,7 +243,7 @@ class DisruptionViewSet(
 class ReplanJobViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Re-plans and their proposals; a DSP manager applies a proposed one."""
 
-    allowed_roles = DISPATCH
+    allowed_roles = STAFF_AND_MANAGERS
     queryset = ReplanJob.objects.all()
     serializer_class = ReplanJobSerializer
     filterset_fields = ["service_date", "status", "kind"]
@@ -280,7 +278,7 @@ class MessageInputSerializer(serializers.Serializer):
 class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """A route's thread: reading it marks it read; drivers reach only their own route."""
 
-    allowed_roles = (*DISPATCH, Role.DRIVER)
+    allowed_roles = (*STAFF_AND_MANAGERS, Role.DRIVER)
     queryset = Route.objects.all()
     serializer_class = MessageSerializer
     pagination_class = None

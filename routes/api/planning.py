@@ -8,8 +8,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
+from dsps.models import STAFF_AND_MANAGERS, Role
+from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
 
 from ..models import PlanJob, Route, RouteStop, Stop
 from ..selectors import route_stop_list
@@ -34,8 +34,6 @@ from ..services import (
     stop_allocate,
 )
 
-PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
-
 
 class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Route.objects.select_related("dsp")
@@ -58,7 +56,8 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """Upload a manifest CSV; every row is checked first and a bad file imports nothing."""
 
-    allowed_roles = PLANNERS
+    allowed_roles = STAFF_AND_MANAGERS
+    dsp_powers = {"post": IMPORT}
     serializer_class = ManifestImportInputSerializer
     parser_classes = [MultiPartParser, FormParser]
 
@@ -86,7 +85,7 @@ class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
 class StopViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Stops the caller may see; program staff also see uncovered ones (dsp null)."""
 
-    allowed_roles = PLANNERS
+    allowed_roles = STAFF_AND_MANAGERS
     queryset = Stop.objects.select_related("manifest")
     serializer_class = StopSerializer
     filterset_fields = {"manifest__service_date": ["exact"], "dsp": ["exact", "isnull"]}
@@ -120,7 +119,8 @@ class PlanJobViewSet(
 ):
     """Plan a date (a DSP manager: their DSP; staff: a whole station), follow it, cancel it."""
 
-    allowed_roles = PLANNERS
+    allowed_roles = STAFF_AND_MANAGERS
+    dsp_powers = {"create": PLAN}
     queryset = PlanJob.objects.select_related("station", "dsp")
     serializer_class = PlanJobSerializer
     filterset_fields = ["service_date", "status"]
@@ -147,7 +147,7 @@ class PlanJobViewSet(
 class RouteStopMoveApi(TenantScopedAPIMixin, generics.GenericAPIView):
     """Move a stop to a position on another route of the same DSP and day, or reorder it."""
 
-    allowed_roles = PLANNERS
+    allowed_roles = STAFF_AND_MANAGERS
     queryset = RouteStop.objects.select_related("route")
     serializer_class = RouteStopMoveInputSerializer
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from drivers.models import Driver
 from drivers.selectors import driver_for_user, driver_list, drivers_assignable
-from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, role_required
 from fleet.models import Vehicle
 from fleet.selectors import vehicle_list
@@ -50,15 +50,12 @@ from ..tracking import tracking_notice_counts, tracking_status
 from .changes import change_lines
 from .dates import requested_day
 
-MANAGERS = tuple(DSP_MANAGER_ROLES)
-PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)  # staff support a DSP on its routes
-
 
 def _board_url(day: date) -> str:
     return f"{reverse('routes:day-board')}?date={day:%Y-%m-%d}"
 
 
-@role_required(*MANAGERS)
+@role_required(*DSP_MANAGER_ROLES)
 def day_board(request):
     """Routes of the day on one side; assignable drivers and available vans on the other."""
     day = requested_day(request)
@@ -90,7 +87,7 @@ def day_board(request):
     return render(request, "routes/day_board.html", context)
 
 
-@role_required(*MANAGERS)
+@role_required(*DSP_MANAGER_ROLES)
 def day_risk(request):
     """The routes-at-risk card alone, polled by the board so it updates without a reload."""
     day = requested_day(request)
@@ -99,7 +96,7 @@ def day_risk(request):
 
 
 @require_POST
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def day_assign(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
     try:
@@ -121,7 +118,7 @@ def day_assign(request, pk: int):
 
 
 @require_POST
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def day_unassign(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
     try:
@@ -134,7 +131,7 @@ def day_unassign(request, pk: int):
 
 
 @require_POST
-@role_required(*MANAGERS)
+@role_required(*DSP_MANAGER_ROLES)
 def day_suggest(request):
     day = requested_day(request)
     assigned, problems = assignment_suggestions_apply(dsp=dsp_of(request.user), on=day)
@@ -144,7 +141,7 @@ def day_suggest(request):
     return redirect(_board_url(day))
 
 
-@role_required(*MANAGERS)
+@role_required(*DSP_MANAGER_ROLES)
 def day_loadout(request):
     """A printable sheet: route, driver, van, staging lane, packages in stop order."""
     day = requested_day(request)

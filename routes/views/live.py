@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dsps.models import DSP_MANAGER_ROLES, Role
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
 from dsps.tenancy import dsp_of, get_for_user_or_404, role_required, scope_to_user
 
 from ..disruptions import disruption_record, replan_job_apply, replan_job_start
@@ -23,7 +23,6 @@ from ..models import Disruption, ReplanJob, Route, RouteStop
 from ..selectors import user_today
 from .dates import requested_day
 
-DISPATCH = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 THREAD_ROLES = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES, Role.DRIVER)
 
 
@@ -58,7 +57,7 @@ def _aware(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 def board(request):
     day = requested_day(request)
     data = _board_json(request.user, day)
@@ -82,7 +81,7 @@ def board(request):
     )
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 def board_data(request):
     return JsonResponse(_board_json(request.user, requested_day(request)))
 
@@ -141,7 +140,7 @@ def disruption_create(request):
     return redirect("routes:replan-detail", pk=job.pk)
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 @require_POST
 def rescue_start(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
@@ -153,7 +152,7 @@ def rescue_start(request, pk: int):
     return redirect("routes:replan-detail", pk=job.pk)
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 def replan_detail(request, pk: int):
     job = get_for_user_or_404(
         ReplanJob.objects.select_related("disruption", "route"), request.user, pk=pk
@@ -173,7 +172,7 @@ def replan_detail(request, pk: int):
     )
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 @require_POST
 def replan_apply(request, pk: int):
     job = get_for_user_or_404(ReplanJob, request.user, pk=pk)
@@ -223,7 +222,7 @@ def thread(request, pk: int):
     )
 
 
-@role_required(*DISPATCH)
+@role_required(*STAFF_AND_MANAGERS)
 def inbox(request):
     day = requested_day(request)
     routes = list(

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dsps.models import DSP_MANAGER_ROLES, Role
-from dsps.tenancy import get_for_user_or_404, is_program_staff, role_required
+from dsps.models import STAFF_AND_MANAGERS, Role
+from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, role_required
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 
@@ -39,7 +39,6 @@ from ..services import (
 )
 from .dates import requested_day
 
-PLANNERS = (Role.PROGRAM_STAFF, *DSP_MANAGER_ROLES)
 EXPORT_COLUMNS = [
     "route",
     "dsp",
@@ -55,7 +54,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS, power=IMPORT)
 def manifest_import_view(request):
     staff = is_program_staff(request.user)
     row_errors, result = [], None
@@ -86,14 +85,14 @@ def manifest_import_view(request):
     return render(request, "routes/manifest_import.html", {"form": form, "row_errors": row_errors})
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def manifest_template(request):
     response = HttpResponse(template_csv(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="manifest-template.csv"'
     return response
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS, power=PLAN)
 def plan(request):
     staff = is_program_staff(request.user)
     if request.method == "POST":
@@ -132,20 +131,20 @@ def _job_context(request, job: PlanJob) -> dict:
     return {"job": job, "progress": plan_job_progress(job)}
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def job_detail(request, pk: int):
     job = get_for_user_or_404(PlanJob.objects.select_related("station", "dsp"), request.user, pk=pk)
     return render(request, "routes/job_detail.html", _job_context(request, job))
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def job_progress(request, pk: int):
     job = get_for_user_or_404(PlanJob.objects.select_related("station", "dsp"), request.user, pk=pk)
     return render(request, "routes/_job_progress.html", _job_context(request, job))
 
 
 @require_POST
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def job_cancel(request, pk: int):
     job = get_for_user_or_404(PlanJob, request.user, pk=pk)
     try:
@@ -157,7 +156,7 @@ def job_cancel(request, pk: int):
     return redirect("routes:job-detail", pk=job.pk)
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def day(request):
     service_date = requested_day(request)
     routes = list(route_list(user=request.user, service_date=service_date))
@@ -174,7 +173,7 @@ def day(request):
     )
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def day_export(request):
     service_date = requested_day(request)
     response = HttpResponse(content_type="text/csv")
@@ -206,7 +205,7 @@ def day_export(request):
     return response
 
 
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def route_detail(request, pk: int):
     route = get_for_user_or_404(
         Route.objects.select_related("dsp", "station", "vehicle", "driver"), request.user, pk=pk
@@ -229,7 +228,7 @@ def route_detail(request, pk: int):
 
 
 @require_POST
-@role_required(*PLANNERS)
+@role_required(*STAFF_AND_MANAGERS)
 def route_move(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
     form = MoveStopForm(request.POST, routes=route_siblings(user=request.user, route=route))

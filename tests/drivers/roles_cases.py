@@ -22,3 +22,11 @@ WRITE_ROLES = {
     "drivers:module": EVERYONE,
     "drivers:training-author": STAFF,
 }
+
+# Writes only an active DSP's members may make (dsps.tenancy.POWERS_BY_STATUS).
+STATUS_GATED = {
+    "api:applicant-list",
+    "api:applicant-move",
+    "drivers:hiring",
+    "drivers:applicant-move",
+}

@@ -25,3 +25,6 @@ WRITE_ROLES = {
     "fleet:schedule-create": STAFF_AND_MANAGERS,
     "fleet:repair-create": STAFF_AND_MANAGERS,
 }
+
+# Writes only an active DSP's members may make (dsps.tenancy.POWERS_BY_STATUS).
+STATUS_GATED = {"api:lease-list", "fleet:lease-create"}

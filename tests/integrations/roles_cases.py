@@ -16,3 +16,6 @@ WRITE_ROLES = {
     "api:webhook-rotate-secret": HOLDERS,
     "api:webhook-delivery-resend": HOLDERS,
 }
+
+# Writes only an active DSP's members may make (dsps.tenancy.POWERS_BY_STATUS).
+STATUS_GATED = {"api:webhook-list", "integrations:subscription-create"}

@@ -41,3 +41,6 @@ WRITE_ROLES |= {
     "routes:replan-apply": STAFF_AND_MANAGERS,
     "routes:messages": ON_THE_ROAD,
 }
+
+# Writes only an active DSP's members may make (dsps.tenancy.POWERS_BY_STATUS).
+STATUS_GATED = {"api:manifest-import", "api:planjob-list", "routes:manifest-import", "routes:plan"}

@@ -15,3 +15,6 @@ WRITE_ROLES = {
     "supplies:order-create": OWNER,
     "api:supply-order-list": OWNER,
 }
+
+# Writes only an active DSP's members may make (dsps.tenancy.POWERS_BY_STATUS).
+STATUS_GATED = {"api:supply-order-list", "supplies:order-create"}
