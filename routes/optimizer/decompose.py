@@ -123,7 +123,9 @@ class PoolExecutor:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"))
+        # Not "fork": forking a parent that runs threads (a web server, a worker, a test
+        # process driving a browser) can leave a child waiting forever on a copied lock.
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
 
     def __enter__(self) -> PoolExecutor:
         return self
