@@ -144,6 +144,11 @@ def test_load_bench_smoke(tmp_path):
     assert result["endpoints"] and "|" in out
 
 
+def test_outbox_bench_smoke():
+    out = _run(str(BENCH / "outbox_bench.py"), "--deliveries", "2", env=_env(), timeout=240)
+    assert "OUTBOX-BENCH" in out and "1 passed" in out
+
+
 def test_every_bench_script_has_a_smoke_test():
     here = Path(__file__).read_text()
     for script in BENCH.glob("*.py"):

@@ -3,6 +3,7 @@ deliveries recorded offline on a 390×844 phone, the storage they take on the ph
 to drain the outbox against the local test server once the signal returns."""
 
 import json
+import os
 import time
 
 import pytest
@@ -15,7 +16,8 @@ from tests.routes.factories import driving_route
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DELIVERIES = 50
+# bench/outbox_bench.py --deliveries N sets it; the suite smoke-runs it with two.
+DELIVERIES = int(os.environ.get("OUTBOX_BENCH_DELIVERIES", "50"))
 OUTBOX_BYTES = """() => new Promise(resolve => {
     const open = indexedDB.open("nextmile-driver");
     open.onsuccess = () => {
