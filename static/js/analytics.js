@@ -28,11 +28,11 @@
     var layer;
     if (item.kind === "area") {
       layer = L.rectangle(item.bounds, { color: "#b25e00", weight: 1, fillOpacity: 0.25 });
-      layer.bindPopup(nmText("Area " + item.label + ": " + item.bad + " failed or late visits"));
+      layer.bindPopup(nmText(["Area", String(item.label).concat(":"), item.bad, "failed or late visits"].join(" ")));
     } else {
       layer = L.circleMarker([item.lat, item.lon], { radius: 5 + Math.min(item.bad, 10),
         color: "#b3261e", fillOpacity: 0.6 });
-      layer.bindPopup(nmText(item.label + ": " + item.bad + " of " + item.visits + " visits failed or late"));
+      layer.bindPopup(nmText([String(item.label).concat(":"), item.bad, "of", item.visits, "visits failed or late"].join(" ")));
     }
     layer.addTo(map);
     layers.push(layer);

@@ -7,6 +7,13 @@
 
   function text(el, value) { if (el) { el.textContent = value; } }
 
+  // A server time (ISO, with its offset) on the station's clock, never sliced from the string.
+  function clock(iso, zone, seconds) {
+    var options = { timeZone: zone || undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (seconds) { options.second = "2-digit"; }
+    return new Intl.DateTimeFormat("en-GB", options).format(new Date(iso));
+  }
+
   function board(el) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     var map = L.map(el);
@@ -22,12 +29,12 @@
       d.routes.forEach(function (r) {
         r.stops.forEach(function (s) {  // [lat, lon, sequence, done]
           L.circleMarker([s[0], s[1]], { radius: 4, color: s[3] ? "#2ca02c" : "#1f77b4", fillOpacity: 0.9, className: "live-stop" })
-            .bindTooltip(nmText(r.code + " #" + s[2])).addTo(layers);
+            .bindTooltip(nmText([r.code, "#".concat(s[2])].join(" "))).addTo(layers);
           bounds.push([s[0], s[1]]);
         });
         if (r.position) {
           L.circleMarker(r.position, { radius: 9, color: "#000", fillColor: r.behind_pace ? "#d62728" : "#ff7f0e", fillOpacity: 1, className: "live-driver" })
-            .bindTooltip(nmText(r.code + " · " + (r.driver || ""))).addTo(layers);
+            .bindTooltip(nmText([r.code, r.driver || ""].join(" · "))).addTo(layers);
           bounds.push(r.position);
         }
         var row = document.querySelector('#live-routes tr[data-route="' + r.id + '"]');
@@ -36,12 +43,12 @@
           text(row.querySelector(".state .badge"), r.state);
           text(row.querySelector(".delay"), String(r.delay_min));
           text(row.querySelector(".position"), r.position ? r.position[0].toFixed(5) + ", " + r.position[1].toFixed(5) : "no ping yet");
-          text(row.querySelector(".finish"), r.projected_finish ? r.projected_finish.slice(11, 16) : "—");
+          text(row.querySelector(".finish"), r.projected_finish ? clock(r.projected_finish, el.dataset.zone, false) : "—");
           text(row.querySelector(".unread"), String(r.unread));
           row.dataset.behind = r.behind_pace ? "1" : "0";
         }
       });
-      text(document.getElementById("live-updated"), d.at.slice(11, 19));
+      text(document.getElementById("live-updated"), clock(d.at, el.dataset.zone, true));
       if (!fitted) {
         if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
         fitted = true;

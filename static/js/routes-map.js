@@ -15,10 +15,10 @@
       var colour = COLOURS[i % COLOURS.length];
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
       L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
-        .bindTooltip(nmText(route.code + " · " + route.dsp)).addTo(layers);
+        .bindTooltip(nmText([route.code, route.dsp].join(" · "))).addTo(layers);
       route.stops.forEach(function (s) {
         L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
-          .bindTooltip(nmText(route.code + " #" + s[2] + " · " + s[3])).addTo(layers);
+          .bindTooltip(nmText([route.code, "#".concat(s[2]), "·", s[3]].join(" "))).addTo(layers);
         bounds.push([s[0], s[1]]);
         drawn.push(s[4]);
       });

@@ -1,6 +1,9 @@
 """Journey (c): the driver's phone shares its position and the dispatcher's live board shows
 the driver's progress and position without a reload."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,3 +53,30 @@ def test_the_live_board_follows_a_driver(live_server, page, browser):
     width = driver_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     phone.close()
+
+
+def test_the_polled_board_keeps_the_stations_clock_whatever_the_browsers_zone(live_server, browser):
+    # given: a route out at a station in its own zone, and a dispatcher whose browser is in Tokyo
+    route, _ = route_out(stops=3, code="R-ZONE")
+    zone = ZoneInfo(route.dsp.station.timezone)
+    assert zone.utcoffset(datetime.now()) != ZoneInfo("Asia/Tokyo").utcoffset(datetime.now())
+    dispatcher = MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    sign_in(page, live_server.url, dispatcher.email)
+    page.goto(f"{live_server.url}/routes/live/")
+    finish = page.locator('#live-routes tr[data-code="R-ZONE"] .finish')
+    rendered = finish.inner_text()
+    first = page.locator("#live-updated").inner_text()
+    # when: the board polls (its "updated" clock moves on)
+    expect(page.locator("#live-updated")).not_to_have_text(first, timeout=15000)
+    # then: the polled times are the station's, as the server rendered them
+    expect(finish).to_have_text(rendered)
+    shown = datetime.strptime(page.locator("#live-updated").inner_text(), "%H:%M:%S")
+    now = datetime.now(zone)
+    gap = abs(
+        (now.hour * 3600 + now.minute * 60 + now.second)
+        - (shown.hour * 3600 + shown.minute * 60 + shown.second)
+    )
+    assert min(gap, 86400 - gap) < 120
+    context.close()
