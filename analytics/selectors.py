@@ -56,8 +56,8 @@ from dsps.tenancy import dsp_of, get_for_user_or_404, is_program_staff, scope_to
 from nextmile.calendar import week_start_of
 from nextmile.dates import FIRST_DAY, LAST_DAY
 from nextmile.money import cents
-from routes.hours import hours_of
 from routes.models import DeliveryEvent, Route, ShiftPunch
+from routes.rules.hours import hours_of
 from routes.selectors import worked_by_route
 
 from .conf import conf
@@ -372,7 +372,7 @@ def recurring_areas(*, dsp: Dsp, period: Period, limit: int = 500) -> list[dict]
 
 
 def _route_hours(route_ids: list[int]) -> dict[int, float]:
-    """Worked hours per route that has any (the one rule, `routes.hours.worked_time`)."""
+    """Worked hours per route that has any (the one rule, `routes.rules.hours.worked_time`)."""
     worked = worked_by_route(route_ids=route_ids, until=timezone.now())
     return {k: float(hours_of(v)) for k, v in worked.items() if v > timedelta(0)}
 

@@ -34,7 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from plan_job_bench import clear, manifest_csv, world  # noqa: E402
 
 from routes.models import Package  # noqa: E402
-from routes.services import manifest_import  # noqa: E402
+from routes.planning.jobs import manifest_import  # noqa: E402
 
 MACHINE = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 

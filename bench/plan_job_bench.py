@@ -44,7 +44,7 @@ from drivers.models import Driver  # noqa: E402
 from dsps.models import Dsp, Membership, Role, Station, Territory, User  # noqa: E402
 from fleet.models import Vehicle  # noqa: E402
 from routes.models import Manifest, Package, PlanJob, PlanRun, Route, Stop  # noqa: E402
-from routes.services import manifest_import, plan_job_start  # noqa: E402
+from routes.planning.jobs import manifest_import, plan_job_start  # noqa: E402
 
 CODE = "BENCH"
 LAT0, LON0 = 32.7898, -96.8284

@@ -6,4 +6,4 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers the pay panels on the home pages)
+        from billing.web import panels  # noqa: F401  (registers the pay panels on the home pages)

@@ -14,14 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from drivers.models import Driver, SafetyIncident
-from dsps.calendar import last_closed_week
-from dsps.models import Membership, Role
-from fleet.models import Inspection, Vehicle
-from nextmile.calendar import week_start_of
-from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
-
-from .models import (
+from billing.models import (
     Dispute,
     FinanceSettings,
     IncentiveRate,
@@ -30,8 +23,14 @@ from .models import (
     Statement,
     ThresholdSet,
 )
-from .scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
-from .services import statement_approve, statement_generate, statement_mark_paid
+from billing.scorecards.metrics import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
+from billing.services import statement_approve, statement_generate, statement_mark_paid
+from drivers.models import Driver, SafetyIncident
+from dsps.calendar import last_closed_week
+from dsps.models import Membership, Role
+from fleet.models import Inspection, Vehicle
+from nextmile.calendar import week_start_of
+from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
 
 WEEKS = 4
 ROUTES_PER_DAY = 18

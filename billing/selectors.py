@@ -11,18 +11,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dsps.models import Dsp, Station
-from dsps.tenancy import dsp_of, scope_to_user
-from fleet.selectors import fleet_costs_by_span
-from nextmile.calendar import week_end_of, week_start_of
-from nextmile.energy import energy_prices
-from nextmile.money import cents
-from routes.hours import hours_of
-from routes.models import Route
-from routes.selectors import worked_by_route_driver
-
-from .finances import extra_expenses
-from .models import (
+from billing.finances.expenses import extra_expenses
+from billing.finances.projection import cash_projection
+from billing.models import (
     Dispute,
     PeakPeriod,
     RateCard,
@@ -31,8 +22,16 @@ from .models import (
     StatementLine,
     ThresholdSet,
 )
-from .projection import cash_projection
-from .scorecards import week_records
+from billing.scorecards.metrics import week_records
+from dsps.models import Dsp, Station
+from dsps.tenancy import dsp_of, scope_to_user
+from fleet.selectors import fleet_costs_by_span
+from nextmile.calendar import week_end_of, week_start_of
+from nextmile.energy import energy_prices
+from nextmile.money import cents
+from routes.models import Route
+from routes.rules.hours import hours_of
+from routes.selectors import worked_by_route_driver
 
 
 def scorecard_list(*, user) -> QuerySet[Scorecard]:
@@ -304,7 +303,7 @@ def weeks_pnl(*, dsp: Dsp, week_starts) -> list[dict]:
 
 def finances(*, dsp: Dsp, weeks: int = 6, today: date | None = None) -> dict:
     """Weekly P&L of the closed weeks and the 12-week cash-flow projection from the planned
-    volume at the rates in force each week (`billing.projection`)."""
+    volume at the rates in force each week (`billing.finances.projection`)."""
     today = today or dsp.station.today()
     current = week_start_of(today)
     history = weeks_pnl(

@@ -21,6 +21,6 @@ def week_close_task() -> int:
     **IDEMPOTENT_TASK,
 )
 def statement_generate_task(dsp_id: int, week_start: str | None = None) -> None:
-    from billing.jobs import week_close_for_dsp
+    from billing.statements.week_close import week_close_for_dsp
 
     week_close_for_dsp(dsp_id=dsp_id, week_start=week_start)

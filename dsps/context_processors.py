@@ -19,7 +19,7 @@ def tenancy(request):
         "is_owner": role == Role.OWNER,
         "is_dsp_manager": role in DSP_MANAGER_ROLES,
         "is_driver": role == Role.DRIVER,
-        # The market assessment is for staff and owners weighing growth (billing.views.market).
+        # The market assessment is for staff and owners weighing growth (billing.web.views.market).
         "can_assess_market": role in (Role.PROGRAM_STAFF, Role.OWNER),
         "Role": Role,
         # Compliance suspensions: every page of the DSP's people says so (no extra query).

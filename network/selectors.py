@@ -29,7 +29,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from shapely.geometry import shape
 
-from billing.market import DRIVER_DAYS_PER_WEEK, ROUTE_DAYS_PER_WEEK
+from billing.finances.market import DRIVER_DAYS_PER_WEEK, ROUTE_DAYS_PER_WEEK
 from billing.models import Scorecard
 from drivers.models import Driver
 from dsps.models import Dsp, Station, Territory

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from analytics import api as analytics_api
-from billing.api import (
+from billing.web.api import (
     DisputeViewSet,
     FinancesApi,
     PeakPeriodViewSet,
@@ -15,7 +15,7 @@ from billing.api import (
     StatementViewSet,
     ThresholdSetApi,
 )
-from billing.pay_api import IncentiveTableApi, PayDiscrepancyViewSet, PayWeekApi
+from billing.web.pay_api import IncentiveTableApi, PayDiscrepancyViewSet, PayWeekApi
 from compliance import api as compliance_api
 from drivers.api import (
     ApplicantMoveApi,
@@ -49,14 +49,14 @@ from fleet.api import (
 )
 from integrations import api as integrations_api
 from network import api as network_api
-from routes.api.day import (
+from routes.web.api.day import (
     DayAssignApi,
     DayConfirmationApi,
     DayEventApi,
     DayPunchApi,
     DayScanApi,
 )
-from routes.api.live import (
+from routes.web.api.live import (
     DisruptionViewSet,
     LiveBoardApi,
     MyRouteLiveApi,
@@ -64,7 +64,7 @@ from routes.api.live import (
     ReplanJobViewSet,
     RouteMessagesApi,
 )
-from routes.api.planning import (
+from routes.web.api.planning import (
     ManifestImportApi,
     PlanJobViewSet,
     RouteStopMoveApi,
@@ -151,8 +151,8 @@ urlpatterns = [
     path("dsps/", include("dsps.urls")),
     path("fleet/", include("fleet.urls")),
     path("drivers/", include("drivers.urls")),
-    path("billing/", include("billing.urls")),
-    path("routes/", include("routes.urls")),
+    path("billing/", include("billing.web.urls")),
+    path("routes/", include("routes.web.urls")),
     path("network/", include("network.urls")),
     path("analytics/", include("analytics.urls")),
     path("integrations/", include("integrations.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
+from routes.models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
 
 
 @admin.register(Manifest)

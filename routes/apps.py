@@ -6,4 +6,4 @@ class RoutesConfig(AppConfig):
     verbose_name = "Routes"
 
     def ready(self) -> None:
-        from . import panels, panels_live  # noqa: F401  (registers home-page panels)
+        from routes.web import panels, panels_live  # noqa: F401  (registers home-page panels)

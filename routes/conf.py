@@ -72,7 +72,7 @@ DEFAULTS = {
     "ROUTES_HANDOVER_S": 600,
     # Where recipients' tracking links point, and how texts to recipients are sent.
     "ROUTES_PUBLIC_URL": "http://localhost:8000",
-    "ROUTES_SMS_BACKEND": "routes.sms.OutboxSmsBackend",
+    "ROUTES_SMS_BACKEND": "routes.day.sms.OutboxSmsBackend",
 }
 
 

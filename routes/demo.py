@@ -11,8 +11,9 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from .imports import manifest_build_stops
-from .models import (
+from routes.day.tracking import tracking_link_for
+from routes.manifests.imports import manifest_build_stops
+from routes.models import (
     DayConfirmation,
     DeliveryEvent,
     Manifest,
@@ -22,7 +23,6 @@ from .models import (
     ShiftPunch,
     Stop,
 )
-from .tracking import tracking_link_for
 
 PACKAGE_COUNT = 1500
 # Neighbourhood centres (lat, lon, spread in km, weight) around the Dallas station.

@@ -143,7 +143,7 @@ class Route(TimeStampedModel):
     @property
     def range_share(self) -> float | None:
         """Share of its electric van's full range this route drives, or None."""
-        from .ev_range import range_share
+        from routes.rules.ev_range import range_share
 
         return range_share(self)
 
@@ -668,7 +668,7 @@ class ReplanJob(TimeStampedModel):
 
 
 class RouteChange(models.Model):
-    """What an applied re-plan changed on one route, as facts (`routes/changes.py`): stop,
+    """What an applied re-plan changed on one route, as facts (`routes/replan/changes.py`): stop,
     from and to route, old and new arrival, reason code. The driver's page words them."""
 
     TENANT_PATH = "route__dsp"

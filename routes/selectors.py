@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dsps.tenancy import dsp_of, scope_to_user
-
-from .hours import worked_time
-from .models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
+from routes.models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
+from routes.rules.hours import worked_time
 
 
 def route_list(*, user, service_date: date | None = None) -> QuerySet[Route]:

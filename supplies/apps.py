@@ -6,7 +6,7 @@ class SuppliesConfig(AppConfig):
     verbose_name = "Supplies"
 
     def ready(self):
-        from billing.finances import register_expense_source
+        from billing.finances.expenses import register_expense_source
 
         from . import panels  # noqa: F401  (registers the owner's home panel)
         from .selectors import supplies_cost

@@ -2,24 +2,24 @@
 lines they are built from), disputes and the owner's financial settings. Callers import from
 here: `from billing.services import statement_generate`."""
 
-from .disputes import dispute_open, dispute_resolve
-from .finances import finance_settings_update
-from .lines import dispatch_moment, routes_run, uncovered_routes
-from .rates import (
+from billing.finances.owner_settings import finance_settings_update
+from billing.scorecards.generate import scorecard_generate
+from billing.statements.disputes import dispute_open, dispute_resolve
+from billing.statements.lifecycle import (
+    pending_adjustment_add,
+    statement_approve,
+    statement_generate,
+    statement_line_add,
+    statement_mark_paid,
+)
+from billing.statements.lines import dispatch_moment, routes_run, uncovered_routes
+from billing.statements.rates import (
     first_open_week,
     last_approved_week,
     peak_period_create,
     rate_card_create,
     rate_card_for,
     threshold_set_save,
-)
-from .scorecards import scorecard_generate
-from .statements import (
-    pending_adjustment_add,
-    statement_approve,
-    statement_generate,
-    statement_line_add,
-    statement_mark_paid,
 )
 
 __all__ = [

@@ -156,7 +156,7 @@ def main() -> int:
         if "manifest_summarise_task" in s:
             edit(
                 jobs,
-                "    from routes.tasks.planning import manifest_summarise_task\n\n"
+                "    from routes.tasks.planning.planning import manifest_summarise_task\n\n"
                 "    def queue():\n        try:\n            manifest_summarise_task.delay(manifest.id)\n"
                 "        except QueueError:  # the broker is down: count now rather than lose the"
                 " summary\n",

@@ -15,7 +15,7 @@ What it does, in order:
    left alone (they only name app labels). Celery task `name=`s are strings like
    `routes.plan_run_solve` that never equal a module, so they keep their names.
 4. Fixes `from <package> import <module>` where the module moved out of that package.
-5. Rewrites file paths of moved modules in Markdown and text files (`routes/dispatch.py`).
+5. Rewrites file paths of moved modules in Markdown and text files (`routes/day/assignment.py`).
 6. ruff: sorts imports and formats the touched Python files; then commits.
 """
 
@@ -32,66 +32,66 @@ from pathlib import Path
 # demo, the optimiser and migrations stay where they are.
 MOVES: list[tuple[str, str]] = [
     # routes: manifests
-    ("routes/imports.py", "routes/manifests/imports.py"),
-    ("routes/allocation.py", "routes/manifests/allocation.py"),
+    ("routes/manifests/imports.py", "routes/manifests/imports.py"),
+    ("routes/manifests/allocation.py", "routes/manifests/allocation.py"),
     # routes: planning (the day problem, availability, plan jobs and stop edits)
-    ("routes/planning.py", "routes/planning/problem.py"),
-    ("routes/availability.py", "routes/planning/availability.py"),
-    ("routes/plan_rounds.py", "routes/planning/rounds.py"),
-    ("routes/services.py", "routes/planning/jobs.py"),
+    ("routes/planning/problem.py", "routes/planning/problem.py"),
+    ("routes/planning/availability.py", "routes/planning/availability.py"),
+    ("routes/planning/rounds.py", "routes/planning/rounds.py"),
+    ("routes/planning/jobs.py", "routes/planning/jobs.py"),
     # routes: the day of delivery
-    ("routes/dispatch.py", "routes/day/assignment.py"),
-    ("routes/driver_day.py", "routes/day/deliveries.py"),
-    ("routes/tracking.py", "routes/day/tracking.py"),
-    ("routes/messages.py", "routes/day/messages.py"),
-    ("routes/sms.py", "routes/day/sms.py"),
-    ("routes/outbox.py", "routes/day/outbox.py"),
+    ("routes/day/assignment.py", "routes/day/assignment.py"),
+    ("routes/day/deliveries.py", "routes/day/deliveries.py"),
+    ("routes/day/tracking.py", "routes/day/tracking.py"),
+    ("routes/day/messages.py", "routes/day/messages.py"),
+    ("routes/day/sms.py", "routes/day/sms.py"),
+    ("routes/day/outbox.py", "routes/day/outbox.py"),
     # routes: the rules every part reads (worked hours, package and stop state)
-    ("routes/hours.py", "routes/rules/hours.py"),
-    ("routes/outcomes.py", "routes/rules/outcomes.py"),
-    ("routes/ev_range.py", "routes/rules/ev_range.py"),
+    ("routes/rules/hours.py", "routes/rules/hours.py"),
+    ("routes/rules/outcomes.py", "routes/rules/outcomes.py"),
+    ("routes/rules/ev_range.py", "routes/rules/ev_range.py"),
     # routes: live progress and pings; re-planning after disruptions
-    ("routes/live.py", "routes/live/progress.py"),
-    ("routes/disruptions.py", "routes/replan/disruptions.py"),
-    ("routes/changes.py", "routes/replan/changes.py"),
+    ("routes/live/progress.py", "routes/live/progress.py"),
+    ("routes/replan/disruptions.py", "routes/replan/disruptions.py"),
+    ("routes/replan/changes.py", "routes/replan/changes.py"),
     # routes: Celery tasks
-    ("routes/tasks.py", "routes/tasks/planning.py"),
-    ("routes/tasks_live.py", "routes/tasks/day.py"),
-    ("routes/tasks_retention.py", "routes/tasks/retention.py"),
+    ("routes/tasks/planning.py", "routes/tasks/planning.py"),
+    ("routes/tasks/day.py", "routes/tasks/day.py"),
+    ("routes/tasks/retention.py", "routes/tasks/retention.py"),
     # routes: the web layer
     ("routes/views", "routes/web/views"),
     ("routes/api", "routes/web/api"),
     ("routes/urls", "routes/web/urls"),
-    ("routes/forms.py", "routes/web/forms.py"),
-    ("routes/serializers.py", "routes/web/serializers.py"),
-    ("routes/panels.py", "routes/web/panels.py"),
-    ("routes/panels_live.py", "routes/web/panels_live.py"),
+    ("routes/web/forms.py", "routes/web/forms.py"),
+    ("routes/web/serializers.py", "routes/web/serializers.py"),
+    ("routes/web/panels.py", "routes/web/panels.py"),
+    ("routes/web/panels_live.py", "routes/web/panels_live.py"),
     # billing: scorecards
-    ("billing/scorecards.py", "billing/scorecards/metrics.py"),
-    ("billing/services/scorecards.py", "billing/scorecards/generate.py"),
+    ("billing/scorecards/metrics.py", "billing/scorecards/metrics.py"),
+    ("billing/scorecards/generate.py", "billing/scorecards/generate.py"),
     # billing: statements (rates, lines, the statement's life, disputes, the weekly close)
-    ("billing/services/rates.py", "billing/statements/rates.py"),
-    ("billing/services/lines.py", "billing/statements/lines.py"),
-    ("billing/services/statements.py", "billing/statements/lifecycle.py"),
-    ("billing/services/disputes.py", "billing/statements/disputes.py"),
-    ("billing/jobs.py", "billing/statements/week_close.py"),
-    ("billing/exports.py", "billing/statements/exports.py"),
+    ("billing/statements/rates.py", "billing/statements/rates.py"),
+    ("billing/statements/lines.py", "billing/statements/lines.py"),
+    ("billing/statements/lifecycle.py", "billing/statements/lifecycle.py"),
+    ("billing/statements/disputes.py", "billing/statements/disputes.py"),
+    ("billing/statements/week_close.py", "billing/statements/week_close.py"),
+    ("billing/statements/exports.py", "billing/statements/exports.py"),
     # billing: driver pay
-    ("billing/pay.py", "billing/pay/week.py"),
+    ("billing/pay/week.py", "billing/pay/week.py"),
     # billing: the owner's finances
-    ("billing/finances.py", "billing/finances/expenses.py"),
-    ("billing/services/finances.py", "billing/finances/owner_settings.py"),
-    ("billing/projection.py", "billing/finances/projection.py"),
-    ("billing/market.py", "billing/finances/market.py"),
+    ("billing/finances/expenses.py", "billing/finances/expenses.py"),
+    ("billing/finances/owner_settings.py", "billing/finances/owner_settings.py"),
+    ("billing/finances/projection.py", "billing/finances/projection.py"),
+    ("billing/finances/market.py", "billing/finances/market.py"),
     # billing: the web layer
-    ("billing/views.py", "billing/web/views.py"),
-    ("billing/api.py", "billing/web/api.py"),
-    ("billing/urls.py", "billing/web/urls.py"),
-    ("billing/forms.py", "billing/web/forms.py"),
-    ("billing/serializers.py", "billing/web/serializers.py"),
-    ("billing/panels.py", "billing/web/panels.py"),
-    ("billing/pay_views.py", "billing/web/pay_views.py"),
-    ("billing/pay_api.py", "billing/web/pay_api.py"),
+    ("billing/web/views.py", "billing/web/views.py"),
+    ("billing/web/api.py", "billing/web/api.py"),
+    ("billing/web/urls.py", "billing/web/urls.py"),
+    ("billing/web/forms.py", "billing/web/forms.py"),
+    ("billing/web/serializers.py", "billing/web/serializers.py"),
+    ("billing/web/panels.py", "billing/web/panels.py"),
+    ("billing/web/pay_views.py", "billing/web/pay_views.py"),
+    ("billing/web/pay_api.py", "billing/web/pay_api.py"),
 ]
 
 # Files that stay at an app's root (its surface and its wiring).
@@ -287,7 +287,7 @@ def rename_dotted(text: str, mapping: dict[str, str], pattern: re.Pattern) -> st
 
 
 def fix_from_imports(source: str, mapping: dict[str, str]) -> str:
-    """`from routes import live` -> `from routes.live import progress as live`."""
+    """`from routes import live` -> `from routes.live.progress import progress as live`."""
     tree = ast.parse(source)
     edits = []
     for node in ast.walk(tree):

@@ -2,7 +2,7 @@
 """After relayout.py (and hoist.py): publish routes' and billing's surfaces and point every
 other app at them.
 
-1. routes/services.py: re-exports the writes other apps may call, from the module that owns
+1. routes/planning/jobs.py: re-exports the writes other apps may call, from the module that owns
    each (found by its `def`); routes/selectors.py and billing/selectors.py re-export the reads
    other apps use; billing/services/__init__.py also publishes `register_expense_source`.
 2. In every other app (not tests, bench or the wiring in nextmile/urls.py, nextmile/celery.py),
@@ -136,7 +136,7 @@ def write_routes_services(repo: Path) -> None:
     found = owners(repo, "routes", ROUTES_WRITES)
     for name in ROUTES_WRITES:
         if name not in found:
-            report.append(f"routes.services: no owner of {name}, left out")
+            report.append(f"routes.planning.jobs: no owner of {name}, left out")
     by_mod: dict[str, list[str]] = {}
     for name, mod in found.items():
         by_mod.setdefault(mod, []).append(name)
@@ -144,7 +144,7 @@ def write_routes_services(repo: Path) -> None:
         f"from {mod} import {', '.join(sorted(names))}\n" for mod, names in sorted(by_mod.items())
     )
     alls = "".join(f'    "{n}",\n' for n in sorted(found))
-    (repo / "routes/services.py").write_text(
+    (repo / "routes/planning/jobs.py").write_text(
         SERVICES_DOC + "\n" + body + "\n__all__ = [\n" + alls + "]\n"
     )
 
@@ -276,7 +276,7 @@ def main() -> int:
     publish(repo)
     changed = point_at_surfaces(repo) + facade_inside(repo)
     targets = [str(p) for p in changed] + [
-        str(repo / "routes/services.py"),
+        str(repo / "routes/planning/jobs.py"),
         str(repo / "routes/selectors.py"),
         str(repo / "billing/selectors.py"),
         str(repo / "billing/services/__init__.py"),

@@ -5,7 +5,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from billing.models import RateCard, Statement, StatementLine, ThresholdSet
-from billing.scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
+from billing.scorecards.metrics import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from tests.dsps.factories import DspFactory, StationFactory
 
 # A Sunday: the first day of a program week under the default settings.

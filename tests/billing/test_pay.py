@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import IncentiveRate, PayDiscrepancy
-from billing.pay import (
+from billing.pay.week import (
     PayWeek,
     discrepancy_answer,
     discrepancy_open,

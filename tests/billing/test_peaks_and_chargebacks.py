@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from billing.models import PeakPeriod, StatementLine
 from billing.services import peak_period_create, statement_generate
-from routes.dispatch import route_unassign
+from routes.day.assignment import route_unassign
 from routes.models import Route
 from tests.billing.factories import WEEK, RateCardFactory, approved_statement
 from tests.dsps.factories import DspFactory

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 import pytest
 
+from billing.finances.projection import cash_projection
 from billing.models import FinanceSettings, PeakPeriod, Scorecard
-from billing.projection import cash_projection
 from fleet.models import Repair
 from tests.billing.factories import RateCardFactory
 from tests.drivers.factories import DriverFactory

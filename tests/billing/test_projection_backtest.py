@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from billing.projection import cash_projection, week_projected
+from billing.finances.projection import cash_projection, week_projected
 from billing.selectors import week_pnl
 from billing.services import statement_generate
 from routes.models import Manifest, Route

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import PeakPeriod, RateCard, ThresholdSet
-from billing.scorecards import DEFAULT_THRESHOLDS, METRICS
+from billing.scorecards.metrics import DEFAULT_THRESHOLDS, METRICS
 from dsps.models import AuditEvent
 from nextmile.calendar import week_start_of
 from tests.billing.factories import RateCardFactory, ThresholdSetFactory, approved_statement

@@ -7,7 +7,7 @@ from django.db import IntegrityError, InternalError, transaction
 from django.utils import timezone
 
 from billing.models import Dispute, RateCard, Statement, StatementLine, ThresholdSet
-from billing.scorecards import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
+from billing.scorecards.metrics import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
 from billing.services import (
     dispute_open,
     dispute_resolve,
@@ -242,7 +242,7 @@ def test_a_statement_line_factory_line_reconciles():
 
 def test_a_customer_escalation_caps_the_tier():
     # given: a week perfect on completion, the only weighted metric, but for one escalation
-    from billing.scorecards import scorecard_compute
+    from billing.scorecards.metrics import scorecard_compute
     from routes.models import CustomerFeedback
     from tests.billing.factories import ThresholdSetFactory
     from tests.routes.factories import CustomerFeedbackFactory
@@ -259,7 +259,7 @@ def test_a_customer_escalation_caps_the_tier():
 
 
 def test_the_three_metrics_hurting_most_name_their_routes():
-    from billing.scorecards import hurting_metrics, scorecard_compute
+    from billing.scorecards.metrics import hurting_metrics, scorecard_compute
     from routes.models import CustomerFeedback
     from tests.routes.factories import CustomerFeedbackFactory
 

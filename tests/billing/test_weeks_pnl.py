@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.finances import extra_expenses
+from billing.finances.expenses import extra_expenses
 from billing.models import StatementLine
 from billing.selectors import week_pnl, weeks_pnl
 from tests.billing.factories import WEEK, StatementFactory, StatementLineFactory

@@ -18,8 +18,8 @@ from dsps.models import AuditEvent, Dsp, Membership, Role, Territory, TerritoryH
 from dsps.selectors import dsp_is_suspended
 from fleet.models import Lease, Vehicle
 from nextmile.calendar import week_start_of
-from routes.allocation import TerritoryIndex
-from routes.services import plan_job_prepare, plan_job_start
+from routes.manifests.allocation import TerritoryIndex
+from routes.planning.jobs import plan_job_prepare, plan_job_start
 from tests.billing.factories import RateCardFactory
 from tests.drivers.factories import DriverFactory, IncidentFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory

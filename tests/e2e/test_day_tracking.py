@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from routes.day.tracking import tracking_link_for
 from routes.models import Route
-from routes.tracking import tracking_link_for
 from tests.routes.factories import DeliveryEventFactory, driving_route
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dsps.models import Role
 from routes.models import PlanJob, Route
-from routes.services import QUEUE_UNAVAILABLE
+from routes.planning.jobs import QUEUE_UNAVAILABLE
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import onboarded_dsp, planning_day

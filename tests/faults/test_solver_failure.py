@@ -3,7 +3,7 @@
 import pytest
 
 from routes.models import PlanJob, PlanRun, Route
-from routes.services import plan_job_prepare, plan_run_solve
+from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
 pytestmark = pytest.mark.django_db

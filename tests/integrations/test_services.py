@@ -18,10 +18,10 @@ from integrations.services import (
     subscription_create,
     subscription_secret_rotate,
 )
-from routes.dispatch import route_assign, route_unassign
-from routes.driver_day import delivery_record
+from routes.day.assignment import route_assign, route_unassign
+from routes.day.deliveries import delivery_record
 from routes.models import PlanJob
-from routes.services import plan_job_prepare, plan_run_solve
+from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.dsps.factories import MembershipFactory, StaffFactory, StationFactory
 from tests.integrations.factories import DeliveryFactory, SubscriptionFactory
 from tests.integrations.helpers import after_commit, send_all, signature_ok

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from integrations.models import WebhookDelivery
-from routes.driver_day import delivery_record
+from routes.day.deliveries import delivery_record
 from tests.conftest import wait_until
 from tests.integrations.factories import SubscriptionFactory
 from tests.integrations.helpers import signature_ok

@@ -160,7 +160,7 @@ def test_a_station_may_carry_its_own_stops_per_route(staff, settings):
 
 
 def test_the_routes_service_refuses_a_stop_that_changed_hands_and_moves_nothing(staff):
-    from routes.services import stops_reallocate
+    from routes.planning.jobs import stops_reallocate
 
     world = overflow_world()
     a_stop, b_stop = (

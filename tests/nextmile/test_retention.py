@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from nextmile.celery import app
 from routes.models import LocationPing, Route
-from routes.tasks_retention import location_ping_prune, location_ping_prune_task
+from routes.tasks.retention import location_ping_prune, location_ping_prune_task
 from tests.routes.factories import LocationPingFactory, RouteFactory
 
 pytestmark = pytest.mark.django_db

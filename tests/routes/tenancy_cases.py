@@ -54,7 +54,7 @@ POST_ONLY = {
 
 
 def _tracking(dsp, driver_user):
-    from routes.tracking import tracking_link_for
+    from routes.day.tracking import tracking_link_for
     from tests.routes.factories import PackageFactory
 
     package = PackageFactory(dsp=dsp, manifest__station=dsp.station)

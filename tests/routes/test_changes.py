@@ -3,8 +3,8 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from routes.changes import ChangeFact, FactCode
-from routes.views.changes import change_lines
+from routes.replan.changes import ChangeFact, FactCode
+from routes.web.views.changes import change_lines
 
 UTC = datetime.UTC
 

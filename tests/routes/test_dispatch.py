@@ -14,7 +14,7 @@ from django.utils import timezone
 from drivers.models import Driver, TimeOff
 from dsps.models import Role
 from fleet.models import Inspection, OdometerReading, Vehicle
-from routes.dispatch import (
+from routes.day.assignment import (
     RiskSummary,
     assignment_suggestions,
     day_confirmation_answer,

@@ -13,12 +13,17 @@ from django.utils.html import escape
 
 from dsps.models import Role
 from fleet.models import Vehicle
-from routes.dispatch import day_confirmation_answer
-from routes.disruptions import disruption_record, parse_area, replan_job_apply, replan_job_run
-from routes.live import drive_seconds
+from routes.day.assignment import day_confirmation_answer
+from routes.live.progress import drive_seconds
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from routes.tasks_live import replan_job_run_task
-from routes.views.changes import change_lines
+from routes.replan.disruptions import (
+    disruption_record,
+    parse_area,
+    replan_job_apply,
+    replan_job_run,
+)
+from routes.tasks.day import replan_job_run_task
+from routes.web.views.changes import change_lines
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import LocationPingFactory, RouteFactory, onboarded_dsp, ready_driver
@@ -139,7 +144,7 @@ def test_a_closure_reroutes_the_remaining_stops_and_keeps_done_ones(
     route, stops = route_out(stops=4, code="R-CLOSE")
     deliver(stops[0], minutes_ago=1)
     client_user = manager(route)
-    from routes.disruptions import disruption_record
+    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(
         user=client_user,
@@ -178,7 +183,7 @@ def test_a_closure_reroutes_the_remaining_stops_and_keeps_done_ones(
 def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
     route, stops = route_out(stops=4, code="R-SHUT")
     user = manager(route)
-    from routes.disruptions import disruption_record
+    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
     replan_job_run(job_id=job.pk)
@@ -197,7 +202,7 @@ def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
 def test_a_proposal_is_refused_when_a_stop_was_done_since():
     route, stops = route_out(stops=3)
     user = manager(route)
-    from routes.disruptions import disruption_record
+    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
     replan_job_run(job_id=job.pk)
@@ -217,7 +222,7 @@ def test_a_breakdown_moves_the_remaining_stops_to_a_nearby_route():
     helper, _ = route_out(dsp=broken.dsp, stops=2, code="R-HELP", lon0=broken_lon(bstops))
     deliver(bstops[0], minutes_ago=1)
     user = manager(broken)
-    from routes.disruptions import disruption_record
+    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="breakdown", route=broken, time_limit_s=1)
     # when
@@ -314,7 +319,7 @@ def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client, setti
 def test_applying_twice_changes_nothing_the_second_time():
     route, _ = route_out(stops=2)
     user = manager(route)
-    from routes.disruptions import disruption_record
+    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(
         user=user, kind="slowdown", area=BOX, speed_factor="0.5", time_limit_s=1

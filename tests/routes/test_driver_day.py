@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from PIL import Image
 
 from dsps.models import Role
-from routes.driver_day import photo_problem
+from routes.day.deliveries import photo_problem
 from routes.models import DeliveryEvent, Route, ShiftPunch
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import driving_route, onboarded_dsp, route_with_packages

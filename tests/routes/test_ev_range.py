@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from dsps.models import Role
 from fleet.models import Vehicle, VehicleOffer
-from routes.ev_range import range_limit_m
 from routes.models import PlanJob, Route, Stop
-from routes.planning import retime
-from routes.services import plan_job_prepare, plan_run_solve, route_stop_move
+from routes.planning.jobs import plan_job_prepare, plan_run_solve, route_stop_move
+from routes.planning.problem import retime
+from routes.rules.ev_range import range_limit_m
 from tests.dsps.factories import MembershipFactory
 from tests.fleet.factories import VehicleOfferFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from routes.hours import hours_of, worked_time
+from routes.rules.hours import hours_of, worked_time
 
 NY = ZoneInfo("America/New_York")
 

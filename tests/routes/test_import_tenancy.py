@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dsps.models import Dsp, Role
-from routes.imports import OUTSIDE_TERRITORY
+from routes.manifests.imports import OUTSIDE_TERRITORY
 from routes.models import Package, Route, Stop
 from tests.dsps.factories import MembershipFactory, TerritoryFactory
 from tests.routes.factories import onboarded_dsp, route_with_packages

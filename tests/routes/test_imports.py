@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dsps.models import Role
 from routes.models import Manifest, Package, Stop
-from routes.services import manifest_import, stop_allocate
+from routes.planning.jobs import manifest_import, stop_allocate
 from tests.dsps.factories import MembershipFactory, StationFactory, TerritoryFactory
 from tests.routes.factories import onboarded_dsp
 
@@ -170,7 +170,7 @@ def test_a_dsp_of_another_station_cannot_receive_a_stop(staff, dispatcher):
 
 
 def test_template_rows_import_cleanly(dispatcher):
-    from routes.imports import template_csv
+    from routes.manifests.imports import template_csv
 
     upload = SimpleUploadedFile("t.csv", template_csv().encode())
     result = _import(dispatcher, upload)

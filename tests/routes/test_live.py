@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dsps.models import Role
-from routes.live import live_board, route_live
+from routes.live.progress import live_board, route_live
 from routes.models import LocationPing, ReplanJob, Route, RouteChange
 from tests.dsps.factories import DspFactory, MembershipFactory
 from tests.routes.factories import LocationPingFactory

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dsps.models import Role
-from routes.messages import message_send, message_thread_mark_read, unread_counts
+from routes.day.messages import message_send, message_thread_mark_read, unread_counts
 from routes.models import Message
 from tests.dsps.factories import MembershipFactory, StaffFactory
 from tests.routes.live_factories import route_out

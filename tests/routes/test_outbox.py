@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dsps.models import Role
+from routes.day.outbox import late_actions_by_route
 from routes.models import DeliveryEvent
-from routes.outbox import late_actions_by_route
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import driving_route
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from routes.outcomes import package_state_of, stop_done
+from routes.rules.outcomes import package_state_of, stop_done
 
 
 @pytest.mark.parametrize(

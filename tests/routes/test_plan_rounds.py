@@ -10,9 +10,9 @@ from django.db import connection
 from dsps.models import Role
 from routes.models import PlanGroupResult, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.optimizer.decompose import GroupJob
-from routes.plan_rounds import CeleryExecutor
-from routes.planning import build_problem
-from routes.services import plan_job_cancel, plan_job_prepare, plan_run_solve
+from routes.planning.jobs import plan_job_cancel, plan_job_prepare, plan_run_solve
+from routes.planning.problem import build_problem
+from routes.planning.rounds import CeleryExecutor
 from tests.conftest import ROOT, wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from dsps.models import Role
 from routes.models import PlanJob, PlanRun, Route, RouteStop, Stop
-from routes.services import plan_job_cancel, plan_job_prepare, plan_job_start
-from routes.tasks import plan_run_solve_task
+from routes.planning.jobs import plan_job_cancel, plan_job_prepare, plan_job_start
+from routes.tasks.planning import plan_run_solve_task
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day

@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dsps.models import Dsp, Role
 from routes.models import PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.optimizer import check_feasible
-from routes.planning import build_problem
-from routes.services import (
+from routes.planning.jobs import (
     plan_job_cancel,
     plan_job_prepare,
     plan_job_start,
     plan_run_solve,
     route_stop_move,
 )
+from routes.planning.problem import build_problem
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
@@ -265,7 +265,7 @@ def test_a_big_day_is_solved_in_parts_and_checked_route_by_route(db, settings):
 def test_verify_route_by_route_finds_a_lost_stop(db, settings):
     from dataclasses import replace
 
-    from routes.planning import verify
+    from routes.planning.problem import verify
 
     settings.ROUTES_STOPS_PER_PART = 2
     dsp = onboarded_dsp()

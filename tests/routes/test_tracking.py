@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dsps.models import Role
-from routes import sms
-from routes.dispatch import punch_record
+from routes.day import sms
+from routes.day.assignment import punch_record
+from routes.day.tracking import tracking_link_for, tracking_links_send
 from routes.models import DeliveryEvent, Package, Route, TrackingLink, TrackingNotice
-from routes.tasks_live import tracking_links_send_task
-from routes.tracking import tracking_link_for, tracking_links_send
+from routes.tasks.day import tracking_links_send_task
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import DeliveryEventFactory, driving_route

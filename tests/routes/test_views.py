@@ -7,7 +7,7 @@ import pytest
 
 from dsps.models import Role
 from routes.models import PlanJob, Route, Stop
-from routes.services import plan_job_prepare, plan_run_solve
+from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, StopFactory, onboarded_dsp, planning_day
 

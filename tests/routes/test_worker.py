@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from routes.models import Manifest
-from routes.services import manifest_summarise_later
+from routes.planning.jobs import manifest_summarise_later
 from tests.conftest import wait_until
 from tests.routes.factories import ManifestFactory, PackageFactory
 

@@ -1,0 +1,1 @@
+"""The owner's finances: expenses, settings, the cash projection and the market assessment."""

@@ -1,0 +1,1 @@
+"""Driver pay: the pay week, incentives and pay questions."""

@@ -1,0 +1,1 @@
+"""Scorecards: the weekly metrics, tiers and their stored cards."""

@@ -1,0 +1,1 @@
+"""Live: location pings, progress, pace and ETAs computed on read."""

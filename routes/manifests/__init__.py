@@ -1,0 +1,2 @@
+"""Manifests: the import of a day's packages into stops, and their allocation to DSP
+territories."""

@@ -1,0 +1,200 @@
+"""A plan run's day solved in rounds of groups spread over the `optimize` workers.
+
+The run's own task coordinates (`routes.optimizer.decompose.improve_day`); each round's
+groups go out as Celery sub-tasks on the `optimize` queue, one message per group. A group
+is solved by whoever claims its `PlanGroupResult` row first: a free worker, or the
+coordinator itself once its own share is done (taking groups from the end of the round),
+so a round finishes even with a single worker process. A group claimed by a worker that
+never answers (killed, out of memory) keeps its previous routes. Cancelling the job stops
+every sub-task within a second: they poll the job as the coordinator does.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+
+from routes.conf import setting
+from routes.models import PlanGroupResult, PlanJob, PlanRun
+from routes.optimizer import DayProblem, DaySolution
+from routes.optimizer.decompose import GRACE_S, GroupJob, improve_day, solve_group
+from routes.optimizer.wire import (
+    problem_from_dict,
+    problem_to_dict,
+    solution_from_dict,
+    solution_to_dict,
+)
+
+log = logging.getLogger(__name__)
+POLL_S = 0.25
+
+
+def _claim(run_id: int, round_key: str, group: int) -> bool:
+    """Create the group's row; False when someone else holds it already."""
+    try:
+        with transaction.atomic():
+            PlanGroupResult.objects.create(run_id=run_id, round_key=round_key, group=group)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _answer(run_id: int, round_key: str, group: int, solution: DaySolution) -> None:
+    with transaction.atomic():
+        PlanGroupResult.objects.filter(run_id=run_id, round_key=round_key, group=group).update(
+            answer=solution_to_dict(solution)
+        )
+
+
+class JobWatch:
+    """`should_stop` for a sub-task: True once the job is no longer active."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = 0.0
+        self.stopped = False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if not self.stopped and now - self.last >= 0.5:
+            self.last = now
+            self.stopped = not PlanJob.objects.filter(
+                pk=self.job_id, status__in=PlanJob.ACTIVE
+            ).exists()
+        return self.stopped
+
+
+def plan_group_solve(
+    *, run_id: int, round_key: str, group: int, payload: dict, deadline: float
+) -> bool:
+    """Solve one group of a round if nobody has claimed it yet; True when this call did."""
+    run = PlanRun.objects.filter(pk=run_id).values("job_id").first()
+    if run is None or time.time() > deadline:
+        return False
+    watch = JobWatch(run["job_id"])
+    if watch() or not _claim(run_id, round_key, group):
+        return False
+    job = GroupJob(
+        problem_from_dict(payload["problem"]),
+        payload["time_limit_s"],
+        payload["seed"],
+        payload["initial"],
+    )
+    solution = solve_group(job, should_stop=watch)
+    if not watch.stopped:
+        _answer(run_id, round_key, group, solution)
+    return True
+
+
+class CeleryExecutor:
+    """Runs a round's groups as `optimize` sub-tasks, the coordinator taking part too."""
+
+    def __init__(self, *, run_id: int, job_id: int, workers: int) -> None:
+        self.run_id = run_id
+        self.job_id = job_id
+        self.workers = max(1, workers)
+
+    def run(
+        self, jobs: Sequence[GroupJob], on_progress=None, should_stop=None
+    ) -> list[DaySolution | None]:
+        from celery import group as celery_group
+
+        from routes.tasks.rounds import plan_group_solve_task
+
+        if not jobs:
+            return []
+        round_key = uuid.uuid4().hex
+        longest = max(j.time_limit_s for j in jobs)
+        waves = math.ceil(len(jobs) / self.workers)
+        deadline = time.time() + waves * longest + GRACE_S
+        answers: dict[int, DaySolution | None] = {}
+        sent = []
+        if self.workers > 1:
+            messages = celery_group(
+                plan_group_solve_task.s(
+                    self.run_id,
+                    round_key,
+                    k,
+                    {
+                        "problem": problem_to_dict(job.problem),
+                        "time_limit_s": job.time_limit_s,
+                        "seed": job.seed,
+                        "initial": {v: list(s) for v, s in job.initial.items()},
+                    },
+                    deadline,
+                )
+                for k, job in enumerate(jobs)
+            ).apply_async(queue=setting("ROUTES_GROUP_QUEUE"))
+            sent = [r.id for r in messages.results]
+        # Take groups from the end while the workers take them from the start: every job
+        # that must be solved (an area of the start), optional ones (a second seed, a round's
+        # group) while the round's time allows; an optional one nobody has started by then
+        # is claimed unsolved. With every worker busy, the run solves its whole day itself.
+        ends = time.time() + waves * longest + 1.0
+        for k in reversed(range(len(jobs))):
+            if should_stop is not None and should_stop():
+                break
+            late = time.time() + jobs[k].time_limit_s > ends
+            if jobs[k].optional and late and answers:
+                continue
+            if _claim(self.run_id, round_key, k):
+                answers[k] = solve_group(jobs[k], on_progress, should_stop)
+        for k in range(len(jobs)):
+            if k not in answers and _claim(self.run_id, round_key, k):
+                answers[k] = None
+        while len(answers) < len(jobs) and not (should_stop is not None and should_stop()):
+            rows = PlanGroupResult.objects.filter(run_id=self.run_id, round_key=round_key)
+            for row in rows:
+                if row.group not in answers and row.answer is not None:
+                    answers[row.group] = solution_from_dict(row.answer)
+            late = [
+                row.group
+                for row in rows
+                if row.group not in answers
+                and time.time() - row.created_at.timestamp()
+                > jobs[row.group].time_limit_s + GRACE_S
+            ]
+            for k in late:
+                log.warning("Group %s of run %s was lost; it keeps its routes", k, self.run_id)
+                answers[k] = None
+            if time.time() > deadline + GRACE_S:
+                break
+            time.sleep(POLL_S)
+        if sent and len(answers) < len(jobs):
+            from nextmile.celery import app
+
+            app.control.revoke(sent)
+        PlanGroupResult.objects.filter(run_id=self.run_id, round_key=round_key).delete()
+        return [answers.get(k) for k in range(len(jobs))]
+
+
+def solve_day(
+    *,
+    run_id: int,
+    job_id: int,
+    problem: DayProblem,
+    time_limit_s: float,
+    seed: int,
+    on_progress=None,
+    should_stop=None,
+) -> DaySolution:
+    """The run's day through `improve_day` with the `optimize` workers."""
+    executor = CeleryExecutor(
+        run_id=run_id, job_id=job_id, workers=int(setting("ROUTES_OPTIMIZE_WORKERS"))
+    )
+    return improve_day(
+        problem,
+        time_limit_s,
+        executor=executor,
+        seed=seed,
+        group_stops=int(setting("ROUTES_GROUP_STOPS")),
+        start_part_stops=int(setting("ROUTES_START_PART_STOPS")),
+        whole_day_max=int(setting("ROUTES_WHOLE_DAY_MAX")),
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )

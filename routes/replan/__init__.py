@@ -1,0 +1,1 @@
+"""Re-planning: disruptions, re-plan jobs, proposals and their application."""

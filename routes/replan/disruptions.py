@@ -1,0 +1,877 @@
+"""Disruptions and re-plans: closures, slowdowns and breakdowns, reroutes and rescues.
+
+A re-plan job re-optimises the remaining stops of a DSP's active routes from each driver's
+current position and the current time (stops done stay done), on the `optimize` queue.
+The result is a proposal; the dispatcher applies it, and each changed route gets a
+`RouteChange` its driver sees.
+"""
+
+from __future__ import annotations
+
+import json
+import time as clock
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dsps.tenancy import dsp_for_write
+from fleet.selectors import vehicles_available
+from nextmile.geo import Area
+from routes.conf import setting
+from routes.day.assignment import route_assign, routes_at_risk
+from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
+from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
+from routes.optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
+from routes.optimizer.problem import MAX_TIME_S
+from routes.planning.problem import provider, seconds, vehicle_spec
+from routes.replan.changes import ChangeFact, FactCode
+from routes.rules.ev_range import driven_m, range_left_m, range_limit_m
+
+CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
+STANDBY = "standby"  # the solver's id of a standby driver's van in a rescue
+
+
+def parse_area(raw) -> dict:
+    """A GeoJSON Polygon (or a Feature holding one) as a dict, or ValidationError on `area`."""
+    try:
+        data = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    except ValueError:
+        raise ValidationError({"area": "The area is not valid GeoJSON."}) from None
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict) or data.get("type") != "Polygon":
+        raise ValidationError({"area": "The area must be a GeoJSON Polygon."})
+    rings = data.get("coordinates")
+    try:
+        ring = [(float(x), float(y)) for x, y in rings[0]]
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise ValidationError({"area": "The polygon's coordinates do not parse."}) from None
+    if len(ring) < 4 or ring[0] != ring[-1]:
+        raise ValidationError(
+            {"area": "A polygon needs at least three corners and must close on its first point."}
+        )
+    if not all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in ring):
+        raise ValidationError({"area": "The polygon's coordinates are not longitudes/latitudes."})
+    return {"type": "Polygon", "coordinates": [[list(p) for p in ring]]}
+
+
+@transaction.atomic
+def disruption_record(
+    *,
+    user,
+    kind: str,
+    area=None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    speed_factor=0,
+    route: Route | None = None,
+    note: str = "",
+    time_limit_s: int | None = None,
+) -> tuple[Disruption, ReplanJob]:
+    """Record a disruption of today and queue the re-plan it calls for."""
+    dsp = dsp_for_write(user)
+    today = dsp.station.today()
+    if kind == Disruption.Kind.BREAKDOWN:
+        if route is None or route.dsp_id != dsp.pk or route.service_date != today:
+            raise ValidationError({"route": "Choose one of today's routes of your DSP."})
+        area = None
+    else:
+        if area in (None, ""):
+            raise ValidationError({"area": "Draw or paste the affected area."})
+        area = parse_area(area)
+        route = None
+        if kind == Disruption.Kind.CLOSURE:
+            speed_factor = 0
+        elif not speed_factor or float(speed_factor) <= 0:
+            raise ValidationError({"speed_factor": "A slowdown needs a speed factor above 0."})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The end must come after the start."})
+    disruption = Disruption(
+        dsp=dsp,
+        service_date=today,
+        kind=kind,
+        area=area,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        speed_factor=speed_factor or 0,
+        route=route,
+        note=note,
+        reported_by=user,
+    )
+    disruption.full_clean()
+    disruption.save()
+    job = replan_job_start(
+        user=user,
+        kind=ReplanJob.Kind.RESCUE if kind == Disruption.Kind.BREAKDOWN else ReplanJob.Kind.REROUTE,
+        disruption=disruption,
+        route=route,
+        time_limit_s=time_limit_s,
+    )
+    return disruption, job
+
+
+@transaction.atomic
+def replan_job_start(
+    *,
+    user,
+    kind: str,
+    disruption: Disruption | None = None,
+    route: Route | None = None,
+    time_limit_s: int | None = None,
+) -> ReplanJob:
+    """Queue a re-plan (after commit) on the optimize queue; the request never solves.
+
+    A rescue of `route` is for the route's DSP (program staff may start one too); the caller
+    has already reached `route` through scoping.
+    """
+    dsp = route.dsp if route is not None else dsp_for_write(user)
+    if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
+        raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
+    job = ReplanJob(
+        time_limit_s=time_limit_s or int(setting("ROUTES_REPLAN_TIME_LIMIT_S")),
+        dsp=dsp,
+        service_date=dsp.station.today(),
+        kind=kind,
+        disruption=disruption,
+        route=route,
+        requested_by=user,
+    )
+    job.full_clean()
+    job.save()
+    from routes.tasks.day import replan_job_run_task
+
+    transaction.on_commit(lambda: replan_job_run_task.delay(job.pk))
+    return job
+
+
+# --- The solve (worker side) ---------------------------------------------------------------
+
+
+def _in_force(disruption: Disruption | None, now: datetime, until: datetime) -> bool:
+    """Whether an area disruption's time range overlaps what is left of the day (now → until)."""
+    if disruption is None or disruption.area is None:
+        return False
+    if disruption.ends_at and disruption.ends_at <= now:
+        return False
+    return not (disruption.starts_at and disruption.starts_at >= until)
+
+
+def _active_at(disruption: Disruption, at: datetime) -> bool:
+    """Whether the disruption holds at `at` (from its start, if any, until its end, if any)."""
+    if disruption.starts_at and at < disruption.starts_at:
+        return False
+    return not (disruption.ends_at and at >= disruption.ends_at)
+
+
+def _horizon(routes, now: datetime) -> datetime:
+    backs = [r.returns_at for r in routes if r.returns_at]
+    return max([now + timedelta(hours=4)] + [b + timedelta(hours=3) for b in backs])
+
+
+def standby_rescuer(*, dsp, on) -> tuple | None:
+    """The first standby driver (confirmed for `on`, assignable, no route) and the first
+    inspected van without a route that day, or None when either is missing."""
+    standby = routes_at_risk(dsp=dsp, on=on).standby
+    if not standby:
+        return None
+    van = (
+        vehicles_available(dsp=dsp, on=on)
+        .exclude(
+            pk__in=Route.objects.filter(service_date=on, vehicle__isnull=False).values("vehicle")
+        )
+        .first()
+    )
+    return (standby[0], van) if van else None
+
+
+def _closure_window(disruption, rs, window, now: datetime, midnight: datetime):
+    """A stop inside a closure is served before the closure starts (when it was planned
+    before then) or after it reopens."""
+    last = MAX_TIME_S - 1
+    starts = disruption.starts_at
+    if starts and starts > now and rs.planned_arrival and rs.planned_arrival < starts:
+        closes = int((starts - midnight).total_seconds())
+        opens = window[0] if window else 0
+        if window:
+            closes = min(closes, window[1])
+        return (opens, max(opens + 1, min(closes, last)))
+    reopen = int((disruption.ends_at - midnight).total_seconds()) if disruption.ends_at else last
+    return (min(reopen, last), last)
+
+
+@dataclass
+class _ReplanDay:
+    """The DSP's active routes of the day as a re-plan reads them: where each is now, what is
+    left on it, and the disruption in force (with its area)."""
+
+    job: ReplanJob
+    now: datetime
+    routes: list[Route]
+    station: object
+    midnight: datetime
+    remaining: dict[int, list[RouteStop]]
+    done_last: dict[int, RouteStop]
+    pings: dict
+    disruption: Disruption | None
+    area: Area | None
+
+    @property
+    def now_s(self) -> int:
+        return max(0, int((self.now - self.midnight).total_seconds()))
+
+    def holds(self, at: datetime | None) -> bool:
+        return self.disruption is not None and _active_at(self.disruption, at or self.now)
+
+    def position(self, route: Route) -> tuple[float, float]:
+        """The last ping, else the last stop done, else the station."""
+        if route.pk in self.pings:
+            p = self.pings[route.pk]
+            return (float(p.latitude), float(p.longitude))
+        if route.pk in self.done_last:
+            s = self.done_last[route.pk].stop
+            return (float(s.latitude), float(s.longitude))
+        return (float(route.station.latitude), float(route.station.longitude))
+
+
+def _replan_day(job: ReplanJob, now: datetime) -> _ReplanDay | None:
+    routes = list(
+        Route.objects.filter(dsp=job.dsp, service_date=job.service_date, status__in=ACTIVE)
+        .select_related("station", "vehicle", "driver")
+        .order_by("code")
+    )
+    if not routes:
+        return None
+    station = routes[0].station
+    ids = [r.pk for r in routes]
+    done_ids, _ = done_stops(ids)
+    rows = list(
+        RouteStop.objects.filter(route_id__in=ids).select_related("stop").order_by("sequence")
+    )
+    disruption = job.disruption if _in_force(job.disruption, now, _horizon(routes, now)) else None
+    return _ReplanDay(
+        job=job,
+        now=now,
+        routes=routes,
+        station=station,
+        midnight=station.localize(job.service_date, datetime.min.time()),
+        remaining={
+            r.pk: [rs for rs in rows if rs.route_id == r.pk and rs.pk not in done_ids]
+            for r in routes
+        },
+        done_last={rs.route_id: rs for rs in rows if rs.pk in done_ids},
+        pings=last_pings(ids),
+        disruption=disruption,
+        area=Area(disruption.area) if disruption else None,
+    )
+
+
+def _affected_routes(day: _ReplanDay) -> list[Route]:
+    """A reroute touches the routes whose remaining work crosses the area while the disruption
+    holds (legs timed by the current plan); without an area, every route."""
+    if day.area is None:
+        return day.routes
+    affected = []
+    for r in day.routes:
+        pts = [(day.position(r), day.now)] + [
+            ((float(rs.stop.latitude), float(rs.stop.longitude)), rs.planned_arrival)
+            for rs in day.remaining[r.pk]
+        ]
+        if any(
+            day.holds(pts[i][1]) and day.area.touches_leg(pts[i][0], pts[i + 1][0])
+            for i in range(len(pts) - 1)
+        ) or any(day.holds(at) and day.area.covers(p) for p, at in pts):
+            affected.append(r)
+    return affected
+
+
+def _replan_fleet(day: _ReplanDay, vehicles_routes: list[Route], meet, standby) -> tuple:
+    """Depots (the station, each van where it is, the meeting point) and the vans from now."""
+    station, now_s = day.station, day.now_s
+    depots = [
+        Depot(id="station", location=LatLon(float(station.latitude), float(station.longitude)))
+    ]
+    vehicles = []
+    for r in vehicles_routes:
+        depots.append(Depot(id=f"at-{r.pk}", location=LatLon(*day.position(r))))
+        back = r.returns_at or (day.now + timedelta(hours=4))
+        end_s = min(
+            MAX_TIME_S,
+            max(int((back - day.midnight).total_seconds()) + 3 * 3600, now_s + 4 * 3600),
+        )
+        vehicles.append(
+            vehicle_spec(
+                station,
+                r.vehicle,
+                str(r.pk),
+                shift_start_s=now_s,
+                shift_end_s=end_s,
+                max_duration_s=None,
+                start_depot=len(depots) - 1,
+                end_depot=0,
+                max_distance_m=range_left_m(r.vehicle, driven_m(r, day.remaining[r.pk])),
+            )
+        )
+    if meet is not None:
+        driver, van = standby
+        depots.append(Depot(id="meet", location=LatLon(*meet)))
+        station_at = (float(station.latitude), float(station.longitude))
+        ready_s = now_s + drive_seconds(station_at, meet) + int(setting("ROUTES_HANDOVER_S"))
+        shift_end = getattr(driver, "shift_end", None)
+        end_s = seconds(shift_end) if shift_end else ready_s + 8 * 3600
+        vehicles.append(
+            vehicle_spec(
+                station,
+                van,
+                STANDBY,
+                shift_start_s=min(ready_s, MAX_TIME_S - 1),
+                shift_end_s=min(MAX_TIME_S, max(end_s, ready_s + 3600)),
+                max_duration_s=None,
+                start_depot=len(depots) - 1,
+                end_depot=0,
+                max_distance_m=range_limit_m(van),
+            )
+        )
+    return depots, vehicles
+
+
+def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tuple:
+    """The stops left to do, each bound to its route unless that route is broken or rescued;
+    windows past are dropped, and a stop inside a closure waits for it."""
+    specs, by_id = [], {}
+    for r in routes:
+        for rs in day.remaining[r.pk]:
+            s = rs.stop
+            window = None
+            if s.window_start is not None and s.window_end is not None:
+                opens, closes = seconds(s.window_start), seconds(s.window_end)
+                if closes > day.now_s:
+                    window = (max(opens, 0), closes)
+            if (
+                day.area is not None
+                and day.disruption.kind == Disruption.Kind.CLOSURE
+                and day.area.covers((float(s.latitude), float(s.longitude)))
+            ):
+                window = _closure_window(day.disruption, rs, window, day.now, day.midnight)
+            specs.append(
+                StopSpec(
+                    id=str(rs.pk),
+                    location=LatLon(float(s.latitude), float(s.longitude)),
+                    demand=s.package_count,
+                    service_s=s.service_time_s,
+                    window=window,
+                    priority="high" if s.priority == "high" else "normal",
+                    vehicle_id=None if r.pk in free_routes else str(r.pk),
+                )
+            )
+            by_id[str(rs.pk)] = rs
+    return specs, by_id
+
+
+def _replan_matrices(day: _ReplanDay, depots, specs, by_id) -> TravelMatrices:
+    """Travel between every place, legs through the area stretched while it holds."""
+    locations = [d.location for d in depots] + [s.location for s in specs]
+    travel = provider().matrices(locations)
+    distance, duration = travel.distance.copy(), travel.duration.copy()
+    if day.area is not None:
+        factor = float(day.disruption.speed_factor)
+        stretch = CLOSURE_DETOUR if factor <= 0 else 1 / factor
+        pts = [(loc.lat, loc.lon) for loc in locations]
+        # a leg leaving a stop is timed by that stop's current plan, leaving a depot by now
+        leaves = [day.now] * len(depots) + [by_id[spec.id].planned_arrival for spec in specs]
+        for i in range(len(pts)):
+            if not day.holds(leaves[i]):
+                continue
+            for j in range(len(pts)):
+                if i != j and day.area.touches_leg(pts[i], pts[j]):
+                    duration[i, j] = int(duration[i, j] * stretch)
+                    if factor <= 0:
+                        distance[i, j] = int(distance[i, j] * 1.5)
+    return TravelMatrices(np.asarray(distance), np.asarray(duration))
+
+
+def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+    """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
+
+    With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
+    starts at the meeting point (by the rescued route) once there from the station and after
+    the handover.
+    """
+    day = _replan_day(job, now)
+    if day is None:
+        return None
+    routes = _affected_routes(day)
+    if not routes:
+        return None
+    broken = job.disruption.route_id if job.disruption and job.disruption.route_id else None
+    rescued = job.route_id if job.kind == ReplanJob.Kind.RESCUE else None
+    vehicles_routes = [r for r in routes if r.pk != broken]
+    meet = day.position(job.route) if standby and job.route_id in {r.pk for r in routes} else None
+    if not vehicles_routes and meet is None:
+        return None
+    depots, vehicles = _replan_fleet(day, vehicles_routes, meet, standby)
+    specs, by_id = _replan_stops(day, routes, {broken, rescued})
+    if not specs:
+        return None
+    problem = DayProblem(
+        depots=depots,
+        stops=specs,
+        vehicles=vehicles,
+        matrices=_replan_matrices(day, depots, specs, by_id),
+    )
+    context = {
+        "routes": {r.pk: r for r in routes},
+        "remaining": day.remaining,
+        "by_id": by_id,
+        "midnight": day.midnight,
+        "broken": broken,
+        "positions": {r.pk: day.position(r) for r in routes},
+        "standby": standby if meet is not None else None,
+        "meet": meet,
+        "rescued": job.route,
+        "now": now,
+    }
+    return problem, context
+
+
+def _standby_code(rescued: Route) -> str:
+    taken = set(
+        Route.objects.filter(dsp=rescued.dsp, service_date=rescued.service_date).values_list(
+            "code", flat=True
+        )
+    )
+    code, n = f"{rescued.code}-S"[:24], 1
+    while code in taken:
+        n += 1
+        code = f"{rescued.code}-S{n}"[:24]
+    return code
+
+
+def make_proposal(solution, context) -> dict:
+    """The solver's answer as a proposal: per route the new order and ETAs, moved stops, where
+    the drivers meet. A nearby rescuer's ETAs include the detour to the meeting point and the
+    handover; a standby driver's route is proposed as a new route."""
+    routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
+    midnight = context["midnight"]
+    standby, rescued = context.get("standby"), context.get("rescued")
+    out, moves, meets = [], [], []
+    proposal_standby = None
+    for result in solution.routes:
+        is_standby = result.vehicle_id == STANDBY
+        route = None if is_standby else routes[int(result.vehicle_id)]
+        if is_standby:
+            target, target_code = None, _standby_code(rescued)
+        else:
+            target, target_code = route.pk, route.code
+        after, sources = _route_after(result, route, target, target_code, context, moves)
+        finish = midnight + timedelta(seconds=result.return_s)
+        detour_s = 0
+        if sources and not is_standby and after:
+            detour_s = _rescuer_detour_s(result, route, sources, context)
+            for item in after:
+                item["eta"] = (
+                    datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
+                ).isoformat()
+            finish += timedelta(seconds=detour_s)
+        meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
+        entry = {
+            "route": target,
+            "code": target_code,
+            "before": [] if is_standby else [rs.pk for rs in remaining[route.pk]],
+            "after": after,
+            "finish": finish.isoformat(),
+        }
+        if is_standby:
+            entry["standby"] = True
+            proposal_standby = _standby_entry(result, target_code, standby, finish, context)
+        out.append(entry)
+    planned = {r["route"] for r in out}
+    for pk, route in routes.items():  # a route that ends up with none of its stops
+        if pk not in planned and remaining[pk]:
+            out.append(
+                {
+                    "route": pk,
+                    "code": route.code,
+                    "before": [rs.pk for rs in remaining[pk]],
+                    "after": [],
+                    "finish": None,
+                }
+            )
+    dropped = [
+        {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
+        for d in solution.dropped
+    ]
+    proposal = {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+    if proposal_standby:
+        proposal["standby"] = proposal_standby
+    return proposal
+
+
+def _route_after(result, route, target, target_code, context, moves: list) -> tuple:
+    """One solved route's stops with their ETAs; the stops that move to it are added to
+    `moves`, and the routes they come from returned in the order met."""
+    routes, by_id, midnight = context["routes"], context["by_id"], context["midnight"]
+    after, sources = [], []
+    for stop_id, arrival in zip(result.stop_ids, result.start_s, strict=True):
+        rs = by_id[stop_id]
+        moved = route is None or rs.route_id != route.pk
+        after.append(
+            {
+                "route_stop": rs.pk,
+                "address": rs.stop.address,
+                "eta": (midnight + timedelta(seconds=arrival)).isoformat(),
+                "from_route": rs.route_id if moved else None,
+            }
+        )
+        if moved:
+            source = routes[rs.route_id]
+            if source.pk not in sources:
+                sources.append(source.pk)
+            moves.append(
+                {
+                    "route_stop": rs.pk,
+                    "address": rs.stop.address,
+                    "from": source.pk,
+                    "from_code": source.code,
+                    "to": target,
+                    "to_code": target_code,
+                }
+            )
+    return after, sources
+
+
+def _rescuer_detour_s(result, route, sources: list[int], context) -> int:
+    """The extra seconds a nearby rescuer spends driving to each meeting point and handing
+    over before carrying on to its first stop."""
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    positions = context["positions"]
+    here = positions[route.pk]
+    first = context["by_id"][result.stop_ids[0]].stop
+    first_at = (float(first.latitude), float(first.longitude))
+    path = 0
+    for pk in sources:
+        path += drive_seconds(here, positions[pk]) + handover_s
+        here = positions[pk]
+    return max(
+        0, path + drive_seconds(here, first_at) - drive_seconds(positions[route.pk], first_at)
+    )
+
+
+def _meets(sources, target_code, is_standby, detour_s, context, moves) -> list[dict]:
+    handover_s = int(setting("ROUTES_HANDOVER_S"))
+    out = []
+    for pk in sources:
+        lat, lon = context["positions"][pk] if not is_standby else context["meet"]
+        out.append(
+            {
+                "from_code": context["routes"][pk].code,
+                "to_code": target_code,
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "stops": sum(1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)),
+                "detour_min": round(detour_s / 60),
+                "handover_min": round(handover_s / 60),
+            }
+        )
+    return out
+
+
+def _standby_entry(result, code: str, standby, finish: datetime, context) -> dict:
+    driver, van = standby
+    starts = (
+        context["midnight"] + timedelta(seconds=result.start_s[0]) if result.start_s else finish
+    )
+    return {
+        "code": code,
+        "driver": driver.pk,
+        "driver_name": driver.full_name,
+        "vehicle": van.pk,
+        "plate": van.plate,
+        "lat": round(context["meet"][0], 6),
+        "lon": round(context["meet"][1], 6),
+        "starts_at": starts.isoformat(),
+    }
+
+
+def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
+    rescued_ids = {rs.pk for rs in context["remaining"].get(job.route_id, [])}
+    return sum(1 for d in proposal["dropped"] if d["route_stop"] in rescued_ids)
+
+
+def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
+    last = [0.0]
+
+    def should_stop() -> bool:
+        if clock.monotonic() - last[0] < 0.5:
+            return False
+        last[0] = clock.monotonic()
+        return ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.CANCELLED).exists()
+
+    solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
+    return make_proposal(solution, context)
+
+
+def replan_proposal(job: ReplanJob, now: datetime) -> dict:
+    """Solve the re-plan. A rescue goes to nearby routes first; when they lack the capacity or
+    time for some of the rescued stops (or none is out), a standby driver who confirmed for the
+    day takes them in an inspected free van. The proposal says which option and why."""
+    built = build_problem(job, now)
+    proposal = None
+    if built is not None:
+        proposal = _solve(job, *built, job.pk)
+    if job.kind != ReplanJob.Kind.RESCUE or job.route_id is None:
+        return proposal or _nothing()
+    done_ids, _ = done_stops([job.route_id])
+    if not RouteStop.objects.filter(route_id=job.route_id).exclude(pk__in=done_ids).exists():
+        return _nothing()
+    short = _rescued_dropped(proposal, job, built[1]) if proposal else None
+    if proposal and not short:
+        others = sorted({m["to_code"] for m in proposal["moves"]})
+        proposal["rescuer"] = {
+            "kind": "nearby",
+            "why": (
+                f"Route(s) {', '.join(others)} out nearby have the spare capacity and time."
+                if others
+                else "The route keeps its stops in a new order; no other driver is needed."
+            ),
+        }
+        return proposal
+    lack = (
+        f"No route out nearby has the spare capacity and time for {short} of route "
+        f"{job.route.code}'s stops"
+        if proposal
+        else f"No other route is out to take route {job.route.code}'s stops"
+    )
+    standby = standby_rescuer(dsp=job.dsp, on=job.service_date)
+    if standby is None:
+        result = proposal or _nothing()
+        result["rescuer"] = {
+            "kind": "none",
+            "why": f"{lack}, and no standby driver who confirmed for today has a free "
+            "inspected van.",
+        }
+        return result
+    built = build_problem(job, now, standby=standby)
+    result = _solve(job, *built, job.pk) if built else (proposal or _nothing())
+    if result.get("standby"):
+        result["rescuer"] = {
+            "kind": "standby",
+            "why": f"{lack}: standby driver {standby[0].full_name} takes them in van "
+            f"{standby[1].plate}.",
+        }
+    else:
+        result["rescuer"] = {"kind": "nearby", "why": f"{lack}; the standby driver is not needed."}
+    return result
+
+
+def _nothing() -> dict:
+    return {
+        "routes": [],
+        "moves": [],
+        "meets": [],
+        "dropped": [],
+        "note": "No route's remaining work is affected; nothing to change.",
+    }
+
+
+def replan_job_run(*, job_id: int) -> None:
+    """Solve a queued re-plan (worker). A job not queued any more is left alone (redelivery)."""
+    with transaction.atomic():
+        job = (
+            ReplanJob.objects.select_for_update(of=("self",))
+            .select_related("disruption")
+            .get(pk=job_id)
+        )
+        if job.status != ReplanJob.Status.QUEUED:
+            return
+        job.status = ReplanJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at", "updated_at"])
+    try:
+        proposal = replan_proposal(job, timezone.now())
+    except Exception as error:  # the job records why it failed; the worker carries on
+        ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
+            status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
+        status=ReplanJob.Status.PROPOSED, proposal=proposal, finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
+    """Put a proposal into the routes: new order and ETAs, moved stops, a change per route.
+
+    Applying a job already applied changes nothing and returns it (a resent click).
+    """
+    job = (
+        ReplanJob.objects.select_for_update(of=("self",))
+        .select_related("disruption")
+        .get(pk=job.pk)
+    )
+    if job.status == ReplanJob.Status.APPLIED:
+        return job
+    if job.status != ReplanJob.Status.PROPOSED:
+        raise ValidationError(
+            {
+                "status": "Only a proposed re-plan can be applied "
+                f"(this one is {job.get_status_display().lower()})."
+            }
+        )
+    plan = [dict(r) for r in job.proposal.get("routes", [])]
+    route_ids = [r["route"] for r in plan if r["route"]]
+    if not plan:
+        raise ValidationError({"status": "This re-plan changes nothing."})
+    list(Route.objects.select_for_update().filter(pk__in=route_ids))
+    done_ids, _ = done_stops(route_ids)
+    touched = {item["route_stop"] for r in plan for item in r["after"]} | {
+        pk for r in plan for pk in r["before"]
+    }
+    if touched & done_ids:
+        raise ValidationError({"status": "Stops were done since this proposal; re-plan again."})
+    rows = {
+        rs.pk: rs for rs in RouteStop.objects.filter(route_id__in=route_ids).select_related("stop")
+    }
+    if not touched <= rows.keys():
+        raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
+    for r in plan:
+        if r.get("standby"):
+            r["route"] = _standby_route_create(job=job, entry=r).pk
+    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
+    codes = {r["route"]: r["code"] for r in plan}
+    placed = {item["route_stop"] for r in plan for item in r["after"]}
+    for r in plan:
+        pk = r["route"]
+        kept = sorted(
+            (rs for rs in rows.values() if rs.route_id == pk and rs.pk in done_ids),
+            key=lambda rs: rs.sequence,
+        )
+        left = [rows[i] for i in r["before"] if i not in placed]  # dropped: stay, at the end
+        order = (
+            [(rs, None) for rs in kept]
+            + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
+            + [(rs, None) for rs in left]
+        )
+        moved_in = _stops_resequence(pk, order)
+        facts = _change_facts(job, r, codes, rows, moved_in, left)
+        Route.objects.filter(pk=pk).update(planned_stops=len(order))
+        RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
+    job.status = ReplanJob.Status.APPLIED
+    job.applied_at = timezone.now()
+    job.save(update_fields=["status", "applied_at", "updated_at"])
+    return job
+
+
+def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object]]:
+    """Write the route's new order and times; the stops that came from another route, each
+    with that route's id and its arrival time before the move."""
+    moved_in = []
+    for n, (rs, eta) in enumerate(order, start=1):
+        if rs.route_id != pk:
+            moved_in.append((rs, rs.route_id, rs.planned_arrival))
+        rs.route_id = pk
+        rs.sequence = n
+        if eta is not None:
+            rs.planned_arrival = eta
+            rs.planned_start = eta
+        rs.save(
+            update_fields=["route", "sequence", "planned_arrival", "planned_start", "updated_at"]
+        )
+    return moved_in
+
+
+def _change_facts(job: ReplanJob, r: dict, codes: dict, rows: dict, moved_in, left) -> list:
+    """What changed on one route, as facts (worded for the driver by the pages)."""
+    pk, facts = r["route"], []
+    if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
+        facts.append(
+            ChangeFact(FactCode.DISRUPTION, reason=job.disruption.kind, note=job.disruption.note)
+        )
+    old_order = [rows[i].stop.address for i in r["before"]]
+    new_order = [i["address"] for i in r["after"]]
+    if new_order != old_order and new_order:
+        facts.append(ChangeFact(FactCode.NEW_ORDER, order=tuple(new_order)))
+    for rs, came_from, old_eta in moved_in:
+        facts.append(
+            ChangeFact(
+                FactCode.MOVED_IN,
+                stop=rs.stop.address,
+                from_route=codes.get(came_from, str(came_from)),
+                to_route=codes[pk],
+                old_eta=old_eta,
+                new_eta=rs.planned_arrival,
+                reason=job.disruption.kind if job.disruption else "",
+            )
+        )
+    for m in job.proposal.get("moves", []):
+        if m["from"] == pk:
+            facts.append(
+                ChangeFact(
+                    FactCode.HANDED_OFF,
+                    stop=m["address"],
+                    from_route=codes[pk],
+                    to_route=m["to_code"],
+                )
+            )
+    facts += _meet_facts(job, codes[pk])
+    facts += [ChangeFact(FactCode.NOT_FITTED, stop=rs.stop.address) for rs in left]
+    if not any(f.code != FactCode.DISRUPTION for f in facts):
+        facts.append(ChangeFact(FactCode.RETIMED))
+    return facts
+
+
+def _meet_facts(job: ReplanJob, code: str) -> list:
+    facts = []
+    for meet in job.proposal.get("meets", []):
+        if code in (meet["from_code"], meet["to_code"]):
+            arriving = code == meet["to_code"]
+            facts.append(
+                ChangeFact(
+                    FactCode.MEET,
+                    from_route=code,
+                    to_route=meet["from_code"] if arriving else meet["to_code"],
+                    at=(meet["lat"], meet["lon"]),
+                    stops=meet["stops"],
+                    detour_min=meet.get("detour_min", 0) if arriving else 0,
+                    handover_min=meet.get("handover_min", 0) if arriving else 0,
+                )
+            )
+    return facts
+
+
+def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
+    """The standby driver's route of a rescue, with its driver and van checked as any
+    assignment is (and held to one route per driver and per van a day by the database)."""
+    from drivers.models import Driver
+    from fleet.models import Vehicle
+
+    standby = job.proposal["standby"]
+    rescued = Route.objects.select_related("station").get(pk=job.route_id)
+    driver = Driver.objects.filter(pk=standby["driver"], dsp=job.dsp).first()
+    van = Vehicle.objects.filter(pk=standby["vehicle"], dsp=job.dsp).first()
+    if driver is None or van is None:
+        raise ValidationError({"standby": "The standby driver or van is gone; re-plan again."})
+    code = entry["code"]
+    if Route.objects.filter(dsp=job.dsp, service_date=job.service_date, code=code).exists():
+        raise ValidationError({"standby": f"Route {code} exists already; re-plan again."})
+    route = Route(
+        dsp=job.dsp,
+        station=rescued.station,
+        service_date=job.service_date,
+        code=code,
+        departs_at=timezone.now(),
+        returns_at=datetime.fromisoformat(entry["finish"]) if entry.get("finish") else None,
+    )
+    route.full_clean(validate_constraints=False)
+    route.save()
+    try:
+        return route_assign(route=route, driver=driver, vehicle=van)
+    except ValidationError as error:
+        raise ValidationError(
+            {"standby": "The standby option no longer holds: " + " ".join(error.messages)}
+        ) from error

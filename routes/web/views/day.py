@@ -1,0 +1,279 @@
+"""Day-of-delivery pages: the dispatch board and load-out sheet (dispatchers), the driver's day
+and day-before confirmation (phones), and the recipient's public tracking page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_POST
+
+from drivers.models import Driver
+from drivers.selectors import driver_for_user, driver_list, drivers_assignable
+from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
+from dsps.tenancy import dsp_of, get_for_user_or_404, role_required
+from fleet.models import Vehicle
+from fleet.selectors import vehicle_list
+from routes.day.assignment import (
+    assignment_suggestions,
+    assignment_suggestions_apply,
+    day_confirmation_answer,
+    load_out_sheet,
+    route_assign,
+    route_unassign,
+    routes_at_risk,
+)
+from routes.day.deliveries import FAIL_REASONS, driver_stops, remaining_in
+from routes.day.messages import unread_counts
+from routes.day.outbox import late_actions_by_route
+from routes.day.tracking import tracking_notice_counts, tracking_status
+from routes.live.progress import ACTIVE, route_live
+from routes.models import (
+    DayConfirmation,
+    DeliveryEvent,
+    FailureReason,
+    Route,
+    RouteChange,
+    ShiftPunch,
+    TrackingLink,
+)
+from routes.planning.availability import availability_for
+from routes.selectors import route_for_driver_today, route_list, routes_for_map, user_today
+from routes.web.views.changes import change_lines
+from routes.web.views.dates import requested_day
+
+
+def _board_url(day: date) -> str:
+    return f"{reverse('routes:day-board')}?date={day:%Y-%m-%d}"
+
+
+@role_required(*DSP_MANAGER_ROLES)
+def day_board(request):
+    """Routes of the day on one side; assignable drivers and available vans on the other."""
+    day = requested_day(request)
+    dsp = dsp_of(request.user)
+    routes = list(route_list(user=request.user, service_date=day))
+    links = tracking_notice_counts([r.pk for r in routes])
+    late = late_actions_by_route(route_ids=[r.pk for r in routes])
+    for r in routes:
+        r.links = links.get(r.pk)
+        r.late_actions = late.get(r.pk)
+    free = availability_for(dsp=dsp, on=day)
+    drivers = list(drivers_assignable(dsp=dsp, on=day))
+    risk = routes_at_risk(dsp=dsp, on=day)
+    context = {
+        "day": day,
+        "prev": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "routes": routes,
+        "drivers": drivers,
+        "vehicles": free.vehicles,
+        "all_vehicles": list(
+            vehicle_list(user=request.user).exclude(status=Vehicle.Status.RETURNED)
+        ),
+        "all_drivers": list(driver_list(user=request.user, status=Driver.Status.ACTIVE)),
+        "suggestions": assignment_suggestions(dsp=dsp, on=day),
+        "risk": risk,
+        "answers": risk.answers,
+    }
+    return render(request, "routes/day_board.html", context)
+
+
+@role_required(*DSP_MANAGER_ROLES)
+def day_risk(request):
+    """The routes-at-risk card alone, polled by the board so it updates without a reload."""
+    day = requested_day(request)
+    risk = routes_at_risk(dsp=dsp_of(request.user), on=day)
+    return render(request, "routes/_day_risk.html", {"day": day, "risk": risk})
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def day_assign(request, pk: int):
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        driver = get_for_user_or_404(Driver, request.user, pk=int(request.POST.get("driver", "")))
+        vehicle = get_for_user_or_404(
+            Vehicle, request.user, pk=int(request.POST.get("vehicle", ""))
+        )
+    except ValueError:
+        messages.error(request, f"Route {route.code}: choose a driver and a van.")
+        return redirect(_board_url(route.service_date))
+    try:
+        route_assign(route=route, driver=driver, vehicle=vehicle)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"Route {route.code}: {message}")
+    else:
+        messages.success(request, f"Route {route.code}: {driver.full_name} in van {vehicle.plate}.")
+    return redirect(_board_url(route.service_date))
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def day_unassign(request, pk: int):
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        route_unassign(route=route)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Route {route.code} is unassigned.")
+    return redirect(_board_url(route.service_date))
+
+
+@require_POST
+@role_required(*DSP_MANAGER_ROLES)
+def day_suggest(request):
+    day = requested_day(request)
+    assigned, problems = assignment_suggestions_apply(dsp=dsp_of(request.user), on=day)
+    messages.success(request, f"{assigned} route{'s' if assigned != 1 else ''} assigned.")
+    for problem in problems:
+        messages.warning(request, problem)
+    return redirect(_board_url(day))
+
+
+@role_required(*DSP_MANAGER_ROLES)
+def day_loadout(request):
+    """A printable sheet: route, driver, van, staging lane, packages in stop order."""
+    day = requested_day(request)
+    routes = route_list(user=request.user, service_date=day)
+    return render(
+        request,
+        "routes/day_loadout.html",
+        {"day": day, "sheet": load_out_sheet(routes=routes)},
+    )
+
+
+def _options(choices) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _stop_rows(stops: list[dict], live) -> list[dict]:
+    """`driver_stops` rows with the text the page shows, so the template's loop over a long
+    route only prints values. Times are in the active (station) time zone."""
+    etas = {s.id: s for s in live.stops}
+    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
+    for row in stops:
+        stop_live = etas.get(row["id"])
+        if row["done"]:
+            row["eta"] = "done"
+        elif stop_live and stop_live.eta:
+            row["eta"] = "ETA " + timezone.localtime(stop_live.eta).strftime("%H:%M")
+        else:
+            row["eta"] = timezone.localtime(row["planned_arrival"]).strftime("%H:%M")
+        row["late"] = bool(stop_live and stop_live.late)
+        row["destination"] = f"{row['latitude']},{row['longitude']}"
+        row["packages"] = [(code, state, state not in final) for code, state in row["packages"]]
+    return stops
+
+
+@role_required(Role.DRIVER)
+def driver_day(request):
+    """The driver's one phone page: stops in order, map, scan, deliver, fail, the offline queue;
+    while the route is out it also shares the position and shows what dispatch changed."""
+    today = user_today(request.user)
+    route = route_for_driver_today(user=request.user, today=today)
+    context = {"today": today, "route": route}
+    if route is not None:
+        punches = list(ShiftPunch.objects.filter(route=route).order_by("at", "id"))
+        live = route_live(route=route)
+        stops = driver_stops(route=route)
+        remaining = remaining_in(stops)
+        changes = [
+            {"pk": c.pk, "at": c.created_at, "lines": change_lines(c.facts, route.station.tz)}
+            for c in RouteChange.objects.filter(route=route)[:3]
+        ]
+        context.update(
+            stops=_stop_rows(stops, live),
+            live=live,
+            active=route.status in ACTIVE,
+            changes=changes,
+            change_id=changes[0]["pk"] if changes else "",
+            unread=unread_counts(user=request.user, routes=[route]).get(route.pk, 0),
+            remaining=remaining,
+            map_routes=routes_for_map(user=request.user, service_date=today),
+            last_punch=punches[-1].kind if punches else "",
+            # The van assigned to the route comes first in the picker, as "Your van".
+            other_vans=list(
+                vehicle_list(user=request.user)
+                .exclude(status__in=(Vehicle.Status.RETURNED, Vehicle.Status.GROUNDED))
+                .exclude(pk=route.vehicle_id)
+                .values_list("plate", flat=True)
+            ),
+            # Rendered once: every package of a 200-stop route repeats these lists.
+            fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
+            delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
+            return_reasons=FailureReason.choices,
+        )
+    return render(request, "routes/driver_day.html", context)
+
+
+@role_required(Role.DRIVER)
+def driver_day_data(request):
+    """What the driver's page polls: progress, ETAs and the latest changes by dispatch."""
+    route = route_for_driver_today(user=request.user, today=user_today(request.user))
+    if route is None:
+        return JsonResponse({"id": None})
+    data = route_live(route=route).as_json()
+    changes = list(RouteChange.objects.filter(route=route)[:3])
+    data["active"] = route.status in ACTIVE
+    data["change_id"] = changes[0].pk if changes else None
+    data["changes"] = [
+        {"at": c.created_at.isoformat(), "lines": change_lines(c.facts, route.station.tz)}
+        for c in changes
+    ]
+    data["unread"] = unread_counts(user=request.user, routes=[route]).get(route.pk, 0)
+    return JsonResponse(data)
+
+
+@role_required(Role.DRIVER)
+def driver_day_live_moved(request):
+    """The former live page of the driver is part of the driver's day now."""
+    return redirect("routes:driver-day")
+
+
+@role_required(Role.DRIVER)
+def driver_confirm(request):
+    """The day before: will you work tomorrow? (rostered and standby drivers answer)."""
+    driver = driver_for_user(user=request.user)
+    if driver is None:
+        raise Http404("No driver profile.")
+    tomorrow = driver.dsp.station.today() + timedelta(days=1)
+    if request.method == "POST":
+        answer = request.POST.get("available")
+        if answer in ("yes", "no"):
+            day_confirmation_answer(driver=driver, service_date=tomorrow, available=answer == "yes")
+            messages.success(request, "Thanks, your dispatcher can see your answer.")
+            return redirect("routes:driver-confirm")
+        messages.error(request, "Answer yes or no.")
+    route = route_list(user=request.user, service_date=tomorrow).first()
+    answer = DayConfirmation.objects.filter(driver=driver, service_date=tomorrow).first()
+    return render(
+        request,
+        "routes/driver_confirm.html",
+        {"tomorrow": tomorrow, "route": route, "answer": answer},
+    )
+
+
+def tracking_page(request, token: str):
+    """Public: a recipient's view of one package (no name, address or driver position)."""
+    link = TrackingLink.objects.select_related("package__manifest__station").filter(token=token)
+    link = link.first()
+    status = tracking_status(link=link) if link else None
+    response = render(
+        request, "routes/tracking_page.html", {"status": status}, status=200 if status else 404
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+tracking_page.tenancy_public = True

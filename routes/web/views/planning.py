@@ -1,0 +1,282 @@
+"""Planning pages: manifest import, plan jobs with live progress, the day's routes and edits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dsps.models import STAFF_AND_MANAGERS, Role
+from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, role_required
+from nextmile import csvsafe
+from nextmile.forms import show_service_errors
+from routes.manifests.imports import template_csv
+from routes.models import PlanJob, Route, RouteStop, Stop
+from routes.planning.jobs import (
+    manifest_import,
+    plan_job_cancel,
+    plan_job_progress,
+    plan_job_start,
+    route_stop_move,
+    stop_allocate,
+)
+from routes.selectors import (
+    day_summary,
+    plan_job_list,
+    route_list,
+    route_siblings,
+    route_stop_list,
+    routes_for_map,
+    stop_list,
+    stop_list_dropped,
+    stop_list_uncovered,
+    user_today,
+)
+from routes.web.forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
+from routes.web.views.dates import requested_day
+
+EXPORT_COLUMNS = [
+    "route",
+    "dsp",
+    "sequence",
+    "address",
+    "latitude",
+    "longitude",
+    "packages",
+    "planned_arrival",
+    "window_start",
+    "window_end",
+    "leg_km",
+]
+
+
+@role_required(*STAFF_AND_MANAGERS, power=IMPORT)
+def manifest_import_view(request):
+    staff = is_program_staff(request.user)
+    row_errors, result = [], None
+    if request.method == "POST":
+        form = ManifestImportForm(request.POST, request.FILES, staff=staff)
+        if form.is_valid():
+            try:
+                result = manifest_import(
+                    user=request.user,
+                    upload=form.cleaned_data["file"],
+                    service_date=form.cleaned_data["service_date"],
+                    station=form.cleaned_data.get("station"),
+                )
+            except ValidationError as error:
+                row_errors = getattr(error, "row_errors", [])
+                show_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Imported {result.packages} packages into {result.stops_created} new "
+                    f"stops ({result.stops_merged} merged at shared addresses; "
+                    f"{result.uncovered} in no held territory).",
+                )
+                day = result.manifest.service_date
+                return redirect(f"{reverse('routes:plan')}?date={day:%Y-%m-%d}")
+    else:
+        form = ManifestImportForm(staff=staff, initial={"service_date": user_today(request.user)})
+    return render(request, "routes/manifest_import.html", {"form": form, "row_errors": row_errors})
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def manifest_template(request):
+    response = HttpResponse(template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="manifest-template.csv"'
+    return response
+
+
+@role_required(*STAFF_AND_MANAGERS, power=PLAN)
+def plan(request):
+    staff = is_program_staff(request.user)
+    if request.method == "POST":
+        form = PlanForm(request.POST, staff=staff)
+        if form.is_valid():
+            try:
+                job = plan_job_start(
+                    user=request.user,
+                    service_date=form.cleaned_data["service_date"],
+                    time_limit_s=form.cleaned_data["time_limit_s"],
+                    station=form.cleaned_data.get("station"),
+                )
+            except ValidationError as error:
+                show_service_errors(form, error)
+            else:
+                return redirect("routes:job-detail", pk=job.pk)
+    else:
+        form = PlanForm(
+            staff=staff, initial={"service_date": requested_day(request), "time_limit_s": 30}
+        )
+    day = requested_day(request)
+    return render(
+        request,
+        "routes/plan.html",
+        {
+            "form": form,
+            "day": day,
+            "stop_count": stop_list(user=request.user, service_date=day).count(),
+            "uncovered_count": stop_list_uncovered(user=request.user, service_date=day).count(),
+            "jobs": plan_job_list(user=request.user)[:10],
+        },
+    )
+
+
+def _job_context(request, job: PlanJob) -> dict:
+    return {"job": job, "progress": plan_job_progress(job)}
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def job_detail(request, pk: int):
+    job = get_for_user_or_404(PlanJob.objects.select_related("station", "dsp"), request.user, pk=pk)
+    return render(request, "routes/job_detail.html", _job_context(request, job))
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def job_progress(request, pk: int):
+    job = get_for_user_or_404(PlanJob.objects.select_related("station", "dsp"), request.user, pk=pk)
+    return render(request, "routes/_job_progress.html", _job_context(request, job))
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def job_cancel(request, pk: int):
+    job = get_for_user_or_404(PlanJob, request.user, pk=pk)
+    try:
+        plan_job_cancel(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The plan job was cancelled; no routes were written by it.")
+    return redirect("routes:job-detail", pk=job.pk)
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def day(request):
+    service_date = requested_day(request)
+    routes = list(route_list(user=request.user, service_date=service_date))
+    return render(
+        request,
+        "routes/day.html",
+        {
+            "day": service_date,
+            "routes": routes,
+            "summary": day_summary(user=request.user, service_date=service_date),
+            "map_routes": routes_for_map(user=request.user, service_date=service_date),
+            "dropped": stop_list_dropped(user=request.user, service_date=service_date)[:200],
+        },
+    )
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def day_export(request):
+    service_date = requested_day(request)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="routes-{service_date}.csv"'
+    writer = csvsafe.writer(response)  # addresses and names are user text
+    writer.writerow(EXPORT_COLUMNS)
+    rows = (
+        RouteStop.objects.filter(route__in=route_list(user=request.user, service_date=service_date))
+        .select_related("route__dsp", "stop", "route__station")
+        .order_by("route__code", "route__dsp__name", "sequence")
+    )
+    for rs in rows.iterator(chunk_size=2000):
+        stop, tz = rs.stop, rs.route.station.tz
+        writer.writerow(
+            [
+                rs.route.code,
+                rs.route.dsp.name,
+                rs.sequence,
+                stop.address,
+                stop.latitude,
+                stop.longitude,
+                stop.package_count,
+                rs.planned_arrival.astimezone(tz).strftime("%H:%M"),
+                f"{stop.window_start:%H:%M}" if stop.window_start else "",
+                f"{stop.window_end:%H:%M}" if stop.window_end else "",
+                f"{rs.leg_distance_m / 1000:.2f}",
+            ]
+        )
+    return response
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def route_detail(request, pk: int):
+    route = get_for_user_or_404(
+        Route.objects.select_related("dsp", "station", "vehicle", "driver"), request.user, pk=pk
+    )
+    siblings = route_siblings(user=request.user, route=route)
+    return render(
+        request,
+        "routes/route_detail.html",
+        {
+            "route": route,
+            "route_stops": route_stop_list(user=request.user, route=route),
+            "siblings": siblings,
+            "map_routes": [
+                r
+                for r in routes_for_map(user=request.user, service_date=route.service_date)
+                if r["id"] == route.pk
+            ],
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def route_move(request, pk: int):
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    form = MoveStopForm(request.POST, routes=route_siblings(user=request.user, route=route))
+    if not form.is_valid():
+        messages.error(request, "Choose a route and a position for the stop.")
+        return redirect("routes:route-detail", pk=route.pk)
+    route_stop = get_for_user_or_404(
+        RouteStop, request.user, pk=form.cleaned_data["route_stop"], route=route
+    )
+    try:
+        moved = route_stop_move(
+            user=request.user,
+            route_stop=route_stop,
+            to_route=form.cleaned_data["to_route"],
+            position=form.cleaned_data["position"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("routes:route-detail", pk=route.pk)
+    messages.success(
+        request,
+        f"Moved {moved.stop.address} to {moved.route.code} as stop {moved.sequence}; "
+        "times recomputed.",
+    )
+    return redirect("routes:route-detail", pk=route.pk)
+
+
+@role_required(Role.PROGRAM_STAFF)
+def uncovered(request):
+    service_date = requested_day(request)
+    if request.method == "POST":
+        form = AllocateForm(request.POST)
+        if form.is_valid():
+            stop = get_for_user_or_404(Stop, request.user, pk=form.cleaned_data["stop"])
+            try:
+                stop_allocate(user=request.user, stop=stop, dsp=form.cleaned_data["dsp"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, f"{stop.address} allocated to {form.cleaned_data['dsp']}."
+                )
+        return redirect(f"{reverse('routes:uncovered')}?date={service_date:%Y-%m-%d}")
+    return render(
+        request,
+        "routes/uncovered.html",
+        {
+            "day": service_date,
+            "stops": stop_list_uncovered(user=request.user, service_date=service_date)[:500],
+            "form": AllocateForm(),
+        },
+    )
