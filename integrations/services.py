@@ -11,15 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as QueueError
 
 from dsps.models import Role, Station
 from dsps.services import audit_record
 from dsps.tenancy import WEBHOOK, dsp_of, has_role, require_dsp_power
+from nextmile.tasks import enqueue_after_commit
 from routes.signals import EVENT_TYPES, RouteEvent
 
 from . import sender
 from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+
+# The Celery task that makes one attempt (integrations/tasks.py registers it under this name).
+WEBHOOK_DELIVER = "integrations.webhook_deliver"
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +176,6 @@ def event_payload(event: RouteEvent) -> dict:
 
 def deliveries_create(*, event: RouteEvent) -> list[WebhookDelivery]:
     """One delivery per interested subscription, each queued after commit. Safe to call twice."""
-    from .tasks import webhook_deliver_task
-
     payload = event_payload(event)
     made = []
     with transaction.atomic():
@@ -190,23 +191,23 @@ def deliveries_create(*, event: RouteEvent) -> list[WebhookDelivery]:
             )
             if created:
                 made.append(delivery)
-                _queue_after_commit(
-                    webhook_deliver_task, delivery.pk, 1, WebhookAttempt.Trigger.FIRST
-                )
+                _queue_after_commit(delivery.pk, 1, WebhookAttempt.Trigger.FIRST)
     return made
 
 
-def _queue_after_commit(
-    task, delivery_id: int, number: int, trigger: str, countdown: int = 0
-) -> None:
-    def queue() -> None:
-        try:
-            task.apply_async((delivery_id, number, trigger), countdown=countdown)
-        except QueueError:
-            # The delivery stays pending in the log; it can be re-sent from there.
-            log.warning("Queue unavailable; webhook delivery %s attempt %s", delivery_id, number)
+def _queue_after_commit(delivery_id: int, number: int, trigger: str, countdown: int = 0) -> None:
+    def unavailable() -> None:
+        # The delivery stays pending in the log; it can be re-sent from there.
+        log.warning("Queue unavailable; webhook delivery %s attempt %s", delivery_id, number)
 
-    transaction.on_commit(queue)
+    enqueue_after_commit(
+        WEBHOOK_DELIVER,
+        delivery_id,
+        number,
+        trigger,
+        countdown=countdown,
+        on_queue_error=unavailable,
+    )
 
 
 def retry_delay_s(number: int) -> int:
@@ -226,8 +227,6 @@ def delivery_attempt(
     At most once per number: the attempt row is written before the POST, so a task delivered
     twice sends once (None for the duplicate). No lock is held during the POST.
     """
-    from .tasks import webhook_deliver_task
-
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
@@ -281,7 +280,6 @@ def delivery_attempt(
             delivery.status = WebhookDelivery.Status.RETRYING
             delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
             _queue_after_commit(
-                webhook_deliver_task,
                 delivery.pk,
                 number + 1,
                 WebhookAttempt.Trigger.RETRY,
@@ -299,8 +297,6 @@ def delivery_resend(*, delivery: WebhookDelivery, by) -> WebhookDelivery:
 
     Two clicks (or a click racing an automatic retry) make one POST: attempts are numbered.
     """
-    from .tasks import webhook_deliver_task
-
     delivery = (
         WebhookDelivery.objects.select_for_update(of=("self",))
         .select_related("subscription")
@@ -312,5 +308,5 @@ def delivery_resend(*, delivery: WebhookDelivery, by) -> WebhookDelivery:
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.next_attempt_at = None
     delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
-    _queue_after_commit(webhook_deliver_task, delivery.pk, number, WebhookAttempt.Trigger.RESEND)
+    _queue_after_commit(delivery.pk, number, WebhookAttempt.Trigger.RESEND)
     return delivery

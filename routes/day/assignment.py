@@ -20,6 +20,7 @@ from dsps.models import Dsp
 from fleet.models import Inspection, Vehicle
 from fleet.selectors import vehicles_available
 from fleet.services import odometer_record
+from nextmile.tasks import enqueue_after_commit
 from routes.day.deliveries import occurred_at_checked
 from routes.models import DayConfirmation, DeliveryEvent, Route, ShiftPunch
 from routes.rules.hours import hours_of
@@ -385,10 +386,8 @@ def _start_day(*, route: Route, odometer_km: int | None, vehicle_plate: str) -> 
             station_id=route.station_id,
             data=route_data(route),
         )
-        from routes.tasks.day import tracking_links_send_task  # the task module imports services
-
         route_id = route.pk
-        transaction.on_commit(lambda: tracking_links_send_task.delay(route_id))
+        enqueue_after_commit("routes.tracking_links_send", route_id)
 
 
 def hours_worked(*, route: Route) -> float:

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
-from kombu.exceptions import OperationalError as QueueError
 
 from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
 from dsps.selectors import dsp_is_suspended
 from dsps.tenancy import IMPORT, PLAN, dsp_of, require_dsp_power, role_of
+from nextmile.tasks import enqueue_after_commit, task_signature
 from routes.conf import setting
 from routes.manifests import imports
 from routes.models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
@@ -46,16 +46,12 @@ def manifest_summarise(*, manifest_id: int) -> Manifest:
 
 def manifest_summarise_later(*, manifest: Manifest) -> None:
     """Queue the summary for after the surrounding transaction commits."""
-    from routes.tasks.planning import manifest_summarise_task
 
-    def queue():
-        try:
-            manifest_summarise_task.delay(manifest.id)
-        except QueueError:  # the broker is down: count now rather than lose the summary
-            log.warning("Queue unavailable; summarising manifest %s in the request", manifest.id)
-            manifest_summarise(manifest_id=manifest.id)
+    def unavailable() -> None:  # the broker is down: count now rather than lose the summary
+        log.warning("Queue unavailable; summarising manifest %s in the request", manifest.id)
+        manifest_summarise(manifest_id=manifest.id)
 
-    transaction.on_commit(queue)
+    enqueue_after_commit("routes.manifest_summarise", manifest.id, on_queue_error=unavailable)
 
 
 # --- Manifests -----------------------------------------------------------------------------
@@ -193,8 +189,6 @@ def plan_job_start(
     station: Station | None = None,
 ) -> PlanJob:
     """Queue a plan of one date: a DSP manager's own DSP, or a whole station for staff."""
-    from routes.tasks.planning import plan_job_dispatch_task
-
     station = _station_for(user, station, PLAN)
     dsp = dsp_of(user)
     if service_date is None:
@@ -232,20 +226,19 @@ def plan_job_start(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: _dispatch_or_fail(job, plan_job_dispatch_task))
+    enqueue_after_commit(
+        "routes.dispatch_plan_job", job.id, on_queue_error=lambda: _queue_unavailable(job)
+    )
     return job
 
 
-def _dispatch_or_fail(job: PlanJob, task) -> None:
-    """Queue the job's dispatch; with the broker down, end the job with a message to retry."""
-    try:
-        task.delay(job.id)
-    except QueueError:
-        log.warning("Queue unavailable; plan job %s failed before it was queued", job.id)
-        job.status = PlanJob.Status.FAILED
-        job.error = QUEUE_UNAVAILABLE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at", "updated_at"])
+def _queue_unavailable(job: PlanJob) -> None:
+    """The broker is down: end the job with a message to retry."""
+    log.warning("Queue unavailable; plan job %s failed before it was queued", job.id)
+    job.status = PlanJob.Status.FAILED
+    job.error = QUEUE_UNAVAILABLE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", "updated_at"])
 
 
 def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
@@ -304,11 +297,9 @@ def plan_job_dispatch(*, job_id: int) -> None:
     """Prepare the job and queue one solve per DSP on the optimize queue (a group)."""
     from celery import group
 
-    from routes.tasks.planning import plan_run_solve_task
-
     runs = plan_job_prepare(job_id=job_id)
     if runs:
-        group(plan_run_solve_task.s(run.id) for run in runs).apply_async()
+        group(task_signature("routes.plan_run_solve", run.id) for run in runs).apply_async()
 
 
 @transaction.atomic

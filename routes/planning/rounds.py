@@ -11,6 +11,8 @@ every sub-task within a second: they poll the job as the coordinator does.
 
 from __future__ import annotations
 
+from celery import current_app
+from nextmile.tasks import task_signature
 import logging
 import math
 import time
@@ -104,8 +106,6 @@ class CeleryExecutor:
     ) -> list[DaySolution | None]:
         from celery import group as celery_group
 
-        from routes.tasks.rounds import plan_group_solve_task
-
         if not jobs:
             return []
         round_key = uuid.uuid4().hex
@@ -116,7 +116,8 @@ class CeleryExecutor:
         sent = []
         if self.workers > 1:
             messages = celery_group(
-                plan_group_solve_task.s(
+                task_signature(
+                    "routes.plan_group_solve",
                     self.run_id,
                     round_key,
                     k,
@@ -166,9 +167,7 @@ class CeleryExecutor:
                 break
             time.sleep(POLL_S)
         if sent and len(answers) < len(jobs):
-            from nextmile.celery import app
-
-            app.control.revoke(sent)
+            current_app.control.revoke(sent)
         PlanGroupResult.objects.filter(run_id=self.run_id, round_key=round_key).delete()
         return [answers.get(k) for k in range(len(jobs))]
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from dsps.tenancy import dsp_for_write
 from fleet.selectors import vehicles_available
 from nextmile.geo import Area
+from nextmile.tasks import enqueue_after_commit
 from routes.conf import setting
 from routes.day.assignment import route_assign, routes_at_risk
 from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
@@ -143,9 +144,7 @@ def replan_job_start(
     )
     job.full_clean()
     job.save()
-    from routes.tasks.day import replan_job_run_task
-
-    transaction.on_commit(lambda: replan_job_run_task.delay(job.pk))
+    enqueue_after_commit("routes.replan_job_run", job.pk)
     return job
 
 

@@ -1,10 +1,8 @@
-"""Live-tracking tasks: ids in, one service call."""
+"""Day-of-delivery tasks (re-plans and tracking links): ids in, one service call."""
 
 from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
-
-__all__ = ["replan_job_run_task", "tracking_links_send_task"]
 
 
 @shared_task(

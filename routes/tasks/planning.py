@@ -11,7 +11,7 @@ from nextmile.tasks import IDEMPOTENT_TASK
 )
 def manifest_summarise_task(manifest_id: int) -> None:
     from routes.planning.jobs import (
-        manifest_summarise,  # services import this module; avoid the cycle
+        manifest_summarise,
     )
 
     manifest_summarise(manifest_id=manifest_id)
@@ -50,6 +50,4 @@ def plan_runs_sweep_stale_task() -> None:
     plan_runs_sweep_stale()
 
 
-from routes.tasks.day import *  # noqa
 from routes.tasks.rounds import plan_group_solve_task  # noqa: E402,F401  (autodiscovery)
-from routes.tasks.retention import location_ping_prune_task  # noqa: E402,F401  (autodiscovery)
