@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from billing.finances.expenses import extra_expenses
@@ -23,13 +24,15 @@ from billing.models import (
     ThresholdSet,
 )
 from billing.scorecards.metrics import week_records
+from drivers.models import Driver
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user
+from fleet.models import Vehicle
 from fleet.selectors import fleet_costs_by_span
 from nextmile.calendar import week_end_of, week_start_of
 from nextmile.energy import energy_prices
 from nextmile.money import cents
-from routes.models import Route
+from routes.models import DeliveryEvent, Package, Route
 from routes.rules.hours import hours_of
 from routes.selectors import worked_by_route_driver
 
@@ -46,10 +49,6 @@ def scorecard_trend(*, card: Scorecard, weeks: int = 8) -> list[Scorecard]:
 
 def scorecard_driver_or_404(*, card: Scorecard, driver_pk: int):
     """A driver of the scorecard's DSP (404 for anyone else's)."""
-    from django.shortcuts import get_object_or_404
-
-    from drivers.models import Driver
-
     return get_object_or_404(Driver, pk=driver_pk, dsp_id=card.dsp_id)
 
 
@@ -105,10 +104,6 @@ def threshold_set_list(*, user, station=None) -> QuerySet[ThresholdSet]:
 
 def line_evidence(line: StatementLine) -> dict:
     """The routes, packages, vans, drivers or disputes behind a statement line."""
-    from drivers.models import Driver
-    from fleet.models import Vehicle
-    from routes.models import DeliveryEvent, Package
-
     ev = line.evidence or {}
     out: dict = {}
     if ev.get("routes"):
@@ -162,8 +157,6 @@ def driver_hours(*, dsp: Dsp, week_start: date) -> list[dict]:
 def driver_hours_by_week(*, dsp: Dsp, week_starts) -> dict[date, list[dict]]:
     """`driver_hours` for several program weeks at once, in four queries whatever the number
     of weeks, drivers or punches."""
-    from drivers.models import Driver
-
     weeks, first, last = _weeks_of(week_starts)
     planned: dict[date, dict[int, Decimal]] = {w: defaultdict(Decimal) for w in weeks}
     day_of: dict[int, date] = {}

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from compliance.services import offboarding_accounts_close_due
 from nextmile.tasks import IDEMPOTENT_TASK
 
 
@@ -10,6 +11,4 @@ from nextmile.tasks import IDEMPOTENT_TASK
     **IDEMPOTENT_TASK,
 )
 def offboarding_accounts_close_due_task() -> int:
-    from compliance.services import offboarding_accounts_close_due
-
     return offboarding_accounts_close_due()

@@ -6,4 +6,5 @@ class DspsConfig(AppConfig):
     verbose_name = "DSPs and program"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which load only after every AppConfig.
         from . import panels  # noqa: F401  (registers home-page panels)

@@ -6,6 +6,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which load only after every AppConfig.
         from routes.signals import route_event
 
         from .receivers import on_route_event

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from routes.signals import RouteEvent
 
+from .services import deliveries_create
+
 
 def on_route_event(sender, event: RouteEvent, **kwargs) -> None:
-    from .services import deliveries_create
-
     deliveries_create(event=event)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
 
-from .services import WEBHOOK_DELIVER
+from .services import WEBHOOK_DELIVER, delivery_attempt
 
 
 # The POST is made at most once per attempt number (the service writes the attempt first), so
@@ -16,6 +16,4 @@ from .services import WEBHOOK_DELIVER
     **IDEMPOTENT_TASK,
 )
 def webhook_deliver_task(delivery_id: int, number: int, trigger: str = "first") -> None:
-    from .services import delivery_attempt
-
     delivery_attempt(delivery_id=delivery_id, number=number, trigger=trigger)

@@ -2,6 +2,7 @@
 
 from dsps.home import register_panel
 from dsps.models import DSP_MANAGER_ROLES
+from dsps.tenancy import dsp_of
 
 from .selectors import peak_offers_open
 
@@ -10,7 +11,5 @@ from .selectors import peak_offers_open
     name="peak_offers", roles=DSP_MANAGER_ROLES, template="network/panel_peak.html", order=25
 )
 def peak_offers_panel(request) -> dict:
-    from dsps.tenancy import dsp_of
-
     dsp = dsp_of(request.user)
     return {"peak_offers": peak_offers_open(user=request.user, on=dsp.station.today())}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found as html_page_not_found
 from kombu import Connection
 
 
@@ -47,6 +48,5 @@ def page_not_found(request, exception):
     """404: JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found as html_page_not_found
 
     return html_page_not_found(request, exception)

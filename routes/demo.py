@@ -11,6 +11,8 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from drivers.models import Driver
+from fleet.models import Vehicle
 from routes.day.tracking import tracking_link_for
 from routes.manifests.imports import manifest_build_stops
 from routes.models import (
@@ -131,9 +133,6 @@ def _seed_day(world: dict) -> None:
     """Two assigned routes for lone-star today (the demo driver on LS-D1, part-way through), built
     straight from the day's stops when the dispatcher has not planned yet.
     """
-    from drivers.models import Driver
-    from fleet.models import Vehicle
-
     dsp = world.get("active_dsp")
     manifest = world.get("manifest")
     if dsp is None or manifest is None:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from drivers.models import Driver
 from dsps.models import Dsp, Station, TimeStampedModel
 from fleet.models import Vehicle
+from routes.rules.ev_range import range_share
 
 
 class Manifest(TimeStampedModel):
@@ -143,8 +144,6 @@ class Route(TimeStampedModel):
     @property
     def range_share(self) -> float | None:
         """Share of its electric van's full range this route drives, or None."""
-        from routes.rules.ev_range import range_share
-
         return range_share(self)
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ class SuppliesConfig(AppConfig):
     verbose_name = "Supplies"
 
     def ready(self):
+        # Imported here: these modules use models, which load only after every AppConfig.
         from billing.finances.expenses import register_expense_source
 
         from . import panels  # noqa: F401  (registers the owner's home panel)

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from billing.models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
+from billing.services import rate_card_for
 from drivers.models import Driver
 from dsps.models import Dsp
 from fleet.selectors import fleet_costs, leases_in_force
@@ -204,8 +205,6 @@ def tier_below(tier: str | None) -> str | None:
 
 
 def _rates(dsp: Dsp, week_start: date) -> RateCard | None:
-    from billing.services import rate_card_for
-
     try:
         return rate_card_for(station=dsp.station, week_start=week_start)
     except ValidationError:

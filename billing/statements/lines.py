@@ -18,6 +18,7 @@ from billing.models import (
     Statement,
     StatementLine,
 )
+from billing.scorecards.metrics import week_records
 from drivers.models import Driver
 from dsps.models import Dsp, Station
 from fleet.selectors import fleet_costs, leases_in_force
@@ -43,8 +44,6 @@ def new_line(kind, description, quantity, rate, evidence=None, deduction=False, 
 def generated_lines(statement: Statement, card: Scorecard, rates: RateCard) -> list:
     """Every line the week earns or owes, in statement order: pay for routes, packages, vans,
     the tier, peaks, growth and hires; adjustments; then the deductions."""
-    from billing.scorecards.metrics import week_records
-
     dsp, start = statement.dsp, statement.week_start
     end = start + timedelta(days=6)
     week = week_records(dsp=dsp, week_start=start)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Dsp, Membership, Role, Station, User
+from .audit import audit_record
 
 
 @transaction.atomic
@@ -27,8 +28,6 @@ def membership_grant(
     *, user: User, role: str, dsp: Dsp | None = None, by: User | None = None
 ) -> Membership:
     """Give a user their one role (replacing any previous one); the change is audited."""
-    from .audit import audit_record
-
     previous = Membership.objects.filter(user=user).values("role", "dsp_id").first()
     membership, _ = Membership.objects.update_or_create(
         user=user, defaults={"role": role, "dsp": dsp, "is_active": True}
@@ -64,8 +63,6 @@ STATION_FIELDS = ("name", "address", "latitude", "longitude", "timezone", "opens
 @transaction.atomic
 def station_update(*, station: Station, by: User, **fields) -> Station:
     """Change a station's address, position, time zone or hours (validated, audited)."""
-    from .audit import audit_record
-
     changed = {k: str(v) for k, v in fields.items() if k in STATION_FIELDS}
     for name in changed:
         setattr(station, name, fields[name])
@@ -111,8 +108,6 @@ def dsp_terminate(*, dsp: Dsp) -> Dsp:
 def membership_deactivate(*, membership: Membership, by: User | None, reason: str = "") -> None:
     """Close one member's account (no sign-in, no role); the membership row and its history
     stay."""
-    from .audit import audit_record
-
     Membership.objects.filter(pk=membership.pk).update(is_active=False, updated_at=timezone.now())
     User.objects.filter(pk=membership.user_id).update(is_active=False)
     audit_record(
@@ -134,7 +129,6 @@ from .applications import (  # noqa: E402
     application_update,
     application_verify_documents,
 )
-from .audit import audit_record  # noqa: E402
 from .territories import (  # noqa: E402
     territory_assign,
     territory_create,

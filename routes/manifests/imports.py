@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -498,8 +499,6 @@ class _NeverSeen(set):
 
 def template_csv() -> str:
     """The downloadable template: the header and two example rows."""
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -6,6 +6,7 @@ import logging
 import time as clock
 from datetime import date, timedelta
 
+from celery import group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -295,8 +296,6 @@ def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
 
 def plan_job_dispatch(*, job_id: int) -> None:
     """Prepare the job and queue one solve per DSP on the optimize queue (a group)."""
-    from celery import group
-
     runs = plan_job_prepare(job_id=job_id)
     if runs:
         group(task_signature("routes.plan_run_solve", run.id) for run in runs).apply_async()

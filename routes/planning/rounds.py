@@ -11,16 +11,17 @@ every sub-task within a second: they poll the job as the coordinator does.
 
 from __future__ import annotations
 
-from celery import current_app
-from nextmile.tasks import task_signature
 import logging
 import math
 import time
 import uuid
 from collections.abc import Sequence
 
+from celery import current_app
+from celery import group as celery_group
 from django.db import IntegrityError, transaction
 
+from nextmile.tasks import task_signature
 from routes.conf import setting
 from routes.models import PlanGroupResult, PlanJob, PlanRun
 from routes.optimizer import DayProblem, DaySolution
@@ -104,8 +105,6 @@ class CeleryExecutor:
     def run(
         self, jobs: Sequence[GroupJob], on_progress=None, should_stop=None
     ) -> list[DaySolution | None]:
-        from celery import group as celery_group
-
         if not jobs:
             return []
         round_key = uuid.uuid4().hex

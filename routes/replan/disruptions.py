@@ -19,7 +19,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from drivers.models import Driver
 from dsps.tenancy import dsp_for_write
+from fleet.models import Vehicle
 from fleet.selectors import vehicles_available
 from nextmile.geo import Area
 from nextmile.tasks import enqueue_after_commit
@@ -846,9 +848,6 @@ def _meet_facts(job: ReplanJob, code: str) -> list:
 def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
     """The standby driver's route of a rescue, with its driver and van checked as any
     assignment is (and held to one route per driver and per van a day by the database)."""
-    from drivers.models import Driver
-    from fleet.models import Vehicle
-
     standby = job.proposal["standby"]
     rescued = Route.objects.select_related("station").get(pk=job.route_id)
     driver = Driver.objects.filter(pk=standby["driver"], dsp=job.dsp).first()

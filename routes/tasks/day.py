@@ -3,6 +3,8 @@
 from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
+from routes.day.tracking import tracking_links_send
+from routes.replan.disruptions import replan_job_run
 
 
 @shared_task(
@@ -12,8 +14,6 @@ from nextmile.tasks import IDEMPOTENT_TASK
     **IDEMPOTENT_TASK,
 )
 def replan_job_run_task(replan_job_id: int) -> None:
-    from routes.replan.disruptions import replan_job_run
-
     replan_job_run(job_id=replan_job_id)
 
 
@@ -23,6 +23,4 @@ def replan_job_run_task(replan_job_id: int) -> None:
     **IDEMPOTENT_TASK,
 )
 def tracking_links_send_task(route_id: int) -> None:
-    from routes.day.tracking import tracking_links_send
-
     tracking_links_send(route_id=route_id)

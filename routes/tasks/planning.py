@@ -3,6 +3,12 @@
 from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
+from routes.planning.jobs import (
+    manifest_summarise,
+    plan_job_dispatch,
+    plan_run_solve,
+    plan_runs_sweep_stale,
+)
 
 
 @shared_task(
@@ -10,10 +16,6 @@ from nextmile.tasks import IDEMPOTENT_TASK
     **IDEMPOTENT_TASK,
 )
 def manifest_summarise_task(manifest_id: int) -> None:
-    from routes.planning.jobs import (
-        manifest_summarise,
-    )
-
     manifest_summarise(manifest_id=manifest_id)
 
 
@@ -23,8 +25,6 @@ def manifest_summarise_task(manifest_id: int) -> None:
     **IDEMPOTENT_TASK,
 )
 def plan_job_dispatch_task(plan_job_id: int) -> None:
-    from routes.planning.jobs import plan_job_dispatch
-
     plan_job_dispatch(job_id=plan_job_id)
 
 
@@ -38,15 +38,11 @@ def plan_job_dispatch_task(plan_job_id: int) -> None:
     **IDEMPOTENT_TASK,
 )
 def plan_run_solve_task(plan_run_id: int) -> None:
-    from routes.planning.jobs import plan_run_solve
-
     plan_run_solve(run_id=plan_run_id)
 
 
 @shared_task(name="routes.plan_runs_sweep_stale", queue="default", **IDEMPOTENT_TASK)
 def plan_runs_sweep_stale_task() -> None:
-    from routes.planning.jobs import plan_runs_sweep_stale
-
     plan_runs_sweep_stale()
 
 

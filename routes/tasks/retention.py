@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nextmile.tasks import IDEMPOTENT_TASK
+from routes.models import LocationPing
 
 log = logging.getLogger(__name__)
 BATCH = 10_000
@@ -23,8 +24,6 @@ DEFAULT_RETENTION_DAYS = 30
 
 def location_ping_prune(*, now: datetime.datetime | None = None) -> int:
     """Delete pings recorded before the retention window; return how many went."""
-    from routes.models import LocationPing
-
     days = int(getattr(settings, "LOCATION_PING_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     old = LocationPing.objects.filter(recorded_at__lt=cutoff)

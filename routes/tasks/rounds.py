@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
+from routes.planning.rounds import plan_group_solve
 
 
 # A lost worker's group keeps its previous routes, so a killed child's message is not
@@ -16,8 +17,6 @@ from nextmile.tasks import IDEMPOTENT_TASK
 def plan_group_solve_task(
     run_id: int, round_key: str, group: int, payload: dict, deadline: float
 ) -> None:
-    from routes.planning.rounds import plan_group_solve
-
     plan_group_solve(
         run_id=run_id, round_key=round_key, group=group, payload=payload, deadline=deadline
     )

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from dsps.models import Dsp, Station
 from routes.models import PlanJob, Route, RouteStop, Stop
+from routes.planning.jobs import plan_job_progress
 
 
 class RouteSerializer(serializers.ModelSerializer):
@@ -128,8 +129,6 @@ class PlanJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_progress(self, job) -> dict:
-        from routes.planning.jobs import plan_job_progress
-
         return plan_job_progress(job)
 
 
