@@ -57,8 +57,7 @@ from nextmile.calendar import week_start_of
 from nextmile.dates import FIRST_DAY, LAST_DAY
 from nextmile.money import cents
 from routes.models import DeliveryEvent, Route, ShiftPunch
-from routes.rules.hours import hours_of
-from routes.selectors import worked_by_route
+from routes.selectors import hours_of, worked_by_route
 
 from .conf import conf
 

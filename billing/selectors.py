@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from billing.finances.expenses import extra_expenses
+from billing.finances.market import DRIVER_DAYS_PER_WEEK as DRIVER_DAYS_PER_WEEK
+from billing.finances.market import ROUTE_DAYS_PER_WEEK as ROUTE_DAYS_PER_WEEK
 from billing.finances.projection import cash_projection
 from billing.models import (
     Dispute,
@@ -33,8 +35,7 @@ from nextmile.calendar import week_end_of, week_start_of
 from nextmile.energy import energy_prices
 from nextmile.money import cents
 from routes.models import DeliveryEvent, Package, Route
-from routes.rules.hours import hours_of
-from routes.selectors import worked_by_route_driver
+from routes.selectors import hours_of, worked_by_route_driver
 
 
 def scorecard_list(*, user) -> QuerySet[Scorecard]:

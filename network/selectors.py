@@ -29,8 +29,8 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from shapely.geometry import shape
 
-from billing.finances.market import DRIVER_DAYS_PER_WEEK, ROUTE_DAYS_PER_WEEK
 from billing.models import Scorecard
+from billing.selectors import DRIVER_DAYS_PER_WEEK, ROUTE_DAYS_PER_WEEK
 from drivers.models import Driver
 from dsps.models import Dsp, Station, Territory
 from dsps.tenancy import scope_to_user

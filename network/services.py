@@ -12,7 +12,7 @@ from django.utils import timezone
 from dsps.models import Role, Station
 from dsps.services import audit_record
 from dsps.tenancy import role_of
-from routes.planning.jobs import stops_reallocate
+from routes.services import stops_reallocate
 
 from . import fairness, selectors
 from .models import AllocationProposal, PeakLeaseOffer

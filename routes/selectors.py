@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dsps.tenancy import dsp_of, scope_to_user
 from routes.models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
+from routes.rules.hours import hours_of as hours_of
 from routes.rules.hours import worked_time
 
 

@@ -7,7 +7,7 @@ class SuppliesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use models, which load only after every AppConfig.
-        from billing.finances.expenses import register_expense_source
+        from billing.services import register_expense_source
 
         from . import panels  # noqa: F401  (registers the owner's home panel)
         from .selectors import supplies_cost

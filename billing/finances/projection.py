@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from billing.models import TIER_ORDER, FinanceSettings, PeakPeriod, RateCard, Scorecard, Tier
-from billing.services import rate_card_for
+from billing.statements.rates import rate_card_for
 from drivers.models import Driver
 from dsps.models import Dsp
 from fleet.selectors import fleet_costs, leases_in_force
@@ -39,8 +39,7 @@ from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.energy import energy_prices
 from nextmile.money import cents
 from routes.models import DeliveryEvent, Route
-from routes.rules.hours import hours_of
-from routes.selectors import worked_by_route
+from routes.selectors import hours_of, worked_by_route
 
 HISTORY_WEEKS = 4
 

@@ -28,8 +28,7 @@ from nextmile.calendar import week_days, week_end_of, week_start_of
 from nextmile.dates import parse_day
 from nextmile.money import cents
 from routes.models import DeliveryEvent, Route
-from routes.rules.hours import hours_of
-from routes.selectors import worked_by_route_driver
+from routes.selectors import hours_of, worked_by_route_driver
 
 MAX_INCENTIVE_PER_PACKAGE = Decimal("5.00")
 

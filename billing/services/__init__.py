@@ -2,6 +2,7 @@
 lines they are built from), disputes and the owner's financial settings. Callers import from
 here: `from billing.services import statement_generate`."""
 
+from billing.finances.expenses import register_expense_source as register_expense_source
 from billing.finances.owner_settings import finance_settings_update
 from billing.scorecards.generate import scorecard_generate
 from billing.statements.disputes import dispute_open, dispute_resolve

@@ -7,7 +7,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from billing.models import RateCard
-from billing.services import scorecard_generate, statement_generate
+from billing.scorecards.generate import scorecard_generate
+from billing.statements.lifecycle import statement_generate
 from dsps.calendar import last_closed_week
 from dsps.models import Dsp
 
