@@ -1,5 +1,6 @@
 """Live pages: the dispatcher's live board, disruptions and re-plans, and route message threads
-(the driver's side of live tracking is part of the driver's day, `routes.web.views.day.driver_day`)."""
+(the driver's side of live tracking is part of the driver's day,
+`routes.web.views.day.driver_day`)."""
 
 from __future__ import annotations
 
