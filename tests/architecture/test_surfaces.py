@@ -19,7 +19,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 APPS = tuple(settings.PROJECT_APPS)
 PUBLIC = {"models", "selectors", "services", "signals"}
-SHARED = {"dsps.tenancy", "dsps.home", "dsps.onboarding", "dsps.geometry"}
+SHARED = {"dsps.tenancy", "dsps.home", "dsps.onboarding", "dsps.geometry", "dsps.calendar"}
 # The project's wiring mounts every app's URLs and tasks.
 WIRING = {"nextmile.urls", "nextmile.celery"}
 # Demo data builds on other apps' demo data; the analytics history replays routes' demo streets.
