@@ -126,6 +126,15 @@ class Route(TimeStampedModel):
     unassigned_at = models.DateTimeField(
         null=True, blank=True, help_text="when the DSP last took its driver and van off it"
     )
+    phone_outbox = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="driver actions still on the phone (waiting + needing attention), as last "
+        "reported by it; None: never reported",
+    )
+    phone_outbox_reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the phone last reported its outbox"
+    )
 
     class Meta:
         ordering = ["service_date", "code"]
@@ -380,6 +389,9 @@ class DeliveryEvent(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     occurred_at = models.DateTimeField(help_text="when it happened on the phone")
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the phone put it in its outbox (None: sent at once)"
+    )
     idempotency_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True, help_text="when the server recorded it")
 
@@ -444,6 +456,9 @@ class ShiftPunch(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField()
     odometer_km = models.PositiveIntegerField(null=True, blank=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the phone put it in its outbox (None: sent at once)"
+    )
     idempotency_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,6 +14,7 @@ from routes.day.assignment import (
 )
 from routes.day.deliveries import delivery_record, package_scan
 from routes.day.messages import message_send, message_thread_mark_read
+from routes.day.outbox import route_close
 from routes.day.tracking import tracking_links_send
 from routes.live.progress import location_ping_record
 from routes.planning.jobs import (
@@ -42,6 +43,7 @@ __all__ = [
     "replan_job_apply",
     "replan_job_start",
     "route_assign",
+    "route_close",
     "route_stop_move",
     "route_unassign",
     "stop_allocate",

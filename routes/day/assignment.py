@@ -325,6 +325,7 @@ def punch_record(
     kind: str,
     idempotency_key: str,
     at: datetime | None = None,
+    queued_at: datetime | None = None,
     odometer_km: int | None = None,
     vehicle_plate: str = "",
 ) -> ShiftPunch:
@@ -341,6 +342,8 @@ def punch_record(
     if kind not in PUNCH_ORDER:
         raise ValidationError({"kind": "Choose clock in, break start, break end or clock out."})
     at = occurred_at_checked(at, "at")
+    if queued_at is not None:
+        queued_at = occurred_at_checked(queued_at, "queued_at")
     Driver.objects.select_for_update().get(pk=route.driver_id)  # one punch at a time per driver
     # A concurrent resend of this punch may have committed while we waited for the lock.
     existing = _punch_replay(idempotency_key, route)
@@ -360,6 +363,7 @@ def punch_record(
         kind=kind,
         at=at,
         odometer_km=odometer_km,
+        queued_at=queued_at,
         idempotency_key=idempotency_key,
     )
     punch.full_clean()

@@ -145,6 +145,7 @@ def delivery_record(
     kind: str,
     idempotency_key: str,
     occurred_at: datetime | None = None,
+    queued_at: datetime | None = None,
     reason: str = "",
     delivered_to: str = "",
     note: str = "",
@@ -163,6 +164,8 @@ def delivery_record(
         return existing, False
     _check_route_open(route)
     occurred_at = occurred_at_checked(occurred_at)
+    if queued_at is not None:
+        queued_at = occurred_at_checked(queued_at, "queued_at")
     Route.objects.select_for_update().get(pk=route.pk)  # one action at a time per route
     state = package_state(package=package)
     if state == DeliveryEvent.Kind.DELIVERED:
@@ -183,6 +186,7 @@ def delivery_record(
         kind=kind,
         note=note,
         occurred_at=occurred_at,
+        queued_at=queued_at,
         idempotency_key=idempotency_key,
         latitude=latitude,
         longitude=longitude,

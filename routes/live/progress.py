@@ -20,6 +20,7 @@ from django.utils import timezone
 from dsps.tenancy import dsp_of, scope_to_user
 from nextmile.geo import metres_between
 from routes.conf import setting
+from routes.day.outbox import phone_outbox_report_unsafe
 from routes.models import DeliveryEvent, LocationPing, Route, RouteStop
 
 ACTIVE = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
@@ -67,8 +68,11 @@ def location_ping_record(
     longitude,
     accuracy_m: int | None = None,
     recorded_at: datetime | None = None,
+    outbox: int | None = None,
+    outbox_reported_at: datetime | None = None,
 ) -> LocationPing:
-    """Record where the driver's phone is; only while their route of the day is active."""
+    """Record where the driver's phone is; only while their route of the day is active. The
+    ping may carry how many actions the phone still holds (`outbox`), stored on the route."""
     # Only the id: every phone pings twice a minute, and the route's row is not needed.
     route_id = _routes_active_for_driver(user, None).values_list("pk", flat=True).first()
     if route_id is None:
@@ -87,6 +91,10 @@ def location_ping_record(
     )
     ping.full_clean(exclude=["route"])  # the route was just read: no second look-up
     ping.save()
+    if outbox is not None:
+        phone_outbox_report_unsafe(
+            route_id=route_id, waiting=outbox, reported_at=outbox_reported_at or recorded_at
+        )
     return ping
 
 

@@ -85,10 +85,72 @@ self.addEventListener("fetch", function (event) {
 });
 
 // Background Sync: the page registers "outbox" when it queues an action; the browser wakes the
-// worker when the connection returns, and an open page sends its outbox.
+// worker when the connection returns. An open page sends its own outbox (told by a message);
+// with no page open the worker sends it here, in order, by the same rules (outbox-rules.js).
+// A retry answer rejects the sync, so the browser tries again later with its own backoff.
+importScripts(SHELL.filter(function (url) { return url.indexOf("outbox-rules") >= 0; })[0]);
+
+function outbox(mode, work) {
+  return new Promise(function (resolve, reject) {
+    var open = indexedDB.open("nextmile-driver", 1);
+    open.onupgradeneeded = function () { open.result.createObjectStore("outbox", { keyPath: "key" }); };
+    open.onerror = function () { reject(open.error); };
+    open.onsuccess = function () {
+      var db = open.result, t = db.transaction("outbox", mode), request = work(t.objectStore("outbox")), result;
+      if (request) { request.onsuccess = function () { result = request.result; }; }
+      t.oncomplete = function () { db.close(); resolve(result); };
+      t.onerror = t.onabort = function () { db.close(); reject(t.error); };
+    };
+  });
+}
+
+function sendOne(action) {
+  var body = new FormData();
+  Object.keys(action.fields).forEach(function (k) {
+    if (action.fields[k] !== undefined && action.fields[k] !== null) { body.append(k, action.fields[k]); }
+  });
+  if (action.photo) { body.append("photo", action.photo, action.photoName || "proof.jpg"); }
+  return fetch(action.url, {
+    method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+    headers: { "X-CSRFToken": action.csrf || "", "Accept": "application/json" },
+  }).then(function (response) {
+    var status = response.type === "opaqueredirect" ? 302 : response.status;
+    return response.json().catch(function () { return {}; }).then(function (data) {
+      return { status: status, data: data };
+    });
+  }, function () { return { status: null, data: null }; });
+}
+
+function sendOutbox() {
+  return outbox("readonly", function (store) { return store.getAll(); }).then(function (rows) {
+    var waiting = (rows || []).filter(function (a) { return a.state === "waiting"; })
+      .sort(function (a, b) { return a.seq - b.seq; });
+    return waiting.reduce(function (previous, action) {
+      return previous.then(function () {
+        return sendOne(action).then(function (answer) {
+          var outcome = self.NextMileOutbox.outcome(answer.status);
+          if (outcome === "done") {
+            return outbox("readwrite", function (store) { return store.delete(action.key); });
+          }
+          if (outcome === "attention") {
+            action.state = "attention";
+            action.message = self.NextMileOutbox.refusalMessage(answer.data);
+            return outbox("readwrite", function (store) { return store.put(action); });
+          }
+          action.attempts = (action.attempts || 0) + 1;
+          return outbox("readwrite", function (store) { return store.put(action); }).then(function () {
+            throw new Error("The server did not answer: the browser retries the sync later.");
+          });
+        });
+      });
+    }, Promise.resolve());
+  });
+}
+
 self.addEventListener("sync", function (event) {
   if (event.tag !== "outbox") { return; }
   event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (clients) {
+    if (!clients.length) { return sendOutbox(); }
     clients.forEach(function (client) { client.postMessage({ type: "outbox-flush" }); });
   }));
 });

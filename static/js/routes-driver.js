@@ -55,6 +55,10 @@
       var held = rows.filter(function (a) { return a.state === "attention"; });
       var last = localStorage.getItem(LAST_SYNC);
       app.dataset.outboxWaiting = String(waiting);
+      var before = app.dataset.outboxHeld;
+      app.dataset.outboxHeld = String(waiting + held.length);
+      // Emptied: tell dispatch at once rather than at the next ping, so the route can close.
+      if (before && before !== "0" && app.dataset.outboxHeld === "0") { ping(); }
       text("outbox-waiting", waiting ? waiting + (waiting === 1 ? " action" : " actions") + " waiting to send" : "Nothing waiting to send");
       text("outbox-attention-count", held.length ? held.length + " need" + (held.length === 1 ? "s" : "") + " your attention" : "");
       text("outbox-last-sync", last ? "Last sync " + hhmm(last) : "Not synced yet");
@@ -105,6 +109,11 @@
     action.fields.idempotency_key = action.key;
     action.fields.route = routeId;
     action.fields.occurred_at = new Date().toISOString();
+    action.fields.queued_at = action.fields.occurred_at;
+    if (action.url === app.dataset.punchUrl) { action.fields.at = action.fields.occurred_at; }
+    // The service worker sends the outbox when the page is closed (Background Sync): it has no
+    // page to read the CSRF token from, so each action carries the one it was queued with.
+    action.csrf = csrf;
     // A new action for a package replaces one the server refused (the driver fixed it).
     var replaced = all().then(function (rows) {
       return Promise.all(rows.filter(function (a) {
@@ -143,7 +152,9 @@
     Object.keys(action.fields).forEach(function (k) {
       if (action.fields[k] !== undefined && action.fields[k] !== null) { body.append(k, action.fields[k]); }
     });
-    body.append("queued_at", new Date(Math.floor(action.seq / 1000)).toISOString());
+    if (!action.fields.queued_at) {  // queued by an older version of the app
+      body.append("queued_at", new Date(Math.floor(action.seq / 1000)).toISOString());
+    }
     if (action.photo) { body.append("photo", action.photo, action.photoName || "proof.jpg"); }
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && window.setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
@@ -484,6 +495,10 @@
           longitude: pos.coords.longitude.toFixed(6),
           accuracy_m: Math.round(pos.coords.accuracy || 0),
           recorded_at: new Date(pos.timestamp).toISOString(),
+          // What is still on the phone: dispatch cannot close the route while it is above 0.
+          // (not yet counted on opening the page: say nothing rather than a wrong 0)
+          outbox: app.dataset.outboxHeld === undefined ? undefined : parseInt(app.dataset.outboxHeld, 10),
+          outbox_reported_at: new Date().toISOString(),
         }),
       }).then(function (r) {
         text("ping-status", r.ok ? "Position shared at " + new Date().toTimeString().slice(0, 5) + "." : "Position not shared.");
@@ -568,12 +583,25 @@
       if (event.data && event.data.type === "outbox-flush") { flushNow(); }
     });
   }
+  // Signing out keeps the unsent actions on the phone (they are sent at the next sign-in) but
+  // the driver should know: warn while any wait. The service worker drops the day's copies.
+  document.querySelectorAll('form[action$="/accounts/logout/"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var held = parseInt(app.dataset.outboxHeld || "0", 10);
+      if (held && !window.confirm(held + (held === 1 ? " action is" : " actions are") +
+          " not sent yet. They stay on this phone and are sent when you sign in again. Sign out?")) {
+        event.preventDefault();
+      }
+    });
+  });
   showShift();
   migrateOldQueue().then(all).then(function (rows) {
     rows.forEach(function (action) { mark(action, "queued"); });
     return showQueue();
-  }).then(flush);
-  ping();
+  }).then(function () {
+    ping();  // after counting the outbox, so the first ping reports it
+    return flush();
+  });
   window.setInterval(ping, PING_MS);
   window.setInterval(refresh, POLL_MS);
 })();

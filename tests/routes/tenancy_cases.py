@@ -129,9 +129,10 @@ CASES.update(
     {
         "routes:day-assign": _route,
         "routes:day-unassign": _route,
+        "routes:day-close": _route,
     }
 )
-POST_ONLY |= {"routes:day-assign", "routes:day-unassign"}
+POST_ONLY |= {"routes:day-assign", "routes:day-unassign", "routes:day-close"}
 # The recipient's link is public by design: anyone holding the token may read it.
 SHARED = {"routes:tracking": _tracking}
 CASES.update(

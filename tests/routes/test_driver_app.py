@@ -55,3 +55,18 @@ def test_the_day_page_has_no_inline_script_or_handler(client):
     assert re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", day) == []
     assert re.findall(r"\son[a-z]+=", day) == []
     assert 'rel="manifest"' in page
+
+
+def test_signing_out_clears_the_browsers_cache_but_not_the_phones_outbox(client):
+    # given: a driver signed in
+    route = driving_route()
+    client.force_login(route.driver.user)
+
+    # when: they sign out
+    response = client.post(reverse("account_logout"))
+
+    # then: signed out, and the browser is told to drop its cache only: "storage" would delete
+    # the IndexedDB outbox and the deliveries still waiting in it
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert client.get(reverse("routes:driver-day")).status_code == 302

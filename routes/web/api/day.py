@@ -97,6 +97,9 @@ class EventInputSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="delivered, failed or returned")
     idempotency_key = serializers.CharField(max_length=64)
     occurred_at = serializers.DateTimeField(required=False)
+    queued_at = serializers.DateTimeField(
+        required=False, help_text="when the phone put the action in its outbox"
+    )
     reason = serializers.CharField(required=False, allow_blank=True, help_text="failure code")
     delivered_to = serializers.CharField(
         required=False, allow_blank=True, help_text="recipient, household, safe_place or locker"
@@ -164,6 +167,9 @@ class PunchInputSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="clock_in, break_start, break_end or clock_out")
     idempotency_key = serializers.CharField(max_length=64)
     at = serializers.DateTimeField(required=False)
+    queued_at = serializers.DateTimeField(
+        required=False, help_text="when the phone put the punch in its outbox"
+    )
     odometer_km = serializers.IntegerField(required=False, min_value=0, max_value=2_000_000)
     vehicle_plate = serializers.CharField(
         required=False, allow_blank=True, help_text="the van's plate, confirmed at clock-in"

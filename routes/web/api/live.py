@@ -45,6 +45,14 @@ class PingInputSerializer(serializers.Serializer):
     )
     accuracy_m = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     recorded_at = serializers.DateTimeField(required=False)
+    outbox = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="driver actions still on the phone (waiting to send + needing attention)",
+    )
+    outbox_reported_at = serializers.DateTimeField(
+        required=False, help_text="when the phone counted them (default: recorded_at)"
+    )
 
 
 class PingSerializer(serializers.ModelSerializer):

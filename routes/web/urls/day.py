@@ -11,6 +11,7 @@ urlpatterns = [
     path("board/suggest/", views_day.day_suggest, name="day-suggest"),
     path("board/<int:pk>/assign/", views_day.day_assign, name="day-assign"),
     path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),
+    path("board/<int:pk>/close/", views_day.day_close, name="day-close"),
     path("load-out/", views_day.day_loadout, name="day-loadout"),
     path("my-day/", views_day.driver_day, name="driver-day"),
     path("my-day/sw.js", driver_app.driver_service_worker, name="driver-sw"),

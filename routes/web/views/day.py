@@ -32,7 +32,7 @@ from routes.day.assignment import (
 )
 from routes.day.deliveries import FAIL_REASONS, driver_stops, remaining_in
 from routes.day.messages import unread_counts
-from routes.day.outbox import late_actions_by_route
+from routes.day.outbox import late_actions_by_route, route_close
 from routes.day.tracking import tracking_notice_counts, tracking_status
 from routes.live.progress import ACTIVE, route_live
 from routes.models import (
@@ -126,6 +126,20 @@ def day_unassign(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Route {route.code} is unassigned.")
+    return redirect(_board_url(route.service_date))
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def day_close(request, pk: int):
+    """Close a route of the day: refused while the driver's phone still holds actions."""
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        route_close(route=route)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Route {route.code} is closed.")
     return redirect(_board_url(route.service_date))
 
 
