@@ -12,7 +12,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from routes.models import DeliveryEvent, ShiftPunch
+from dsps.models import Role
+from routes.models import DeliveryEvent, Route, ShiftPunch
+from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import driving_route
 
@@ -54,10 +56,14 @@ def _open_day(page, url: str):
 
 
 def _wait_for_app_shell(page):
-    page.wait_for_function(
-        "navigator.serviceWorker.controller !== null && caches.keys().then(k => k.length > 0)"
-    )
-    page.wait_for_function("caches.match('/routes/my-day/', {ignoreSearch: true}).then(r => !!r)")
+    # Polled with evaluate: wait_for_function evaluates a string, which the page's CSP forbids.
+    ready = """async () => navigator.serviceWorker.controller !== null
+        && !!(await caches.match('/routes/my-day/', {ignoreSearch: true}))"""
+    for _ in range(80):
+        if page.evaluate(ready):
+            return
+        page.wait_for_timeout(250)
+    assert page.evaluate(ready), "the app shell was not cached"
 
 
 def test_the_day_opens_offline_and_23_actions_land_exactly_once_with_every_photo(
@@ -215,3 +221,120 @@ def test_a_refused_action_waits_with_its_message_until_fixed_or_discarded(live_s
     expect(phone.locator("#outbox-attention li")).to_have_count(0)
     expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
     assert DeliveryEvent.objects.filter(package=second).count() == 0
+
+
+def _wait_until(page, check, timeout_s: float = 20):
+    """Poll the database from the test while the browser works."""
+    for _ in range(int(timeout_s * 4)):
+        if check():
+            return
+        page.wait_for_timeout(250)
+    assert check()
+
+
+def test_dispatch_cannot_close_the_route_while_the_drivers_phone_holds_actions(
+    live_server, phone, browser
+):
+    # given: a driver sharing their position, whose failure the server cannot take yet (503)
+    route = driving_route(stops=1)
+    package = route.route_stops.get().stop.packages.get()
+    phone.context.grant_permissions(["geolocation"], origin=live_server.url)
+    phone.context.set_geolocation({"latitude": 32.78, "longitude": -96.8})
+    sign_in(phone, live_server.url, route.driver.user.email)
+    phone.route(EVENTS, lambda r: r.fulfill(status=503, body="Service Unavailable"))
+    _open_day(phone, live_server.url)
+    row = phone.locator(f'.pkg[data-package="{package.tracking_id}"]')
+    row.get_by_role("button", name="Failed", exact=True).click()
+    row.locator(".fail-form [name=reason]").select_option("recipient_unavailable")
+    row.locator(".fail-form button[type=submit]").click()
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 action waiting to send")
+
+    # when: the phone pings (on opening the day) with its outbox
+    phone.reload()
+
+    def reported(n):
+        route.refresh_from_db()
+        return route.phone_outbox == n
+
+    _wait_until(phone, lambda: reported(1))
+
+    # then: the dispatcher sees it on the route and cannot close the route
+    desk = browser.new_context().new_page()
+    dispatcher = MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user
+    sign_in(desk, live_server.url, dispatcher.email)
+    desk.goto(f"{live_server.url}/routes/board/")
+    board_row = desk.locator(f'tr[data-route="{route.code}"]')
+    expect(board_row.locator(".phone-outbox")).to_contain_text("1 waiting")
+    board_row.get_by_role("button", name=f"Close route {route.code}").click()
+    expect(desk.locator(".msg.error")).to_contain_text(
+        f"Route {route.code} cannot be closed: the driver's phone reported 1 action not sent yet"
+    )
+    route.refresh_from_db()
+    assert route.status == Route.Status.ASSIGNED
+
+    # when: the server takes the action and the phone reports its outbox empty
+    phone.unroute(EVENTS)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
+    _wait_until(phone, lambda: reported(0))
+
+    # then: the dispatcher closes the route
+    desk.reload()
+    expect(board_row.locator(".phone-outbox")).to_contain_text("none")
+    board_row.get_by_role("button", name=f"Close route {route.code}").click()
+    expect(desk.locator(".msg.success")).to_have_text(f"Route {route.code} is closed.")
+    route.refresh_from_db()
+    assert route.status == Route.Status.COMPLETED
+    assert DeliveryEvent.objects.filter(route=route, kind="failed").count() == 1
+    desk.context.close()
+
+
+def test_the_service_worker_sends_the_outbox_with_the_page_closed(live_server, phone):
+    # given: two failures queued offline, and the day page closed
+    route = driving_route(stops=2)
+    packages = [rs.stop.packages.get() for rs in route.route_stops.order_by("sequence")]
+    sign_in(phone, live_server.url, route.driver.user.email)
+    _open_day(phone, live_server.url)
+    _wait_for_app_shell(phone)
+    context = phone.context
+    context.set_offline(True)
+    for package in packages:
+        row = phone.locator(f'.pkg[data-package="{package.tracking_id}"]')
+        row.get_by_role("button", name="Failed", exact=True).click()
+        row.locator(".fail-form [name=reason]").select_option("recipient_unavailable")
+        row.locator(".fail-form button[type=submit]").click()
+    expect(phone.locator("#outbox-waiting")).to_have_text("2 actions waiting to send")
+    assert phone.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())") == ["outbox"]
+    phone.close()
+
+    # when: the signal returns and the browser fires the Background Sync (as Chromium does on
+    # reconnecting; here through DevTools), with no page of the driver's day open
+    blank = context.new_page()
+    context.set_offline(False)
+    cdp = context.new_cdp_session(blank)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    _wait_until(blank, lambda: bool(registrations), timeout_s=5)
+    [registration] = [r for r in registrations if r["scopeURL"].endswith("/routes/my-day/")]
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+
+    # then: the worker sends both, in order, and empties the outbox
+    _wait_until(blank, lambda: DeliveryEvent.objects.count() == 2)
+    assert list(
+        DeliveryEvent.objects.order_by("occurred_at").values_list("package", flat=True)
+    ) == [p.pk for p in packages]
+    page = context.new_page()
+    _open_day(page, live_server.url)
+    expect(page.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
