@@ -3,7 +3,8 @@
 // this code. Scope: the driver's day. The page (HTML, with the route, stops, packages, windows,
 // ETAs and the map's markers and lines in it) and the day's polled data are network-first with
 // the last copy kept for offline; static files are cache-first. POSTs are never touched: the
-// page's IndexedDB outbox owns them.
+// page's IndexedDB outbox owns them. Signing out (a navigation outside this scope, so never
+// seen here) drops the caches from the page (routes-driver.js).
 /* global SHELL, VERSION */
 "use strict";
 var PREFIX = "nextmile-driver-";
@@ -73,10 +74,7 @@ function cacheFirst(request) {
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }  // map tiles: optional offline
-  if (request.method !== "GET") {
-    if (url.pathname.indexOf("/accounts/logout") === 0) { event.waitUntil(clearAll()); }
-    return;
-  }
+  if (request.method !== "GET") { return; }  // the outbox's POSTs: the page or sync sends them
   if (url.pathname.indexOf("/static/") === 0) { event.respondWith(cacheFirst(request)); return; }
   var scope = new URL(self.registration.scope).pathname;
   if (url.pathname === scope || url.pathname === scope + "data/") {

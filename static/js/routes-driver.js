@@ -583,15 +583,24 @@
       if (event.data && event.data.type === "outbox-flush") { flushNow(); }
     });
   }
-  // Signing out keeps the unsent actions on the phone (they are sent at the next sign-in) but
-  // the driver should know: warn while any wait. The service worker drops the day's copies.
+  // Signing out leaves nothing of the driver's day on the phone but the actions not sent yet
+  // (IndexedDB; they are sent at the next sign-in, so the driver is warned while any wait).
+  // The day's copies (Cache Storage) are dropped here, before the form goes: the sign-out is a
+  // navigation outside the worker's scope, which the worker never sees, and the server's
+  // Clear-Site-Data says only "cache" (the HTTP cache) so as not to delete the outbox.
   document.querySelectorAll('form[action$="/accounts/logout/"]').forEach(function (form) {
     form.addEventListener("submit", function (event) {
       var held = parseInt(app.dataset.outboxHeld || "0", 10);
+      event.preventDefault();
       if (held && !window.confirm(held + (held === 1 ? " action is" : " actions are") +
           " not sent yet. They stay on this phone and are sent when you sign in again. Sign out?")) {
-        event.preventDefault();
+        return;
       }
+      var cleared = window.caches ? caches.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return k.indexOf("nextmile-driver-") === 0; })
+          .map(function (k) { return caches.delete(k); }));
+      }) : Promise.resolve();
+      cleared.catch(function () {}).then(function () { form.submit(); });
     });
   });
   showShift();

@@ -338,3 +338,66 @@ def test_the_service_worker_sends_the_outbox_with_the_page_closed(live_server, p
     page = context.new_page()
     _open_day(page, live_server.url)
     expect(page.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
+
+
+def _outbox_keys(page) -> list[str]:
+    return page.evaluate(
+        """() => new Promise(resolve => {
+            const open = indexedDB.open("nextmile-driver");
+            open.onsuccess = () => {
+                const get = open.result.transaction("outbox").objectStore("outbox").getAllKeys();
+                get.onsuccess = () => resolve(get.result);
+            };
+        })"""
+    )
+
+
+def test_signing_out_warns_while_actions_wait_and_keeps_only_them_on_the_phone(live_server, phone):
+    # given: a driver with one failure the server cannot take yet (503), the app shell cached
+    route = driving_route(stops=1)
+    package = route.route_stops.get().stop.packages.get()
+    sign_in(phone, live_server.url, route.driver.user.email)
+    _open_day(phone, live_server.url)
+    _wait_for_app_shell(phone)
+    phone.route(EVENTS, lambda r: r.fulfill(status=503, body="Service Unavailable"))
+    row = phone.locator(f'.pkg[data-package="{package.tracking_id}"]')
+    row.get_by_role("button", name="Failed", exact=True).click()
+    row.locator(".fail-form [name=reason]").select_option("recipient_unavailable")
+    row.locator(".fail-form button[type=submit]").click()
+    expect(phone.locator("#outbox-waiting")).to_have_text("1 action waiting to send")
+    sign_out = "document.querySelector('form[action$=\"/accounts/logout/\"]').requestSubmit()"
+
+    # when: they sign out, and say no to the warning
+    warnings = []
+
+    def answer(dialog, accept):
+        warnings.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    phone.once("dialog", lambda d: answer(d, False))
+    phone.evaluate(sign_out)
+
+    # then: still on the day, warned with the count
+    assert warnings == [
+        "1 action is not sent yet. They stay on this phone and are sent when you sign in again. "
+        "Sign out?"
+    ]
+    expect(phone.locator("h1")).to_contain_text("My day")
+
+    # when: they sign out anyway
+    phone.once("dialog", lambda d: answer(d, True))
+    with phone.expect_navigation():
+        phone.evaluate(sign_out)
+
+    # then: the day's copies are gone from the phone, the unsent action is not
+    expect(phone.locator("input[name=login]")).to_be_visible()
+    phone.wait_for_timeout(500)
+    assert phone.evaluate("caches.keys()") == []
+    assert len(_outbox_keys(phone)) == 1
+
+    # and: once they sign in again, it is sent
+    phone.unroute(EVENTS)
+    sign_in(phone, live_server.url, route.driver.user.email)
+    _open_day(phone, live_server.url)
+    expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
+    assert list(DeliveryEvent.objects.values_list("package", "kind")) == [(package.pk, "failed")]
