@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 
 
 def _tile_origin() -> str:
@@ -17,6 +18,12 @@ class SecurityHeadersMiddleware:
     Scripts come from our origin only: no inline script or event handler runs, so markup that
     slips into a page cannot execute. Pages hand data to scripts through json_script blocks
     and data- attributes. Inline styles stay allowed. Images may come from the tile server.
+
+    Signing out answers with `Clear-Site-Data: "cache"`, never "storage": "storage" would also
+    delete the driver app's IndexedDB outbox, and with it the deliveries and photos recorded
+    offline and not sent yet. The driver's page drops its own copies of the day (Cache Storage)
+    before it signs out and warns while actions wait; those stay on the phone, and nothing else
+    of the day, until the driver signs in again and they are sent.
     """
 
     def __init__(self, get_response):
@@ -43,6 +50,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"
         )
+        if request.method == "POST" and request.path == reverse("account_logout"):
+            response.headers["Clear-Site-Data"] = '"cache"'
         return response
 
 

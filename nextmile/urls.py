@@ -74,7 +74,7 @@ from routes.web.api.planning import (
 )
 from supplies import api as supplies_api
 
-from .views import SignOutView, healthz
+from .views import healthz
 
 router = DefaultRouter()
 router.register("stations", StationViewSet, basename="station")
@@ -147,7 +147,6 @@ api_urls = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/logout/", SignOutView.as_view(), name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("dsps/", include("dsps.urls")),
     path("fleet/", include("fleet.urls")),

@@ -1,6 +1,5 @@
 """Views that know no DSP: health of the database and the broker."""
 
-from allauth.account.views import LogoutView
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -51,19 +50,3 @@ def page_not_found(request, exception):
         return JsonResponse({"detail": "Not found."}, status=404)
 
     return html_page_not_found(request, exception)
-
-
-class SignOutView(LogoutView):
-    """allauth's sign-out, telling the browser to drop what it cached of the signed-in pages.
-
-    Only "cache", never "storage": "storage" would also delete the driver app's IndexedDB
-    outbox, and with it deliveries and photos recorded offline and not yet sent. The driver
-    app's service worker drops its own copies of the day (Cache Storage) when it sees the
-    sign-out go by, the page warns before signing out while actions wait, and whatever waits
-    stays on the phone (only unsent actions, no day data) until the driver signs in again.
-    """
-
-    def post(self, *args, **kwargs):
-        response = super().post(*args, **kwargs)
-        response["Clear-Site-Data"] = '"cache"'
-        return response
