@@ -126,6 +126,11 @@ function sendOutbox() {
     return waiting.reduce(function (previous, action) {
       return previous.then(function () {
         return sendOne(action).then(function (answer) {
+          // Signed out, or a CSRF token from an earlier session: not a refusal of the action.
+          // Keep it for the page, which sends with the current token once the driver is in.
+          if (answer.status === 401 || answer.status === 403) {
+            throw new Error("Not signed in: the page sends it after the next sign-in.");
+          }
           var outcome = self.NextMileOutbox.outcome(answer.status);
           if (outcome === "done") {
             return outbox("readwrite", function (store) { return store.delete(action.key); });
