@@ -9,12 +9,14 @@ from django.db.migrations.executor import MigrationExecutor
 def migrate_forward(before: list, after: list, fill: Callable) -> None:
     """Migrate back to `before`, call `fill(old_apps)` to write rows there, migrate to `after`,
     and leave the database at the latest migrations whatever happens."""
+    # No pending FK checks before any ALTER TABLE, backwards or forwards: rows the test wrote
+    # before (and `fill` writes) are checked at once for the rest of the transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
         fill(executor.loader.project_state(before).apps)
-        with connection.cursor() as cursor:  # no pending FK checks before the ALTER TABLEs
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         MigrationExecutor(connection).migrate(after)
     finally:
         MigrationExecutor(connection).migrate(
