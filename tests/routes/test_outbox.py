@@ -33,7 +33,9 @@ def _send(client, route, n, *, queued_minutes_ago):
     assert response.status_code == 201, response.content
 
 
-def test_actions_that_waited_on_the_phone_are_counted_per_route_with_the_last_arrival(client):
+def test_actions_that_waited_on_the_phone_are_counted_per_route_with_the_last_arrival(
+    client, settings
+):
     # given: a driver sends one action at once and two that waited 10 and 40 minutes offline
     route = driving_route(stops=3)
     other = driving_route(stops=1)
@@ -50,10 +52,12 @@ def test_actions_that_waited_on_the_phone_are_counted_per_route_with_the_last_ar
     assert list(late) == [route.pk]
     assert (late[route.pk].count, late[route.pk].last_received_at) == (2, last)
 
-    # and: the dispatcher's board shows it on the route's row
+    # and: the dispatcher's board shows it on the route's row, on the station's clock even
+    # when the server runs in another zone
+    settings.TIME_ZONE = "Asia/Tokyo"
     client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
     page = client.get(reverse("routes:day-board")).content.decode()
-    local = timezone.localtime(last)
+    local = timezone.localtime(last, route.station.tz)
     assert f"2 · last at {local:%H:%M}" in page
 
 
