@@ -23,6 +23,7 @@ import math
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -212,6 +213,23 @@ def tree(pid: int) -> list[int]:
 MACHINE = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def stop_workers(workers: list[subprocess.Popen], grace_s: float = 30) -> None:
+    """Ask each worker for a warm shutdown; kill the group of one that is still busy after grace_s.
+
+    A worker finishing a long solve can outlive the grace period; waiting on it used to end the
+    bench with a traceback after the figures were taken.
+    """
+    for w in workers:
+        w.terminate()
+    deadline = time.monotonic() + grace_s
+    for w in workers:
+        try:
+            w.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(w.pid, signal.SIGKILL)
+            w.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stops", type=int, default=2000)
@@ -248,6 +266,7 @@ def main() -> None:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so that stop_workers reaches children
         )
         for k in range(args.workers)
     ]
@@ -268,10 +287,7 @@ def main() -> None:
             time.sleep(0.5)
         plan_s = time.perf_counter() - started
     finally:
-        for w in workers:
-            w.terminate()
-        for w in workers:
-            w.wait(timeout=30)
+        stop_workers(workers)
     runs = list(PlanRun.objects.filter(job=job).select_related("dsp"))
     record = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
