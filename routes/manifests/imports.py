@@ -190,6 +190,19 @@ class _RowChecker:
         """The row's values and its problems as (column, message)."""
         errors: list[tuple[str, str]] = []
         row: dict = {}
+        for step in (
+            self._text,
+            self._tracking_id,
+            self._coordinates,
+            self._window,
+            self._numbers,
+            self._priority,
+            self._contact,
+        ):
+            step(cells, row, errors)
+        return row, errors
+
+    def _text(self, cells: dict, row: dict, errors: list) -> None:
         for name, limit in (("tracking_id", 40), ("recipient_name", 120), ("address", 255)):
             value = cells.get(name, "").strip()
             if not value:
@@ -199,11 +212,15 @@ class _RowChecker:
             elif problem := plain_text_problem(value):
                 errors.append((name, problem))
             row[name] = value
+
+    def _tracking_id(self, cells: dict, row: dict, errors: list) -> None:
         tid = row["tracking_id"]
         if tid and tid in self.seen:
             errors.append(("tracking_id", f"Package id {tid} appears more than once."))
         elif tid:
             self.seen.add(tid)
+
+    def _coordinates(self, cells: dict, row: dict, errors: list) -> None:
         coordinates_ok = True
         for name, bound in (("latitude", 90), ("longitude", 180)):
             raw = cells.get(name, "").strip()
@@ -215,49 +232,53 @@ class _RowChecker:
             except (InvalidOperation, ValueError):
                 errors.append((name, f"Not a {name} between -{bound} and {bound}: “{raw}”."))
                 coordinates_ok = False
-        if coordinates_ok:
-            km = (
-                metres_between(
-                    self.station_lat,
-                    self.station_lon,
-                    float(row["latitude"]),
-                    float(row["longitude"]),
-                )
-                / 1000
+        if not coordinates_ok:
+            return
+        km = (
+            metres_between(
+                self.station_lat, self.station_lon, float(row["latitude"]), float(row["longitude"])
             )
-            if km > self.max_km:
-                errors.append(
-                    (
-                        "latitude",
-                        f"{km:.0f} km from station {self.station.code}; "
-                        f"the limit is {self.max_km:.0f} km.",
-                    )
+            / 1000
+        )
+        if km > self.max_km:
+            errors.append(
+                (
+                    "latitude",
+                    f"{km:.0f} km from station {self.station.code}; "
+                    f"the limit is {self.max_km:.0f} km.",
                 )
+            )
+
+    def _window(self, cells: dict, row: dict, errors: list) -> None:
         row["window_start"] = row["window_end"] = None
         raw_start = cells.get("window_start", "").strip()
         raw_end = cells.get("window_end", "").strip()
-        if raw_start or raw_end:
-            parsed = {}
-            for name, raw in (("window_start", raw_start), ("window_end", raw_end)):
-                try:
-                    parsed[name] = _parse_time(raw)
-                except ValueError:
-                    errors.append((name, f"Give a time as HH:MM (got “{raw}”)."))
-            if len(parsed) == 2:
-                start, end = parsed["window_start"], parsed["window_end"]
-                opens, closes = self.station.opens_at, self.station.closes_at
-                if end <= start:
-                    errors.append(("window_end", "The window closes before it opens."))
-                elif start < opens or end > closes:
-                    errors.append(
-                        (
-                            "window_start" if start < opens else "window_end",
-                            f"Window {start:%H:%M}–{end:%H:%M} is outside the station's "
-                            f"day ({opens:%H:%M}–{closes:%H:%M}).",
-                        )
-                    )
-                else:
-                    row["window_start"], row["window_end"] = start, end
+        if not (raw_start or raw_end):
+            return
+        parsed = {}
+        for name, raw in (("window_start", raw_start), ("window_end", raw_end)):
+            try:
+                parsed[name] = _parse_time(raw)
+            except ValueError:
+                errors.append((name, f"Give a time as HH:MM (got “{raw}”)."))
+        if len(parsed) != 2:
+            return
+        start, end = parsed["window_start"], parsed["window_end"]
+        opens, closes = self.station.opens_at, self.station.closes_at
+        if end <= start:
+            errors.append(("window_end", "The window closes before it opens."))
+        elif start < opens or end > closes:
+            errors.append(
+                (
+                    "window_start" if start < opens else "window_end",
+                    f"Window {start:%H:%M}–{end:%H:%M} is outside the station's "
+                    f"day ({opens:%H:%M}–{closes:%H:%M}).",
+                )
+            )
+        else:
+            row["window_start"], row["window_end"] = start, end
+
+    def _numbers(self, cells: dict, row: dict, errors: list) -> None:
         for name, default, low, high in (
             ("size", 1, 1, 10_000),
             ("weight_g", 1000, 0, 1_000_000),
@@ -272,10 +293,14 @@ class _RowChecker:
                 row[name] = default
             else:
                 row[name] = int(raw)
+
+    def _priority(self, cells: dict, row: dict, errors: list) -> None:
         priority = cells.get("priority", "").strip().lower() or Package.Priority.NORMAL
         if priority not in Package.Priority.values:
             errors.append(("priority", f"Use “normal” or “high” (got “{priority}”)."))
         row["priority"] = priority
+
+    def _contact(self, cells: dict, row: dict, errors: list) -> None:
         row["recipient_email"] = cells.get("recipient_email", "").strip()
         if row["recipient_email"]:
             try:
@@ -295,7 +320,6 @@ class _RowChecker:
                 )
             )
             row["recipient_phone"] = ""
-        return row, errors
 
 
 def _rows(upload, header_map):
