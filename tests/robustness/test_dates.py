@@ -59,12 +59,19 @@ def test_an_endpoint_asked_for_a_far_day_answers_400_naming_the_field(
 
 
 @pytest.mark.parametrize("day", FAR)
-def test_the_network_page_shows_today_with_the_message_for_a_far_day(client, people, day):
-    # the network page already falls back to today with a message for any bad date
+@pytest.mark.parametrize("path", ["/network/", "/network/allocation/"])
+def test_the_network_pages_answer_a_far_day_with_a_400_and_the_message(client, people, day, path):
     client.force_login(people["staff"])
-    response = client.get(f"/network/?date={day}", follow=True)
-    assert response.status_code in (200, 400)
+    response = client.get(f"{path}?date={day}")
+    assert response.status_code == 400
     assert "Give a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
+def test_the_network_page_shows_today_with_a_message_for_a_malformed_day(client, people):
+    client.force_login(people["staff"])
+    response = client.get("/network/?date=1-01-01")
+    assert response.status_code == 200
+    assert "Give the date as YYYY-MM-DD." in response.content.decode()
 
 
 def test_a_page_asked_for_an_ordinary_day_still_answers(client, people):
