@@ -25,8 +25,8 @@ from dsps.models import Dsp, Station
 from nextmile import geo
 from nextmile.validators import plain_text_problem
 from routes.conf import setting
-from routes.manifests.allocation import TerritoryIndex
-from routes.models import Manifest, Package, Route, Stop
+from routes.manifests.allocation import LIVE_ROUTE_STATUSES, TerritoryIndex
+from routes.models import Manifest, Package, Stop
 
 REQUIRED = ["tracking_id", "recipient_name", "address", "latitude", "longitude"]
 OPTIONAL = [
@@ -63,7 +63,6 @@ STOP_TOTALS = [
 BATCH = 2000
 MAX_ERRORS = 500
 OUTSIDE_TERRITORY = "This address is outside your DSP's territory."
-LIVE_ROUTE_STATUSES = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
 
 
 class ManifestInvalid(Exception):
@@ -363,7 +362,8 @@ def manifest_import_file(
 
     Raises ManifestInvalid (nothing written) when any row or the header has a problem.
     Packages join the day's manifest; stops at the same address within a few metres merge,
-    with existing stops of the day too.
+    with existing stops of the day too. A tracking id is unique per DSP in the day: a DSP
+    importer's duplicate check sees only its own packages.
     """
     header_map, errors = _header(upload)
     total = len(errors)
@@ -373,7 +373,7 @@ def manifest_import_file(
     known = set()
     stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
     if manifest is not None:
-        known = set(manifest.packages.values_list("tracking_id", flat=True))
+        known = set(_packages_seen_by(manifest, dsp).values_list("tracking_id", flat=True))
         live = manifest.stops.filter(route_stop__route__status__in=LIVE_ROUTE_STATUSES)
         live_ids = set(live.values_list("pk", flat=True))
         for stop in manifest.stops.all().iterator(chunk_size=2000):
@@ -453,6 +453,13 @@ def manifest_import_file(
         stops_merged=count - created,
         uncovered=uncovered,
     )
+
+
+def _packages_seen_by(manifest: Manifest, dsp: Dsp | None):
+    """The packages an importer's duplicate check compares with: a DSP's own (tracking ids
+    are unique per DSP, so another DSP's id is as free as an unused one), all for staff."""
+    packages = manifest.packages.all()
+    return packages if dsp is None else packages.filter(dsp=dsp)
 
 
 def _write_stops(manifest: Manifest, stops: _Stops, territories: TerritoryIndex) -> tuple[int, int]:
