@@ -16,6 +16,7 @@ from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
 from dsps.selectors import dsp_is_suspended
 from dsps.tenancy import IMPORT, PLAN, dsp_of, require_dsp_power, role_of
+from nextmile.dates import day_check
 from nextmile.tasks import enqueue_after_commit, task_signature
 from routes.conf import setting
 from routes.manifests import imports
@@ -83,6 +84,7 @@ def manifest_import(
     station = _station_for(user, station, IMPORT)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the service date."})
+    day_check(service_date, field="service_date")
     if service_date < station.today():
         raise ValidationError({"service_date": "Cannot import packages for a day that has passed."})
     if upload is None or upload.size == 0:
@@ -219,6 +221,7 @@ def plan_job_start(
     dsp = dsp_of(user)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the date to plan."})
+    day_check(service_date, field="service_date")
     if service_date < station.today():
         raise ValidationError({"service_date": "Cannot plan a day that has passed."})
     if not 1 <= time_limit_s <= MAX_TIME_LIMIT_S:
