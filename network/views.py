@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dsps.models import Role
 from dsps.tenancy import get_for_user_or_404, role_required
 from nextmile import csvsafe
+from nextmile.dates import DateOutOfRange
 
 from . import selectors, services
 from .models import AllocationProposal
@@ -27,7 +28,8 @@ def _first_error(error: ValidationError) -> str:
 
 
 def _where(request):
-    """The station and date asked for; a bad value falls back to the defaults with a message."""
+    """The station and date asked for; a malformed value falls back to the defaults with a
+    message, a day outside the program's life is a 400 like on every dated page."""
     try:
         station = selectors.pick_station(user=request.user, station_id=request.GET.get("station"))
     except ValidationError as error:
@@ -35,6 +37,8 @@ def _where(request):
         station = selectors.pick_station(user=request.user, station_id=None)
     try:
         day = selectors.pick_date(station, request.GET.get("date"))
+    except DateOutOfRange:
+        raise  # DateOutOfRangeMiddleware answers 400 with the message
     except ValidationError as error:
         messages.error(request, _first_error(error))
         day = station.today()

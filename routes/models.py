@@ -67,8 +67,12 @@ class Package(TimeStampedModel):
     class Meta:
         ordering = ["tracking_id"]
         constraints = [
+            # Per DSP, so that an importer's duplicate check never reveals another DSP's
+            # packages; uncovered packages (no DSP) are one group, hence nulls_distinct=False.
             models.UniqueConstraint(
-                fields=["manifest", "tracking_id"], name="package_tracking_unique_in_manifest"
+                fields=["manifest", "dsp", "tracking_id"],
+                name="package_tracking_unique_per_dsp_in_manifest",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(window_start__isnull=True)

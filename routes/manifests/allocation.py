@@ -1,15 +1,24 @@
-"""Which DSP holds the territory a point lies in (shapely over the territories' GeoJSON)."""
+"""Which DSP holds the territory a point lies in (shapely over the territories' GeoJSON), and
+what keeps a stop from changing hands or routes (a live route, an impossible window, a
+tracking id the receiver already holds)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 import shapely
+from django.db.models import F, QuerySet
 from shapely.geometry import shape
 
 from dsps.models import Dsp, Station, Territory
 from dsps.selectors import dsp_is_suspended
+from routes.models import Package, Route, Stop
+
+# A stop on a route in one of these states is the driver's: never merged into, never moved off.
+LIVE_ROUTE_STATUSES = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
 
 
 @dataclass
@@ -49,3 +58,27 @@ class TerritoryIndex:
             if shapely.intersects_xy(geometry, lon, lat):
                 return dsp_id
         return None
+
+
+def inverted_windows(stops: QuerySet[Stop]) -> QuerySet[Stop]:
+    """Those of `stops` whose window closes before it opens (older imports merged some): no
+    plan can serve them, so they are moved nowhere until fixed."""
+    return stops.filter(
+        window_start__isnull=False, window_end__isnull=False, window_end__lte=F("window_start")
+    )
+
+
+def tracking_clashes(*, stop_ids: Collection[int], to_dsp_id: int) -> list[str]:
+    """Tracking ids that would appear twice for `to_dsp_id` in a day if these stops' packages
+    became its own (a tracking id is unique per DSP and manifest), sorted."""
+    moving = list(
+        Package.objects.filter(stop_id__in=stop_ids).values_list("manifest_id", "tracking_id")
+    )
+    counts = Counter(moving)
+    held = (
+        Package.objects.filter(dsp_id=to_dsp_id, manifest_id__in={m for m, _ in moving})
+        .exclude(stop_id__in=stop_ids)
+        .values_list("manifest_id", "tracking_id")
+    )
+    counts.update(key for key in held if key in counts)
+    return sorted({tid for (_, tid), n in counts.items() if n > 1})

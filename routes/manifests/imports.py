@@ -25,8 +25,8 @@ from dsps.models import Dsp, Station
 from nextmile import geo
 from nextmile.validators import plain_text_problem
 from routes.conf import setting
-from routes.manifests.allocation import TerritoryIndex
-from routes.models import Manifest, Package, Route, Stop
+from routes.manifests.allocation import LIVE_ROUTE_STATUSES, TerritoryIndex
+from routes.models import Manifest, Package, Stop
 
 REQUIRED = ["tracking_id", "recipient_name", "address", "latitude", "longitude"]
 OPTIONAL = [
@@ -63,7 +63,6 @@ STOP_TOTALS = [
 BATCH = 2000
 MAX_ERRORS = 500
 OUTSIDE_TERRITORY = "This address is outside your DSP's territory."
-LIVE_ROUTE_STATUSES = (Route.Status.ASSIGNED, Route.Status.IN_PROGRESS)
 
 
 class ManifestInvalid(Exception):
@@ -190,6 +189,19 @@ class _RowChecker:
         """The row's values and its problems as (column, message)."""
         errors: list[tuple[str, str]] = []
         row: dict = {}
+        for step in (
+            self._text,
+            self._tracking_id,
+            self._coordinates,
+            self._window,
+            self._numbers,
+            self._priority,
+            self._contact,
+        ):
+            step(cells, row, errors)
+        return row, errors
+
+    def _text(self, cells: dict, row: dict, errors: list) -> None:
         for name, limit in (("tracking_id", 40), ("recipient_name", 120), ("address", 255)):
             value = cells.get(name, "").strip()
             if not value:
@@ -199,11 +211,15 @@ class _RowChecker:
             elif problem := plain_text_problem(value):
                 errors.append((name, problem))
             row[name] = value
+
+    def _tracking_id(self, cells: dict, row: dict, errors: list) -> None:
         tid = row["tracking_id"]
         if tid and tid in self.seen:
             errors.append(("tracking_id", f"Package id {tid} appears more than once."))
         elif tid:
             self.seen.add(tid)
+
+    def _coordinates(self, cells: dict, row: dict, errors: list) -> None:
         coordinates_ok = True
         for name, bound in (("latitude", 90), ("longitude", 180)):
             raw = cells.get(name, "").strip()
@@ -215,49 +231,53 @@ class _RowChecker:
             except (InvalidOperation, ValueError):
                 errors.append((name, f"Not a {name} between -{bound} and {bound}: “{raw}”."))
                 coordinates_ok = False
-        if coordinates_ok:
-            km = (
-                metres_between(
-                    self.station_lat,
-                    self.station_lon,
-                    float(row["latitude"]),
-                    float(row["longitude"]),
-                )
-                / 1000
+        if not coordinates_ok:
+            return
+        km = (
+            metres_between(
+                self.station_lat, self.station_lon, float(row["latitude"]), float(row["longitude"])
             )
-            if km > self.max_km:
-                errors.append(
-                    (
-                        "latitude",
-                        f"{km:.0f} km from station {self.station.code}; "
-                        f"the limit is {self.max_km:.0f} km.",
-                    )
+            / 1000
+        )
+        if km > self.max_km:
+            errors.append(
+                (
+                    "latitude",
+                    f"{km:.0f} km from station {self.station.code}; "
+                    f"the limit is {self.max_km:.0f} km.",
                 )
+            )
+
+    def _window(self, cells: dict, row: dict, errors: list) -> None:
         row["window_start"] = row["window_end"] = None
         raw_start = cells.get("window_start", "").strip()
         raw_end = cells.get("window_end", "").strip()
-        if raw_start or raw_end:
-            parsed = {}
-            for name, raw in (("window_start", raw_start), ("window_end", raw_end)):
-                try:
-                    parsed[name] = _parse_time(raw)
-                except ValueError:
-                    errors.append((name, f"Give a time as HH:MM (got “{raw}”)."))
-            if len(parsed) == 2:
-                start, end = parsed["window_start"], parsed["window_end"]
-                opens, closes = self.station.opens_at, self.station.closes_at
-                if end <= start:
-                    errors.append(("window_end", "The window closes before it opens."))
-                elif start < opens or end > closes:
-                    errors.append(
-                        (
-                            "window_start" if start < opens else "window_end",
-                            f"Window {start:%H:%M}–{end:%H:%M} is outside the station's "
-                            f"day ({opens:%H:%M}–{closes:%H:%M}).",
-                        )
-                    )
-                else:
-                    row["window_start"], row["window_end"] = start, end
+        if not (raw_start or raw_end):
+            return
+        parsed = {}
+        for name, raw in (("window_start", raw_start), ("window_end", raw_end)):
+            try:
+                parsed[name] = _parse_time(raw)
+            except ValueError:
+                errors.append((name, f"Give a time as HH:MM (got “{raw}”)."))
+        if len(parsed) != 2:
+            return
+        start, end = parsed["window_start"], parsed["window_end"]
+        opens, closes = self.station.opens_at, self.station.closes_at
+        if end <= start:
+            errors.append(("window_end", "The window closes before it opens."))
+        elif start < opens or end > closes:
+            errors.append(
+                (
+                    "window_start" if start < opens else "window_end",
+                    f"Window {start:%H:%M}–{end:%H:%M} is outside the station's "
+                    f"day ({opens:%H:%M}–{closes:%H:%M}).",
+                )
+            )
+        else:
+            row["window_start"], row["window_end"] = start, end
+
+    def _numbers(self, cells: dict, row: dict, errors: list) -> None:
         for name, default, low, high in (
             ("size", 1, 1, 10_000),
             ("weight_g", 1000, 0, 1_000_000),
@@ -272,10 +292,14 @@ class _RowChecker:
                 row[name] = default
             else:
                 row[name] = int(raw)
+
+    def _priority(self, cells: dict, row: dict, errors: list) -> None:
         priority = cells.get("priority", "").strip().lower() or Package.Priority.NORMAL
         if priority not in Package.Priority.values:
             errors.append(("priority", f"Use “normal” or “high” (got “{priority}”)."))
         row["priority"] = priority
+
+    def _contact(self, cells: dict, row: dict, errors: list) -> None:
         row["recipient_email"] = cells.get("recipient_email", "").strip()
         if row["recipient_email"]:
             try:
@@ -295,7 +319,6 @@ class _RowChecker:
                 )
             )
             row["recipient_phone"] = ""
-        return row, errors
 
 
 def _rows(upload, header_map):
@@ -339,7 +362,8 @@ def manifest_import_file(
 
     Raises ManifestInvalid (nothing written) when any row or the header has a problem.
     Packages join the day's manifest; stops at the same address within a few metres merge,
-    with existing stops of the day too.
+    with existing stops of the day too. A tracking id is unique per DSP in the day: a DSP
+    importer's duplicate check sees only its own packages.
     """
     header_map, errors = _header(upload)
     total = len(errors)
@@ -349,7 +373,7 @@ def manifest_import_file(
     known = set()
     stops = _Stops(merge_m=float(setting("ROUTES_STOP_MERGE_METRES")))
     if manifest is not None:
-        known = set(manifest.packages.values_list("tracking_id", flat=True))
+        known = set(_packages_seen_by(manifest, dsp).values_list("tracking_id", flat=True))
         live = manifest.stops.filter(route_stop__route__status__in=LIVE_ROUTE_STATUSES)
         live_ids = set(live.values_list("pk", flat=True))
         for stop in manifest.stops.all().iterator(chunk_size=2000):
@@ -429,6 +453,13 @@ def manifest_import_file(
         stops_merged=count - created,
         uncovered=uncovered,
     )
+
+
+def _packages_seen_by(manifest: Manifest, dsp: Dsp | None):
+    """The packages an importer's duplicate check compares with: a DSP's own (tracking ids
+    are unique per DSP, so another DSP's id is as free as an unused one), all for staff."""
+    packages = manifest.packages.all()
+    return packages if dsp is None else packages.filter(dsp=dsp)
 
 
 def _write_stops(manifest: Manifest, stops: _Stops, territories: TerritoryIndex) -> tuple[int, int]:

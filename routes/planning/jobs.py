@@ -16,9 +16,11 @@ from dsps.models import Dsp, Role, Station
 from dsps.onboarding import onboarding_complete
 from dsps.selectors import dsp_is_suspended
 from dsps.tenancy import IMPORT, PLAN, dsp_of, require_dsp_power, role_of
+from nextmile.dates import day_check
 from nextmile.tasks import enqueue_after_commit, task_signature
 from routes.conf import setting
 from routes.manifests import imports
+from routes.manifests.allocation import inverted_windows, tracking_clashes
 from routes.models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
 from routes.planning.rounds import solve_day
@@ -82,6 +84,7 @@ def manifest_import(
     station = _station_for(user, station, IMPORT)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the service date."})
+    day_check(service_date, field="service_date")
     if service_date < station.today():
         raise ValidationError({"service_date": "Cannot import packages for a day that has passed."})
     if upload is None or upload.size == 0:
@@ -121,6 +124,7 @@ def stop_allocate(*, user, stop: Stop, dsp: Dsp) -> Stop:
         raise ValidationError({"dsp": f"{dsp.name} is suspended from new routes that day."})
     if RouteStop.objects.filter(stop=stop).exists():
         raise ValidationError({"stop": "The stop is already on a route."})
+    _check_movable(stop_ids=[stop.pk], to=dsp)
     stop.dsp = dsp
     stop.allocated_by_hand = True
     stop.full_clean()
@@ -151,6 +155,9 @@ def stops_reallocate(
     )
     if len(receivers) != len({to for _, to in wanted.values()}):
         raise ValidationError({"dsp": "A receiving DSP is not active at this station."})
+    for dsp in Dsp.objects.filter(pk__in=receivers).order_by("id"):
+        if dsp_is_suspended(dsp, on=service_date):
+            raise ValidationError({"dsp": f"{dsp.name} is suspended from new routes that day."})
     # Locked in id order so two staff applying at once cannot deadlock.
     stops = list(
         Stop.objects.select_for_update()
@@ -169,6 +176,8 @@ def stops_reallocate(
     for stop_id, (expected, to) in wanted.items():
         if expected != to:
             by_receiver.setdefault(to, []).append(stop_id)
+    for to, stop_ids in sorted(by_receiver.items()):
+        _check_movable(stop_ids=stop_ids, to=Dsp(pk=to))
     moved = 0
     for to, stop_ids in sorted(by_receiver.items()):
         moved += Stop.objects.filter(pk__in=stop_ids).update(
@@ -176,6 +185,24 @@ def stops_reallocate(
         )
         Package.objects.filter(stop_id__in=stop_ids).update(dsp_id=to)
     return moved
+
+
+def _inverted(stop: Stop) -> str:
+    return (
+        f"The window at {stop.address} closes before it opens "
+        f"({stop.window_start:%H:%M}–{stop.window_end:%H:%M})."
+    )
+
+
+def _check_movable(*, stop_ids: list[int], to: Dsp) -> None:
+    """Refuse (none moved) stops no plan could serve or whose packages `to` already holds."""
+    inverted = inverted_windows(Stop.objects.filter(pk__in=stop_ids)).order_by("id")
+    if stop := inverted.first():
+        raise ValidationError({"stop": _inverted(stop) + " None moved."})
+    if clashes := tracking_clashes(stop_ids=stop_ids, to_dsp_id=to.pk):
+        raise ValidationError(
+            {"stop": f"The receiving DSP already has package {', '.join(clashes[:5])}; none moved."}
+        )
 
 
 # --- Plan jobs -----------------------------------------------------------------------------
@@ -194,6 +221,7 @@ def plan_job_start(
     dsp = dsp_of(user)
     if service_date is None:
         raise ValidationError({"service_date": "Choose the date to plan."})
+    day_check(service_date, field="service_date")
     if service_date < station.today():
         raise ValidationError({"service_date": "Cannot plan a day that has passed."})
     if not 1 <= time_limit_s <= MAX_TIME_LIMIT_S:
@@ -656,6 +684,12 @@ def route_stop_move(
         .order_by("id")
     }
     source, target = locked[source.pk], locked[target.pk]
+    if role_of(user) != Role.PROGRAM_STAFF and (
+        dsp_of(user) is None or source.dsp_id != dsp_of(user).pk
+    ):
+        raise PermissionDenied("You can only move your own DSP's stops.")
+    if not RouteStop.objects.filter(pk=route_stop.pk, route=source).exists():
+        raise ValidationError({"route_stop": "The stop moved since you loaded the route; reload."})
     if (target.dsp_id, target.service_date) != (source.dsp_id, source.service_date):
         raise ValidationError({"to_route": "Choose a route of the same DSP and day."})
     for route in (source, target):
@@ -663,6 +697,9 @@ def route_stop_move(
             raise ValidationError(
                 {"to_route": f"Route {route.code} is {route.get_status_display().lower()}."}
             )
+    touched_stops = Stop.objects.filter(route_stop__route__in=[source, target]).order_by("id")
+    if stop := inverted_windows(touched_stops).first():
+        raise ValidationError({"to_route": _inverted(stop) + " Fix it first."})
     orders = {
         r.pk: [rs.stop for rs in r.route_stops.select_related("stop").order_by("sequence")]
         for r in (source, target)

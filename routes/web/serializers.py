@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from dsps.models import Dsp, Station
+from nextmile.dates import DayField
 from routes.models import PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import plan_job_progress
 
@@ -82,7 +83,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class ManifestImportInputSerializer(serializers.Serializer):
     file = serializers.FileField()
-    service_date = serializers.DateField()
+    service_date = DayField()
     station = serializers.PrimaryKeyRelatedField(
         queryset=Station.objects.all(), required=False, help_text="program staff only"
     )
@@ -133,7 +134,7 @@ class PlanJobSerializer(serializers.ModelSerializer):
 
 
 class PlanJobInputSerializer(serializers.Serializer):
-    service_date = serializers.DateField()
+    service_date = DayField()
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=30)
     station = serializers.PrimaryKeyRelatedField(
         queryset=Station.objects.all(), required=False, help_text="program staff only"

@@ -116,3 +116,52 @@ def test_only_an_active_dsp_imports(trinity, status, role):
     with pytest.raises(PermissionDenied, match="Only an active DSP can import manifests"):
         _import(user, csv_file("P1,A,1 Main St,32.806100,-96.806400,,,1,normal"))
     assert _tables() == before
+
+
+def _refusal(user, *rows):
+    with pytest.raises(ValidationError) as caught:
+        _import(user, csv_file(*rows))
+    return caught.value.messages, caught.value.row_errors
+
+
+def test_an_importer_cannot_tell_another_dsps_tracking_id_from_a_free_one(
+    staff, trinity, lone_star
+):
+    # given: Lone Star's package F1 on today's manifest
+    _import(staff, csv_file("F1,A,9 Elm St,32.806100,-96.760000,,,1,normal"), trinity.station)
+    dispatcher = MembershipFactory(dsp=trinity, role=Role.DISPATCHER).user
+    broken = "X9,B,2 Main St,32.806100,-96.806400,25:00,,1,normal"  # a refusal that names no DSP
+    before = _tables()
+    # when: Trinity's dispatcher sends the same files with the foreign id and with a free id
+    foreign = _refusal(dispatcher, "F1,A,1 Main St,32.806100,-96.806400,,,1,normal", broken)
+    free = _refusal(dispatcher, "N1,A,1 Main St,32.806100,-96.806400,,,1,normal", broken)
+    # then: the same answer, nothing written
+    assert foreign == free
+    assert _tables() == before
+    # and a clean file with the foreign id imports like one with a free id, into Trinity only
+    _import(dispatcher, csv_file("F1,A,1 Main St,32.806100,-96.806400,,,1,normal"))
+    _import(dispatcher, csv_file("N1,A,1 Main St,32.806100,-96.806400,,,1,normal"))
+    held = set(Package.objects.values_list("tracking_id", "dsp_id"))
+    assert held == {("F1", lone_star.pk), ("F1", trinity.pk), ("N1", trinity.pk)}
+
+
+def test_an_importer_still_hears_of_its_own_duplicate(trinity):
+    dispatcher = MembershipFactory(dsp=trinity, role=Role.DISPATCHER).user
+    _import(dispatcher, csv_file("P1,A,1 Main St,32.806100,-96.806400,,,1,normal"))
+    before = _tables()
+    _, rows = _refusal(dispatcher, "P1,A,1 Main St,32.806100,-96.806400,,,1,normal")
+    assert rows == [
+        {"row": 2, "column": "tracking_id", "message": "Package id P1 appears more than once."}
+    ]
+    assert _tables() == before
+
+
+def test_staff_hear_of_a_duplicate_whichever_dsp_holds_it(staff, trinity, lone_star):
+    _import(staff, csv_file("F1,A,9 Elm St,32.806100,-96.760000,,,1,normal"), trinity.station)
+    before = _tables()
+    with pytest.raises(ValidationError) as caught:
+        _import(staff, csv_file("F1,A,1 Main St,32.806100,-96.806400,,,1,normal"), trinity.station)
+    assert caught.value.row_errors == [
+        {"row": 2, "column": "tracking_id", "message": "Package id F1 appears more than once."}
+    ]
+    assert _tables() == before
