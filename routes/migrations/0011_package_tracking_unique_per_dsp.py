@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dsps', '0005_api_key'),
-        ('routes', '0009_plan_group_result'),
+        ('routes', '0010_phone_outbox_and_queued_at'),
     ]
 
     operations = [
