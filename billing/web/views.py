@@ -94,6 +94,7 @@ def scorecard_detail(request, pk: int):
             "hurting": hurting_metrics(live),
             "trend": trend,
             "drivers": drivers,
+            "hours": live["hours"],
         },
     )
 
