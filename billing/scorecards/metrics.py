@@ -10,7 +10,7 @@ Contact compliance (CC) is left out: no contact attempts are recorded anywhere y
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,7 +24,7 @@ from dsps.models import Dsp, Station
 from fleet.models import Inspection
 from nextmile.calendar import week_end_of
 from routes.models import CustomerFeedback, DeliveryEvent, Route
-from routes.selectors import hours_of, worked_by_route_driver
+from routes.selectors import DELIVERED, hours_of, package_state_of, worked_by_route_driver
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,13 @@ def week_records(*, dsp: Dsp, week_start: date, driver_id: int | None = None) ->
         .select_related("route", "package", "driver")
         .order_by("occurred_at", "id")
     )
-    dispatched = {e.package_id for e in events}
+    kinds: dict[int, list[str]] = defaultdict(list)
+    for e in events:
+        kinds[e.package_id].append(e.kind)
+    dispatched = set(kinds)
+    # the package's state by routes' one rule; each delivery event counts, as before
+    delivered_ids = {p for p, k in kinds.items() if package_state_of(k) == DELIVERED}
     delivered = [e for e in events if e.kind == DeliveryEvent.Kind.DELIVERED]
-    delivered_ids = {e.package_id for e in delivered}
     final_failed: dict[int, DeliveryEvent] = {}
     for e in events:
         if e.kind == DeliveryEvent.Kind.FAILED and e.package_id not in delivered_ids:
