@@ -1,6 +1,10 @@
-"""Billing demo: rates and thresholds at the station, and Lone Star's last four weeks of
-delivery (the only past weeks of the demo), their scorecards and statements — older weeks
-approved (the oldest paid), the latest a draft — and one open dispute.
+"""Billing demo: rates and thresholds at the station, and Lone Star's last six weeks of
+delivery (the only past weeks of the demo, as many as the owner's finances page shows), their
+scorecards and statements — older weeks approved (the oldest paid), the latest a draft — and
+one open dispute.
+
+The weeks are staffed as a DSP staffs them: active drivers only, each working five days a week
+at most (a rota with two days off), so the P&L pays the overtime a real week pays.
 
 Deterministic: a fixed pseudo-random sequence, and nothing is added once the weeks exist.
 """
@@ -32,8 +36,10 @@ from fleet.models import Inspection, Vehicle
 from nextmile.calendar import week_start_of
 from routes.models import CustomerFeedback, DeliveryEvent, Manifest, Package, Route, ShiftPunch
 
-WEEKS = 4
+WEEKS = 6
 ROUTES_PER_DAY = 18
+SUNDAY_ROUTES = 12  # quiet Sundays
+DAYS_PER_WEEK = 5  # a driver's working days in a program week
 PACKAGES_PER_ROUTE = 30
 # What Lone Star passes on to its drivers per delivered package, by their own weekly tier.
 DEMO_INCENTIVES = {
@@ -139,12 +145,28 @@ def _missed_routes(dsp, day) -> None:
         )
 
 
+def _rota(drivers: list, day, busy: int, worked: dict) -> list:
+    """The `busy` drivers of `day`: those with the fewest days worked this week, in a turn that
+    moves on each day, never past `DAYS_PER_WEEK`."""
+    n = len(drivers)
+    free = [
+        (worked[d.pk], (k - day.toordinal()) % n, d)
+        for k, d in enumerate(drivers)
+        if worked[d.pk] < DAYS_PER_WEEK
+    ]
+    chosen = [d for _, _, d in sorted(free, key=lambda t: t[:2])[:busy]]
+    for d in chosen:
+        worked[d.pk] += 1
+    return chosen
+
+
 def _history(dsp, first_week) -> None:
-    """~20 routes a day for four weeks, with their packages, events, punches and inspections."""
+    """18 routes a day (12 on Sundays, 3 fewer a day in week three) for six weeks, with their
+    packages, events, punches and inspections."""
     rng = random.Random(8)
     station = dsp.station
     tz = ZoneInfo(station.timezone)
-    drivers = list(Driver.objects.filter(dsp=dsp).order_by("id"))
+    drivers = list(Driver.objects.filter(dsp=dsp, status=Driver.Status.ACTIVE).order_by("id"))
     vans = list(Vehicle.objects.filter(dsp=dsp).order_by("id"))
     if not drivers or not vans:
         return
@@ -152,14 +174,18 @@ def _history(dsp, first_week) -> None:
     per_day = min(ROUTES_PER_DAY, len(drivers), len(vans))
     routes, packages_by_route = [], {}
     days = [first_week + timedelta(days=d) for d in range(7 * WEEKS)]
+    worked: dict[int, int] = {}
     for day in days:
+        if (day - first_week).days % 7 == 0:
+            worked = dict.fromkeys((d.pk for d in drivers), 0)
         manifest, _ = Manifest.objects.get_or_create(
             station=station, service_date=day, defaults={"source": "demo history"}
         )
         # A dip in week three so the trend and the cash flow have something to show.
-        busy = per_day - (3 if (day - first_week).days // 7 == 2 else 0)
-        for i in range(busy):
-            driver, van = drivers[(i + day.toordinal()) % len(drivers)], vans[i % len(vans)]
+        busy = min(per_day, SUNDAY_ROUTES) if day.weekday() == 6 else per_day
+        busy -= 3 if (day - first_week).days // 7 == 2 else 0
+        for i, driver in enumerate(_rota(drivers, day, busy, worked)):
+            van = vans[i % len(vans)]
             start = datetime.combine(day, time(8, 30), tzinfo=tz)
             routes.append(
                 Route(

@@ -12,6 +12,8 @@ from dsps.tenancy import dsp_of, scope_to_user
 from routes.models import Manifest, PlanJob, Route, RouteStop, ShiftPunch, Stop
 from routes.rules.hours import hours_of as hours_of
 from routes.rules.hours import worked_time
+from routes.rules.outcomes import DELIVERED as DELIVERED
+from routes.rules.outcomes import package_state_of as package_state_of
 
 
 def route_list(*, user, service_date: date | None = None) -> QuerySet[Route]:

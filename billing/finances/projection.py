@@ -54,6 +54,7 @@ class RouteDay:
     energy_per_km: Decimal  # money per km
     weight: Decimal = Decimal(1)
     driver_id: int | None = None  # whose weekly hours count towards overtime
+    source_week: date | None = None  # the past week a usual route ran in (None when planned)
 
 
 @dataclass
@@ -176,6 +177,7 @@ def _weekday_pattern(dsp: Dsp, current: date, wage: Decimal, energy: Decimal) ->
                 energy_per_km=energy,
                 weight=weight,
                 driver_id=driver.pk if driver else None,
+                source_week=week_start_of(r.service_date),
             )
         )
     delivered = DeliveryEvent.objects.filter(
@@ -218,21 +220,45 @@ def _incentive(rates: RateCard | None, tier: str | None) -> Decimal:
 
 def _overtime(days: list[DayVolume]) -> tuple[Decimal, Decimal]:
     """(hours past the weekly limit, their extra pay) over the drivers of the counted days;
-    each driver's extra is at their hours-weighted mean rate."""
+    each driver's extra is at their hours-weighted mean rate.
+
+    Overtime is owed week by week, so usual volume is not averaged before the limit applies:
+    a driver's planned hours are added to each past week's hours in turn (a week they did not
+    work adds none), and the overtime of each is counted at that week's weight."""
     limit = Decimal(settings.BILLING_OVERTIME_AFTER_HOURS)
     extra = Decimal(settings.BILLING_OVERTIME_MULTIPLIER) - 1
+    planned: dict[int, Decimal] = defaultdict(Decimal)
+    usual: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    weight_of: dict[date, Decimal] = {}
     hours: dict[int, Decimal] = defaultdict(Decimal)
     pay: dict[int, Decimal] = defaultdict(Decimal)
     for d in days:
         for r in d.routes:
-            if r.driver_id is not None:
-                hours[r.driver_id] += r.weight * r.hours
-                pay[r.driver_id] += r.weight * r.hours * r.wage_rate
+            if r.driver_id is None:
+                continue
+            if r.source_week is None:
+                planned[r.driver_id] += r.hours
+            else:
+                usual[r.driver_id][r.source_week] += r.hours
+                weight_of[r.source_week] = r.weight
+            hours[r.driver_id] += r.weight * r.hours
+            pay[r.driver_id] += r.weight * r.hours * r.wage_rate
     over_hours = premium = Decimal(0)
     for driver_id, worked in hours.items():
-        if worked > limit:
-            over_hours += worked - limit
-            premium += (worked - limit) * pay[driver_id] / worked * extra
+        weeks = usual.get(driver_id, {})
+        over = sum(
+            (
+                weight_of[w] * max(planned[driver_id] + h - limit, Decimal(0))
+                for w, h in weeks.items()
+            ),
+            Decimal(0),
+        )
+        # the past weeks in which the driver ran none of the counted weekdays
+        rest = Decimal(1) - sum((weight_of[w] for w in weeks), Decimal(0)) if weeks else Decimal(1)
+        over += rest * max(planned[driver_id] - limit, Decimal(0))
+        if over and worked:
+            over_hours += over
+            premium += over * pay[driver_id] / worked * extra
     return over_hours, premium
 
 

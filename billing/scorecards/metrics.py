@@ -10,10 +10,13 @@ Contact compliance (CC) is left out: no contact attempts are recorded anywhere y
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from billing.models import TIER_ORDER, ThresholdSet, Tier
 from drivers.models import SafetyIncident
@@ -21,6 +24,7 @@ from dsps.models import Dsp, Station
 from fleet.models import Inspection
 from nextmile.calendar import week_end_of
 from routes.models import CustomerFeedback, DeliveryEvent, Route
+from routes.selectors import DELIVERED, hours_of, package_state_of, worked_by_route_driver
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,13 @@ def week_records(*, dsp: Dsp, week_start: date, driver_id: int | None = None) ->
         .select_related("route", "package", "driver")
         .order_by("occurred_at", "id")
     )
-    dispatched = {e.package_id for e in events}
+    kinds: dict[int, list[str]] = defaultdict(list)
+    for e in events:
+        kinds[e.package_id].append(e.kind)
+    dispatched = set(kinds)
+    # the package's state by routes' one rule; each delivery event counts, as before
+    delivered_ids = {p for p, k in kinds.items() if package_state_of(k) == DELIVERED}
     delivered = [e for e in events if e.kind == DeliveryEvent.Kind.DELIVERED]
-    delivered_ids = {e.package_id for e in delivered}
     final_failed: dict[int, DeliveryEvent] = {}
     for e in events:
         if e.kind == DeliveryEvent.Kind.FAILED and e.package_id not in delivered_ids:
@@ -204,6 +212,21 @@ def failed_by_reason(week: Week) -> dict[str, int]:
     return dict(sorted(Counter(e.reason or "unknown" for e in week.failed).items()))
 
 
+def worked_hours(*, dsp: Dsp, week_start: date, driver_id: int | None = None) -> Decimal:
+    """Hours the DSP's drivers (or one driver) worked on the DSP's routes of the week, by the
+    one hours rule, as pay and the P&L count them (a shift still open counts up to now)."""
+    route_ids = Route.objects.filter(
+        dsp=dsp, service_date__range=(week_start, week_end_of(week_start))
+    ).values_list("id", flat=True)
+    worked = worked_by_route_driver(route_ids=route_ids, until=timezone.now())
+    return hours_of(
+        sum(
+            (time for (_route, driver), time in worked.items() if driver_id in (None, driver)),
+            timedelta(0),
+        )
+    )
+
+
 def scorecard_compute(*, dsp: Dsp, week_start: date, driver_id: int | None = None) -> dict:
     """The scorecard of a DSP (or one of its drivers) for the week: metrics, tiers, overall."""
     week = week_records(dsp=dsp, week_start=week_start, driver_id=driver_id)
@@ -217,6 +240,7 @@ def scorecard_compute(*, dsp: Dsp, week_start: date, driver_id: int | None = Non
         "capped": capped,
         "routes": len(week.routes),
         "delivered": len(week.delivered),
+        "hours": worked_hours(dsp=dsp, week_start=week_start, driver_id=driver_id),
         "failed_by_reason": failed_by_reason(week),
         "week": week,
     }

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from billing import selectors, services
 from billing.finances.market import market_assessment
-from billing.models import Dispute, Scorecard, Statement, StatementLine
+from billing.models import Dispute, Scorecard, Statement, StatementLine, Tier
 from billing.scorecards.metrics import (
     METRICS,
     SPECS,
@@ -35,6 +35,7 @@ from dsps.tenancy import dsp_for_write, get_for_user_or_404, is_program_staff, r
 from nextmile.calendar import week_start_of
 from nextmile.dates import parse_day
 from nextmile.forms import show_service_errors
+from routes.models import FailureReason
 
 OWNERS = (Role.PROGRAM_STAFF, Role.OWNER)
 
@@ -62,7 +63,22 @@ def scorecard_list(request):
 
 
 def _metric_rows(metrics: dict) -> list[dict]:
-    return [{"key": key, "spec": SPECS[key], **metrics[key]} for key in SPECS if key in metrics]
+    return [
+        {
+            "key": key,
+            "spec": SPECS[key],
+            **metrics[key],
+            "tier_label": Tier(metrics[key]["tier"]).label if metrics[key].get("tier") else "",
+        }
+        for key in SPECS
+        if key in metrics
+    ]
+
+
+def _reason_rows(failed_by_reason: dict[str, int]) -> list[tuple[str, int]]:
+    """Failed deliveries by reason, as people read the reasons."""
+    labels = dict(FailureReason.choices)
+    return [(labels.get(code, "Reason not given"), n) for code, n in failed_by_reason.items()]
 
 
 TREND_METRICS = ("dcr", "pod", "within_window", "inspections")
@@ -90,10 +106,11 @@ def scorecard_detail(request, pk: int):
         {
             "card": card,
             "rows": _metric_rows(card.metrics),
-            "failed_by_reason": card.metrics.get("failed_by_reason", {}),
+            "failed_by_reason": _reason_rows(card.metrics.get("failed_by_reason", {})),
             "hurting": hurting_metrics(live),
             "trend": trend,
             "drivers": drivers,
+            "hours": live["hours"],
         },
     )
 

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from celery import group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from dsps.models import Dsp, Role, Station
@@ -21,7 +20,7 @@ from nextmile.tasks import enqueue_after_commit, task_signature
 from routes.conf import setting
 from routes.manifests import imports
 from routes.manifests.allocation import inverted_windows, tracking_clashes
-from routes.models import Manifest, Package, PlanJob, PlanRun, Route, RouteStop, Stop
+from routes.models import Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
 from routes.planning.rounds import solve_day
 from routes.rules.ev_range import range_problems
@@ -31,30 +30,6 @@ log = logging.getLogger(__name__)
 MAX_TIME_LIMIT_S = 600
 MAX_SOLVE_ATTEMPTS = 3
 QUEUE_UNAVAILABLE = "The queue is unavailable; try again in a moment."
-
-
-def manifest_summarise(*, manifest_id: int) -> Manifest:
-    """Recount a manifest's packages and volume (run by a worker after an import). Idempotent."""
-    with transaction.atomic():
-        manifest = Manifest.objects.select_for_update().get(id=manifest_id)
-        totals = manifest.packages.aggregate(n=Count("id"), volume=Sum("size"))
-        manifest.package_count = totals["n"]
-        manifest.total_volume = totals["volume"] or 0
-        manifest.summarised_at = timezone.now()
-        manifest.save(
-            update_fields=["package_count", "total_volume", "summarised_at", "updated_at"]
-        )
-    return manifest
-
-
-def manifest_summarise_later(*, manifest: Manifest) -> None:
-    """Queue the summary for after the surrounding transaction commits."""
-
-    def unavailable() -> None:  # the broker is down: count now rather than lose the summary
-        log.warning("Queue unavailable; summarising manifest %s in the request", manifest.id)
-        manifest_summarise(manifest_id=manifest.id)
-
-    enqueue_after_commit("routes.manifest_summarise", manifest.id, on_queue_error=unavailable)
 
 
 # --- Manifests -----------------------------------------------------------------------------

@@ -4,19 +4,10 @@ from celery import shared_task
 
 from nextmile.tasks import IDEMPOTENT_TASK
 from routes.planning.jobs import (
-    manifest_summarise,
     plan_job_dispatch,
     plan_run_solve,
     plan_runs_sweep_stale,
 )
-
-
-@shared_task(
-    name="routes.manifest_summarise",
-    **IDEMPOTENT_TASK,
-)
-def manifest_summarise_task(manifest_id: int) -> None:
-    manifest_summarise(manifest_id=manifest_id)
 
 
 @shared_task(

@@ -1,4 +1,4 @@
-// The driver's app shell: served by routes/views/driver_app.py at /routes/my-day/sw.js, which
+// The driver's app shell: served by routes/web/views/driver_app.py at /routes/my-day/sw.js, which
 // puts SHELL (the static files to keep) and VERSION (a digest of them and of this file) above
 // this code. Scope: the driver's day. The page (HTML, with the route, stops, packages, windows,
 // ETAs and the map's markers and lines in it) and the day's polled data are network-first with

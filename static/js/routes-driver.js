@@ -13,7 +13,7 @@
   var OLD_QUEUE = "nextmile-driver-queue-" + routeId;  // the former localStorage queue
   var LAST_SYNC = "nextmile-driver-last-sync";
   var csrf = app.querySelector("[name=csrfmiddlewaretoken]").value;
-  var DARK_BELOW = 40, BLURRED_BELOW = 6;  // the server's thresholds (routes/driver_day.py)
+  var DARK_BELOW = 40, BLURRED_BELOW = 6;  // the server's thresholds (routes/day/deliveries.py)
   var PHOTO_SIDE = 1600, PHOTO_QUALITY = 0.8, SEND_TIMEOUT_MS = 60000;
   var sending = false, wake = false, retryTimer = null, counter = 0;
 

@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 
-from billing.services import statement_generate
+from billing.services import scorecard_generate, statement_generate
+from routes.models import DeliveryEvent, FailureReason
 from tests.billing.factories import WEEK, RateCardFactory
+from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory
 from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
+from tests.visible import codes_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +35,36 @@ def test_the_owner_opens_every_number_of_the_scorecard(client):
     assert "R7" in evidence
     assert client.get("/billing/finances/").status_code == 200
     assert client.get(f"/billing/statements/{statement.pk}/pdf/").content[:5] == b"%PDF-"
+
+
+def test_scorecards_word_tiers_and_failure_reasons_instead_of_their_codes(client):
+    # given: a week with two deliveries and one failure at a closed business; no safety event,
+    # so safety is at Fantastic Plus
+    dsp = DspFactory()
+    route = RouteFactory(
+        dsp=dsp,
+        service_date=WEEK + datetime.timedelta(days=1),
+        status="completed",
+        driver=DriverFactory(dsp=dsp),
+    )
+    for _ in range(2):
+        DeliveryEventFactory(route=route, package=PackageFactory(dsp=dsp))
+    DeliveryEventFactory(
+        route=route,
+        package=PackageFactory(dsp=dsp),
+        kind=DeliveryEvent.Kind.FAILED,
+        reason=FailureReason.BUSINESS_CLOSED,
+    )
+    card = scorecard_generate(dsp=dsp, week_start=WEEK)
+    client.force_login(MembershipFactory(dsp=dsp, role="owner").user)
+    # when
+    pages = [
+        client.get(f"/billing/scorecards/{card.pk}/").content.decode(),
+        client.get(f"/billing/scorecards/{card.pk}/drivers/{route.driver_id}/").content.decode(),
+        client.get(f"/billing/scorecards/{card.pk}/metric/dcr/").content.decode(),
+    ]
+    # then: labels on every page, and no internal code anywhere a person reads
+    assert "<li>Business closed: 1</li>" in pages[0]
+    assert [("<td>Fantastic Plus</td>" in page) for page in pages[:2]] == [True, True]
+    assert "Business closed" in pages[2]
+    assert [codes_shown(page) for page in pages] == [[], [], []]

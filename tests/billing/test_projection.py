@@ -263,3 +263,33 @@ def test_projected_wages_pay_overtime_past_forty_hours_per_driver_and_week():
         (D("1040.00"), D("80.00"), D(8)),
     ]
     assert weeks[1]["net"] == D("-1350.00")
+
+
+def test_usual_overtime_is_owed_week_by_week_not_on_the_average_week():
+    """Worked by hand (overtime after 40 h at 1.5×): Dy (20.00/h) ran a 10-hour route Monday
+    to Friday in two of the four weeks before this one (50 h, 10 h overtime, each) and nothing
+    in the other two. Her usual week is 25 h, but she is paid overtime in half the weeks:
+    - Week 0 (Wed–Sat): her usual Wednesday to Friday, 30 h in a week she worked, at half
+      weight: 15 × 20 = 300.00, no overtime.
+    - Week 1: 25 × 20 = 500.00 plus half of 10 h × 20 × 0.5: 5 h and 50.00. Wages 550.00.
+    """
+    # given
+    dsp = DspFactory()
+    dy = DriverFactory(dsp=dsp, hourly_rate=D("20.00"))
+    for week in (datetime.date(2026, 10, 25), datetime.date(2026, 11, 8)):
+        for weekday in range(1, 6):
+            RouteFactory(
+                dsp=dsp,
+                service_date=week + datetime.timedelta(days=weekday),
+                driver=dy,
+                status="completed",
+                drive_s=28800,
+                service_s=7200,
+            )
+    # when
+    weeks = cash_projection(dsp=dsp, today=TODAY)["weeks"]
+    # then
+    assert [(w["costs"]["wages"], w["overtime"], w["overtime_hours"]) for w in weeks[:2]] == [
+        (D("300.00"), D("0.00"), D(0)),
+        (D("550.00"), D("50.00"), D(5)),
+    ]

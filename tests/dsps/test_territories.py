@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from dsps.models import (
     AuditEvent,
@@ -32,6 +32,7 @@ from tests.dsps.factories import (
     TerritoryFactory,
     square,
 )
+from tests.threads import in_thread
 
 
 def _create(station, boundary, code="T-NEW"):
@@ -147,20 +148,6 @@ def test_the_database_refuses_a_second_open_holding(db):
         TerritoryHolding.objects.create(territory=territory, dsp=other)
 
 
-def _in_thread(target, results, key):
-    def run():
-        try:
-            results[key] = target()
-        except Exception as exc:  # the outcome is what the test checks
-            results[key] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_approving_two_dsps_for_one_territory_at_once_exactly_one_wins():
     # given: two submitted applications at one station asking for the same open territory
@@ -180,8 +167,8 @@ def test_two_staff_approving_two_dsps_for_one_territory_at_once_exactly_one_wins
 
     # when: each approval runs in its own thread, transaction and database connection
     threads = [
-        _in_thread(approve(first, staff[0]), results, "first"),
-        _in_thread(approve(second, staff[1]), results, "second"),
+        in_thread(approve(first, staff[0]), results, "first"),
+        in_thread(approve(second, staff[1]), results, "second"),
     ]
     for t in threads:
         t.join(timeout=30)
@@ -225,7 +212,7 @@ def test_the_constraint_stops_an_assignment_that_passed_the_check_before_the_oth
         b_running.set()
         return territory_assign(territory=territory, dsp=dsp_b, by=None)
 
-    threads = [_in_thread(a, results, "a"), _in_thread(b, results, "b")]
+    threads = [in_thread(a, results, "a"), in_thread(b, results, "b")]
     for t in threads:
         t.join(timeout=30)
     # then

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from tests.routes.factories import (
     ready_driver,
     route_with_packages,
 )
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -119,20 +119,6 @@ def test_a_driver_already_on_a_route_that_day_is_refused_with_a_clear_message():
     assert _unchanged(second) == (None, None, Route.Status.DRAFT)
 
 
-def _in_thread(target, results, key):
-    def run():
-        try:
-            results[key] = target()
-        except Exception as exc:  # the outcome is what the test checks
-            results[key] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_assigning_the_same_driver_at_once_exactly_one_succeeds():
     # given: one driver, two routes, two vans
@@ -151,7 +137,7 @@ def test_two_dispatchers_assigning_the_same_driver_at_once_exactly_one_succeeds(
         return go
 
     # when: each assignment runs in its own thread, transaction and database connection
-    threads = [_in_thread(assign(r, v), results, r.code) for r, v in zip(routes, vans, strict=True)]
+    threads = [in_thread(assign(r, v), results, r.code) for r, v in zip(routes, vans, strict=True)]
     for t in threads:
         t.join(timeout=30)
     # then: exactly one route has the driver; the other got a clear message
