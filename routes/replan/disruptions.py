@@ -29,9 +29,16 @@ from routes.conf import setting
 from routes.day.assignment import route_assign, routes_at_risk
 from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from routes.optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
+from routes.optimizer import Depot, LatLon, TravelMatrices, solve
 from routes.optimizer.problem import MAX_TIME_S
-from routes.planning.problem import provider, seconds, vehicle_spec
+from routes.planning.problem import (
+    day_problem,
+    provider,
+    seconds,
+    stop_spec,
+    stop_window,
+    vehicle_spec,
+)
 from routes.replan.changes import ChangeFact, FactCode
 from routes.rules.ev_range import driven_m, range_left_m, range_limit_m
 
@@ -347,11 +354,9 @@ def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tup
     for r in routes:
         for rs in day.remaining[r.pk]:
             s = rs.stop
-            window = None
-            if s.window_start is not None and s.window_end is not None:
-                opens, closes = seconds(s.window_start), seconds(s.window_end)
-                if closes > day.now_s:
-                    window = (max(opens, 0), closes)
+            window = stop_window(s)
+            if window is not None and window[1] <= day.now_s:
+                window = None  # a window already past: the stop is served as soon as it can be
             if (
                 day.area is not None
                 and day.disruption.kind == Disruption.Kind.CLOSURE
@@ -359,14 +364,11 @@ def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tup
             ):
                 window = _closure_window(day.disruption, rs, window, day.now, day.midnight)
             specs.append(
-                StopSpec(
-                    id=str(rs.pk),
-                    location=LatLon(float(s.latitude), float(s.longitude)),
-                    demand=s.package_count,
-                    service_s=s.service_time_s,
+                stop_spec(
+                    s,
+                    None if r.pk in free_routes else str(r.pk),
+                    spec_id=str(rs.pk),
                     window=window,
-                    priority="high" if s.priority == "high" else "normal",
-                    vehicle_id=None if r.pk in free_routes else str(r.pk),
                 )
             )
             by_id[str(rs.pk)] = rs
@@ -395,7 +397,7 @@ def _replan_matrices(day: _ReplanDay, depots, specs, by_id) -> TravelMatrices:
     return TravelMatrices(np.asarray(distance), np.asarray(duration))
 
 
-def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+def replan_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
 
     With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
@@ -418,7 +420,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     specs, by_id = _replan_stops(day, routes, {broken, rescued})
     if not specs:
         return None
-    problem = DayProblem(
+    problem = day_problem(
         depots=depots,
         stops=specs,
         vehicles=vehicles,
@@ -620,7 +622,7 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
     """Solve the re-plan. A rescue goes to nearby routes first; when they lack the capacity or
     time for some of the rescued stops (or none is out), a standby driver who confirmed for the
     day takes them in an inspected free van. The proposal says which option and why."""
-    built = build_problem(job, now)
+    built = replan_problem(job, now)
     proposal = None
     if built is not None:
         proposal = _solve(job, *built, job.pk)
@@ -656,7 +658,7 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
             "inspected van.",
         }
         return result
-    built = build_problem(job, now, standby=standby)
+    built = replan_problem(job, now, standby=standby)
     result = _solve(job, *built, job.pk) if built else (proposal or _nothing())
     if result.get("standby"):
         result["rescuer"] = {
