@@ -251,25 +251,34 @@ def retime(
     for vehicle, (route, stops) in zip(problem.vehicles, routes, strict=True):
         order = [position[str(s.pk)] for s in stops]
         departure = choose_departure(problem, vehicle, order, duration)
-        timing = simulate(problem, vehicle, order, departure, None)
-        result = RouteResult(
-            vehicle_id=vehicle.id,
-            stop_ids=tuple(str(s.pk) for s in stops),
-            arrival_s=tuple(round(a) for a in timing.arrival),
-            start_s=tuple(round(a) for a in timing.start),
-            departure_s=round(timing.departure),
-            return_s=round(timing.return_),
-            distance_m=int(timing.distance),
-            drive_s=round(timing.drive),
-            service_s=int(timing.service),
-            wait_s=round(timing.wait),
-            load=int(timing.load),
-        )
+        result, timing = timed_result(problem, vehicle.id, [str(s.pk) for s in stops], departure)
         named = [
             v.replace(f"Vehicle {vehicle.id}", f"Route {route.code}") for v in timing.violations
         ]
         out.append((result, legs(problem, result), named))
     return out
+
+
+def timed_result(problem: DayProblem, vehicle_id: str, stop_ids: list[str], departure: float):
+    """A route driven in the given order, leaving at `departure`, timed from the problem's
+    matrices: its RouteResult and the timing (with every rule it breaks)."""
+    position = {s.id: i for i, s in enumerate(problem.stops)}
+    vehicle = problem.vehicles[problem.vehicle_index()[vehicle_id]]
+    timing = simulate(problem, vehicle, [position[sid] for sid in stop_ids], departure, None)
+    result = RouteResult(
+        vehicle_id=vehicle_id,
+        stop_ids=tuple(stop_ids),
+        arrival_s=tuple(round(a) for a in timing.arrival),
+        start_s=tuple(round(a) for a in timing.start),
+        departure_s=round(timing.departure),
+        return_s=round(timing.return_),
+        distance_m=int(timing.distance),
+        drive_s=round(timing.drive),
+        service_s=int(timing.service),
+        wait_s=round(timing.wait),
+        load=int(timing.load),
+    )
+    return result, timing
 
 
 def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int]]]:

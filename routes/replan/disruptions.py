@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import time as clock
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -29,14 +30,26 @@ from routes.conf import setting
 from routes.day.assignment import route_assign, routes_at_risk
 from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from routes.optimizer import Depot, LatLon, TravelMatrices, solve
+from routes.optimizer import (
+    DayProblem,
+    DaySolution,
+    Depot,
+    LatLon,
+    RouteResult,
+    TravelMatrices,
+    check_feasible,
+    solve,
+)
 from routes.optimizer.problem import MAX_TIME_S
 from routes.planning.problem import (
     day_problem,
+    estimates,
     provider,
     seconds,
     stop_spec,
     stop_window,
+    timed_result,
+    van_kind,
     vehicle_spec,
 )
 from routes.replan.changes import ChangeFact, FactCode
@@ -133,13 +146,22 @@ def replan_job_start(
     disruption: Disruption | None = None,
     route: Route | None = None,
     time_limit_s: int | None = None,
+    again: ReplanJob | None = None,
 ) -> ReplanJob:
     """Queue a re-plan (after commit) on the optimize queue; the request never solves.
 
-    A rescue of `route` is for the route's DSP (program staff may start one too); the caller
-    has already reached `route` through scoping.
+    A rescue of `route` is for the route's DSP, and a re-plan of a recorded `disruption` for
+    the disruption's, and a job started `again` for that job's (program staff may start one
+    too); the caller has already reached `route`, `disruption` or `again` through scoping.
     """
-    dsp = route.dsp if route is not None else dsp_for_write(user)
+    if route is not None:
+        dsp = route.dsp
+    elif disruption is not None:
+        dsp = disruption.dsp
+    elif again is not None:
+        dsp = again.dsp
+    else:
+        dsp = dsp_for_write(user)
     if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
         raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
     job = ReplanJob(
@@ -454,10 +476,12 @@ def _standby_code(rescued: Route) -> str:
     return code
 
 
-def make_proposal(solution, context) -> dict:
-    """The solver's answer as a proposal: per route the new order and ETAs, moved stops, where
-    the drivers meet. A nearby rescuer's ETAs include the detour to the meeting point and the
-    handover; a standby driver's route is proposed as a new route."""
+def make_proposal(solution, context, detours: dict[str, int] | None = None) -> dict:
+    """The checked answer as a proposal: per route the new order and ETAs, moved stops, where
+    the drivers meet. A nearby rescuer's times already include its detour to the meeting point
+    and the handover (`detours`, seconds by vehicle id); a standby driver's route is proposed
+    as a new route."""
+    detours = detours or {}
     routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
     midnight = context["midnight"]
     standby, rescued = context.get("standby"), context.get("rescued")
@@ -472,14 +496,7 @@ def make_proposal(solution, context) -> dict:
             target, target_code = route.pk, route.code
         after, sources = _route_after(result, route, target, target_code, context, moves)
         finish = midnight + timedelta(seconds=result.return_s)
-        detour_s = 0
-        if sources and not is_standby and after:
-            detour_s = _rescuer_detour_s(result, route, sources, context)
-            for item in after:
-                item["eta"] = (
-                    datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
-                ).isoformat()
-            finish += timedelta(seconds=detour_s)
+        detour_s = detours.get(result.vehicle_id, 0)
         meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
         entry = {
             "route": target,
@@ -606,6 +623,8 @@ def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
 
 
 def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
+    """Solve, keep what is better of the current plan, time the rescuers' detours, and check
+    the result from now; a proposal that breaks a rule carries its `problems`."""
     last = [0.0]
 
     def should_stop() -> bool:
@@ -615,7 +634,84 @@ def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
         return ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.CANCELLED).exists()
 
     solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
-    return make_proposal(solution, context)
+    solution = keep_current_orders(solution, problem, context)
+    solution, detours = _with_detours(solution, problem, context)
+    proposal = make_proposal(solution, context, detours)
+    problems = proposal_problems(problem, solution, context)
+    if problems:
+        proposal["problems"] = problems
+    return proposal
+
+
+def _own_stops(route: Route, context) -> list[str]:
+    """The route's remaining stops in the problem, in their current order."""
+    return [str(rs.pk) for rs in context["remaining"][route.pk] if str(rs.pk) in context["by_id"]]
+
+
+def keep_current_orders(solution: DaySolution, problem: DayProblem, context) -> DaySolution:
+    """A route that neither takes nor gives stops keeps its current order when the solver's is
+    no shorter or serves fewer of its stops, as long as the current order is feasible from now:
+    a re-plan may improve a route, never make it worse."""
+    results = {r.vehicle_id: r for r in solution.routes}
+    dropped = {d.stop_id: d for d in solution.dropped}
+    for vehicle in problem.vehicles:
+        if vehicle.id == STANDBY:
+            continue
+        own = _own_stops(context["routes"][int(vehicle.id)], context)
+        result = results.get(vehicle.id)
+        served = set(result.stop_ids) if result else set()
+        if not own or not served <= set(own) or not set(own) <= served | dropped.keys():
+            continue  # it takes or gives stops: judged by the checker as a new route
+        current, timing = timed_result(problem, vehicle.id, own, vehicle.shift_start_s)
+        if timing.violations:
+            continue
+        if result is None or len(served) < len(own) or current.distance_m <= result.distance_m:
+            results[vehicle.id] = current
+            for sid in own:
+                dropped.pop(sid, None)
+    routes = [results[v.id] for v in problem.vehicles if v.id in results]
+    return replace(solution, routes=tuple(routes), dropped=tuple(dropped.values()))
+
+
+def _sources(result: RouteResult, route: Route | None, context) -> list[int]:
+    """The routes the stops moved to this one come from, in the order met."""
+    out = []
+    for sid in result.stop_ids:
+        source = context["by_id"][sid].route_id
+        if (route is None or source != route.pk) and source not in out:
+            out.append(source)
+    return out
+
+
+def _with_detours(solution: DaySolution, problem: DayProblem, context) -> tuple:
+    """A nearby rescuer leaves for its stops only after driving to each meeting point and
+    handing over: its route is re-timed from that later departure."""
+    routes, detours = [], {}
+    for result in solution.routes:
+        route = None if result.vehicle_id == STANDBY else context["routes"][int(result.vehicle_id)]
+        sources = _sources(result, route, context)
+        if route is not None and sources and result.stop_ids:
+            detour_s = _rescuer_detour_s(result, route, sources, context)
+            detours[result.vehicle_id] = detour_s
+            result, _ = timed_result(
+                problem, result.vehicle_id, list(result.stop_ids), result.departure_s + detour_s
+            )
+        routes.append(result)
+    return replace(solution, routes=tuple(routes)), detours
+
+
+def proposal_problems(problem: DayProblem, solution: DaySolution, context) -> list[str]:
+    """Every rule the proposal breaks from now (the optimiser's checker), and any stop it
+    would plan before now."""
+    out = check_feasible(problem, solution)
+    now_s = int((context["now"] - context["midnight"]).total_seconds())
+    for result in solution.routes:
+        out.extend(
+            f"Stop {sid} is planned before now."
+            for sid, at in zip(result.stop_ids, result.start_s, strict=True)
+            if at < now_s
+        )
+    return out
 
 
 def replan_proposal(job: ReplanJob, now: datetime) -> dict:
@@ -701,8 +797,17 @@ def replan_job_run(*, job_id: int) -> None:
             status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
+    problems = proposal.get("problems", [])
     ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
-        status=ReplanJob.Status.PROPOSED, proposal=proposal, finished_at=timezone.now()
+        status=ReplanJob.Status.FAILED if problems else ReplanJob.Status.PROPOSED,
+        proposal=proposal,
+        error=(
+            "This re-plan is not offered: checked from now, it breaks "
+            f"{len(problems)} rule(s): {' '.join(problems[:5])}"
+        )[:2000]
+        if problems
+        else "",
+        finished_at=timezone.now(),
     )
 
 
@@ -742,6 +847,11 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     }
     if not touched <= rows.keys():
         raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
+    now = timezone.now()
+    if any(datetime.fromisoformat(i["eta"]) < now for r in plan for i in r["after"]):
+        raise ValidationError(
+            {"status": "Some of this proposal's times have passed; re-plan again."}
+        )
     for r in plan:
         if r.get("standby"):
             r["route"] = _standby_route_create(job=job, entry=r).pk
@@ -763,11 +873,31 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
         moved_in = _stops_resequence(pk, order)
         facts = _change_facts(job, r, codes, rows, moved_in, left)
         Route.objects.filter(pk=pk).update(planned_stops=len(order))
+        if r["before"] and not r["after"] and not left:
+            _route_close_emptied(pk=pk, kept=kept, at=now)
         RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
     job.status = ReplanJob.Status.APPLIED
     job.applied_at = timezone.now()
     job.save(update_fields=["status", "applied_at", "updated_at"])
     return job
+
+
+def _route_close_emptied(*, pk: int, kept: list[RouteStop], at: datetime) -> None:
+    """A route whose remaining stops all went to others (a rescue) is over: it is closed with
+    what it really drove, the legs to the stops it served, and its cost from those."""
+    route = Route.objects.select_related("vehicle").get(pk=pk)
+    driven = sum(rs.leg_distance_m for rs in kept)
+    away = int((at - route.departs_at).total_seconds()) if route.departs_at else 0
+    route.status = Route.Status.COMPLETED
+    route.distance_m = driven
+    route.planned_km = (Decimal(driven) / 1000).quantize(Decimal("0.1"))
+    route.planned_stops = len(kept)
+    route.returns_at = at
+    for name, value in estimates(
+        kind=van_kind(route.vehicle), distance_m=driven, duration_s=max(0, away)
+    ).items():
+        setattr(route, name, value)
+    route.save()
 
 
 def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object]]:
