@@ -21,10 +21,12 @@ import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from django.utils import timezone
 
 from dsps.models import Role
+from nextmile.geo import Area
 from routes.live.progress import ACTIVE, done_stops
 from routes.models import DeliveryEvent, Package, ReplanJob, Route, RouteStop, Stop
 from routes.optimizer import DaySolution, check_feasible
@@ -104,11 +106,12 @@ def run_day(seed: int, *, time_limit_s: int = 1) -> Day:
     lat, lon = float(target.stop.latitude), float(target.stop.longitude)
     box = [[lon - 0.0015, lat - 0.002], [lon + 0.0015, lat - 0.002], [lon + 0.0015, lat + 0.002]]
     box += [[lon - 0.0015, lat + 0.002], [lon - 0.0015, lat - 0.002]]
-    before = _measure(dsp, timezone.now())
+    area = {"type": "Polygon", "coordinates": [box]}
+    before = _measure(dsp, timezone.now(), area=Area(area))
     _, job = disruption_record(
         user=user,
         kind="closure",
-        area={"type": "Polygon", "coordinates": [box]},
+        area=area,
         ends_at=timezone.now() + datetime.timedelta(minutes=40),
         note="water main",
         time_limit_s=time_limit_s,
@@ -182,9 +185,12 @@ def _replan(step: Step, dsp, user, job: ReplanJob, before: dict) -> Step:
     return _check(step, dsp, job.started_at, before=before)
 
 
-def _measure(dsp, now: datetime.datetime, skip: set | None = None) -> dict:
+def _measure(
+    dsp, now: datetime.datetime, skip: set | None = None, area: Area | None = None
+) -> dict:
     """Per route out: its stops left and the metres of its stored order from where its driver
-    is now; under "violations", every rule those stored orders break (the checker)."""
+    is now; under "violations", every rule those stored orders break (the checker). Routes in
+    `skip`, and those whose way from here meets `area`, are touched by the event: left out."""
     probe = ReplanJob(dsp=dsp, service_date=dsp.station.today(), kind=ReplanJob.Kind.REROUTE)
     built = replan_problem(probe, now)
     if built is None:
@@ -196,7 +202,17 @@ def _measure(dsp, now: datetime.datetime, skip: set | None = None) -> dict:
         own = [str(rs.pk) for rs in context["remaining"][pk]]
         result, _ = timed_result(problem, vehicle.id, own, vehicle.shift_start_s)
         results.append(result)
-        if not (skip and pk in skip):
+        way = [context["positions"][pk]] + [
+            (float(rs.stop.latitude), float(rs.stop.longitude)) for rs in context["remaining"][pk]
+        ]
+        touched = (skip and pk in skip) or (
+            area is not None
+            and (
+                any(area.covers(p) for p in way)
+                or any(area.touches_leg(a, b) for a, b in pairwise(way))
+            )
+        )
+        if not touched:
             out[pk] = {
                 "code": context["routes"][pk].code,
                 "stops": frozenset(own),
