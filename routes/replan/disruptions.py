@@ -53,6 +53,7 @@ from routes.planning.problem import (
     vehicle_spec,
 )
 from routes.replan.changes import ChangeFact, FactCode
+from routes.replan.proposals import ProposedRoute, ProposedStop
 from routes.rules.ev_range import driven_m, range_left_m, range_limit_m
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
@@ -498,28 +499,24 @@ def make_proposal(solution, context, detours: dict[str, int] | None = None) -> d
         finish = midnight + timedelta(seconds=result.return_s)
         detour_s = detours.get(result.vehicle_id, 0)
         meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
-        entry = {
-            "route": target,
-            "code": target_code,
-            "before": [] if is_standby else [rs.pk for rs in remaining[route.pk]],
-            "after": after,
-            "finish": finish.isoformat(),
-        }
+        entry = ProposedRoute(
+            route=target,
+            code=target_code,
+            before=() if is_standby else tuple(rs.pk for rs in remaining[route.pk]),
+            after=tuple(after),
+            finish=finish,
+            standby=is_standby,
+        )
         if is_standby:
-            entry["standby"] = True
             proposal_standby = _standby_entry(result, target_code, standby, finish, context)
-        out.append(entry)
+        out.append(entry.to_json())
     planned = {r["route"] for r in out}
     for pk, route in routes.items():  # a route that ends up with none of its stops
         if pk not in planned and remaining[pk]:
             out.append(
-                {
-                    "route": pk,
-                    "code": route.code,
-                    "before": [rs.pk for rs in remaining[pk]],
-                    "after": [],
-                    "finish": None,
-                }
+                ProposedRoute(
+                    route=pk, code=route.code, before=tuple(rs.pk for rs in remaining[pk]), after=()
+                ).to_json()
             )
     dropped = [
         {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
@@ -540,12 +537,12 @@ def _route_after(result, route, target, target_code, context, moves: list) -> tu
         rs = by_id[stop_id]
         moved = route is None or rs.route_id != route.pk
         after.append(
-            {
-                "route_stop": rs.pk,
-                "address": rs.stop.address,
-                "eta": (midnight + timedelta(seconds=arrival)).isoformat(),
-                "from_route": rs.route_id if moved else None,
-            }
+            ProposedStop(
+                route_stop=rs.pk,
+                address=rs.stop.address,
+                eta=midnight + timedelta(seconds=arrival),
+                from_route=rs.route_id if moved else None,
+            )
         )
         if moved:
             source = routes[rs.route_id]
@@ -817,29 +814,54 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
 
     Applying a job already applied changes nothing and returns it (a resent click).
     """
+    job = _job_lock_proposed(job)
+    if job.status == ReplanJob.Status.APPLIED:
+        return job
+    plan = [ProposedRoute.from_json(r) for r in job.proposal.get("routes", [])]
+    if not plan:
+        raise ValidationError({"status": "This re-plan changes nothing."})
+    now = timezone.now()
+    rows, done_ids = _proposal_check_current(plan, now)
+    plan = [
+        replace(r, route=_standby_route_create(job=job, entry=r).pk) if r.standby else r
+        for r in plan
+    ]
+    route_ids = [r.route for r in plan if not r.standby]
+    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
+    codes = {r.route: r.code for r in plan}
+    placed = {s.route_stop for r in plan for s in r.after}
+    for r in plan:
+        _route_apply(job, r, rows=rows, done_ids=done_ids, placed=placed, codes=codes, now=now)
+    job.status = ReplanJob.Status.APPLIED
+    job.applied_at = now
+    job.save(update_fields=["status", "applied_at", "updated_at"])
+    return job
+
+
+def _job_lock_proposed(job: ReplanJob) -> ReplanJob:
+    """The job, locked; refused unless it is proposed (or applied already)."""
     job = (
         ReplanJob.objects.select_for_update(of=("self",))
         .select_related("disruption")
         .get(pk=job.pk)
     )
-    if job.status == ReplanJob.Status.APPLIED:
-        return job
-    if job.status != ReplanJob.Status.PROPOSED:
+    if job.status not in (ReplanJob.Status.PROPOSED, ReplanJob.Status.APPLIED):
         raise ValidationError(
             {
                 "status": "Only a proposed re-plan can be applied "
                 f"(this one is {job.get_status_display().lower()})."
             }
         )
-    plan = [dict(r) for r in job.proposal.get("routes", [])]
-    route_ids = [r["route"] for r in plan if r["route"]]
-    if not plan:
-        raise ValidationError({"status": "This re-plan changes nothing."})
-    list(Route.objects.select_for_update().filter(pk__in=route_ids))
+    return job
+
+
+def _proposal_check_current(plan: list[ProposedRoute], now: datetime) -> tuple[dict, set]:
+    """Lock the routes and refuse a stale proposal: a stop done since, a stop gone or moved
+    by hand, or a time already past. The route stops by id, and those done."""
+    route_ids = [r.route for r in plan if r.route]
+    list(Route.objects.select_for_update().filter(pk__in=route_ids).order_by("pk"))
     done_ids, _ = done_stops(route_ids)
-    touched = {item["route_stop"] for r in plan for item in r["after"]} | {
-        pk for r in plan for pk in r["before"]
-    }
+    touched = {s.route_stop for r in plan for s in r.after} | {pk for r in plan for pk in r.before}
     if touched & done_ids:
         raise ValidationError({"status": "Stops were done since this proposal; re-plan again."})
     rows = {
@@ -847,39 +869,34 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     }
     if not touched <= rows.keys():
         raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
-    now = timezone.now()
-    if any(datetime.fromisoformat(i["eta"]) < now for r in plan for i in r["after"]):
+    if any(s.eta < now for r in plan for s in r.after):
         raise ValidationError(
             {"status": "Some of this proposal's times have passed; re-plan again."}
         )
-    for r in plan:
-        if r.get("standby"):
-            r["route"] = _standby_route_create(job=job, entry=r).pk
-    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
-    codes = {r["route"]: r["code"] for r in plan}
-    placed = {item["route_stop"] for r in plan for item in r["after"]}
-    for r in plan:
-        pk = r["route"]
-        kept = sorted(
-            (rs for rs in rows.values() if rs.route_id == pk and rs.pk in done_ids),
-            key=lambda rs: rs.sequence,
-        )
-        left = [rows[i] for i in r["before"] if i not in placed]  # dropped: stay, at the end
-        order = (
-            [(rs, None) for rs in kept]
-            + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
-            + [(rs, None) for rs in left]
-        )
-        moved_in = _stops_resequence(pk, order)
-        facts = _change_facts(job, r, codes, rows, moved_in, left)
-        Route.objects.filter(pk=pk).update(planned_stops=len(order))
-        if r["before"] and not r["after"] and not left:
-            _route_close_emptied(pk=pk, kept=kept, at=now)
-        RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
-    job.status = ReplanJob.Status.APPLIED
-    job.applied_at = timezone.now()
-    job.save(update_fields=["status", "applied_at", "updated_at"])
-    return job
+    return rows, done_ids
+
+
+def _route_apply(
+    job: ReplanJob, r: ProposedRoute, *, rows, done_ids, placed, codes, now: datetime
+) -> None:
+    """One route's new order: its done stops first, then the proposal's, then the stops no
+    route could take; its change for the driver; closed when a rescue emptied it."""
+    kept = sorted(
+        (rs for rs in rows.values() if rs.route_id == r.route and rs.pk in done_ids),
+        key=lambda rs: rs.sequence,
+    )
+    left = [rows[i] for i in r.before if i not in placed]  # dropped: stay, at the end
+    order = (
+        [(rs, None) for rs in kept]
+        + [(rows[s.route_stop], s.eta) for s in r.after]
+        + [(rs, None) for rs in left]
+    )
+    moved_in = _stops_resequence(r.route, order)
+    facts = _change_facts(job, r, codes, rows, moved_in, left)
+    Route.objects.filter(pk=r.route).update(planned_stops=len(order))
+    if r.emptied and not left:
+        _route_close_emptied(pk=r.route, kept=kept, at=now)
+    RouteChange.objects.create(route_id=r.route, job=job, facts=[f.to_json() for f in facts])
 
 
 def _route_close_emptied(*, pk: int, kept: list[RouteStop], at: datetime) -> None:
@@ -918,15 +935,17 @@ def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object
     return moved_in
 
 
-def _change_facts(job: ReplanJob, r: dict, codes: dict, rows: dict, moved_in, left) -> list:
+def _change_facts(
+    job: ReplanJob, r: ProposedRoute, codes: dict, rows: dict, moved_in, left
+) -> list:
     """What changed on one route, as facts (worded for the driver by the pages)."""
-    pk, facts = r["route"], []
+    pk, facts = r.route, []
     if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
         facts.append(
             ChangeFact(FactCode.DISRUPTION, reason=job.disruption.kind, note=job.disruption.note)
         )
-    old_order = [rows[i].stop.address for i in r["before"]]
-    new_order = [i["address"] for i in r["after"]]
+    old_order = [rows[i].stop.address for i in r.before]
+    new_order = [s.address for s in r.after]
     if new_order != old_order and new_order:
         facts.append(ChangeFact(FactCode.NEW_ORDER, order=tuple(new_order)))
     for rs, came_from, old_eta in moved_in:
@@ -977,7 +996,7 @@ def _meet_facts(job: ReplanJob, code: str) -> list:
     return facts
 
 
-def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
+def _standby_route_create(*, job: ReplanJob, entry: ProposedRoute) -> Route:
     """The standby driver's route of a rescue, with its driver and van checked as any
     assignment is (and held to one route per driver and per van a day by the database)."""
     standby = job.proposal["standby"]
@@ -986,7 +1005,7 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
     van = Vehicle.objects.filter(pk=standby["vehicle"], dsp=job.dsp).first()
     if driver is None or van is None:
         raise ValidationError({"standby": "The standby driver or van is gone; re-plan again."})
-    code = entry["code"]
+    code = entry.code
     if Route.objects.filter(dsp=job.dsp, service_date=job.service_date, code=code).exists():
         raise ValidationError({"standby": f"Route {code} exists already; re-plan again."})
     route = Route(
@@ -995,7 +1014,7 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
         service_date=job.service_date,
         code=code,
         departs_at=timezone.now(),
-        returns_at=datetime.fromisoformat(entry["finish"]) if entry.get("finish") else None,
+        returns_at=entry.finish,
     )
     route.full_clean(validate_constraints=False)
     route.save()

@@ -1,6 +1,8 @@
 """Re-plans you can trust: checked from now, never worse for a route left alone, an emptied
 route closed with what it drove, and a stale or refused one re-planned in one click."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from routes.replan.disruptions import (
     replan_job_run,
     replan_problem,
 )
+from routes.replan.proposals import ProposedRoute, ProposedStop
 from routes.tasks.day import replan_job_run_task
 from tests.dsps.factories import MembershipFactory
 from tests.routes.live_factories import deliver, route_out
@@ -150,3 +153,20 @@ def test_a_stale_proposal_is_replanned_again_in_one_click(client):
         ReplanJob.Status.QUEUED,
     )
     assert response.url == reverse("routes:replan-detail", args=[again.pk])
+
+
+def test_a_proposed_route_round_trips_through_json_with_aware_times():
+    # given
+    eta = timezone.now().replace(microsecond=0)
+    route = ProposedRoute(
+        route=7,
+        code="R7",
+        before=(1, 2),
+        after=(ProposedStop(route_stop=2, address="2 Elm St", eta=eta, from_route=None),),
+        finish=eta,
+    )
+    # when / then: the same value back, and a time without a zone is refused
+    assert ProposedRoute.from_json(json.loads(json.dumps(route.to_json()))) == route
+    naive = {**route.to_json(), "finish": "2030-01-01T10:00:00"}
+    with pytest.raises(ValueError, match="The proposal's finish has no time zone"):
+        ProposedRoute.from_json(naive)
