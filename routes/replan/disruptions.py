@@ -483,49 +483,64 @@ def make_proposal(solution, context, detours: dict[str, int] | None = None) -> d
     and the handover (`detours`, seconds by vehicle id); a standby driver's route is proposed
     as a new route."""
     detours = detours or {}
-    routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
-    midnight = context["midnight"]
-    standby, rescued = context.get("standby"), context.get("rescued")
     out, moves, meets = [], [], []
     proposal_standby = None
     for result in solution.routes:
-        is_standby = result.vehicle_id == STANDBY
-        route = None if is_standby else routes[int(result.vehicle_id)]
-        if is_standby:
-            target, target_code = None, _standby_code(rescued)
-        else:
-            target, target_code = route.pk, route.code
-        after, sources = _route_after(result, route, target, target_code, context, moves)
-        finish = midnight + timedelta(seconds=result.return_s)
+        entry, sources = _proposed_route(result, context, moves)
         detour_s = detours.get(result.vehicle_id, 0)
-        meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
-        entry = ProposedRoute(
-            route=target,
-            code=target_code,
-            before=() if is_standby else tuple(rs.pk for rs in remaining[route.pk]),
-            after=tuple(after),
-            finish=finish,
-            standby=is_standby,
-        )
-        if is_standby:
-            proposal_standby = _standby_entry(result, target_code, standby, finish, context)
-        out.append(entry.to_json())
-    planned = {r["route"] for r in out}
-    for pk, route in routes.items():  # a route that ends up with none of its stops
-        if pk not in planned and remaining[pk]:
-            out.append(
-                ProposedRoute(
-                    route=pk, code=route.code, before=tuple(rs.pk for rs in remaining[pk]), after=()
-                ).to_json()
+        meets += _meets(sources, entry.code, entry.standby, detour_s, context, moves)
+        if entry.standby:
+            proposal_standby = _standby_entry(
+                result, entry.code, context["standby"], entry.finish, context
             )
+        out.append(entry)
+    out += _emptied_routes(context, planned={r.route for r in out})
     dropped = [
-        {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
+        {
+            "route_stop": int(d.stop_id),
+            "address": context["by_id"][d.stop_id].stop.address,
+            "reason": d.reason,
+        }
         for d in solution.dropped
     ]
-    proposal = {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+    proposal = {
+        "routes": [r.to_json() for r in out],
+        "moves": moves,
+        "meets": meets,
+        "dropped": dropped,
+    }
     if proposal_standby:
         proposal["standby"] = proposal_standby
     return proposal
+
+
+def _proposed_route(result: RouteResult, context, moves: list) -> tuple[ProposedRoute, list]:
+    """One solved route as proposed (a standby driver's as a new route), and the routes its
+    moved stops come from; those moves are added to `moves`."""
+    if result.vehicle_id == STANDBY:
+        route, target, code = None, None, _standby_code(context["rescued"])
+    else:
+        route = context["routes"][int(result.vehicle_id)]
+        target, code = route.pk, route.code
+    after, sources = _route_after(result, route, target, code, context, moves)
+    entry = ProposedRoute(
+        route=target,
+        code=code,
+        before=() if route is None else tuple(rs.pk for rs in context["remaining"][route.pk]),
+        after=tuple(after),
+        finish=context["midnight"] + timedelta(seconds=result.return_s),
+        standby=route is None,
+    )
+    return entry, sources
+
+
+def _emptied_routes(context, *, planned: set) -> list[ProposedRoute]:
+    """The routes that end up with none of their remaining stops (all taken by others)."""
+    return [
+        ProposedRoute(route=pk, code=route.code, before=tuple(rs.pk for rs in left), after=())
+        for pk, route in context["routes"].items()
+        if pk not in planned and (left := context["remaining"][pk])
+    ]
 
 
 def _route_after(result, route, target, target_code, context, moves: list) -> tuple:
