@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dsps.models import Role
 from routes.models import ReplanJob, Route, RouteStop
-from routes.optimizer import DaySolution
+from routes.optimizer import DaySolution, LatLon
 from routes.planning.problem import timed_result
 from routes.replan import disruptions
 from routes.replan.disruptions import (
@@ -22,6 +22,7 @@ from routes.replan.disruptions import (
 from routes.replan.proposals import ProposedRoute, ProposedStop
 from routes.tasks.day import replan_job_run_task
 from tests.dsps.factories import MembershipFactory
+from tests.routes.factories import LocationPingFactory
 from tests.routes.live_factories import deliver, route_out
 
 
@@ -170,3 +171,30 @@ def test_a_proposed_route_round_trips_through_json_with_aware_times():
     naive = {**route.to_json(), "finish": "2030-01-01T10:00:00"}
     with pytest.raises(ValueError, match="The proposal's finish has no time zone"):
         ProposedRoute.from_json(naive)
+
+
+@pytest.mark.django_db
+def test_a_replan_starts_from_the_latest_ping_else_the_last_stop_served_and_from_now():
+    # given: two routes; R-PING was pinged twice, R-DONE served its first stop and sent nothing
+    pinged, _ = route_out(stops=3, code="R-PING", started_min_ago=5)
+    done, dstops = route_out(dsp=pinged.dsp, stops=3, code="R-DONE", started_min_ago=5)
+    earlier = timezone.now() - timezone.timedelta(minutes=3)
+    LocationPingFactory(
+        route=pinged, latitude="32.700000", longitude="-96.700000", recorded_at=earlier
+    )
+    LocationPingFactory(route=pinged, latitude="32.710000", longitude="-96.710000")
+    deliver(dstops[0], minutes_ago=1)
+    now = timezone.now()
+    # when
+    problem, context = replan_problem(_rescue_job(pinged), now)
+    # then: each van starts where its driver was last known, at now, with done stops left out
+    starts = {
+        v.id: (problem.depots[v.start_depot].location, v.shift_start_s) for v in problem.vehicles
+    }
+    now_s = int((now - context["midnight"]).total_seconds())
+    first = dstops[0].stop
+    assert starts == {
+        str(pinged.pk): (LatLon(32.71, -96.71), now_s),
+        str(done.pk): (LatLon(float(first.latitude), float(first.longitude)), now_s),
+    }
+    assert str(dstops[0].pk) not in {s.id for s in problem.stops}
