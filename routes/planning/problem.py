@@ -23,6 +23,7 @@ from routes.optimizer import (
     LatLon,
     RouteResult,
     StopSpec,
+    TravelMatrices,
     VehicleSpec,
     check_feasible,
 )
@@ -76,16 +77,28 @@ def estimates(*, kind: str, distance_m: int, duration_s: int) -> dict:
     }
 
 
-def stop_spec(stop: Stop, vehicle_id: str | None = None) -> StopSpec:
-    window = None
-    if stop.window_start is not None and stop.window_end is not None:
-        window = (seconds(stop.window_start), seconds(stop.window_end))
+def stop_window(stop: Stop) -> tuple[int, int] | None:
+    """The stop's time window in seconds since the station's midnight, or None."""
+    if stop.window_start is None or stop.window_end is None:
+        return None
+    return (seconds(stop.window_start), seconds(stop.window_end))
+
+
+_OWN = object()  # `stop_spec`'s marker for "the stop's own window"
+
+
+def stop_spec(
+    stop: Stop, vehicle_id: str | None = None, *, spec_id: str | None = None, window=_OWN
+) -> StopSpec:
+    """The solver's view of a stop: the one place plan, re-time and re-plan read its demand,
+    service time, window and priority. A re-plan names it by its route stop (`spec_id`) and
+    may narrow its window (`window`, None for any time)."""
     return StopSpec(
-        id=str(stop.pk),
+        id=spec_id or str(stop.pk),
         location=LatLon(float(stop.latitude), float(stop.longitude)),
         demand=stop.package_count,
         service_s=stop.service_time_s,
-        window=window,
+        window=stop_window(stop) if window is _OWN else window,
         priority="high" if stop.priority == Package.Priority.HIGH else "normal",
         vehicle_id=vehicle_id,
     )
@@ -119,6 +132,27 @@ def vehicle_spec(
 def depot(station: Station) -> Depot:
     return Depot(
         id=station.code, location=LatLon(float(station.latitude), float(station.longitude))
+    )
+
+
+def day_problem(
+    *,
+    depots: list[Depot],
+    stops: list[StopSpec],
+    vehicles: list[VehicleSpec],
+    matrices: TravelMatrices | None = None,
+) -> DayProblem:
+    """The one builder of a DayProblem for plan, re-time and re-plan: the same travel
+    provider, drop penalty and balance (`routes.conf`). `matrices` replace the provider's
+    travel (a re-plan stretches legs through a disrupted area)."""
+    return DayProblem(
+        depots=depots,
+        stops=stops,
+        vehicles=vehicles,
+        provider=provider(),
+        matrices=matrices,
+        drop_penalty=int(setting("ROUTES_DROP_PENALTY")),
+        balance_weight=int(setting("ROUTES_BALANCE_WEIGHT")),
     )
 
 
@@ -159,13 +193,10 @@ def build_problem(*, dsp: Dsp, service_date: date) -> Planned:
             else "no driver is available that day."
         )
         return Planned(None, stops, vehicles, no_vehicle_reason=reason)
-    problem = DayProblem(
+    problem = day_problem(
         depots=[depot(station)],
         stops=[stop_spec(s) for s in stops.values()],
         vehicles=[vehicle_spec(station, v, vid) for vid, v in vehicles.items()],
-        provider=provider(),
-        drop_penalty=int(setting("ROUTES_DROP_PENALTY")),
-        balance_weight=int(setting("ROUTES_BALANCE_WEIGHT")),
     )
     return Planned(problem, stops, vehicles)
 
@@ -213,38 +244,41 @@ def retime(
     for route, stops in routes:
         vehicles.append(vehicle_spec(station, route.vehicle, f"route-{route.pk}"))
         specs.extend(stop_spec(s) for s in stops)
-    problem = DayProblem(
-        depots=[depot(station)],
-        stops=specs,
-        vehicles=vehicles,
-        provider=provider(),
-        drop_penalty=int(setting("ROUTES_DROP_PENALTY")),
-    )
+    problem = day_problem(depots=[depot(station)], stops=specs, vehicles=vehicles)
     position = {s.id: i for i, s in enumerate(problem.stops)}
     duration = problem.travel.duration
     out = []
     for vehicle, (route, stops) in zip(problem.vehicles, routes, strict=True):
         order = [position[str(s.pk)] for s in stops]
         departure = choose_departure(problem, vehicle, order, duration)
-        timing = simulate(problem, vehicle, order, departure, None)
-        result = RouteResult(
-            vehicle_id=vehicle.id,
-            stop_ids=tuple(str(s.pk) for s in stops),
-            arrival_s=tuple(round(a) for a in timing.arrival),
-            start_s=tuple(round(a) for a in timing.start),
-            departure_s=round(timing.departure),
-            return_s=round(timing.return_),
-            distance_m=int(timing.distance),
-            drive_s=round(timing.drive),
-            service_s=int(timing.service),
-            wait_s=round(timing.wait),
-            load=int(timing.load),
-        )
+        result, timing = timed_result(problem, vehicle.id, [str(s.pk) for s in stops], departure)
         named = [
             v.replace(f"Vehicle {vehicle.id}", f"Route {route.code}") for v in timing.violations
         ]
         out.append((result, legs(problem, result), named))
     return out
+
+
+def timed_result(problem: DayProblem, vehicle_id: str, stop_ids: list[str], departure: float):
+    """A route driven in the given order, leaving at `departure`, timed from the problem's
+    matrices: its RouteResult and the timing (with every rule it breaks)."""
+    position = {s.id: i for i, s in enumerate(problem.stops)}
+    vehicle = problem.vehicles[problem.vehicle_index()[vehicle_id]]
+    timing = simulate(problem, vehicle, [position[sid] for sid in stop_ids], departure, None)
+    result = RouteResult(
+        vehicle_id=vehicle_id,
+        stop_ids=tuple(stop_ids),
+        arrival_s=tuple(round(a) for a in timing.arrival),
+        start_s=tuple(round(a) for a in timing.start),
+        departure_s=round(timing.departure),
+        return_s=round(timing.return_),
+        distance_m=int(timing.distance),
+        drive_s=round(timing.drive),
+        service_s=int(timing.service),
+        wait_s=round(timing.wait),
+        load=int(timing.load),
+    )
+    return result, timing
 
 
 def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int]]]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import time as clock
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -29,10 +30,30 @@ from routes.conf import setting
 from routes.day.assignment import route_assign, routes_at_risk
 from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
-from routes.optimizer import DayProblem, Depot, LatLon, StopSpec, TravelMatrices, solve
+from routes.optimizer import (
+    DayProblem,
+    DaySolution,
+    Depot,
+    LatLon,
+    RouteResult,
+    TravelMatrices,
+    check_feasible,
+    solve,
+)
 from routes.optimizer.problem import MAX_TIME_S
-from routes.planning.problem import provider, seconds, vehicle_spec
+from routes.planning.problem import (
+    day_problem,
+    estimates,
+    provider,
+    seconds,
+    stop_spec,
+    stop_window,
+    timed_result,
+    van_kind,
+    vehicle_spec,
+)
 from routes.replan.changes import ChangeFact, FactCode
+from routes.replan.proposals import ProposedRoute, ProposedStop
 from routes.rules.ev_range import driven_m, range_left_m, range_limit_m
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
@@ -126,13 +147,22 @@ def replan_job_start(
     disruption: Disruption | None = None,
     route: Route | None = None,
     time_limit_s: int | None = None,
+    again: ReplanJob | None = None,
 ) -> ReplanJob:
     """Queue a re-plan (after commit) on the optimize queue; the request never solves.
 
-    A rescue of `route` is for the route's DSP (program staff may start one too); the caller
-    has already reached `route` through scoping.
+    A rescue of `route` is for the route's DSP, and a re-plan of a recorded `disruption` for
+    the disruption's, and a job started `again` for that job's (program staff may start one
+    too); the caller has already reached `route`, `disruption` or `again` through scoping.
     """
-    dsp = route.dsp if route is not None else dsp_for_write(user)
+    if route is not None:
+        dsp = route.dsp
+    elif disruption is not None:
+        dsp = disruption.dsp
+    elif again is not None:
+        dsp = again.dsp
+    else:
+        dsp = dsp_for_write(user)
     if route is not None and (route.dsp_id != dsp.pk or route.status not in ACTIVE):
         raise ValidationError({"route": "Only a route of yours that is out today can be rescued."})
     job = ReplanJob(
@@ -347,11 +377,9 @@ def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tup
     for r in routes:
         for rs in day.remaining[r.pk]:
             s = rs.stop
-            window = None
-            if s.window_start is not None and s.window_end is not None:
-                opens, closes = seconds(s.window_start), seconds(s.window_end)
-                if closes > day.now_s:
-                    window = (max(opens, 0), closes)
+            window = stop_window(s)
+            if window is not None and window[1] <= day.now_s:
+                window = None  # a window already past: the stop is served as soon as it can be
             if (
                 day.area is not None
                 and day.disruption.kind == Disruption.Kind.CLOSURE
@@ -359,14 +387,11 @@ def _replan_stops(day: _ReplanDay, routes: list[Route], free_routes: set) -> tup
             ):
                 window = _closure_window(day.disruption, rs, window, day.now, day.midnight)
             specs.append(
-                StopSpec(
-                    id=str(rs.pk),
-                    location=LatLon(float(s.latitude), float(s.longitude)),
-                    demand=s.package_count,
-                    service_s=s.service_time_s,
+                stop_spec(
+                    s,
+                    None if r.pk in free_routes else str(r.pk),
+                    spec_id=str(rs.pk),
                     window=window,
-                    priority="high" if s.priority == "high" else "normal",
-                    vehicle_id=None if r.pk in free_routes else str(r.pk),
                 )
             )
             by_id[str(rs.pk)] = rs
@@ -395,7 +420,7 @@ def _replan_matrices(day: _ReplanDay, depots, specs, by_id) -> TravelMatrices:
     return TravelMatrices(np.asarray(distance), np.asarray(duration))
 
 
-def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
+def replan_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     """The re-plan as a DayProblem plus what is needed to turn its answer into a proposal.
 
     With `standby` (driver, van) a rescue also offers the rescued stops to that driver, who
@@ -418,7 +443,7 @@ def build_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
     specs, by_id = _replan_stops(day, routes, {broken, rescued})
     if not specs:
         return None
-    problem = DayProblem(
+    problem = day_problem(
         depots=depots,
         stops=specs,
         vehicles=vehicles,
@@ -452,64 +477,70 @@ def _standby_code(rescued: Route) -> str:
     return code
 
 
-def make_proposal(solution, context) -> dict:
-    """The solver's answer as a proposal: per route the new order and ETAs, moved stops, where
-    the drivers meet. A nearby rescuer's ETAs include the detour to the meeting point and the
-    handover; a standby driver's route is proposed as a new route."""
-    routes, remaining, by_id = context["routes"], context["remaining"], context["by_id"]
-    midnight = context["midnight"]
-    standby, rescued = context.get("standby"), context.get("rescued")
+def make_proposal(solution, context, detours: dict[str, int] | None = None) -> dict:
+    """The checked answer as a proposal: per route the new order and ETAs, moved stops, where
+    the drivers meet. A nearby rescuer's times already include its detour to the meeting point
+    and the handover (`detours`, seconds by vehicle id); a standby driver's route is proposed
+    as a new route."""
+    detours = detours or {}
     out, moves, meets = [], [], []
     proposal_standby = None
     for result in solution.routes:
-        is_standby = result.vehicle_id == STANDBY
-        route = None if is_standby else routes[int(result.vehicle_id)]
-        if is_standby:
-            target, target_code = None, _standby_code(rescued)
-        else:
-            target, target_code = route.pk, route.code
-        after, sources = _route_after(result, route, target, target_code, context, moves)
-        finish = midnight + timedelta(seconds=result.return_s)
-        detour_s = 0
-        if sources and not is_standby and after:
-            detour_s = _rescuer_detour_s(result, route, sources, context)
-            for item in after:
-                item["eta"] = (
-                    datetime.fromisoformat(item["eta"]) + timedelta(seconds=detour_s)
-                ).isoformat()
-            finish += timedelta(seconds=detour_s)
-        meets += _meets(sources, target_code, is_standby, detour_s, context, moves)
-        entry = {
-            "route": target,
-            "code": target_code,
-            "before": [] if is_standby else [rs.pk for rs in remaining[route.pk]],
-            "after": after,
-            "finish": finish.isoformat(),
-        }
-        if is_standby:
-            entry["standby"] = True
-            proposal_standby = _standby_entry(result, target_code, standby, finish, context)
-        out.append(entry)
-    planned = {r["route"] for r in out}
-    for pk, route in routes.items():  # a route that ends up with none of its stops
-        if pk not in planned and remaining[pk]:
-            out.append(
-                {
-                    "route": pk,
-                    "code": route.code,
-                    "before": [rs.pk for rs in remaining[pk]],
-                    "after": [],
-                    "finish": None,
-                }
+        entry, sources = _proposed_route(result, context, moves)
+        detour_s = detours.get(result.vehicle_id, 0)
+        meets += _meets(sources, entry.code, entry.standby, detour_s, context, moves)
+        if entry.standby:
+            proposal_standby = _standby_entry(
+                result, entry.code, context["standby"], entry.finish, context
             )
+        out.append(entry)
+    out += _emptied_routes(context, planned={r.route for r in out})
     dropped = [
-        {"route_stop": int(d.stop_id), "address": by_id[d.stop_id].stop.address, "reason": d.reason}
+        {
+            "route_stop": int(d.stop_id),
+            "address": context["by_id"][d.stop_id].stop.address,
+            "reason": d.reason,
+        }
         for d in solution.dropped
     ]
-    proposal = {"routes": out, "moves": moves, "meets": meets, "dropped": dropped}
+    proposal = {
+        "routes": [r.to_json() for r in out],
+        "moves": moves,
+        "meets": meets,
+        "dropped": dropped,
+    }
     if proposal_standby:
         proposal["standby"] = proposal_standby
     return proposal
+
+
+def _proposed_route(result: RouteResult, context, moves: list) -> tuple[ProposedRoute, list]:
+    """One solved route as proposed (a standby driver's as a new route), and the routes its
+    moved stops come from; those moves are added to `moves`."""
+    if result.vehicle_id == STANDBY:
+        route, target, code = None, None, _standby_code(context["rescued"])
+    else:
+        route = context["routes"][int(result.vehicle_id)]
+        target, code = route.pk, route.code
+    after, sources = _route_after(result, route, target, code, context, moves)
+    entry = ProposedRoute(
+        route=target,
+        code=code,
+        before=() if route is None else tuple(rs.pk for rs in context["remaining"][route.pk]),
+        after=tuple(after),
+        finish=context["midnight"] + timedelta(seconds=result.return_s),
+        standby=route is None,
+    )
+    return entry, sources
+
+
+def _emptied_routes(context, *, planned: set) -> list[ProposedRoute]:
+    """The routes that end up with none of their remaining stops (all taken by others)."""
+    return [
+        ProposedRoute(route=pk, code=route.code, before=tuple(rs.pk for rs in left), after=())
+        for pk, route in context["routes"].items()
+        if pk not in planned and (left := context["remaining"][pk])
+    ]
 
 
 def _route_after(result, route, target, target_code, context, moves: list) -> tuple:
@@ -521,12 +552,12 @@ def _route_after(result, route, target, target_code, context, moves: list) -> tu
         rs = by_id[stop_id]
         moved = route is None or rs.route_id != route.pk
         after.append(
-            {
-                "route_stop": rs.pk,
-                "address": rs.stop.address,
-                "eta": (midnight + timedelta(seconds=arrival)).isoformat(),
-                "from_route": rs.route_id if moved else None,
-            }
+            ProposedStop(
+                route_stop=rs.pk,
+                address=rs.stop.address,
+                eta=midnight + timedelta(seconds=arrival),
+                from_route=rs.route_id if moved else None,
+            )
         )
         if moved:
             source = routes[rs.route_id]
@@ -604,6 +635,8 @@ def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
 
 
 def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
+    """Solve, keep what is better of the current plan, time the rescuers' detours, and check
+    the result from now; a proposal that breaks a rule carries its `problems`."""
     last = [0.0]
 
     def should_stop() -> bool:
@@ -613,14 +646,91 @@ def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
         return ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.CANCELLED).exists()
 
     solution = solve(problem, time_limit_s=job.time_limit_s, should_stop=should_stop)
-    return make_proposal(solution, context)
+    solution = keep_current_orders(solution, problem, context)
+    solution, detours = _with_detours(solution, problem, context)
+    proposal = make_proposal(solution, context, detours)
+    problems = proposal_problems(problem, solution, context)
+    if problems:
+        proposal["problems"] = problems
+    return proposal
+
+
+def _own_stops(route: Route, context) -> list[str]:
+    """The route's remaining stops in the problem, in their current order."""
+    return [str(rs.pk) for rs in context["remaining"][route.pk] if str(rs.pk) in context["by_id"]]
+
+
+def keep_current_orders(solution: DaySolution, problem: DayProblem, context) -> DaySolution:
+    """A route that neither takes nor gives stops keeps its current order when the solver's is
+    no shorter or serves fewer of its stops, as long as the current order is feasible from now:
+    a re-plan may improve a route, never make it worse."""
+    results = {r.vehicle_id: r for r in solution.routes}
+    dropped = {d.stop_id: d for d in solution.dropped}
+    for vehicle in problem.vehicles:
+        if vehicle.id == STANDBY:
+            continue
+        own = _own_stops(context["routes"][int(vehicle.id)], context)
+        result = results.get(vehicle.id)
+        served = set(result.stop_ids) if result else set()
+        if not own or not served <= set(own) or not set(own) <= served | dropped.keys():
+            continue  # it takes or gives stops: judged by the checker as a new route
+        current, timing = timed_result(problem, vehicle.id, own, vehicle.shift_start_s)
+        if timing.violations:
+            continue
+        if result is None or len(served) < len(own) or current.distance_m <= result.distance_m:
+            results[vehicle.id] = current
+            for sid in own:
+                dropped.pop(sid, None)
+    routes = [results[v.id] for v in problem.vehicles if v.id in results]
+    return replace(solution, routes=tuple(routes), dropped=tuple(dropped.values()))
+
+
+def _sources(result: RouteResult, route: Route | None, context) -> list[int]:
+    """The routes the stops moved to this one come from, in the order met."""
+    out = []
+    for sid in result.stop_ids:
+        source = context["by_id"][sid].route_id
+        if (route is None or source != route.pk) and source not in out:
+            out.append(source)
+    return out
+
+
+def _with_detours(solution: DaySolution, problem: DayProblem, context) -> tuple:
+    """A nearby rescuer leaves for its stops only after driving to each meeting point and
+    handing over: its route is re-timed from that later departure."""
+    routes, detours = [], {}
+    for result in solution.routes:
+        route = None if result.vehicle_id == STANDBY else context["routes"][int(result.vehicle_id)]
+        sources = _sources(result, route, context)
+        if route is not None and sources and result.stop_ids:
+            detour_s = _rescuer_detour_s(result, route, sources, context)
+            detours[result.vehicle_id] = detour_s
+            result, _ = timed_result(
+                problem, result.vehicle_id, list(result.stop_ids), result.departure_s + detour_s
+            )
+        routes.append(result)
+    return replace(solution, routes=tuple(routes)), detours
+
+
+def proposal_problems(problem: DayProblem, solution: DaySolution, context) -> list[str]:
+    """Every rule the proposal breaks from now (the optimiser's checker), and any stop it
+    would plan before now."""
+    out = check_feasible(problem, solution)
+    now_s = int((context["now"] - context["midnight"]).total_seconds())
+    for result in solution.routes:
+        out.extend(
+            f"Stop {sid} is planned before now."
+            for sid, at in zip(result.stop_ids, result.start_s, strict=True)
+            if at < now_s
+        )
+    return out
 
 
 def replan_proposal(job: ReplanJob, now: datetime) -> dict:
     """Solve the re-plan. A rescue goes to nearby routes first; when they lack the capacity or
     time for some of the rescued stops (or none is out), a standby driver who confirmed for the
     day takes them in an inspected free van. The proposal says which option and why."""
-    built = build_problem(job, now)
+    built = replan_problem(job, now)
     proposal = None
     if built is not None:
         proposal = _solve(job, *built, job.pk)
@@ -656,7 +766,7 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
             "inspected van.",
         }
         return result
-    built = build_problem(job, now, standby=standby)
+    built = replan_problem(job, now, standby=standby)
     result = _solve(job, *built, job.pk) if built else (proposal or _nothing())
     if result.get("standby"):
         result["rescuer"] = {
@@ -699,8 +809,17 @@ def replan_job_run(*, job_id: int) -> None:
             status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
+    problems = proposal.get("problems", [])
     ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
-        status=ReplanJob.Status.PROPOSED, proposal=proposal, finished_at=timezone.now()
+        status=ReplanJob.Status.FAILED if problems else ReplanJob.Status.PROPOSED,
+        proposal=proposal,
+        error=(
+            "This re-plan is not offered: checked from now, it breaks "
+            f"{len(problems)} rule(s): {' '.join(problems[:5])}"
+        )[:2000]
+        if problems
+        else "",
+        finished_at=timezone.now(),
     )
 
 
@@ -710,29 +829,54 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
 
     Applying a job already applied changes nothing and returns it (a resent click).
     """
+    job = _job_lock_proposed(job)
+    if job.status == ReplanJob.Status.APPLIED:
+        return job
+    plan = [ProposedRoute.from_json(r) for r in job.proposal.get("routes", [])]
+    if not plan:
+        raise ValidationError({"status": "This re-plan changes nothing."})
+    now = timezone.now()
+    rows, done_ids = _proposal_check_current(plan, now)
+    plan = [
+        replace(r, route=_standby_route_create(job=job, entry=r).pk) if r.standby else r
+        for r in plan
+    ]
+    route_ids = [r.route for r in plan if not r.standby]
+    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
+    codes = {r.route: r.code for r in plan}
+    placed = {s.route_stop for r in plan for s in r.after}
+    for r in plan:
+        _route_apply(job, r, rows=rows, done_ids=done_ids, placed=placed, codes=codes, now=now)
+    job.status = ReplanJob.Status.APPLIED
+    job.applied_at = now
+    job.save(update_fields=["status", "applied_at", "updated_at"])
+    return job
+
+
+def _job_lock_proposed(job: ReplanJob) -> ReplanJob:
+    """The job, locked; refused unless it is proposed (or applied already)."""
     job = (
         ReplanJob.objects.select_for_update(of=("self",))
         .select_related("disruption")
         .get(pk=job.pk)
     )
-    if job.status == ReplanJob.Status.APPLIED:
-        return job
-    if job.status != ReplanJob.Status.PROPOSED:
+    if job.status not in (ReplanJob.Status.PROPOSED, ReplanJob.Status.APPLIED):
         raise ValidationError(
             {
                 "status": "Only a proposed re-plan can be applied "
                 f"(this one is {job.get_status_display().lower()})."
             }
         )
-    plan = [dict(r) for r in job.proposal.get("routes", [])]
-    route_ids = [r["route"] for r in plan if r["route"]]
-    if not plan:
-        raise ValidationError({"status": "This re-plan changes nothing."})
-    list(Route.objects.select_for_update().filter(pk__in=route_ids))
+    return job
+
+
+def _proposal_check_current(plan: list[ProposedRoute], now: datetime) -> tuple[dict, set]:
+    """Lock the routes and refuse a stale proposal: a stop done since, a stop gone or moved
+    by hand, or a time already past. The route stops by id, and those done."""
+    route_ids = [r.route for r in plan if r.route]
+    list(Route.objects.select_for_update().filter(pk__in=route_ids).order_by("pk"))
     done_ids, _ = done_stops(route_ids)
-    touched = {item["route_stop"] for r in plan for item in r["after"]} | {
-        pk for r in plan for pk in r["before"]
-    }
+    touched = {s.route_stop for r in plan for s in r.after} | {pk for r in plan for pk in r.before}
     if touched & done_ids:
         raise ValidationError({"status": "Stops were done since this proposal; re-plan again."})
     rows = {
@@ -740,32 +884,52 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     }
     if not touched <= rows.keys():
         raise ValidationError({"status": "The routes changed since this proposal; re-plan again."})
-    for r in plan:
-        if r.get("standby"):
-            r["route"] = _standby_route_create(job=job, entry=r).pk
-    RouteStop.objects.filter(route_id__in=route_ids).update(sequence=F("sequence") + 100_000)
-    codes = {r["route"]: r["code"] for r in plan}
-    placed = {item["route_stop"] for r in plan for item in r["after"]}
-    for r in plan:
-        pk = r["route"]
-        kept = sorted(
-            (rs for rs in rows.values() if rs.route_id == pk and rs.pk in done_ids),
-            key=lambda rs: rs.sequence,
+    if any(s.eta < now for r in plan for s in r.after):
+        raise ValidationError(
+            {"status": "Some of this proposal's times have passed; re-plan again."}
         )
-        left = [rows[i] for i in r["before"] if i not in placed]  # dropped: stay, at the end
-        order = (
-            [(rs, None) for rs in kept]
-            + [(rows[i["route_stop"]], datetime.fromisoformat(i["eta"])) for i in r["after"]]
-            + [(rs, None) for rs in left]
-        )
-        moved_in = _stops_resequence(pk, order)
-        facts = _change_facts(job, r, codes, rows, moved_in, left)
-        Route.objects.filter(pk=pk).update(planned_stops=len(order))
-        RouteChange.objects.create(route_id=pk, job=job, facts=[f.to_json() for f in facts])
-    job.status = ReplanJob.Status.APPLIED
-    job.applied_at = timezone.now()
-    job.save(update_fields=["status", "applied_at", "updated_at"])
-    return job
+    return rows, done_ids
+
+
+def _route_apply(
+    job: ReplanJob, r: ProposedRoute, *, rows, done_ids, placed, codes, now: datetime
+) -> None:
+    """One route's new order: its done stops first, then the proposal's, then the stops no
+    route could take; its change for the driver; closed when a rescue emptied it."""
+    kept = sorted(
+        (rs for rs in rows.values() if rs.route_id == r.route and rs.pk in done_ids),
+        key=lambda rs: rs.sequence,
+    )
+    left = [rows[i] for i in r.before if i not in placed]  # dropped: stay, at the end
+    order = (
+        [(rs, None) for rs in kept]
+        + [(rows[s.route_stop], s.eta) for s in r.after]
+        + [(rs, None) for rs in left]
+    )
+    moved_in = _stops_resequence(r.route, order)
+    facts = _change_facts(job, r, codes, rows, moved_in, left)
+    Route.objects.filter(pk=r.route).update(planned_stops=len(order))
+    if r.emptied and not left:
+        _route_close_emptied(pk=r.route, kept=kept, at=now)
+    RouteChange.objects.create(route_id=r.route, job=job, facts=[f.to_json() for f in facts])
+
+
+def _route_close_emptied(*, pk: int, kept: list[RouteStop], at: datetime) -> None:
+    """A route whose remaining stops all went to others (a rescue) is over: it is closed with
+    what it really drove, the legs to the stops it served, and its cost from those."""
+    route = Route.objects.select_related("vehicle").get(pk=pk)
+    driven = sum(rs.leg_distance_m for rs in kept)
+    away = int((at - route.departs_at).total_seconds()) if route.departs_at else 0
+    route.status = Route.Status.COMPLETED
+    route.distance_m = driven
+    route.planned_km = (Decimal(driven) / 1000).quantize(Decimal("0.1"))
+    route.planned_stops = len(kept)
+    route.returns_at = at
+    for name, value in estimates(
+        kind=van_kind(route.vehicle), distance_m=driven, duration_s=max(0, away)
+    ).items():
+        setattr(route, name, value)
+    route.save()
 
 
 def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object]]:
@@ -786,15 +950,17 @@ def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object
     return moved_in
 
 
-def _change_facts(job: ReplanJob, r: dict, codes: dict, rows: dict, moved_in, left) -> list:
+def _change_facts(
+    job: ReplanJob, r: ProposedRoute, codes: dict, rows: dict, moved_in, left
+) -> list:
     """What changed on one route, as facts (worded for the driver by the pages)."""
-    pk, facts = r["route"], []
+    pk, facts = r.route, []
     if job.disruption and job.disruption.kind != Disruption.Kind.BREAKDOWN:
         facts.append(
             ChangeFact(FactCode.DISRUPTION, reason=job.disruption.kind, note=job.disruption.note)
         )
-    old_order = [rows[i].stop.address for i in r["before"]]
-    new_order = [i["address"] for i in r["after"]]
+    old_order = [rows[i].stop.address for i in r.before]
+    new_order = [s.address for s in r.after]
     if new_order != old_order and new_order:
         facts.append(ChangeFact(FactCode.NEW_ORDER, order=tuple(new_order)))
     for rs, came_from, old_eta in moved_in:
@@ -845,7 +1011,7 @@ def _meet_facts(job: ReplanJob, code: str) -> list:
     return facts
 
 
-def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
+def _standby_route_create(*, job: ReplanJob, entry: ProposedRoute) -> Route:
     """The standby driver's route of a rescue, with its driver and van checked as any
     assignment is (and held to one route per driver and per van a day by the database)."""
     standby = job.proposal["standby"]
@@ -854,7 +1020,7 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
     van = Vehicle.objects.filter(pk=standby["vehicle"], dsp=job.dsp).first()
     if driver is None or van is None:
         raise ValidationError({"standby": "The standby driver or van is gone; re-plan again."})
-    code = entry["code"]
+    code = entry.code
     if Route.objects.filter(dsp=job.dsp, service_date=job.service_date, code=code).exists():
         raise ValidationError({"standby": f"Route {code} exists already; re-plan again."})
     route = Route(
@@ -863,7 +1029,7 @@ def _standby_route_create(*, job: ReplanJob, entry: dict) -> Route:
         service_date=job.service_date,
         code=code,
         departs_at=timezone.now(),
-        returns_at=datetime.fromisoformat(entry["finish"]) if entry.get("finish") else None,
+        returns_at=entry.finish,
     )
     route.full_clean(validate_constraints=False)
     route.save()

@@ -153,3 +153,10 @@ def test_every_bench_script_has_a_smoke_test():
     here = Path(__file__).read_text()
     for script in BENCH.glob("*.py"):
         assert script.name in here, f"{script.name} has no smoke run in {Path(__file__).name}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simulated_day_bench_smoke():
+    argv = ["--seeds", "1", "--first", "7", "--time-limit", "1"]
+    rows = _json_lines(_run(str(BENCH / "simulated_day.py"), *argv, env=_env(), timeout=300))
+    assert rows == [{**rows[-1], "days": 1, "broken_days": 0, "applied": 3}]

@@ -40,6 +40,7 @@ WRITE_ROLES |= {
     "routes:disruption-create": MANAGERS,
     "routes:rescue-start": STAFF_AND_MANAGERS,
     "routes:replan-apply": STAFF_AND_MANAGERS,
+    "routes:replan-again": STAFF_AND_MANAGERS,
     "routes:messages": ON_THE_ROAD,
 }
 

@@ -99,7 +99,7 @@ def _replan(dsp, driver_user):
                         {
                             "route_stop": rs.pk,
                             "address": rs.stop.address,
-                            "eta": timezone.now().isoformat(),
+                            "eta": (timezone.now() + timezone.timedelta(hours=1)).isoformat(),
                             "from_route": None,
                         }
                     ],
@@ -139,6 +139,7 @@ CASES.update(
     {
         "routes:replan-detail": _replan,
         "routes:replan-apply": _replan,
+        "routes:replan-again": _replan,
         "routes:rescue-start": _live_route_pk,
         "routes:messages": _live_route_pk,
         "api:replanjob-detail": _replan,
@@ -147,4 +148,9 @@ CASES.update(
         "api:route-messages": _live_route_pk,
     }
 )
-POST_ONLY |= {"routes:replan-apply", "routes:rescue-start", "api:replanjob-apply"}
+POST_ONLY |= {
+    "routes:replan-apply",
+    "routes:replan-again",
+    "routes:rescue-start",
+    "api:replanjob-apply",
+}

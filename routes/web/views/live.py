@@ -185,6 +185,28 @@ def replan_apply(request, pk: int):
     return redirect("routes:replan-detail", pk=job.pk)
 
 
+@role_required(*STAFF_AND_MANAGERS)
+@require_POST
+def replan_again(request, pk: int):
+    """A new re-plan for the same disruption or rescue, from now (a stale or refused one)."""
+    job = get_for_user_or_404(
+        ReplanJob.objects.select_related("disruption", "route"), request.user, pk=pk
+    )
+    try:
+        again = replan_job_start(
+            user=request.user,
+            kind=job.kind,
+            disruption=job.disruption,
+            route=job.route,
+            time_limit_s=job.time_limit_s,
+            again=job,
+        )
+    except ValidationError as error:
+        messages.error(request, _text(error))
+        return redirect("routes:replan-detail", pk=job.pk)
+    return redirect("routes:replan-detail", pk=again.pk)
+
+
 @role_required(*THREAD_ROLES)
 def thread(request, pk: int):
     route = get_for_user_or_404(Route.objects.select_related("driver"), request.user, pk=pk)
