@@ -362,3 +362,9 @@ def live_board(*, user, service_date: date, now: datetime | None = None) -> list
 
 def route_live(*, route: Route, now: datetime | None = None) -> RouteLive:
     return routes_live([route], now)[0]
+
+
+def stop_eta(route_stop: RouteStop, now: datetime | None = None) -> datetime | None:
+    """One stop's live ETA, the same the board and the driver's page show (None once done)."""
+    live = route_live(route=route_stop.route, now=now)
+    return next((s.eta for s in live.stops if s.id == route_stop.pk), None)
