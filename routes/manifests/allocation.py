@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import shapely
+from django.db import transaction
 from shapely.geometry import shape
 
 from dsps.models import Dsp, Station, Territory
 from dsps.selectors import dsp_is_suspended
+from routes.models import Package, Stop
 
 
 @dataclass
@@ -49,3 +51,37 @@ class TerritoryIndex:
             if shapely.intersects_xy(geometry, lon, lat):
                 return dsp_id
         return None
+
+
+def stops_cover_again(*, station_id: int) -> int:
+    """After a territory changed hands or shape: each stop of the station's open days (today
+    on) that is on no route and was not allocated by hand goes to the DSP whose territory now
+    holds it (None: uncovered), its packages with it. Returns how many stops moved."""
+    station = Station.objects.get(pk=station_id)
+    today = station.today()
+    moved = 0
+    with transaction.atomic():
+        open_ids = Stop.objects.filter(
+            manifest__station=station,
+            manifest__service_date__gte=today,
+            allocated_by_hand=False,
+            route_stop__isnull=True,
+        ).values_list("pk", flat=True)
+        # Locked in id order so two changes at once cannot deadlock.
+        stops = Stop.objects.select_for_update(of=("self",)).filter(pk__in=list(open_ids))
+        stops = stops.order_by("id")
+        days = sorted(set(stops.values_list("manifest__service_date", flat=True)))
+        for day in days:
+            index = TerritoryIndex.for_station(station, on=day)
+            changes: dict[int | None, list[int]] = {}
+            for pk, lat, lon, dsp_id in stops.filter(manifest__service_date=day).values_list(
+                "pk", "latitude", "longitude", "dsp_id"
+            ):
+                holder = index.holder_of(float(lon), float(lat))
+                if holder != dsp_id:
+                    changes.setdefault(holder, []).append(pk)
+            for holder, ids in changes.items():
+                Stop.objects.filter(pk__in=ids).update(dsp_id=holder)
+                Package.objects.filter(stop_id__in=ids).update(dsp_id=holder)
+                moved += len(ids)
+    return moved
