@@ -14,7 +14,7 @@ from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, ro
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 from routes.manifests.imports import template_csv
-from routes.models import PlanJob, Route, RouteStop, Stop
+from routes.models import Package, PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
     manifest_import,
     plan_job_cancel,
@@ -210,12 +210,17 @@ def route_detail(request, pk: int):
         Route.objects.select_related("dsp", "station", "vehicle", "driver"), request.user, pk=pk
     )
     siblings = route_siblings(user=request.user, route=route)
+    priority = request.GET.get("priority", "")
+    if priority not in Package.Priority.values:
+        priority = ""
     return render(
         request,
         "routes/route_detail.html",
         {
             "route": route,
-            "route_stops": route_stop_list(user=request.user, route=route),
+            "route_stops": route_stop_list(user=request.user, route=route, priority=priority),
+            "priority": priority,
+            "priorities": Package.Priority.choices,
             "siblings": siblings,
             "map_routes": [
                 r
