@@ -139,3 +139,14 @@ def test_the_route_page_shows_each_stops_priority_and_filters_by_it(client, db):
     rows = client.get(url, {"priority": "high"}).content.decode().split("<tbody>")[1]
     assert urgent.address in rows
     assert rows.count("<tr ") == 1
+
+
+def test_the_plan_page_no_longer_counts_planned_stops_as_to_plan(client, db):
+    # given: a day whose three stops are already on a route
+    route = driving_route(stops=3)
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    # when
+    page = client.get(reverse("routes:plan"), {"date": f"{route.service_date}"}).content.decode()
+    # then
+    assert "0 stops to plan" in page
+    assert "3 already on routes" in page

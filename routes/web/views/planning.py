@@ -113,13 +113,16 @@ def plan(request):
             staff=staff, initial={"service_date": requested_day(request), "time_limit_s": 30}
         )
     day = requested_day(request)
+    stops = stop_list(user=request.user, service_date=day)
     return render(
         request,
         "routes/plan.html",
         {
             "form": form,
             "day": day,
-            "stop_count": stop_list(user=request.user, service_date=day).count(),
+            # Stops not yet on a route are left to plan; the others are already planned.
+            "stop_count": stops.filter(route_stop__isnull=True).count(),
+            "planned_count": stops.filter(route_stop__isnull=False).count(),
             "uncovered_count": stop_list_uncovered(user=request.user, service_date=day).count(),
             "jobs": plan_job_list(user=request.user)[:10],
         },
