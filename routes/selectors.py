@@ -58,12 +58,12 @@ def plan_job_list(*, user) -> QuerySet[PlanJob]:
     )
 
 
-def route_stop_list(*, user, route: Route) -> QuerySet[RouteStop]:
-    return (
-        scope_to_user(RouteStop.objects.filter(route=route), user)
-        .select_related("stop")
-        .order_by("sequence")
-    )
+def route_stop_list(*, user, route: Route, priority: str = "") -> QuerySet[RouteStop]:
+    """The route's stops in order; with `priority`, only the stops of that priority."""
+    rows = scope_to_user(RouteStop.objects.filter(route=route), user)
+    if priority:
+        rows = rows.filter(stop__priority=priority)
+    return rows.select_related("stop").order_by("sequence")
 
 
 def routes_for_map(*, user, service_date: date) -> list[dict]:

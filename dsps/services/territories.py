@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..geometry import OVERLAP_EPSILON_KM2, farthest_km, overlap_km2, polygon_from_geojson
 from ..models import Dsp, Station, Territory, TerritoryHolding, TerritoryRequest, User
+from ..signals import territory_changed_send
 from .audit import audit_record
 from .notify import notify
 
@@ -90,6 +91,7 @@ def territory_update(
     territory_boundary_check(station=territory.station, boundary=boundary, exclude_pk=territory.pk)
     territory.full_clean()
     territory.save()
+    territory_changed_send(station_id=territory.station_id)
     audit_record(actor=by, verb="territory.redrawn", target=territory, dsp=territory.dsp, data={})
     return territory
 
@@ -128,6 +130,7 @@ def territory_assign(
         raise ValidationError({"territory": _held_message(territory)}) from None
     Territory.objects.filter(pk=territory.pk).update(dsp=dsp, updated_at=timezone.now())
     territory.dsp = dsp
+    territory_changed_send(station_id=territory.station_id)
     audit_record(
         actor=by, verb="territory.assigned", target=territory, dsp=dsp, reason=reason, data={}
     )
@@ -150,6 +153,7 @@ def territory_release(*, territory: Territory, by: User | None, reason: str = ""
     holding.save(update_fields=["ends_at", "ended_by", "updated_at"])
     Territory.objects.filter(pk=territory.pk).update(dsp=None, updated_at=timezone.now())
     territory.dsp = None
+    territory_changed_send(station_id=territory.station_id)
     audit_record(
         actor=by,
         verb="territory.released",

@@ -254,8 +254,13 @@ class RiskSummary:
         )
 
 
+# A route out with its driver (or back) is covered whatever the driver answered the day before.
+ON_THE_ROAD = (Route.Status.IN_PROGRESS, Route.Status.COMPLETED)
+
+
 def routes_at_risk(*, dsp: Dsp, on: date) -> RiskSummary:
-    """Routes without a confirmed driver, and the standby pool (confirmed, no route) to cover."""
+    """Routes without a confirmed driver, and the standby pool (confirmed, no route) to cover;
+    a route already in progress with its driver is not at risk."""
     answers = dict(
         DayConfirmation.objects.filter(driver__dsp=dsp, service_date=on).values_list(
             "driver_id", "available"
@@ -265,7 +270,12 @@ def routes_at_risk(*, dsp: Dsp, on: date) -> RiskSummary:
         Route.objects.filter(dsp=dsp, service_date=on).select_related("driver").order_by("code")
     )
     rostered = {r.driver_id for r in routes if r.driver_id}
-    at_risk = [r for r in routes if r.driver_id is None or answers.get(r.driver_id) is not True]
+    at_risk = [
+        r
+        for r in routes
+        if r.status not in ON_THE_ROAD
+        and (r.driver_id is None or answers.get(r.driver_id) is not True)
+    ]
     standby = [
         d
         for d in drivers_assignable(dsp=dsp, on=on)

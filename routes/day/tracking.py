@@ -1,12 +1,13 @@
-"""Recipient tracking links: an unguessable token per package, showing its state and nothing
-else (no name, no address, no other package, no driver position).
+"""Recipient tracking links: an unguessable token per package, showing its id, its DSP, its
+state and the delivery point, and nothing else (no name, no other package, no driver position).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,6 +19,7 @@ from django.utils import timezone
 from routes.conf import setting
 from routes.day.sms import sms_send
 from routes.models import DeliveryEvent, Package, Route, RouteStop, TrackingLink, TrackingNotice
+from routes.rules.outcomes import package_state_of, stop_done
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +38,36 @@ def tracking_link_for(*, package: Package) -> TrackingLink:
     return link
 
 
-def tracking_status(*, link: TrackingLink) -> dict | None:
-    """What the recipient may see; None once the link has expired."""
+def tracking_status(
+    *, link: TrackingLink, eta_of: Callable[[RouteStop], datetime | None] | None = None
+) -> dict | None:
+    """What the recipient may see; None once the link has expired.
+
+    The package id, the DSP's name, a timeline, an ETA window around the live ETA (the one the
+    board and the driver see: `eta_of`, given by the caller since live tracking sits above the
+    day in the routes layers) and the delivery point. Never the driver's position nor another
+    stop.
+    """
     package = link.package
     tz = package.manifest.station.tz
+    rs = (
+        RouteStop.objects.filter(stop__packages=package)
+        .select_related("route__dsp", "route__station", "route__driver", "route__vehicle")
+        .first()
+    )
+    dsp = rs.route.dsp if rs else package.dsp
+    about = {
+        "package_id": package.tracking_id,
+        "dsp_name": dsp.name if dsp else "",
+        "point": [float(package.latitude), float(package.longitude)],
+    }
+    status = _state(package=package, rs=rs, tz=tz, eta_of=eta_of)
+    if status is None:
+        return None
+    return about | status | {"timeline": _timeline(status)}
+
+
+def _state(*, package: Package, rs: RouteStop | None, tz, eta_of) -> dict | None:
     events = list(package.events.order_by("occurred_at", "id"))
     delivered = next((e for e in events if e.kind == DeliveryEvent.Kind.DELIVERED), None)
     if delivered:
@@ -57,23 +85,73 @@ def tracking_status(*, link: TrackingLink) -> dict | None:
             "at": timezone.localtime(last.occurred_at, tz),
             "reason": last.get_reason_display(),
         }
-    rs = RouteStop.objects.filter(stop__packages=package).select_related("route").first()
     if rs is None or rs.route.driver_id is None:
         return {"state": "scheduled"}
-    if rs.route.status not in ("in_progress",):
-        return {"state": "scheduled", **_eta(rs, tz)}
-    finished = set(
-        rs.route.events.filter(
-            kind__in=[DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.FAILED]
-        ).values_list("route_stop_id", flat=True)
+    if rs.route.status != Route.Status.IN_PROGRESS:
+        return {"state": "scheduled", **_eta(rs, tz, eta_of)}
+    return {"state": "out_for_delivery", "stops_away": stops_before(rs), **_eta(rs, tz, eta_of)}
+
+
+def stops_before(rs: RouteStop) -> int:
+    """Stops still to be served before this one: earlier in the route and not done, a stop
+    being done when each of its packages has an outcome (the outcomes rule)."""
+    kinds: dict[int, list[str]] = {}
+    for package_id, kind in (
+        Package.objects.filter(
+            stop__route_stop__route_id=rs.route_id, stop__route_stop__sequence__lt=rs.sequence
+        )
+        .values_list("pk", "events__kind")
+        .order_by("pk", "events__occurred_at", "events__id")
+    ):
+        states = kinds.setdefault(package_id, [])
+        if kind:
+            states.append(kind)
+    stop_of = dict(Package.objects.filter(pk__in=kinds).values_list("pk", "stop_id").order_by("pk"))
+    by_stop: dict[int, list[str]] = {}
+    for package_id, package_kinds in kinds.items():
+        by_stop.setdefault(stop_of[package_id], []).append(package_state_of(package_kinds))
+    earlier = RouteStop.objects.filter(route_id=rs.route_id, sequence__lt=rs.sequence)
+    return sum(
+        1
+        for stop_id in earlier.values_list("stop_id", flat=True)
+        if not stop_done(by_stop.get(stop_id, []))
     )
-    ahead = rs.route.route_stops.filter(sequence__lt=rs.sequence).exclude(pk__in=finished).count()
-    return {"state": "out_for_delivery", "stops_away": ahead, **_eta(rs, tz)}
 
 
-def _eta(rs: RouteStop, tz) -> dict:
-    arrival = timezone.localtime(rs.planned_arrival, tz)
-    return {"eta_from": arrival - ETA_HALF_WINDOW, "eta_to": arrival + ETA_HALF_WINDOW}
+def _eta(rs: RouteStop, tz, eta_of) -> dict:
+    """A window around the stop's live ETA (the board's and the driver's), else its plan."""
+    at = (eta_of(rs) if eta_of else None) or rs.planned_arrival
+    arrival = timezone.localtime(at, tz)
+    return {
+        "eta": arrival,
+        "eta_from": arrival - ETA_HALF_WINDOW,
+        "eta_to": arrival + ETA_HALF_WINDOW,
+    }
+
+
+def _timeline(status: dict) -> list[dict]:
+    """The steps the recipient reads: out for delivery -> n stops away -> delivered or
+    attempted (with the reason); each step done, current or still to come."""
+    state = status["state"]
+    out = state != "scheduled"
+    steps = [{"label": "Out for delivery", "done": out}]
+    if state == "out_for_delivery":
+        away = status["stops_away"]
+        label = (
+            "You are the next stop" if away == 0 else f"{away} stop{'s' if away != 1 else ''} away"
+        )
+        steps.append({"label": label, "done": False, "current": True})
+    else:
+        steps.append({"label": "On its way to you", "done": out})
+    if state == "attempted":
+        steps.append({"label": f"Attempted: {status['reason']}", "done": True, "current": True})
+    elif state == "returned":
+        steps.append({"label": "Back at the station", "done": True, "current": True})
+    else:
+        steps.append(
+            {"label": "Delivered", "done": state == "delivered", "current": state == "delivered"}
+        )
+    return steps
 
 
 # --- Sending the links when a route goes out ------------------------------------------------

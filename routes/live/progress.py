@@ -162,6 +162,16 @@ class RouteLive:
             "stops": [[s.lat, s.lon, s.sequence, 1 if s.done else 0] for s in self.stops]
         }
 
+    def position_label(self) -> str:
+        """Where the driver is, as people read it: the nearest stop's number and address (the
+        board never prints raw coordinates)."""
+        if self.position is None:
+            return "no ping yet"
+        if not self.stops:
+            return "near the station"
+        nearest = min(self.stops, key=lambda s: metres_between(self.position, (s.lat, s.lon)))
+        return f"near stop {nearest.sequence} · {nearest.address}"
+
     def _summary(self) -> dict:
         r = self.route
         return {
@@ -171,6 +181,7 @@ class RouteLive:
             "status": r.status,
             "position": list(self.position) if self.position else None,
             "position_at": self.position_at.isoformat() if self.position_at else None,
+            "position_label": self.position_label(),
             "done": self.done,
             "total": self.total,
             "delay_min": self.delay_min,
@@ -359,3 +370,9 @@ def live_board(*, user, service_date: date, now: datetime | None = None) -> list
 
 def route_live(*, route: Route, now: datetime | None = None) -> RouteLive:
     return routes_live([route], now)[0]
+
+
+def stop_eta(route_stop: RouteStop, now: datetime | None = None) -> datetime | None:
+    """One stop's live ETA, the same the board and the driver's page show (None once done)."""
+    live = route_live(route=route_stop.route, now=now)
+    return next((s.eta for s in live.stops if s.id == route_stop.pk), None)

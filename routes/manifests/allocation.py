@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import shapely
+from django.db import transaction
 from django.db.models import F, QuerySet
 from shapely.geometry import shape
 
@@ -82,3 +83,41 @@ def tracking_clashes(*, stop_ids: Collection[int], to_dsp_id: int) -> list[str]:
     )
     counts.update(key for key in held if key in counts)
     return sorted({tid for (_, tid), n in counts.items() if n > 1})
+
+
+def stops_cover_again(*, station_id: int) -> int:
+    """After a territory changed hands or shape: each stop of the station's open days (today
+    on) that is on no route and was not allocated by hand goes to the DSP whose territory now
+    holds it (None: uncovered), its packages with it. Returns how many stops moved."""
+    station = Station.objects.get(pk=station_id)
+    today = station.today()
+    moved = 0
+    with transaction.atomic():
+        open_ids = Stop.objects.filter(
+            manifest__station=station,
+            manifest__service_date__gte=today,
+            allocated_by_hand=False,
+            route_stop__isnull=True,
+        ).values_list("pk", flat=True)
+        # Locked in id order so two changes at once cannot deadlock.
+        stops = Stop.objects.select_for_update(of=("self",)).filter(pk__in=list(open_ids))
+        stops = stops.order_by("id")
+        days = sorted(set(stops.values_list("manifest__service_date", flat=True)))
+        for day in days:
+            index = TerritoryIndex.for_station(station, on=day)
+            changes: dict[int | None, list[int]] = {}
+            for pk, lat, lon, dsp_id in stops.filter(manifest__service_date=day).values_list(
+                "pk", "latitude", "longitude", "dsp_id"
+            ):
+                holder = index.holder_of(float(lon), float(lat))
+                if holder != dsp_id:
+                    changes.setdefault(holder, []).append(pk)
+            for holder, ids in changes.items():
+                if holder is not None:  # a package the holder already has stays where it is
+                    clashes = tracking_clashes(stop_ids=ids, to_dsp_id=holder)
+                    held = Package.objects.filter(stop_id__in=ids, tracking_id__in=clashes)
+                    ids = sorted(set(ids) - set(held.values_list("stop_id", flat=True)))
+                Stop.objects.filter(pk__in=ids).update(dsp_id=holder)
+                Package.objects.filter(stop_id__in=ids).update(dsp_id=holder)
+                moved += len(ids)
+    return moved

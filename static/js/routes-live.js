@@ -14,6 +14,14 @@
     return new Intl.DateTimeFormat("en-GB", options).format(new Date(iso));
   }
 
+  // How long ago an instant was, as people say it ("just now", "2 min ago", "1 h 5 min ago").
+  function ago(iso) {
+    var minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+    if (minutes < 1) { return "just now"; }
+    if (minutes < 60) { return minutes + " min ago"; }
+    return Math.floor(minutes / 60) + " h " + (minutes % 60) + " min ago";
+  }
+
   function board(el) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     var map = L.map(el);
@@ -42,7 +50,7 @@
           text(row.querySelector(".progress"), r.done + " / " + r.total);
           text(row.querySelector(".state .badge"), r.state);
           text(row.querySelector(".delay"), String(r.delay_min));
-          text(row.querySelector(".position"), r.position ? r.position[0].toFixed(5) + ", " + r.position[1].toFixed(5) : "no ping yet");
+          text(row.querySelector(".position"), r.position_at ? r.position_label + " · " + ago(r.position_at) : r.position_label);
           text(row.querySelector(".finish"), r.projected_finish ? clock(r.projected_finish, el.dataset.zone, false) : "—");
           text(row.querySelector(".unread"), String(r.unread));
           row.dataset.behind = r.behind_pace ? "1" : "0";

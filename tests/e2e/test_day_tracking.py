@@ -1,4 +1,5 @@
-"""A recipient opens their tracking link: the status and an ETA window, nothing else."""
+"""A recipient opens their tracking link: the package, the DSP, the status, an ETA window and
+the delivery point, nothing else."""
 
 import pytest
 from playwright.sync_api import expect
@@ -21,19 +22,22 @@ def test_the_recipient_link_shows_the_status_and_nothing_else(live_server, phone
     # when: someone without an account opens the third package's link
     phone.goto(f"{live_server.url}/routes/track/{token}/")
 
-    # then: the status and the window, and no name, address, package or driver
+    # then: the package, the DSP, the status, the window and a marker on the delivery point
+    expect(phone.locator("#tracking-package")).to_contain_text(third.tracking_id)
+    expect(phone.locator("#tracking-brand")).to_have_text(route.dsp.name)
     expect(phone.locator("h1")).to_have_text("Out for delivery")
+    expect(phone.locator("#tracking-map[data-ready='1'] .tracking-address")).to_have_count(1)
     expect(phone.locator("#tracking-status")).to_have_text("1 stop away.")
     expect(phone.locator("#tracking-eta")).to_contain_text("Expected between")
     body = phone.locator("body").inner_text()
     for secret in (
         third.recipient_name,
         third.address,
-        third.tracking_id,
         first.tracking_id,
         route.driver.full_name,
-        route.dsp.name,
         route.vehicle.plate,
     ):
         assert secret not in body
-    assert phone.locator("a").count() == 0
+    assert phone.locator("a:not(.leaflet-control-attribution a)").count() == 0
+    # and no other stop and no driver on the map
+    expect(phone.locator("#tracking-map .leaflet-interactive")).to_have_count(1)

@@ -6,9 +6,10 @@ import io
 import pytest
 from django.urls import reverse
 
-from dsps.models import Role, Station
+from dsps.models import Role, Station, Territory
+from dsps.services import territory_assign
 from network import services
-from routes.models import Stop
+from routes.models import Package, Stop
 from tests.dsps.factories import MembershipFactory
 from tests.network.factories import overflow_world
 
@@ -185,3 +186,26 @@ def test_the_owner_sees_a_peak_offer_at_home_and_leasing_takes_it_up(client, db)
     # another DSP's owner sees nothing of it
     client.force_login(MembershipFactory(dsp=world.b, role=Role.OWNER).user)
     assert "Peak lease offers" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_uncovered_count_drops_when_a_territory_is_assigned(
+    client, staff, django_capture_on_commit_callbacks
+):
+    # given: two stops of today in the station's unassigned territory
+    world = overflow_world()
+    client.force_login(staff)
+    url = reverse("network:dashboard")
+    before = client.get(url, {"station": world.station.pk}).content.decode()
+    assert "2 stops lie in no held territory." in before
+    # when: staff assign that territory to DSP C
+    territory = Territory.objects.get(station=world.station, dsp__isnull=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        territory_assign(territory=territory, dsp=world.c, by=staff, reason="Approved")
+    # then: the network page no longer counts them, and DSP C holds them with their packages
+    after = client.get(url, {"station": world.station.pk}).content.decode()
+    assert "lie in no held territory" not in after
+    stop_ids = [s.pk for s in world.uncovered]
+    assert set(Stop.objects.filter(pk__in=stop_ids).values_list("dsp_id", flat=True)) == {
+        world.c.pk
+    }
+    assert not Package.objects.filter(stop_id__in=stop_ids).exclude(dsp=world.c).exists()

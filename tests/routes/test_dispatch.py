@@ -212,6 +212,20 @@ def test_routes_at_risk_count_those_without_a_confirmed_driver_and_list_the_stan
     assert RiskSummary.from_json(data) == risk
 
 
+def test_a_route_in_progress_with_its_driver_is_not_at_risk():
+    # given: two routes whose drivers never answered, one already out on the road
+    dsp = onboarded_dsp()
+    day = dsp.station.today()
+    waiting = RouteFactory(dsp=dsp, code="B1", driver=Driver.objects.get(dsp=dsp))
+    out = RouteFactory(
+        dsp=dsp, code="B2", driver=ready_driver(dsp), status=Route.Status.IN_PROGRESS
+    )
+    # when / then: only the one still waiting for its driver counts
+    risk = routes_at_risk(dsp=dsp, on=day)
+    assert risk.routes == [waiting]
+    assert out not in risk.routes
+
+
 def test_the_routes_at_risk_card_is_polled_and_follows_new_answers(client):
     # given: a route whose driver has not answered, seen on the board
     dsp = onboarded_dsp()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from dsps.models import Role
 from routes.live.progress import live_board, route_live
@@ -246,3 +247,24 @@ def test_the_board_shows_times_on_the_stations_clock(client):
     [row] = client.get(reverse("routes:live-board-data")).json()["routes"]
     finish = datetime.datetime.fromisoformat(row["projected_finish"]).astimezone(station.tz)
     assert f'<td class="finish">{finish:%H:%M}</td>' in page
+
+
+def test_the_board_names_the_nearest_stop_and_the_pings_age_not_coordinates(client):
+    # given: a driver whose last ping, 2 minutes ago, was beside the second stop
+    route, stops = route_out(stops=3)
+    second = stops[1].stop
+    second.refresh_from_db()
+    LocationPingFactory(
+        route=route,
+        latitude=second.latitude + Decimal("0.000100"),
+        longitude=second.longitude,
+        recorded_at=timezone.now() - datetime.timedelta(minutes=2, seconds=10),
+    )
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    # when: the dispatcher opens the live board
+    text = strip_tags(client.get(reverse("routes:live-board")).content.decode())
+    # then: the position reads as a stop and an age, never as raw coordinates
+    assert f"near stop 2 · {second.address} · 2 min ago" in text
+    assert f"{float(second.latitude):.5f}" not in text.split("Messages")[-1]
+    row = client.get(reverse("routes:live-board-data")).json()["routes"][0]
+    assert row["position_label"] == f"near stop 2 · {second.address}"

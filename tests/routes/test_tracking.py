@@ -1,6 +1,7 @@
 """Recipient tracking links: public, unguessable, showing the package's state and nothing else."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from dsps.models import Role
 from routes.day import sms
 from routes.day.assignment import punch_record
 from routes.day.tracking import tracking_link_for, tracking_links_send
+from routes.live.progress import stop_eta
 from routes.models import DeliveryEvent, Package, Route, TrackingLink, TrackingNotice
 from routes.tasks.day import tracking_links_send_task
 from tests.conftest import wait_until
@@ -38,32 +40,67 @@ def test_the_link_is_unguessable_and_made_once_per_package():
     assert TrackingLink.objects.count() == 1
 
 
-def test_out_for_delivery_shows_stops_away_and_an_eta_window_and_nothing_else(client):
+def _window(text):
+    """The ETA window printed on the page, as minutes of the day."""
+    h1, m1, h2, m2 = re.search(r"Expected between (\d\d):(\d\d) and (\d\d):(\d\d)", text).groups()
+    return int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)
+
+
+def test_out_for_delivery_shows_the_package_the_dsp_stops_away_and_the_live_eta(client):
     # given: a route in progress, the first of three stops delivered
     route = driving_route(stops=3)
     Route.objects.filter(pk=route.pk).update(status=Route.Status.IN_PROGRESS)
-    first, _, third = _packages(route)
+    first, second, third = _packages(route)
     DeliveryEventFactory(route=route, package=first, route_stop=first.stop.route_stop)
     # when: an anonymous visitor opens the third package's link
     response = _page(client, third)
-    # then
+    # then: its id, the DSP, how many stops before it and a window around the live ETA
     text = response.content.decode()
     assert response.status_code == 200
+    assert third.tracking_id in text
+    assert route.dsp.name in text
     assert "1 stop away." in text
-    arrival = timezone.localtime(third.stop.route_stop.planned_arrival, route.station.tz)
-    start = arrival - datetime.timedelta(minutes=30)
-    end = arrival + datetime.timedelta(minutes=30)
-    assert f"Expected between {start:%H:%M} and {end:%H:%M}." in text
+    eta = timezone.localtime(stop_eta(third.stop.route_stop), route.station.tz)
+    start, end = _window(text)
+    minute = eta.hour * 60 + eta.minute
+    assert end - start == 60
+    assert start - 1 <= minute - 30 <= start + 1
+    # and the page shows the delivery point only: no other package, no driver, no name
+    assert f'data-lat="{float(third.latitude)}"' in text
     for secret in (
         third.recipient_name,
-        third.address,
         first.tracking_id,
-        third.tracking_id,
+        second.tracking_id,
         route.driver.full_name,
-        str(third.latitude),
-        route.dsp.name,
+        str(second.stop.latitude),
     ):
         assert secret not in text
+
+
+def test_stops_away_counts_a_stop_with_a_package_still_pending(client):
+    # given: stop 1 of 3 has one of its two packages delivered, the other pending
+    route = driving_route(stops=3, per_stop=2)
+    Route.objects.filter(pk=route.pk).update(status=Route.Status.IN_PROGRESS)
+    stops = list(route.route_stops.order_by("sequence"))
+    done, _pending = stops[0].stop.packages.order_by("pk")
+    DeliveryEventFactory(route=route, package=done, route_stop=stops[0])
+    target = stops[2].stop.packages.order_by("pk").first()
+    # when / then: both earlier stops still come before the third
+    text = _page(client, target).content.decode()
+    assert "2 stops away." in text
+    assert "You are the next stop" not in text
+
+
+def test_the_timeline_ends_with_the_attempt_and_its_reason(client):
+    route = driving_route(stops=1)
+    [package] = _packages(route)
+    DeliveryEventFactory(
+        route=route, package=package, kind=DeliveryEvent.Kind.FAILED, reason="no_access"
+    )
+    text = _page(client, package).content.decode()
+    timeline = text.split('id="tracking-timeline"')[1].split("</ol>")[0]
+    assert "Out for delivery" in timeline
+    assert "Attempted: Unable to access (gate, locked building)" in timeline
 
 
 def test_the_next_stop_is_told_so(client):

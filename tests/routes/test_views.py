@@ -4,12 +4,19 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 
 from dsps.models import Role
-from routes.models import PlanJob, Route, Stop
+from routes.models import Package, PlanJob, Route, Stop
 from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.dsps.factories import MembershipFactory
-from tests.routes.factories import PlanJobFactory, StopFactory, onboarded_dsp, planning_day
+from tests.routes.factories import (
+    PlanJobFactory,
+    StopFactory,
+    driving_route,
+    onboarded_dsp,
+    planning_day,
+)
 
 
 @pytest.fixture
@@ -114,3 +121,32 @@ def test_the_day_page_reads_a_fixed_number_of_queries(client, planned, django_as
     client.get(f"/routes/?date={day:%Y-%m-%d}")  # warm the session
     with django_assert_num_queries(8):
         client.get(f"/routes/?date={day:%Y-%m-%d}")
+
+
+def test_the_route_page_shows_each_stops_priority_and_filters_by_it(client, db):
+    # given: a route of three stops, the second one high priority
+    route = driving_route(stops=3)
+    urgent = route.route_stops.get(sequence=2).stop
+    Stop.objects.filter(pk=urgent.pk).update(priority=Package.Priority.HIGH)
+    urgent.refresh_from_db()
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    url = reverse("routes:route-detail", args=[route.pk])
+    # when / then: every stop shows its priority
+    page = client.get(url).content.decode()
+    assert page.count("High (must go today)") == 2  # the stop's row and the filter's option
+    assert page.count('<td class="priority">Normal</td>') == 2
+    # and the filter keeps only the high-priority stop
+    rows = client.get(url, {"priority": "high"}).content.decode().split("<tbody>")[1]
+    assert urgent.address in rows
+    assert rows.count("<tr ") == 1
+
+
+def test_the_plan_page_no_longer_counts_planned_stops_as_to_plan(client, db):
+    # given: a day whose three stops are already on a route
+    route = driving_route(stops=3)
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    # when
+    page = client.get(reverse("routes:plan"), {"date": f"{route.service_date}"}).content.decode()
+    # then
+    assert "0 stops to plan" in page
+    assert "3 already on routes" in page

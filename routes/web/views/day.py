@@ -34,7 +34,7 @@ from routes.day.deliveries import FAIL_REASONS, driver_stops, remaining_in
 from routes.day.messages import unread_counts
 from routes.day.outbox import late_actions_by_route, route_close
 from routes.day.tracking import tracking_notice_counts, tracking_status
-from routes.live.progress import ACTIVE, route_live
+from routes.live.progress import ACTIVE, route_live, stop_eta
 from routes.models import (
     DayConfirmation,
     DeliveryEvent,
@@ -281,7 +281,7 @@ def tracking_page(request, token: str):
     """Public: a recipient's view of one package (no name, address or driver position)."""
     link = TrackingLink.objects.select_related("package__manifest__station").filter(token=token)
     link = link.first()
-    status = tracking_status(link=link) if link else None
+    status = tracking_status(link=link, eta_of=stop_eta) if link else None
     response = render(
         request, "routes/tracking_page.html", {"status": status}, status=200 if status else 404
     )

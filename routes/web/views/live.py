@@ -52,6 +52,18 @@ def _station_zone(user) -> str:
     return dsp.station.timezone if dsp else timezone.get_current_timezone_name()
 
 
+def ago(at: datetime | None, now: datetime) -> str:
+    """How long ago a ping was, as the board's script also says it ("2 min ago")."""
+    if at is None:
+        return ""
+    minutes = max(0, int((now - at).total_seconds() // 60))
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h {minutes % 60} min ago"
+
+
 def _aware(value: str | None) -> datetime | None:
     """An ISO time from the JSON shapes, as an aware datetime for the template."""
     return datetime.fromisoformat(value) if value else None
@@ -61,8 +73,10 @@ def _aware(value: str | None) -> datetime | None:
 def board(request):
     day = requested_day(request)
     data = _board_json(request.user, day)
+    now = timezone.now()
     for row in data["routes"]:
         row["finish_at"] = _aware(row.get("projected_finish"))
+        row["position_ago"] = ago(_aware(row.get("position_at")), now)
     jobs = scope_to_user(ReplanJob.objects.all(), request.user).filter(service_date=day)[:10]
     return render(
         request,

@@ -14,7 +14,7 @@ from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, ro
 from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 from routes.manifests.imports import template_csv
-from routes.models import PlanJob, Route, RouteStop, Stop
+from routes.models import Package, PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
     manifest_import,
     plan_job_cancel,
@@ -113,13 +113,16 @@ def plan(request):
             staff=staff, initial={"service_date": requested_day(request), "time_limit_s": 30}
         )
     day = requested_day(request)
+    stops = stop_list(user=request.user, service_date=day)
     return render(
         request,
         "routes/plan.html",
         {
             "form": form,
             "day": day,
-            "stop_count": stop_list(user=request.user, service_date=day).count(),
+            # Stops not yet on a route are left to plan; the others are already planned.
+            "stop_count": stops.filter(route_stop__isnull=True).count(),
+            "planned_count": stops.filter(route_stop__isnull=False).count(),
             "uncovered_count": stop_list_uncovered(user=request.user, service_date=day).count(),
             "jobs": plan_job_list(user=request.user)[:10],
         },
@@ -210,12 +213,17 @@ def route_detail(request, pk: int):
         Route.objects.select_related("dsp", "station", "vehicle", "driver"), request.user, pk=pk
     )
     siblings = route_siblings(user=request.user, route=route)
+    priority = request.GET.get("priority", "")
+    if priority not in Package.Priority.values:
+        priority = ""
     return render(
         request,
         "routes/route_detail.html",
         {
             "route": route,
-            "route_stops": route_stop_list(user=request.user, route=route),
+            "route_stops": route_stop_list(user=request.user, route=route, priority=priority),
+            "priority": priority,
+            "priorities": Package.Priority.choices,
             "siblings": siblings,
             "map_routes": [
                 r
