@@ -16,7 +16,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _ask_to_terminate(page, url: str, dsp: Dsp, effective: datetime.date) -> None:
     page.goto(f"{url}/compliance/actions/new/?dsp={dsp.pk}")
+    page.select_option("#id_kind", "penalty")  # the form shows the chosen kind's fields only
+    expect(page.locator("#action-form input[name=amount]")).to_be_visible()
+    expect(page.locator("#action-form input[name=effective_on]")).to_be_hidden()
     page.select_option("#id_kind", "termination")
+    expect(page.locator("#action-form input[name=amount]")).to_be_hidden()
     page.fill("#action-form textarea[name=reason]", "Falsified delivery scans.")
     page.fill("#action-form input[name=effective_on]", effective.isoformat())
     page.click("#action-form button[type=submit]")
