@@ -161,3 +161,22 @@ def test_a_termination_in_the_past_is_refused_before_the_confirmation(client):
     page = client.post("/compliance/actions/new/", form).content.decode()
     assert "A termination cannot take effect in the past." in page
     assert 'id="confirm-terminate"' not in page
+
+
+def test_a_terminated_dsps_owner_is_told_terminated_not_suspended(client):
+    dsp = DspFactory(name="Prairie Delivery")
+    staff = StaffFactory().user
+    today = dsp.station.today()
+    action_create(dsp=dsp, kind="suspension", reason="Safety", by=staff, starts_on=today)
+    action_create(
+        dsp=dsp,
+        kind="termination",
+        reason="Fraud",
+        by=staff,
+        effective_on=today + datetime.timedelta(days=3),
+    )
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.OWNER).user)
+    page = client.get("/").content.decode()
+    notice = re.search(r'id="suspension-notice"[^>]*>([^<]*)<', page).group(1)
+    assert "Prairie Delivery has been terminated from the delivery program" in notice
+    assert "suspended" not in notice and "Ask your DSP owner" not in notice
