@@ -234,6 +234,7 @@ def application_decide(request, pk: int):
                     by=request.user,
                     territory=data["territory"],
                     documents_verified=data["documents_verified"],
+                    documents_waiver=data["documents_waiver"],
                     message=data["reason"],
                 )
             elif data["decision"] == "reject":
