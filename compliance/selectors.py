@@ -2,20 +2,59 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, QuerySet
 
 from billing.models import Scorecard
-from drivers.models import SafetyIncident
-from dsps.models import Dsp
+from drivers.models import Driver, SafetyIncident
+from dsps.models import Dsp, Membership, Role
 from dsps.tenancy import scope_to_user
 from fleet.models import Inspection, Lease
+from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
 
 EVIDENCE_DAYS = 120
 EVIDENCE_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class TerminationPreview:
+    """What terminating a DSP on `effective_on` will do, and a token of that state: the
+    confirmation page shows the figures and sends the token back for the service to check."""
+
+    dsp: Dsp
+    effective_on: date
+    drivers: int
+    accounts: int
+    leases: int
+    routes_after: int
+    token: str
+
+
+def termination_preview(*, dsp: Dsp, effective_on: date) -> TerminationPreview:
+    drivers = Driver.objects.filter(dsp=dsp).exclude(status=Driver.Status.TERMINATED).count()
+    accounts = Membership.objects.filter(
+        dsp=dsp, role__in=(Role.DISPATCHER, Role.DRIVER), is_active=True
+    ).count()
+    leases = Lease.objects.filter(dsp=dsp, returned_on__isnull=True).count()
+    routes_after = Route.objects.filter(dsp=dsp, service_date__gte=effective_on).count()
+    state = (
+        f"{dsp.pk}:{dsp.status}:{dsp.updated_at.isoformat()}:{effective_on.isoformat()}:"
+        f"{drivers}:{accounts}:{leases}:{routes_after}"
+    )
+    return TerminationPreview(
+        dsp=dsp,
+        effective_on=effective_on,
+        drivers=drivers,
+        accounts=accounts,
+        leases=leases,
+        routes_after=routes_after,
+        token=hashlib.sha256(state.encode()).hexdigest(),
+    )
 
 
 def evidence_options(*, dsp: Dsp) -> dict[str, list]:

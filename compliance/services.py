@@ -36,7 +36,7 @@ from nextmile.uploads import safe_upload_name, validate_upload
 from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
-from .selectors import evidence_options
+from .selectors import TerminationPreview, evidence_options, termination_preview
 
 Kind = ComplianceAction.Kind
 CREATABLE = (Kind.WARNING, Kind.CORRECTIVE_PLAN, Kind.PENALTY, Kind.SUSPENSION, Kind.TERMINATION)
@@ -111,9 +111,12 @@ def action_create(
     starts_on: date | None = None,
     ends_on: date | None = None,
     effective_on: date | None = None,
+    confirm: str | None = None,
 ) -> ComplianceAction:
     """Record a program action against `dsp` with its reason and evidence, apply its effect
-    (penalty charge, suspension, termination), audit it and tell the owner."""
+    (penalty charge, suspension, termination), audit it and tell the owner. `confirm` is the
+    token of the termination preview the user confirmed: when given, a DSP whose standing,
+    people, vans or routes changed since is refused."""
     _require_staff(by)
     dsp = Dsp.objects.select_for_update().select_related("station").get(pk=dsp.pk)
     today = dsp.station.today()
@@ -135,6 +138,11 @@ def action_create(
         action.starts_on, action.ends_on = _suspension_checked(dsp, starts_on, ends_on, today)
     elif kind == Kind.TERMINATION:
         _termination_checked(effective_on, today)
+        if (
+            confirm is not None
+            and confirm != termination_preview(dsp=dsp, effective_on=effective_on).token
+        ):
+            raise ValidationError({"confirm": STALE_TERMINATION.format(name=dsp.name)})
     action.full_clean()
     try:
         with transaction.atomic():
@@ -156,6 +164,26 @@ def action_create(
         _action_body(action, effective_on),
     )
     return action
+
+
+STALE_TERMINATION = (
+    "{name} changed after the confirmation was shown (its standing, drivers, accounts, vans or "
+    "routes); nothing was done. Read the new figures and confirm again."
+)
+
+
+def action_termination_preview(
+    *, dsp: Dsp, by: User, reason: str, effective_on: date | None
+) -> TerminationPreview:
+    """Check a termination as `action_create` would, without writing: what the confirmation
+    step shows, with the token `action_create(confirm=...)` checks."""
+    _require_staff(by)
+    dsp = Dsp.objects.select_related("station").get(pk=dsp.pk)
+    _action_allowed(
+        dsp, Kind.TERMINATION, (reason or "").strip(), Offboarding.objects.filter(dsp=dsp).first()
+    )
+    _termination_checked(effective_on, dsp.station.today())
+    return termination_preview(dsp=dsp, effective_on=effective_on)
 
 
 def _action_allowed(dsp: Dsp, kind: str, reason: str, leaving: Offboarding | None) -> None:

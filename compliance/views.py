@@ -65,6 +65,29 @@ def action_create(request):
         try:
             if dsp is None:
                 raise ValidationError({"dsp": "Choose the DSP."})
+            if request.POST.get("kind") == ComplianceAction.Kind.TERMINATION and not (
+                request.POST.get("confirm")
+            ):
+                preview = services.action_termination_preview(
+                    dsp=dsp,
+                    by=request.user,
+                    reason=request.POST.get("reason", ""),
+                    effective_on=_date(request.POST.get("effective_on", ""), "effective_on"),
+                )
+                return render(
+                    request,
+                    "compliance/termination_confirm.html",
+                    {
+                        "preview": preview,
+                        "reason": request.POST.get("reason", ""),
+                        "hidden": [
+                            (key, value)
+                            for key in request.POST
+                            if key not in ("csrfmiddlewaretoken", "confirm")
+                            for value in request.POST.getlist(key)
+                        ],
+                    },
+                )
             action = services.action_create(
                 dsp=dsp,
                 kind=request.POST.get("kind", ""),
@@ -79,6 +102,7 @@ def action_create(request):
                 starts_on=_date(request.POST.get("starts_on", ""), "starts_on"),
                 ends_on=_date(request.POST.get("ends_on", ""), "ends_on"),
                 effective_on=_date(request.POST.get("effective_on", ""), "effective_on"),
+                confirm=request.POST.get("confirm") or None,
             )
         except ValidationError as e:
             errors = e.message_dict

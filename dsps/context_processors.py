@@ -23,5 +23,5 @@ def tenancy(request):
         "can_assess_market": role in (Role.PROGRAM_STAFF, Role.OWNER),
         "Role": Role,
         # Compliance suspensions: every page of the DSP's people says so (no extra query).
-        "suspension_notice": dsp_suspension_notice(membership.dsp if membership else None),
+        "suspension_notice": dsp_suspension_notice(membership.dsp if membership else None, role),
     }

@@ -115,6 +115,13 @@ class ApplicationDecisionForm(forms.Form):
     documents_verified = forms.BooleanField(
         required=False, label="I checked the insurance certificate and business registration"
     )
+    documents_waiver = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Or approve without checking them, because…",
+        help_text="Recorded with your name in the audit log; verify the documents later from "
+        "the DSP's page.",
+    )
 
     def __init__(self, *args, territories=None, **kwargs):
         super().__init__(*args, **kwargs)

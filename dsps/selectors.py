@@ -29,12 +29,26 @@ def dsp_is_suspended(dsp: Dsp, *, on: date) -> bool:
     return start is not None and start <= on and (end is None or on <= end)
 
 
-def dsp_suspension_notice(dsp: Dsp | None) -> str:
-    """The sentence a DSP's people see while new routes are suspended (empty when they are not).
+def dsp_suspension_notice(dsp: Dsp | None, role: str | None = None) -> str:
+    """The sentence a DSP's people see while it is terminated or its new routes are suspended
+    (empty otherwise); the owner, who received the decision, is pointed to it rather than to
+    themselves.
 
     Reads only the DSP row (already loaded with the membership), so every page may show it.
     """
-    if dsp is None or dsp.routes_suspended_from is None:
+    if dsp is None:
+        return ""
+    if dsp.status == Dsp.Status.TERMINATED:
+        where = (
+            "The decision and the offboarding steps are under Compliance."
+            if role == Role.OWNER
+            else "Ask your DSP owner for details."
+        )
+        return (
+            f"{dsp.name} has been terminated from the delivery program: it receives no new "
+            f"routes, and its records stay readable for history. {where}"
+        )
+    if dsp.routes_suspended_from is None:
         return ""
     today = dsp.station.today()
     start, end = dsp.routes_suspended_from, dsp.routes_suspended_until
@@ -48,7 +62,12 @@ def dsp_suspension_notice(dsp: Dsp | None) -> str:
         )
     return (
         f"{dsp.name} is suspended from new routes{until}: no new routes are planned or "
-        "allocated to it. Ask your DSP owner for details."
+        "allocated to it. "
+        + (
+            "The decision and how to answer it are under Compliance."
+            if role == Role.OWNER
+            else "Ask your DSP owner for details."
+        )
     )
 
 

@@ -7,6 +7,7 @@ app_name = "dsps"
 urlpatterns = [
     path("", views.dsp_index, name="list"),
     path("<int:pk>/", views.dsp_detail, name="detail"),
+    path("<int:pk>/documents/verify/", views.dsp_documents_verify, name="documents-verify"),
     path("apply/", views.application_start, name="application-start"),
     path("application/", views.application_mine, name="application-mine"),
     path("applications/", views.application_index, name="application-list"),

@@ -52,6 +52,7 @@ from .services import (
     application_request_changes,
     application_submit,
     application_update,
+    application_verify_documents,
     territory_assign,
     territory_create,
     territory_release,
@@ -101,11 +102,42 @@ def dsp_index(request):
     )
 
 
+def _application_of(dsp: Dsp) -> DspApplication | None:
+    """The application behind a DSP already fetched through tenancy (its one-to-one row)."""
+    try:
+        return dsp.application
+    except DspApplication.DoesNotExist:
+        return None
+
+
 @role_required(Role.PROGRAM_STAFF, Role.OWNER, Role.DISPATCHER)
 def dsp_detail(request, pk: int):
     dsp = get_for_user_or_404(Dsp.objects.select_related("station"), request.user, pk=pk)
     members = member_list(user=request.user, dsp=dsp)
-    return render(request, "dsps/dsp_detail.html", {"dsp": dsp, "members": members})
+    application = _application_of(dsp)
+    return render(
+        request,
+        "dsps/dsp_detail.html",
+        {"dsp": dsp, "members": members, "application": application},
+    )
+
+
+@require_POST
+@role_required(Role.PROGRAM_STAFF)
+def dsp_documents_verify(request, pk: int):
+    """Staff verify the documents of a DSP approved without checking them (a checklist item)."""
+    dsp = get_for_user_or_404(Dsp, request.user, pk=pk)
+    application = _application_of(dsp)
+    if application is None:
+        messages.error(request, f"{dsp.name} has no application whose documents to verify.")
+        return redirect("dsps:detail", pk=dsp.pk)
+    try:
+        application_verify_documents(application=application, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{dsp.name}'s documents are verified.")
+    return redirect("dsps:detail", pk=dsp.pk)
 
 
 # --- Applications ---------------------------------------------------------------------------
@@ -234,6 +266,7 @@ def application_decide(request, pk: int):
                     by=request.user,
                     territory=data["territory"],
                     documents_verified=data["documents_verified"],
+                    documents_waiver=data["documents_waiver"],
                     message=data["reason"],
                 )
             elif data["decision"] == "reject":

@@ -22,6 +22,11 @@ STALE = (
     "or planned routes); make a new proposal."
 )
 
+STALE_CONFIRMATION = (
+    "The day's stops changed after you opened the confirmation; nothing was moved. "
+    "Read the proposal again before applying it."
+)
+
 
 def _staff(user) -> None:
     if role_of(user) != Role.PROGRAM_STAFF:
@@ -50,9 +55,12 @@ def allocation_propose(*, user, station: Station, service_date: date) -> Allocat
 
 
 @transaction.atomic
-def allocation_apply(*, user, proposal: AllocationProposal) -> AllocationProposal:
+def allocation_apply(
+    *, user, proposal: AllocationProposal, confirm: str | None = None
+) -> AllocationProposal:
     """Move the proposal's stops in one go and audit it; a second apply changes nothing and a
-    proposal whose day has changed since is refused."""
+    proposal whose day has changed since is refused. `confirm` is the day's fingerprint the
+    confirmation page showed: when given, a day changed since that page is refused too."""
     _staff(user)
     proposal = AllocationProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == AllocationProposal.Status.APPLIED:
@@ -60,6 +68,8 @@ def allocation_apply(*, user, proposal: AllocationProposal) -> AllocationProposa
     current = selectors.day_fingerprint(station=proposal.station, day=proposal.service_date)
     if current != proposal.fingerprint:
         raise ValidationError({"proposal": STALE})
+    if confirm is not None and confirm != current:
+        raise ValidationError({"confirm": STALE_CONFIRMATION})
     moved = stops_reallocate(
         user=user,
         station=proposal.station,

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from dsps.models import Role
 from dsps.tenancy import get_for_user_or_404, role_required
@@ -217,13 +216,40 @@ def allocation_detail(request, pk: int):
     )
 
 
-@require_POST
 @role_required(*STAFF)
 def allocation_apply(request, pk: int):
-    proposal = get_for_user_or_404(AllocationProposal, request.user, pk=pk)
+    """GET: the confirmation step naming what the apply will do; POST (from that page, with
+    the day's fingerprint it showed): apply."""
+    proposal = get_for_user_or_404(
+        AllocationProposal.objects.select_related("station"), request.user, pk=pk
+    )
+    if request.method != "POST" or not request.POST.get("confirm"):
+        if proposal.status != AllocationProposal.Status.PROPOSED or not proposal.moves:
+            return redirect("network:allocation-detail", pk=proposal.pk)
+        names = {row["dsp"]: row["name"] for row in proposal.before.get("rows", [])}
+        receivers: dict[str, int] = {}
+        givers: dict[str, int] = {}
+        for m in proposal.moves:
+            receivers[names.get(m["to"], "")] = receivers.get(names.get(m["to"], ""), 0) + 1
+            giver = names.get(m["from"], "Uncovered")
+            givers[giver] = givers.get(giver, 0) + 1
+        return render(
+            request,
+            "network/allocation_confirm.html",
+            {
+                "proposal": proposal,
+                "receivers": sorted(receivers.items()),
+                "givers": sorted(givers.items()),
+                "confirm": selectors.day_fingerprint(
+                    station=proposal.station, day=proposal.service_date
+                ),
+            },
+        )
     was_applied = proposal.status == AllocationProposal.Status.APPLIED
     try:
-        services.allocation_apply(user=request.user, proposal=proposal)
+        services.allocation_apply(
+            user=request.user, proposal=proposal, confirm=request.POST["confirm"]
+        )
     except ValidationError as error:
         messages.error(request, _first_error(error))
     else:

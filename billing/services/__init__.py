@@ -12,6 +12,7 @@ from billing.statements.lifecycle import (
     statement_generate,
     statement_line_add,
     statement_mark_paid,
+    statement_version,
 )
 from billing.statements.lines import dispatch_moment, routes_run, uncovered_routes
 from billing.statements.rates import (
@@ -40,6 +41,7 @@ __all__ = [
     "statement_generate",
     "statement_line_add",
     "statement_mark_paid",
+    "statement_version",
     "threshold_set_save",
     "uncovered_routes",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -85,12 +86,28 @@ def statement_line_add(
     return line
 
 
+def statement_version(statement: Statement) -> str:
+    """A token of the statement as shown: its status, net and last change. The confirmation
+    step sends it back, so approving figures that changed meanwhile is refused."""
+    state = f"{statement.pk}:{statement.status}:{statement.net}:{statement.updated_at.isoformat()}"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def statement_approve(*, statement: Statement, by) -> Statement:
-    """Freeze a draft: from now on only its move to paid is allowed."""
+def statement_approve(*, statement: Statement, by, version: str | None = None) -> Statement:
+    """Freeze a draft: from now on only its move to paid is allowed. `version` (from
+    `statement_version`) is what the confirmation showed: when given, a statement changed
+    since is refused."""
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if not statement.is_draft:
         raise ValidationError({"status": "Only a draft statement can be approved."})
+    if version is not None and version != statement_version(statement):
+        raise ValidationError(
+            {
+                "version": "The statement changed after the confirmation was shown (a line "
+                "was added or its total moved); nothing was approved. Read it again."
+            }
+        )
     statement.status = Statement.Status.APPROVED
     statement.approved_at = timezone.now()
     statement.approved_by = by

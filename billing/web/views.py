@@ -189,9 +189,23 @@ def statement_detail(request, pk: int):
 @require_POST
 @role_required(Role.PROGRAM_STAFF)
 def statement_approve(request, pk: int):
-    statement = get_for_user_or_404(Statement, request.user, pk=pk)
+    """A POST from the statement's page shows the confirmation; the confirmation's POST, with
+    the version it showed, approves."""
+    statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
+    if not request.POST.get("version") and statement.is_draft:
+        return render(
+            request,
+            "billing/statement_approve_confirm.html",
+            {
+                "statement": statement,
+                "lines": statement.lines.count(),
+                "version": services.statement_version(statement),
+            },
+        )
     try:
-        services.statement_approve(statement=statement, by=request.user)
+        services.statement_approve(
+            statement=statement, by=request.user, version=request.POST.get("version") or None
+        )
         messages.success(request, "Statement approved.")
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))

@@ -245,12 +245,23 @@ def application_approve(
     by: User,
     territory: Territory | None = None,
     documents_verified: bool = False,
+    documents_waiver: str = "",
     message: str = "",
 ) -> DspApplication:
     """Approve: the DSP becomes active, the applicant its owner, and optionally the holder of
-    `territory` (refused, with nothing saved, when another DSP holds it)."""
+    `territory` (refused, with nothing saved, when another DSP holds it). The documents are
+    checked now (`documents_verified`), or their check is waived with a reason the audit log
+    keeps with the approver's name; staff verify them later from the DSP's page."""
     application = _lock(application)
     _decidable(application)
+    documents_waiver = (documents_waiver or "").strip()
+    if not documents_verified and not documents_waiver:
+        raise ValidationError(
+            {
+                "documents_verified": "Check the insurance certificate and business "
+                "registration, or say why you approve without checking them."
+            }
+        )
     dsp = application.dsp
     _decided(application, by, DspApplication.Status.APPROVED, (message or "").strip())
     if documents_verified:
@@ -275,6 +286,7 @@ def application_approve(
         reason=application.reviewer_message,
         data={
             "documents_verified": documents_verified,
+            "documents_waived": "" if documents_verified else documents_waiver,
             "territory": territory.code if territory else None,
         },
     )

@@ -34,3 +34,23 @@
   const reload = document.querySelector("[data-reload-after]");
   if (reload) setTimeout(() => window.location.reload(), Number(reload.dataset.reloadAfter) || 1500);
 })();
+
+// A form that shows what applies: a `select[data-reveal]` shows only the parts of its form marked
+// data-when="value …" that name its value, and disables the hidden ones' fields so they are not
+// sent. Without script every part shows and the server still validates each kind.
+(function () {
+  "use strict";
+  const apply = (select) => {
+    if (!select.form) return;
+    select.form.querySelectorAll("[data-when]").forEach((part) => {
+      const shown = part.dataset.when.split(/\s+/).includes(select.value);
+      part.hidden = !shown;
+      part.querySelectorAll("input, select, textarea").forEach((field) => { field.disabled = !shown; });
+    });
+  };
+  document.querySelectorAll("select[data-reveal]").forEach(apply);
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("select[data-reveal]")) apply(event.target);
+  });
+  document.querySelectorAll("[data-js-hide]").forEach((element) => { element.hidden = true; });
+})();

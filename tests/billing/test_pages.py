@@ -1,12 +1,15 @@
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 
-from billing.services import scorecard_generate, statement_generate
+from billing.services import scorecard_generate, statement_generate, statement_line_add
+from nextmile.money import format_money
 from routes.models import DeliveryEvent, FailureReason
 from tests.billing.factories import WEEK, RateCardFactory
 from tests.drivers.factories import DriverFactory
-from tests.dsps.factories import DspFactory, MembershipFactory
+from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
 from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
 from tests.visible import codes_shown
 
@@ -68,3 +71,45 @@ def test_scorecards_word_tiers_and_failure_reasons_instead_of_their_codes(client
     assert [("<td>Fantastic Plus</td>" in page) for page in pages[:2]] == [True, True]
     assert "Business closed" in pages[2]
     assert [codes_shown(page) for page in pages] == [[], [], []]
+
+
+def _approvable(client):
+    dsp = DspFactory(name="Prairie Delivery")
+    RateCardFactory(station=dsp.station)
+    route = RouteFactory(
+        dsp=dsp, service_date=WEEK + datetime.timedelta(days=1), status="completed", code="R7"
+    )
+    DeliveryEventFactory(route=route, package=PackageFactory(dsp=dsp))
+    statement = statement_generate(dsp=dsp, week_start=WEEK)
+    client.force_login(StaffFactory().user)
+    return statement
+
+
+def test_approving_a_statement_goes_through_a_confirmation_naming_the_net(client):
+    statement = _approvable(client)
+    url = f"/billing/statements/{statement.pk}/approve/"
+    page = client.post(url).content.decode()
+    assert f"Approve {format_money(statement.net)} for Prairie Delivery" in page
+    statement.refresh_from_db()
+    assert statement.status == "draft"
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page).group(1)
+    client.post(url, {"version": version})
+    statement.refresh_from_db()
+    assert statement.status == "approved"
+
+
+def test_a_statement_changed_after_its_confirmation_is_not_approved(client):
+    statement = _approvable(client)
+    url = f"/billing/statements/{statement.pk}/approve/"
+    version = re.search(r'name="version" value="([0-9a-f]+)"', client.post(url).content.decode())
+    statement_line_add(
+        statement=statement,
+        kind="damage",
+        description="Dented van door",
+        quantity=Decimal(1),
+        rate=Decimal("25.00"),
+    )
+    page = client.post(url, {"version": version.group(1)}, follow=True).content.decode()
+    assert "The statement changed after the confirmation was shown" in page
+    statement.refresh_from_db()
+    assert statement.status == "draft"

@@ -1,11 +1,14 @@
 """Compliance pages: the owner's home panel, the suspension notice, field errors."""
 
 import datetime
+import re
 
 import pytest
 
+from compliance.models import ComplianceAction
 from compliance.services import action_create
-from dsps.models import Role
+from dsps.models import Dsp, Role
+from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,72 @@ def test_staff_choose_per_lease_to_end_or_transfer_on_the_exit_page(client):
     after = f"Van NM-MOVE goes to Aspen Express from the day after {offboarding.effective_on}."
     assert after in page
     assert Offboarding.objects.get(pk=offboarding.pk).leases_ended_at is not None
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="confirm" value="([0-9a-f]{64})"', page).group(1)
+
+
+def test_termination_goes_through_a_confirmation_naming_its_effects(client):
+    dsp = DspFactory(name="Prairie Delivery")
+    DriverFactory(dsp=dsp)
+    DriverFactory(dsp=dsp)
+    effective = dsp.station.today() + datetime.timedelta(days=7)
+    client.force_login(StaffFactory().user)
+    form = {"dsp": dsp.pk, "kind": "termination", "reason": "Fraud", "effective_on": effective}
+    page = client.post("/compliance/actions/new/", form).content.decode()
+    assert f"Terminate Prairie Delivery on {effective:%-d %b}" in page
+    assert "<strong>2</strong> drivers will be terminated" in page
+    dsp.refresh_from_db()
+    assert dsp.status == Dsp.Status.ACTIVE  # nothing done before the confirmation
+    response = client.post("/compliance/actions/new/", {**form, "confirm": _token(page)})
+    assert response.status_code == 302
+    dsp.refresh_from_db()
+    assert dsp.status == Dsp.Status.TERMINATED
+
+
+def test_a_termination_confirmed_on_figures_that_changed_is_refused(client):
+    dsp = DspFactory(name="Prairie Delivery")
+    effective = dsp.station.today() + datetime.timedelta(days=7)
+    client.force_login(StaffFactory().user)
+    form = {"dsp": dsp.pk, "kind": "termination", "reason": "Fraud", "effective_on": effective}
+    token = _token(client.post("/compliance/actions/new/", form).content.decode())
+    DriverFactory(dsp=dsp)  # hired while the confirmation was open
+    page = client.post("/compliance/actions/new/", {**form, "confirm": token}).content.decode()
+    assert "Prairie Delivery changed after the confirmation was shown" in page
+    dsp.refresh_from_db()
+    assert dsp.status == Dsp.Status.ACTIVE
+    assert not ComplianceAction.objects.filter(dsp=dsp).exists()
+
+
+def test_a_termination_in_the_past_is_refused_before_the_confirmation(client):
+    dsp = DspFactory()
+    client.force_login(StaffFactory().user)
+    form = {
+        "dsp": dsp.pk,
+        "kind": "termination",
+        "reason": "Fraud",
+        "effective_on": dsp.station.today() - datetime.timedelta(days=1),
+    }
+    page = client.post("/compliance/actions/new/", form).content.decode()
+    assert "A termination cannot take effect in the past." in page
+    assert 'id="confirm-terminate"' not in page
+
+
+def test_a_terminated_dsps_owner_is_told_terminated_not_suspended(client):
+    dsp = DspFactory(name="Prairie Delivery")
+    staff = StaffFactory().user
+    today = dsp.station.today()
+    action_create(dsp=dsp, kind="suspension", reason="Safety", by=staff, starts_on=today)
+    action_create(
+        dsp=dsp,
+        kind="termination",
+        reason="Fraud",
+        by=staff,
+        effective_on=today + datetime.timedelta(days=3),
+    )
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.OWNER).user)
+    page = client.get("/").content.decode()
+    notice = re.search(r'id="suspension-notice"[^>]*>([^<]*)<', page).group(1)
+    assert "Prairie Delivery has been terminated from the delivery program" in notice
+    assert "suspended" not in notice and "Ask your DSP owner" not in notice

@@ -14,6 +14,7 @@ WRITE_ROLES = {
     "api:territory-request-list": OWNER,
     "api:territory-request-decide": STAFF,
     "dsps:application-decide": STAFF,
+    "dsps:documents-verify": STAFF,
     "dsps:application-mine": OWNER,
     # Only a signed-up person with no role yet starts an application; members are sent home.
     "dsps:application-start": set(),

@@ -66,6 +66,7 @@ CASES = {
 # Program decisions: no DSP role may use them, not even on its own DSP's objects.
 STAFF_ONLY = {
     "dsps:application-decide": _application,
+    "dsps:documents-verify": _dsp,
     "api:application-decide": _application,
     "dsps:territory-edit": _territory,
     "dsps:territory-assign": _territory,
@@ -75,6 +76,7 @@ STAFF_ONLY = {
 }
 POST_ONLY = {
     "dsps:application-decide",
+    "dsps:documents-verify",
     "api:application-decide",
     "dsps:territory-assign",
     "api:territory-assign",

@@ -238,7 +238,7 @@ def test_a_decision_on_a_decided_application_is_refused(db, first):
     staff = StaffFactory().user
     application = DspApplicationFactory()
     if first == "approve":
-        application_approve(application=application, by=staff)
+        application_approve(application=application, by=staff, documents_verified=True)
     else:
         application_reject(application=application, by=staff, reason="No.")
     before = AuditEvent.objects.count()
@@ -257,7 +257,9 @@ def test_approval_with_a_held_territory_is_refused_and_nothing_changes(db):
     holder = DspFactory(station=application.dsp.station)
     territory = TerritoryFactory(station=holder.station, dsp=holder, boundary=square())
     with pytest.raises(ValidationError) as error:
-        application_approve(application=application, by=staff, territory=territory)
+        application_approve(
+            application=application, by=staff, territory=territory, documents_verified=True
+        )
     assert error.value.message_dict["territory"] == [
         f"Territory {territory.code} is already held by {holder.name}; release it first."
     ]
@@ -272,3 +274,24 @@ def test_an_active_dsp_is_onboarded_for_dsps_once_its_documents_are_verified(db)
     assert {i["key"]: i["done"] for i in checklist_for(dsp)}["documents_verified"] is False
     DspApplicationFactory(dsp=dsp, approved=True)
     assert {i["key"]: i["done"] for i in checklist_for(dsp)}["documents_verified"] is True
+
+
+def test_approval_needs_the_documents_checked_or_a_recorded_waiver(db):
+    staff = StaffFactory().user
+    application = DspApplicationFactory()
+    with pytest.raises(ValidationError) as error:
+        application_approve(application=application, by=staff, documents_waiver="  ")
+    assert (
+        "or say why you approve without checking them"
+        in (error.value.message_dict["documents_verified"][0])
+    )
+    application.refresh_from_db()
+    assert application.status == DspApplication.Status.SUBMITTED
+    application_approve(
+        application=application, by=staff, documents_waiver="Originals seen at the station."
+    )
+    event = AuditEvent.objects.get(verb="application.approved")
+    assert event.actor == staff
+    assert event.data["documents_waived"] == "Originals seen at the station."
+    checklist = {i["key"]: i["done"] for i in checklist_for(application.dsp)}
+    assert checklist["documents_verified"] is False  # still to verify, from the DSP's page

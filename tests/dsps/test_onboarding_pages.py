@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from dsps.models import AuditEvent, DspApplication, Role, Territory
-from dsps.services import audit_record
+from dsps.models import AuditEvent, DspApplication, Membership, Role, Territory
+from dsps.onboarding import checklist_for
+from dsps.services import application_approve, audit_record
 from routes.models import Manifest, Package
 from tests.dsps.factories import (
     DspApplicationFactory,
@@ -270,3 +271,20 @@ def test_dispatchers_are_not_offered_the_owners_market_assessment(client, db):
         page = client.get(f"/dsps/territories/{territory.pk}/")
         assert page.status_code == 200
         assert (b"/billing/market/" in page.content) is offered
+
+
+def test_staff_verify_waived_documents_later_from_the_dsps_page(client, db):
+    staff = StaffFactory().user
+    application = DspApplicationFactory()
+    application_approve(application=application, by=staff, documents_waiver="Seen at station.")
+    dsp = application.dsp
+    client.force_login(staff)
+    page = client.get(f"/dsps/{dsp.pk}/").content.decode()
+    assert "Not verified yet" in page and 'id="documents-verify-form"' in page
+    page = client.post(f"/dsps/{dsp.pk}/documents/verify/", follow=True).content.decode()
+    assert f"{dsp.name}&#x27;s documents are verified." in page
+    assert {i["key"]: i["done"] for i in checklist_for(dsp)}["documents_verified"] is True
+    owner = Membership.objects.get(dsp=dsp, role=Role.OWNER).user
+    client.force_login(owner)
+    assert 'id="documents-verify-form"' not in client.get(f"/dsps/{dsp.pk}/").content.decode()
+    assert client.post(f"/dsps/{dsp.pk}/documents/verify/").status_code == 403

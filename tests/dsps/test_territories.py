@@ -161,7 +161,9 @@ def test_two_staff_approving_two_dsps_for_one_territory_at_once_exactly_one_wins
     def approve(application, by):
         def go():
             barrier.wait()
-            return application_approve(application=application, by=by, territory=territory)
+            return application_approve(
+                application=application, by=by, territory=territory, documents_verified=True
+            )
 
         return go
 

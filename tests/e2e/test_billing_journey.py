@@ -43,6 +43,8 @@ def test_staff_approve_and_the_owner_downloads_disputes_and_plans(live_server, p
     page.click(f"#statement-table a[href='/billing/statements/{statement.pk}/']")
     expect(page.locator("#net")).to_have_text("$232.40")
     page.click("#approve-form button")
+    expect(page.locator("#confirm-approve")).to_have_text(f"Approve $232.40 for {dsp.name}")
+    page.click("#confirm-approve")
     expect(page.locator("#statement-status")).to_have_text("Approved")
     expect(page.locator("#approve-form")).to_have_count(0)
 

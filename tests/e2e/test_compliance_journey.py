@@ -29,6 +29,8 @@ def test_staff_warn_suspend_plan_without_the_dsp_and_lift(
     page.goto(f"{live_server.url}/compliance/actions/new/?dsp={dsp.pk}")
     page.select_option("#id_kind", "warning")
     page.fill("#action-form textarea[name=reason]", "Speeding near schools.")
+    expect(page.locator("#action-form input[name=starts_on]")).to_be_hidden()
+    page.click("#action-form details.evidence summary")
     page.check(f"#action-form input[name=incidents][value='{incident.pk}']")
     page.click("#action-form button[type=submit]")
     # then

@@ -36,10 +36,29 @@ def test_staff_spread_an_overflow_day_fairly(live_server, page, settings):
     expect(page.locator("#index-after")).to_have_text("15.0")
     expect(page.locator("#fairness-table")).to_contain_text(world.b.name)
 
-    # applied with one action
+    # applied after one confirmation step naming the count and the day
     page.click("#apply")
+    expect(page.locator("#confirm-apply")).to_have_text(f"Move 6 stops on {world.day:%-d %b}")
+    assert Stop.objects.filter(manifest=world.manifest, dsp__isnull=True).count() > 0
+    page.click("#confirm-apply")
     expect(page.locator(".messages")).to_contain_text("Applied: 6 stops moved.")
     expect(page.locator("#proposal-status")).to_have_text("Applied")
     expect(page.locator("#apply")).to_have_count(0)
     assert Stop.objects.filter(manifest=world.manifest, dsp=world.a).count() == 5
     assert Stop.objects.filter(manifest=world.manifest, dsp__isnull=True).count() == 0
+
+
+def test_a_stale_allocation_confirmation_is_refused(live_server, page, settings):
+    settings.PROGRAM_STOPS_PER_ROUTE = STOPS_PER_ROUTE
+    world = overflow_world()
+    sign_in(page, live_server.url, StaffFactory().user.email)
+    page.goto(f"{live_server.url}/network/allocation/?station={world.station.pk}&date={world.day}")
+    page.click("#propose")
+    page.click("#apply")
+    expect(page.locator("#confirm-count")).to_have_text("6 stops")
+    # someone hands a stop to a DSP while the confirmation is open
+    Stop.objects.filter(pk=world.uncovered[0].pk).update(dsp=world.c)
+    page.click("#confirm-apply")
+    expect(page.locator(".messages")).to_contain_text("changed since this proposal was made")
+    expect(page.locator("#proposal-status")).to_have_text("Proposed")
+    assert Stop.objects.filter(manifest=world.manifest, dsp=world.b).count() == 3

@@ -17,7 +17,7 @@ def _proposal(dsp, driver_user):
 
 
 CASES: dict = {}
-POST_ONLY = {"network:allocation-apply", "api:network-allocation-apply"}
+POST_ONLY = {"api:network-allocation-apply"}
 # No DSP role may see or apply a station's allocation, not even when it names their own DSP.
 STAFF_ONLY = {
     "network:allocation-detail": _proposal,

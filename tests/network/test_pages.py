@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dsps.models import Role, Station, Territory
@@ -81,9 +83,14 @@ def test_proposing_and_applying_through_the_pages(client, staff):
     assert 'id="index-before">44.3<' in page and 'id="index-after">15.0<' in page
     proposal_pk = response.resolver_match.kwargs["pk"]
     apply_url = reverse("network:allocation-apply", kwargs={"pk": proposal_pk})
-    page = client.post(apply_url, follow=True).content.decode()
+    # a bare POST only shows the confirmation step: nothing moves yet
+    page = client.post(apply_url).content.decode()
+    assert f"Move 6 stops on {world.day:%-d %b}" in page
+    assert Stop.objects.filter(manifest=world.manifest, dsp__isnull=True).count() > 0
+    confirm = _confirm_token(page)
+    page = client.post(apply_url, {"confirm": confirm}, follow=True).content.decode()
     assert "Applied: 6 stops moved." in page
-    page = client.post(apply_url, follow=True).content.decode()
+    page = client.post(apply_url, {"confirm": confirm}, follow=True).content.decode()
     assert "already applied; nothing changed" in page
     csv_rows = _rows(
         client.get(
@@ -101,9 +108,28 @@ def test_a_stale_proposal_is_refused_on_the_page(client, staff):
     Stop.objects.filter(pk=world.uncovered[0].pk).update(dsp=world.c)
     client.force_login(staff)
     url = reverse("network:allocation-apply", kwargs={"pk": proposal.pk})
-    page = client.post(url, follow=True).content.decode()
+    page = client.post(url, {"confirm": "0" * 64}, follow=True).content.decode()
     assert "changed since this proposal was made" in page
     assert Stop.objects.filter(manifest=world.manifest, dsp=world.b).count() == 3
+
+
+def test_a_confirmation_opened_before_the_day_changed_is_refused(client, staff):
+    world = overflow_world()
+    proposal = services.allocation_propose(
+        user=staff, station=world.station, service_date=world.day
+    )
+    client.force_login(staff)
+    url = reverse("network:allocation-apply", kwargs={"pk": proposal.pk})
+    confirm = _confirm_token(client.get(url).content.decode())
+    # a confirmation that showed another state of the day is refused by the service itself
+    with pytest.raises(ValidationError, match="changed after you opened the confirmation"):
+        services.allocation_apply(user=staff, proposal=proposal, confirm="f" * 64)
+    page = client.post(url, {"confirm": confirm}, follow=True).content.decode()
+    assert "Applied: 6 stops moved." in page
+
+
+def _confirm_token(page: str) -> str:
+    return re.search(r'name="confirm" value="([0-9a-f]{64})"', page).group(1)
 
 
 def test_the_peak_page_notes_a_short_history_and_offers_leases(client, staff):
