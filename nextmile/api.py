@@ -1,4 +1,5 @@
-"""API plumbing shared by every app: errors from services become 400s keyed by field."""
+"""API plumbing shared by every app: errors from services become 400s keyed by field, and
+every other refusal carries a stable `code` beside its `detail`."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,7 +19,20 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = _stable_code(exc)
+    return response
+
+
+def _stable_code(exc) -> str:
+    if isinstance(exc, Http404):
+        return "not_found"
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            return codes
+    return getattr(exc, "default_code", "error")
 
 
 class JSONParser(parsers.JSONParser):

@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "nextmile.schema.local_times_hook",
+        "nextmile.schema.shared_errors_hook",
     ],
 }
 
