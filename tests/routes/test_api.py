@@ -1,5 +1,7 @@
 """Planning API: import, stops, plan jobs and hand edits, each scoped to the caller."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -139,10 +141,65 @@ def test_route_stops_in_order_and_a_move_to_another_dsps_route_is_not_found(api,
     foreign = RouteStopFactory()
     api.force_authenticate(dispatcher)
     stops = api.get(f"/api/v1/routes/{rs.route_id}/stops/").json()
-    assert [s["id"] for s in stops] == [rs.pk]
+    assert [s["id"] for s in stops["results"]] == [rs.pk]
     response = api.post(
         f"/api/v1/route-stops/{rs.pk}/move/", {"to_route": foreign.route_id, "position": 1}
     )
     assert response.status_code == 404
     rs.refresh_from_db()
     assert rs.route_id != foreign.route_id
+
+
+def test_a_routes_stops_come_a_page_at_a_time_in_the_order_asked(api, dispatcher):
+    # given: three stops, visited in the opposite order to their planned arrival
+    first = RouteStopFactory(route__dsp=dispatcher.membership.dsp, sequence=1)
+    route = first.route
+    now = first.planned_arrival
+    manifest = first.stop.manifest
+    second = RouteStopFactory(
+        route=route, stop__manifest=manifest, sequence=2, planned_arrival=now - timedelta(hours=1)
+    )
+    third = RouteStopFactory(
+        route=route, stop__manifest=manifest, sequence=3, planned_arrival=now - timedelta(hours=2)
+    )
+    api.force_authenticate(dispatcher)
+    url = f"/api/v1/routes/{route.pk}/stops/"
+    # when
+    by_sequence = api.get(url, {"page_size": 2}).json()
+    by_arrival = api.get(url, {"ordering": "planned_arrival"}).json()
+    last_page = api.get(url, {"page_size": 2, "page": 2}).json()
+    # then
+    assert (by_sequence["count"], [s["id"] for s in by_sequence["results"]]) == (
+        3,
+        [first.pk, second.pk],
+    )
+    assert [s["id"] for s in by_arrival["results"]] == [third.pk, second.pk, first.pk]
+    assert [s["id"] for s in last_page["results"]] == [third.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"ordering": "recipient_secret"}, "ordering"),
+        ({"page": 9}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 201}, "page_size"),
+    ],
+)
+def test_a_bad_ordering_page_or_page_size_is_a_400_naming_it(api, dispatcher, query, field):
+    # given
+    rs = RouteStopFactory(route__dsp=dispatcher.membership.dsp)
+    api.force_authenticate(dispatcher)
+    # when
+    response = api.get(f"/api/v1/routes/{rs.route_id}/stops/", query)
+    # then
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_an_unknown_ordering_of_a_list_is_a_400(api, dispatcher):
+    api.force_authenticate(dispatcher)
+    response = api.get("/api/v1/routes/", {"ordering": "-nonsense"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["ordering"]

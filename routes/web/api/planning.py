@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
+from nextmile.api import OrderingFilter
 from routes.models import PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
     manifest_import,
@@ -34,6 +35,10 @@ from routes.web.serializers import (
 )
 
 
+class RouteStopOrdering(OrderingFilter):
+    ordering_fields = ["sequence", "planned_arrival"]
+
+
 class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Route.objects.select_related("dsp")
     serializer_class = RouteSerializer
@@ -41,15 +46,20 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=RouteStopSerializer(many=True))
     @action(
-        detail=True, methods=["get"], serializer_class=RouteStopSerializer, pagination_class=None
+        detail=True,
+        methods=["get"],
+        serializer_class=RouteStopSerializer,
+        filter_backends=[RouteStopOrdering],
     )
     def stops(self, request, pk=None):
-        """The route's stops in visiting order, with planned arrival times."""
-        # Not get_object(): the list's filters and ordering (for stops here) do not apply to it.
+        """The route's stops, in visiting order unless `ordering` says otherwise, a page at a
+        time, with planned arrival times."""
+        # Not get_object(): the list's filters and ordering (for routes) do not apply to it.
         # DRF's get_object_or_404 also turns a malformed id ("null,null") into a 404.
         route = get_object_or_404(self.get_queryset(), pk=pk)
-        rows = route_stop_list(user=request.user, route=route)
-        return Response(RouteStopSerializer(rows, many=True).data)
+        rows = self.filter_queryset(route_stop_list(user=request.user, route=route))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RouteStopSerializer(page, many=True).data)
 
 
 class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
