@@ -126,7 +126,7 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
     allowed_roles = STAFF_AND_MANAGERS
     queryset = Route.objects.all()
     serializer_class = LiveRouteSerializer
-    pagination_class = None
+    filter_backends = ()
 
     @extend_schema(
         parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD, default today")],
@@ -134,7 +134,8 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
     )
     def get(self, request):
         board = live_board(user=request.user, service_date=requested_day(request))
-        return Response(LiveRouteSerializer([b.as_json() for b in board], many=True).data)
+        page = self.paginate_queryset([b.as_json() for b in board])
+        return self.get_paginated_response(LiveRouteSerializer(page, many=True).data)
 
 
 class MyRouteLiveApi(TenantScopedAPIMixin, generics.GenericAPIView):
@@ -293,7 +294,7 @@ class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
     allowed_roles = (*STAFF_AND_MANAGERS, Role.DRIVER)
     queryset = Route.objects.all()
     serializer_class = MessageSerializer
-    pagination_class = None
+    filter_backends = ()
 
     def _route(self, request, pk):
         return get_for_user_or_404(Route, request.user, pk=pk)
@@ -303,7 +304,8 @@ class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
         route = self._route(request, pk)
         rows = list(message_list(user=request.user, route=route))
         message_thread_mark_read(user=request.user, route=route)
-        return Response(MessageSerializer(rows, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(
         request=MessageInputSerializer,
