@@ -147,5 +147,13 @@ class RouteStopMoveInputSerializer(serializers.Serializer):
     )
 
 
+class PlanConflictSerializer(serializers.Serializer):
+    """A plan of the same day is already queued or running: `job` is its id, to poll."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Always `conflict`.")
+    job = serializers.IntegerField()
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)

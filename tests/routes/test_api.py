@@ -203,3 +203,23 @@ def test_an_unknown_ordering_of_a_list_is_a_400(api, dispatcher):
     response = api.get("/api/v1/routes/", {"ordering": "-nonsense"})
     assert response.status_code == 400
     assert list(response.json()) == ["ordering"]
+
+
+def test_a_second_plan_of_the_day_is_a_409_naming_the_running_job(
+    api, dispatcher, django_capture_on_commit_callbacks
+):
+    # given: a plan of today already queued for the dispatcher's DSP
+    dsp = dispatcher.membership.dsp
+    running = PlanJobFactory(dsp=dsp, service_date=dsp.station.today())
+    api.force_authenticate(dispatcher)
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = api.post(
+            "/api/v1/plan-jobs/", {"service_date": running.service_date, "time_limit_s": 5}
+        )
+    # then: the client learns which job to poll, and nothing new is queued
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["job"]) == ("conflict", running.pk)
+    assert str(running.pk) in body["detail"]
+    assert (PlanJob.objects.count(), len(queued)) == (1, 0)

@@ -13,6 +13,7 @@ from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
 from nextmile.api import OrderingFilter
 from routes.models import PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
+    PlanAlreadyRunning,
     manifest_import,
     plan_job_cancel,
     plan_job_start,
@@ -25,6 +26,7 @@ from routes.web.serializers import (
     ManifestImportErrorSerializer,
     ManifestImportInputSerializer,
     ManifestImportOutputSerializer,
+    PlanConflictSerializer,
     PlanJobInputSerializer,
     PlanJobSerializer,
     RouteSerializer,
@@ -135,12 +137,21 @@ class PlanJobViewSet(
     filterset_fields = ["service_date", "status"]
 
     @extend_schema(
-        request=PlanJobInputSerializer, responses={201: PlanJobSerializer, 400: ErrorSerializer}
+        request=PlanJobInputSerializer,
+        responses={201: PlanJobSerializer, 400: ErrorSerializer, 409: PlanConflictSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = PlanJobInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = plan_job_start(user=request.user, **data.validated_data)
+        try:
+            job = plan_job_start(user=request.user, **data.validated_data)
+        except PlanAlreadyRunning as running:
+            body = {
+                "detail": f"Plan job {running.job.pk} of this day is already running.",
+                "code": "conflict",
+                "job": running.job.pk,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(PlanJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
