@@ -10,11 +10,13 @@ from dsps.models import Role
 from routes.models import Package, PlanJob, Stop
 from tests.dsps.factories import MembershipFactory, TerritoryFactory
 from tests.routes.factories import (
+    PackageFactory,
     PlanJobFactory,
     RouteStopFactory,
     StopFactory,
     onboarded_dsp,
 )
+from tests.routes.live_factories import deliver, route_out
 
 HEADER = "tracking_id,recipient_name,address,latitude,longitude"
 
@@ -223,3 +225,24 @@ def test_a_second_plan_of_the_day_is_a_409_naming_the_running_job(
     assert (body["code"], body["job"]) == ("conflict", running.pk)
     assert str(running.pk) in body["detail"]
     assert (PlanJob.objects.count(), len(queued)) == (1, 0)
+
+
+def test_a_routes_and_a_stops_packages_come_with_tracking_ids_and_state(api, db):
+    # given: a route out with a package delivered at stop 1 and one still to go at stop 2
+    route, stops = route_out(stops=2)
+    delivered = deliver(stops[0]).package
+    waiting = PackageFactory(
+        manifest=stops[1].stop.manifest, dsp=route.dsp, stop=stops[1].stop, tracking_id="TBA2"
+    )
+    foreign_route, _ = route_out(stops=1)
+    api.force_authenticate(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    # when
+    on_route = api.get(f"/api/v1/routes/{route.pk}/packages/").json()
+    at_stop = api.get(f"/api/v1/route-stops/{stops[1].pk}/packages/").json()
+    # then
+    assert [(p["tracking_id"], p["sequence"], p["state"]) for p in on_route["results"]] == [
+        (delivered.tracking_id, 1, "delivered"),
+        ("TBA2", 2, "pending"),
+    ]
+    assert [(p["id"], p["route_stop"]) for p in at_stop["results"]] == [(waiting.pk, stops[1].pk)]
+    assert api.get(f"/api/v1/routes/{foreign_route.pk}/packages/").status_code == 404

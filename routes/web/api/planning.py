@@ -20,7 +20,7 @@ from routes.planning.jobs import (
     route_stop_move,
     stop_allocate,
 )
-from routes.selectors import route_stop_list
+from routes.selectors import package_list_on_route, route_stop_list
 from routes.web.serializers import (
     ErrorSerializer,
     ManifestImportErrorSerializer,
@@ -29,6 +29,7 @@ from routes.web.serializers import (
     PlanConflictSerializer,
     PlanJobInputSerializer,
     PlanJobSerializer,
+    RoutePackageSerializer,
     RouteSerializer,
     RouteStopMoveInputSerializer,
     RouteStopSerializer,
@@ -62,6 +63,37 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         rows = self.filter_queryset(route_stop_list(user=request.user, route=route))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(RouteStopSerializer(page, many=True).data)
+
+    @extend_schema(responses=RoutePackageSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=RoutePackageSerializer,
+        filter_backends=[],
+    )
+    def packages(self, request, pk=None):
+        """The route's packages with tracking ids, in visiting order, and each one's state."""
+        route = get_object_or_404(self.get_queryset(), pk=pk)
+        rows = package_list_on_route(user=request.user, route=route)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RoutePackageSerializer(page, many=True).data)
+
+
+class RouteStopPackagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
+    """One stop's packages with tracking ids and each one's state."""
+
+    queryset = RouteStop.objects.select_related("route")
+    serializer_class = RoutePackageSerializer
+    filter_backends = ()
+
+    @extend_schema(responses=RoutePackageSerializer(many=True))
+    def get(self, request, pk: int):
+        route_stop = get_for_user_or_404(self.get_queryset(), request.user, pk=pk)
+        rows = package_list_on_route(
+            user=request.user, route=route_stop.route, route_stop=route_stop
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RoutePackageSerializer(page, many=True).data)
 
 
 class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
