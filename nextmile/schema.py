@@ -3,6 +3,7 @@ endpoint can give as shared components that each operation references."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 JSON = "application/json"
@@ -47,6 +48,15 @@ ERROR_SCHEMAS = {
 }
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Up to 100 characters of your choosing; a resend with the same key gets the "
+    "first answer and does nothing again.",
+)
+
+
 class NextMileAutoSchema(AutoSchema):
     """drf-spectacular's schema, with one request content type and tags per app.
 
@@ -66,6 +76,12 @@ class NextMileAutoSchema(AutoSchema):
             serializer = serializer()
         fields = getattr(serializer, "fields", {})
         return any(isinstance(field, serializers.FileField) for field in fields.values())
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST" and getattr(self.view, "idempotent_posts", False):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def get_tags(self):
         if self.view.__module__.split(".")[0] in APP_TAGS:

@@ -246,3 +246,48 @@ def test_a_routes_and_a_stops_packages_come_with_tracking_ids_and_state(api, db)
     ]
     assert [(p["id"], p["route_stop"]) for p in at_stop["results"]] == [(waiting.pk, stops[1].pk)]
     assert api.get(f"/api/v1/routes/{foreign_route.pk}/packages/").status_code == 404
+
+
+def test_a_resent_import_with_the_same_idempotency_key_gets_the_first_answer(api, dispatcher):
+    # given: an import sent with a key
+    api.force_authenticate(dispatcher)
+    day = dispatcher.membership.dsp.station.today()
+
+    def send(key, tracking_id):
+        return api.post(
+            "/api/v1/manifests/import/",
+            {"file": _upload(f"{tracking_id},A,1 Main St,32.8061,-96.8064"), "service_date": day},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    first = send("import-1", "P1")
+    # when: the same request is resent, and another one with a new key
+    again = send("import-1", "P1")
+    other = send("import-2", "P2")
+    # then: the resend is answered as the first and imports nothing more
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert other.status_code == 201
+    assert sorted(Package.objects.values_list("tracking_id", flat=True)) == ["P1", "P2"]
+
+
+def test_a_second_plan_request_with_the_same_key_replays_the_first_job(
+    api, dispatcher, django_capture_on_commit_callbacks
+):
+    api.force_authenticate(dispatcher)
+    body = {"service_date": dispatcher.membership.dsp.station.today(), "time_limit_s": 5}
+    with django_capture_on_commit_callbacks(execute=False):
+        first = api.post("/api/v1/plan-jobs/", body, HTTP_IDEMPOTENCY_KEY="plan-1")
+        again = api.post("/api/v1/plan-jobs/", body, HTTP_IDEMPOTENCY_KEY="plan-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"] == PlanJob.objects.get().pk
+
+
+def test_an_idempotency_key_too_long_is_a_400_naming_the_header(api, dispatcher):
+    api.force_authenticate(dispatcher)
+    body = {"service_date": dispatcher.membership.dsp.station.today(), "time_limit_s": 5}
+    response = api.post("/api/v1/plan-jobs/", body, HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert response.status_code == 400
+    assert list(response.json()) == ["Idempotency-Key"]
+    assert PlanJob.objects.count() == 0

@@ -8,7 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
-from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404, scope_to_user
+from dsps.tenancy import (
+    TenantScopedAPIMixin,
+    get_for_user_or_404,
+    scope_to_user,
+)
 from routes.day.messages import message_list, message_send, message_thread_mark_read
 from routes.live.progress import (
     live_board,
@@ -26,6 +30,7 @@ from routes.models import (
     RouteStop,
 )
 from routes.replan.disruptions import disruption_record, replan_job_apply
+from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import ErrorSerializer
 from routes.web.views.changes import change_lines
 from routes.web.views.dates import requested_day
@@ -288,7 +293,7 @@ class MessageInputSerializer(serializers.Serializer):
     route_stop = serializers.IntegerField(required=False, allow_null=True)
 
 
-class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
+class RouteMessagesApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.GenericAPIView):
     """A route's thread: reading it marks it read; drivers reach only their own route."""
 
     allowed_roles = (*STAFF_AND_MANAGERS, Role.DRIVER)

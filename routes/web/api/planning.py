@@ -9,7 +9,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dsps.models import STAFF_AND_MANAGERS, Role
-from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
+from dsps.tenancy import (
+    IMPORT,
+    PLAN,
+    TenantScopedAPIMixin,
+    get_for_user_or_404,
+)
 from nextmile.api import OrderingFilter
 from routes.models import PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
@@ -21,6 +26,7 @@ from routes.planning.jobs import (
     stop_allocate,
 )
 from routes.selectors import package_list_on_route, route_stop_list
+from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import (
     ErrorSerializer,
     ManifestImportErrorSerializer,
@@ -96,7 +102,7 @@ class RouteStopPackagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
         return self.get_paginated_response(RoutePackageSerializer(page, many=True).data)
 
 
-class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
+class ManifestImportApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.GenericAPIView):
     """Upload a manifest CSV; every row is checked first and a bad file imports nothing."""
 
     allowed_roles = STAFF_AND_MANAGERS
@@ -154,6 +160,7 @@ class StopAllocateApi(TenantScopedAPIMixin, generics.GenericAPIView):
 
 
 class PlanJobViewSet(
+    IdempotentPostMixin,
     TenantScopedAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
