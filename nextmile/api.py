@@ -20,6 +20,17 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, exceptions.ValidationError)
+        and isinstance(response.data, dict)
+    ):
+        # One shape for clients: every field maps to a list of messages, even when a view
+        # raised a single sentence.
+        response.data = {
+            field: [messages] if isinstance(messages, str) else messages
+            for field, messages in response.data.items()
+        }
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = _stable_code(exc)
     return response

@@ -36,13 +36,19 @@ ERROR_SCHEMAS = {
                 "`method_not_allowed`, `conflict`, …",
             },
         },
-        "required": ["detail", "code"],
+        "required": ["detail"],
     },
     "ValidationError": {
         "type": "object",
         "description": "Field name → messages; `non_field_errors` for messages about the "
         "whole request.",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {}},
+                {"type": "string"},
+                {"type": "object", "description": "A nested object's errors, keyed the same way."},
+            ]
+        },
         "example": {"service_date": ["Cannot plan a day that has passed."]},
     },
 }

@@ -82,7 +82,7 @@ def test_errors_are_one_shared_component_referenced_by_every_operation():
     ]
     # then
     assert copies == []
-    assert schema["components"]["schemas"]["Error"]["required"] == ["detail", "code"]
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
     assert schema["components"]["responses"]["NotFound"]["content"]["application/json"][
         "schema"
     ] == {"$ref": "#/components/schemas/Error"}
