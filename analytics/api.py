@@ -71,7 +71,7 @@ def _table_api(table: str, row_serializer, name: str, doc: str):
     cls.get = extend_schema(
         parameters=[AnalyticsQuerySerializer],
         responses={200: response, **ERRORS},
-        operation_id=f"analytics_{table.replace('-', '_')}",
+        operation_id=f"v1_analytics_{table.replace('-', '_')}",
     )(get)
     return cls
 

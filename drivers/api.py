@@ -47,14 +47,15 @@ class DriverViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[AssignableQuerySerializer],
         responses={200: AssignableDriverSerializer(many=True), 400: ERRORS[400]},
     )
-    @action(detail=False, serializer_class=AssignableDriverSerializer, pagination_class=None)
+    @action(detail=False, serializer_class=AssignableDriverSerializer, filter_backends=[])
     def assignable(self, request):
         """Your DSP's drivers who may drive on `on`: active, licensed, trained and available."""
         query = AssignableQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         on = query.validated_data.get("on") or selectors.today_for(request.user)
         drivers = selectors.assignable_for_user(user=request.user, on=on)
-        return Response(AssignableDriverSerializer(drivers, many=True).data)
+        page = self.paginate_queryset(drivers)
+        return self.get_paginated_response(AssignableDriverSerializer(page, many=True).data)
 
 
 class ApplicantViewSet(

@@ -37,11 +37,13 @@ class MeSerializer(serializers.Serializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dsp = serializers.PrimaryKeyRelatedField(read_only=True)
+    dsp_code = serializers.CharField(source="dsp.code", read_only=True)
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
     requested_station = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    requested_territory = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True
+    requested_territory = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    requested_territory_code = serializers.CharField(
+        source="requested_territory.code", read_only=True, allow_null=True, default=None
     )
     has_insurance_certificate = serializers.SerializerMethodField()
     has_business_registration = serializers.SerializerMethodField()
@@ -52,6 +54,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "dsp",
+            "dsp_code",
             "applicant",
             "status",
             "legal_name",
@@ -64,6 +67,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "experience",
             "requested_station",
             "requested_territory",
+            "requested_territory_code",
             "planned_vans",
             "planned_headcount",
             "has_insurance_certificate",
@@ -95,11 +99,14 @@ class ApplicationDecisionSerializer(serializers.Serializer):
 
 class TerritorySerializer(serializers.ModelSerializer):
     station = serializers.SlugRelatedField(slug_field="code", queryset=Station.objects.all())
-    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    dsp = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    dsp_code = serializers.CharField(
+        source="dsp.code", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Territory
-        fields = ["id", "station", "code", "name", "boundary", "postal_codes", "dsp"]
+        fields = ["id", "station", "code", "name", "boundary", "postal_codes", "dsp", "dsp_code"]
 
 
 class TerritoryAssignSerializer(serializers.Serializer):
@@ -111,7 +118,8 @@ class TerritoryAssignSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="TerritoryChange")
 class TerritoryRequestSerializer(serializers.ModelSerializer):
-    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dsp = serializers.PrimaryKeyRelatedField(read_only=True)
+    dsp_code = serializers.CharField(source="dsp.code", read_only=True)
     territory = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.all())
 
     class Meta:
@@ -119,6 +127,7 @@ class TerritoryRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "dsp",
+            "dsp_code",
             "territory",
             "kind",
             "status",
@@ -137,7 +146,10 @@ class TerritoryRequestDecisionSerializer(serializers.Serializer):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
-    dsp = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dsp = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    dsp_code = serializers.CharField(
+        source="dsp.code", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = AuditEvent
@@ -150,6 +162,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "target_id",
             "target_label",
             "dsp",
+            "dsp_code",
             "reason",
             "data",
         ]

@@ -129,7 +129,7 @@ class VehicleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[AvailableQuerySerializer], responses={200: VehicleSerializer(many=True)}
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], filter_backends=[])
     def available(self, request):
         """Vans your DSP can put on a route on `on`: leased, insured, not grounded, and
         (today) inspected with a pass."""
@@ -138,7 +138,8 @@ class VehicleViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         dsp = dsp_for_write(request.user)
         on = query.validated_data.get("on") or dsp.station.today()
         vans = selectors.vehicles_available(dsp=dsp, on=on)
-        return Response(VehicleSerializer(vans, many=True).data)
+        page = self.paginate_queryset(vans)
+        return self.get_paginated_response(VehicleSerializer(page, many=True).data)
 
 
 class InsurancePolicyViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):

@@ -51,14 +51,14 @@ class NetworkDspsApi(TenantScopedAPIMixin, GenericAPIView):
 
     serializer_class = DspRowSerializer
     allowed_roles = (Role.PROGRAM_STAFF, Role.OWNER)
-    pagination_class = None
     filter_backends = ()
 
     @extend_schema(parameters=WHERE, responses={200: DspRowSerializer(many=True)})
     def get(self, request):
         station, day = _where(request)
         rows = selectors.dsp_rows(user=request.user, station=station, day=day)
-        return Response(DspRowSerializer(rows, many=True).data)
+        page = self.paginate_queryset(list(rows))
+        return self.get_paginated_response(DspRowSerializer(page, many=True).data)
 
 
 class NetworkCoverageApi(TenantScopedAPIMixin, GenericAPIView):

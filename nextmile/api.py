@@ -1,9 +1,10 @@
-"""API plumbing shared by every app: errors from services become 400s keyed by field."""
+"""API plumbing shared by every app: errors from services become 400s keyed by field, and
+every other refusal carries a stable `code` beside its `detail`."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, metadata, parsers
+from rest_framework import exceptions, filters, metadata, pagination, parsers
 from rest_framework.request import clone_request
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,7 +19,31 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, exceptions.ValidationError)
+        and isinstance(response.data, dict)
+    ):
+        # One shape for clients: every field maps to a list of messages, even when a view
+        # raised a single sentence.
+        response.data = {
+            field: [messages] if isinstance(messages, str) else messages
+            for field, messages in response.data.items()
+        }
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = _stable_code(exc)
+    return response
+
+
+def _stable_code(exc) -> str:
+    if isinstance(exc, Http404):
+        return "not_found"
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            return codes
+    return getattr(exc, "default_code", "error")
 
 
 class JSONParser(parsers.JSONParser):
@@ -47,3 +72,63 @@ class Metadata(metadata.SimpleMetadata):
             finally:
                 view.request = request
         return actions
+
+
+class Pagination(pagination.PageNumberPagination):
+    """Page-number pages, `page_size` up to 200; a page or size that does not exist is a 400
+    naming the parameter (DRF answers 404, which reads as "no such endpoint" to a client)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({"page": [str(exc.detail)]}) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, with an unknown field refused as a 400 instead of silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            valid = {
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [f for f in fields if f.lstrip("-") not in valid]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Cannot order by {', '.join(unknown)}; "
+                            f"choose from {', '.join(sorted(valid))}."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)

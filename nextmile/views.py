@@ -47,6 +47,6 @@ def healthz(request):
 def page_not_found(request, exception):
     """404: JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 
     return html_page_not_found(request, exception)

@@ -128,14 +128,15 @@ class SuggestionApi(TenantScopedAPIMixin, GenericAPIView):
 
     queryset = Driver.objects.none()  # for the schema; rows come from the selector
     serializer_class = SuggestionSerializer
-    pagination_class = None
+    filter_backends = ()
     allowed_roles = (Role.OWNER,)
 
     @extend_schema(responses={200: SuggestionSerializer(many=True)})
     def get(self, request):
         dsp = dsp_for_write(request.user)
         drivers = selectors.uniform_suggestions(dsp=dsp, today=dsp.station.today())
-        return Response(SuggestionSerializer(drivers, many=True).data)
+        page = self.paginate_queryset(list(drivers))
+        return self.get_paginated_response(SuggestionSerializer(page, many=True).data)
 
 
 api_urls: list = [

@@ -132,7 +132,8 @@ class IncentiveTableApi(TenantScopedAPIMixin, GenericAPIView):
 
     queryset = IncentiveRate.objects.none()  # for the schema; rows come from `pay`
     serializer_class = IncentiveRowSerializer
-    pagination_class = None
+    pagination_class = None  # one resource: the whole table is read and replaced at once
+    filter_backends = ()
     allowed_roles = (Role.OWNER,)
 
     @extend_schema(responses={200: IncentiveRowSerializer(many=True)})

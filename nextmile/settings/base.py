@@ -196,11 +196,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["dsps.authentication.ApiKeyRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "nextmile.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "nextmile.api.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "nextmile.schema.NextMileAutoSchema",
     "EXCEPTION_HANDLER": "nextmile.api.exception_handler",
@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "nextmile.schema.local_times_hook",
+        "nextmile.schema.shared_errors_hook",
     ],
 }
 

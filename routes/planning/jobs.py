@@ -32,6 +32,14 @@ MAX_SOLVE_ATTEMPTS = 3
 QUEUE_UNAVAILABLE = "The queue is unavailable; try again in a moment."
 
 
+class PlanAlreadyRunning(ValidationError):
+    """A plan of the same station-day (and scope) is queued or running: `job` is that one."""
+
+    def __init__(self, job: PlanJob):
+        super().__init__({"service_date": "A plan of this day is already running."})
+        self.job = job
+
+
 # --- Manifests -----------------------------------------------------------------------------
 
 
@@ -219,8 +227,9 @@ def plan_job_start(
     )
     if dsp is not None:
         active = active.filter(dsp__in=[dsp.pk]) | active.filter(dsp__isnull=True)
-    if active.exists():
-        raise ValidationError({"service_date": "A plan of this day is already running."})
+    running = active.order_by("id").first()
+    if running is not None:
+        raise PlanAlreadyRunning(running)
     job = PlanJob(
         station=station,
         service_date=service_date,

@@ -148,5 +148,34 @@ class RouteStopMoveInputSerializer(serializers.Serializer):
     )
 
 
+class RoutePackageSerializer(serializers.Serializer):
+    """A package on a route: its tracking id, where it is on the route and its state."""
+
+    id = serializers.IntegerField()
+    tracking_id = serializers.CharField()
+    route_stop = serializers.IntegerField(source="route_stop.pk")
+    sequence = serializers.IntegerField(source="route_stop.sequence")
+    stop = serializers.IntegerField(source="stop_id")
+    recipient_name = serializers.CharField()
+    address = serializers.CharField()
+    size = serializers.IntegerField()
+    weight_g = serializers.IntegerField()
+    priority = serializers.CharField()
+    window_start = serializers.TimeField(allow_null=True)
+    window_end = serializers.TimeField(allow_null=True)
+    state = serializers.ChoiceField(
+        choices=["pending", "loaded", "delivered", "failed", "returned"],
+        help_text="From its delivery events: delivered or returned is final.",
+    )
+
+
+class PlanConflictSerializer(serializers.Serializer):
+    """A plan of the same day is already queued or running: `job` is its id, to poll."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Always `conflict`.")
+    job = serializers.IntegerField()
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)

@@ -35,7 +35,7 @@ def test_assignable_drivers_come_with_their_shift(client, db):
     on = member.dsp.station.today()
     response = client.get(f"/api/v1/drivers/assignable/?on={on.isoformat()}")
     assert response.status_code == 200
-    assert response.json() == [
+    assert response.json()["results"] == [
         {
             "id": ready.pk,
             "first_name": ready.first_name,

@@ -5,7 +5,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dsps.models import Role
-from tests.dsps.factories import MembershipFactory, StaffFactory
+from tests.dsps.factories import (
+    DspApplicationFactory,
+    MembershipFactory,
+    StaffFactory,
+    TerritoryFactory,
+)
 from tests.fleet.factories import VehicleFactory
 
 
@@ -47,3 +52,20 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_a_dsp_is_its_id_with_its_code_beside_and_a_free_territory_has_none(db):
+    # given: one held and one free territory; an application asking for no territory
+    held = TerritoryFactory()
+    free = TerritoryFactory(station=held.station, dsp=None)
+    application = DspApplicationFactory(dsp__station=held.station)
+    client = APIClient()
+    client.force_authenticate(StaffFactory().user)
+    # when
+    territories = client.get("/api/v1/territories/", {"station": held.station.pk}).json()
+    applied = client.get(f"/api/v1/applications/{application.pk}/").json()
+    # then
+    rows = {t["id"]: (t["dsp"], t["dsp_code"]) for t in territories["results"]}
+    assert rows == {held.pk: (held.dsp.pk, held.dsp.code), free.pk: (None, None)}
+    assert (applied["dsp"], applied["dsp_code"]) == (application.dsp.pk, application.dsp.code)
+    assert (applied["requested_territory"], applied["requested_territory_code"]) == (None, None)

@@ -91,7 +91,7 @@ def test_available_vans_for_the_callers_dsp(client, owner):
     ready_vehicle(VehicleFactory().dsp)  # another DSP
     client.force_login(owner.user)
     response = client.get(reverse("api:vehicle-available"))
-    assert [v["id"] for v in response.json()] == [ready.pk]
+    assert [v["id"] for v in response.json()["results"]] == [ready.pk]
 
 
 def test_a_driver_submits_an_inspection_with_a_photo(client, owner):

@@ -14,14 +14,14 @@ def test_staff_read_every_dsp_row_and_an_owner_only_its_own(client, staff):
     world = overflow_world()
     where = {"station": world.station.pk, "date": world.day.isoformat()}
     client.force_login(staff)
-    rows = client.get(reverse("api:network-dsps"), where).json()
+    rows = client.get(reverse("api:network-dsps"), where).json()["results"]
     assert [(r["name"], r["stops"], r["capacity"]) for r in rows] == [
         (world.a.name, 9, 5),
         (world.b.name, 3, 10),
         (world.c.name, 2, 10),
     ]
     client.force_login(MembershipFactory(dsp=world.b, role=Role.OWNER).user)
-    rows = client.get(reverse("api:network-dsps"), where).json()
+    rows = client.get(reverse("api:network-dsps"), where).json()["results"]
     assert [(r["name"], r["volume_share"], r["capacity_share"]) for r in rows] == [
         (world.b.name, 21.4, 40.0)
     ]

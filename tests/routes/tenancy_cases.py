@@ -31,6 +31,8 @@ def _stop(dsp, driver_user):
 CASES = {
     "api:route-detail": _route,
     "api:route-stops": _route_of_a_stop,
+    "api:route-packages": _route_of_a_stop,
+    "api:route-stop-packages": _route_stop,
     "api:route-stop-move": _route_stop,
     "api:stop-detail": _stop,
     "api:planjob-detail": _job,

@@ -124,7 +124,7 @@ def test_the_board_shows_only_the_dispatchers_own_routes(client):
     client.force_login(user)
     response = client.get(reverse("api:live-board"))
     assert response.status_code == 200
-    assert [r["code"] for r in response.json()] == ["MINE"]
+    assert [r["code"] for r in response.json()["results"]] == ["MINE"]
     assert [r.route.code for r in live_board(user=user, service_date=mine.service_date)] == ["MINE"]
 
 

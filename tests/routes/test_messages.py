@@ -87,3 +87,18 @@ def test_the_inbox_shows_unread_counts(client):
     page = client.get(reverse("routes:messages-inbox")).content.decode()
     assert "R-INBOX" in page
     assert '<td class="unread">1</td>' in page
+
+
+def test_a_thread_reads_a_page_at_a_time_oldest_first(client):
+    # given: three messages from the driver
+    route, _ = route_out()
+    for body in ("one", "two", "three"):
+        message_send(user=route.driver.user, route=route, body=body)
+    client.force_login(route.driver.user)
+    url = reverse("api:route-messages", args=[route.pk])
+    # when
+    first = client.get(url, {"page_size": 2}).json()
+    second = client.get(url, {"page_size": 2, "page": 2}).json()
+    # then
+    assert (first["count"], [m["body"] for m in first["results"]]) == (3, ["one", "two"])
+    assert [m["body"] for m in second["results"]] == ["three"]

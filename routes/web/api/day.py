@@ -16,6 +16,7 @@ from fleet.models import Vehicle
 from routes.day.assignment import day_confirmation_answer, punch_record, route_assign
 from routes.day.deliveries import delivery_record, package_scan
 from routes.models import DayConfirmation, DeliveryEvent, Route, RouteStop, ShiftPunch
+from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import ErrorSerializer, RouteSerializer
 
 ON_THE_ROAD = (Role.DRIVER, *STAFF_AND_MANAGERS)
@@ -27,7 +28,7 @@ class AssignInputSerializer(serializers.Serializer):
     vehicle = serializers.IntegerField()
 
 
-class DayAssignApi(TenantScopedAPIMixin, generics.GenericAPIView):
+class DayAssignApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.GenericAPIView):
     """Put a driver and a van on a route (refused with the reason when either is unavailable)."""
 
     allowed_roles = STAFF_AND_MANAGERS

@@ -8,7 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dsps.models import DSP_MANAGER_ROLES, STAFF_AND_MANAGERS, Role
-from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404, scope_to_user
+from dsps.tenancy import (
+    TenantScopedAPIMixin,
+    get_for_user_or_404,
+    scope_to_user,
+)
 from routes.day.messages import message_list, message_send, message_thread_mark_read
 from routes.live.progress import (
     live_board,
@@ -26,6 +30,7 @@ from routes.models import (
     RouteStop,
 )
 from routes.replan.disruptions import disruption_record, replan_job_apply
+from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import ErrorSerializer
 from routes.web.views.changes import change_lines
 from routes.web.views.dates import requested_day
@@ -134,7 +139,7 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
     allowed_roles = STAFF_AND_MANAGERS
     queryset = Route.objects.all()
     serializer_class = LiveRouteSerializer
-    pagination_class = None
+    filter_backends = ()
 
     @extend_schema(
         parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD, default today")],
@@ -142,7 +147,8 @@ class LiveBoardApi(TenantScopedAPIMixin, generics.GenericAPIView):
     )
     def get(self, request):
         board = live_board(user=request.user, service_date=requested_day(request))
-        return Response(LiveRouteSerializer([b.as_json() for b in board], many=True).data)
+        page = self.paginate_queryset([b.as_json() for b in board])
+        return self.get_paginated_response(LiveRouteSerializer(page, many=True).data)
 
 
 class MyRouteLiveApi(TenantScopedAPIMixin, generics.GenericAPIView):
@@ -295,13 +301,13 @@ class MessageInputSerializer(serializers.Serializer):
     route_stop = serializers.IntegerField(required=False, allow_null=True)
 
 
-class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
+class RouteMessagesApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.GenericAPIView):
     """A route's thread: reading it marks it read; drivers reach only their own route."""
 
     allowed_roles = (*STAFF_AND_MANAGERS, Role.DRIVER)
     queryset = Route.objects.all()
     serializer_class = MessageSerializer
-    pagination_class = None
+    filter_backends = ()
 
     def _route(self, request, pk):
         return get_for_user_or_404(Route, request.user, pk=pk)
@@ -311,7 +317,8 @@ class RouteMessagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
         route = self._route(request, pk)
         rows = list(message_list(user=request.user, route=route))
         message_thread_mark_read(user=request.user, route=route)
-        return Response(MessageSerializer(rows, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(
         request=MessageInputSerializer,

@@ -9,29 +9,43 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dsps.models import STAFF_AND_MANAGERS, Role
-from dsps.tenancy import IMPORT, PLAN, TenantScopedAPIMixin, get_for_user_or_404
+from dsps.tenancy import (
+    IMPORT,
+    PLAN,
+    TenantScopedAPIMixin,
+    get_for_user_or_404,
+)
+from nextmile.api import OrderingFilter
 from routes.models import PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
+    PlanAlreadyRunning,
     manifest_import,
     plan_job_cancel,
     plan_job_start,
     route_stop_move,
     stop_allocate,
 )
-from routes.selectors import route_stop_list
+from routes.selectors import package_list_on_route, route_stop_list
+from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import (
     ErrorSerializer,
     ManifestImportErrorSerializer,
     ManifestImportInputSerializer,
     ManifestImportOutputSerializer,
+    PlanConflictSerializer,
     PlanJobInputSerializer,
     PlanJobSerializer,
+    RoutePackageSerializer,
     RouteSerializer,
     RouteStopMoveInputSerializer,
     RouteStopSerializer,
     StopAllocateInputSerializer,
     StopSerializer,
 )
+
+
+class RouteStopOrdering(OrderingFilter):
+    ordering_fields = ["sequence", "planned_arrival"]
 
 
 class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -41,18 +55,54 @@ class RouteViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=RouteStopSerializer(many=True))
     @action(
-        detail=True, methods=["get"], serializer_class=RouteStopSerializer, pagination_class=None
+        detail=True,
+        methods=["get"],
+        serializer_class=RouteStopSerializer,
+        filter_backends=[RouteStopOrdering],
     )
     def stops(self, request, pk=None):
-        """The route's stops in visiting order, with planned arrival times."""
-        # Not get_object(): the list's filters and ordering (for stops here) do not apply to it.
+        """The route's stops, in visiting order unless `ordering` says otherwise, a page at a
+        time, with planned arrival times."""
+        # Not get_object(): the list's filters and ordering (for routes) do not apply to it.
         # DRF's get_object_or_404 also turns a malformed id ("null,null") into a 404.
         route = get_object_or_404(self.get_queryset(), pk=pk)
-        rows = route_stop_list(user=request.user, route=route)
-        return Response(RouteStopSerializer(rows, many=True).data)
+        rows = self.filter_queryset(route_stop_list(user=request.user, route=route))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RouteStopSerializer(page, many=True).data)
+
+    @extend_schema(responses=RoutePackageSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=RoutePackageSerializer,
+        filter_backends=[],
+    )
+    def packages(self, request, pk=None):
+        """The route's packages with tracking ids, in visiting order, and each one's state."""
+        route = get_object_or_404(self.get_queryset(), pk=pk)
+        rows = package_list_on_route(user=request.user, route=route)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RoutePackageSerializer(page, many=True).data)
 
 
-class ManifestImportApi(TenantScopedAPIMixin, generics.GenericAPIView):
+class RouteStopPackagesApi(TenantScopedAPIMixin, generics.GenericAPIView):
+    """One stop's packages with tracking ids and each one's state."""
+
+    queryset = RouteStop.objects.select_related("route")
+    serializer_class = RoutePackageSerializer
+    filter_backends = ()
+
+    @extend_schema(responses=RoutePackageSerializer(many=True))
+    def get(self, request, pk: int):
+        route_stop = get_for_user_or_404(self.get_queryset(), request.user, pk=pk)
+        rows = package_list_on_route(
+            user=request.user, route=route_stop.route, route_stop=route_stop
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RoutePackageSerializer(page, many=True).data)
+
+
+class ManifestImportApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.GenericAPIView):
     """Upload a manifest CSV; every row is checked first and a bad file imports nothing."""
 
     allowed_roles = STAFF_AND_MANAGERS
@@ -110,6 +160,7 @@ class StopAllocateApi(TenantScopedAPIMixin, generics.GenericAPIView):
 
 
 class PlanJobViewSet(
+    IdempotentPostMixin,
     TenantScopedAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -125,12 +176,21 @@ class PlanJobViewSet(
     filterset_fields = ["service_date", "status"]
 
     @extend_schema(
-        request=PlanJobInputSerializer, responses={201: PlanJobSerializer, 400: ErrorSerializer}
+        request=PlanJobInputSerializer,
+        responses={201: PlanJobSerializer, 400: ErrorSerializer, 409: PlanConflictSerializer},
     )
     def create(self, request, *args, **kwargs):
         data = PlanJobInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = plan_job_start(user=request.user, **data.validated_data)
+        try:
+            job = plan_job_start(user=request.user, **data.validated_data)
+        except PlanAlreadyRunning as running:
+            body = {
+                "detail": f"Plan job {running.job.pk} of this day is already running.",
+                "code": "conflict",
+                "job": running.job.pk,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(PlanJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
