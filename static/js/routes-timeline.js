@@ -204,7 +204,11 @@
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        const back = await post("moveUrl", data.to_route, move.rs, move.fromRoute, move.fromSeq);
+        // Back to its old place, or the end of its old route if that route has since shrunk.
+        const home = lanes.get(move.fromRoute);
+        const slot = home ? Math.min(move.fromSeq, home.stops.length + 1) : move.fromSeq;
+        const here = findStop(move.rs);
+        const back = await post("moveUrl", here ? here.lane.id : data.to_route, move.rs, move.fromRoute, slot);
         settle(back);
         li.remove();
         box.dataset.state = "reverted";

@@ -127,6 +127,7 @@ def test_a_move_preview_shows_the_consequence_and_keeps_nothing(client, planned)
     response = client.post(
         f"/routes/{source.pk}/move/preview/",
         {"route_stop": moving.pk, "to_route": target.pk, "position": 1},
+        HTTP_ACCEPT="application/json",
     )
     # then: both routes come back re-timed, with their totals before and after
     assert response.status_code == 200
@@ -153,6 +154,7 @@ def test_a_refused_preview_names_the_field(client, planned):
     response = client.post(
         f"/routes/{source.pk}/move/preview/",
         {"route_stop": moving.pk, "to_route": target.pk, "position": 99},
+        HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 400
     assert "Give a position from 1 to" in response.json()["errors"]["position"]

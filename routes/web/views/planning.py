@@ -261,6 +261,9 @@ def _errors(error: ValidationError) -> dict:
 def route_move_preview(request, pk: int):
     """The consequence of a move (km, time, windows broken, re-timed stops), not kept."""
     route = get_for_user_or_404(Route, request.user, pk=pk)
+    if not _wants_json(request):  # a preview is drawn by the page's script; a form goes back
+        messages.error(request, "Choose a stop on the timeline to see a move before keeping it.")
+        return redirect("routes:route-detail", pk=route.pk)
     parsed = _move_input(request, route)
     if isinstance(parsed, dict):
         return JsonResponse({"errors": parsed}, status=400)
