@@ -1,6 +1,7 @@
 """Weight and time of the route page for a long route, without a server.
 
     python bench/route_page_bench.py                 # 8 routes × 250 stops, 10 requests
+    python bench/route_page_bench.py --browser       # and load it in chromium, timeline drawn
 
 Seeds a station day into `--database-url` (dropped first) the way `load_bench.py` does, marks
 its routes assigned (still editable, so the page carries its timeline and move form), then asks
@@ -45,10 +46,11 @@ def main(argv=None) -> int:
     parser.add_argument("--routes", type=int, default=8)
     parser.add_argument("--stops", type=int, default=250)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--browser", action="store_true", help="also time it in chromium")
     args = parser.parse_args(argv)
     args.secret_key = secrets.token_urlsafe(48)
     env = app_env(args)
-    env["ALLOWED_HOSTS"] = "testserver"
+    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     env["CACHE_URL"] = "locmemcache://routepage"
     recreate_database(args.database_url)
     setup_django(env)
@@ -73,7 +75,45 @@ def main(argv=None) -> int:
             f"{url:24} wall per request: median {statistics.median(times):.0f} ms, "
             f"max {max(times):.0f} ms; {size / 1024:.0f} KiB"
         )
+    if args.browser:
+        browser_load(client, f"/routes/{first.pk}/", args.requests)
     return 0
+
+
+def browser_load(client, path: str, n: int) -> None:
+    """Time from navigation to the timeline drawn, in Debian's chromium, over a live server."""
+    import os
+
+    from django.test.testcases import LiveServerThread
+    from playwright.sync_api import sync_playwright
+
+    # The app as deployed: WhiteNoise serves the collected, hashed static files.
+    server = LiveServerThread("127.0.0.1", lambda app: app, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    base = f"http://127.0.0.1:{server.port}"
+    session = client.cookies["sessionid"].value
+    times = []
+    with sync_playwright() as pw:
+        chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        browser = pw.chromium.launch(executable_path=chromium)
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+        page = context.new_page()
+        for k in range(n + 1):
+            start = time.perf_counter()
+            response = page.goto(base + path)
+            assert response.ok and page.url == base + path, (response.status, page.url)
+            page.wait_for_selector("#timeline[data-ready='1']", state="attached")
+            if k:  # the first load warms the browser's cache of scripts and styles
+                times.append((time.perf_counter() - start) * 1000)
+        browser.close()
+    server.terminate()
+    print(
+        f"{path:24} in chromium, navigation to timeline drawn: "
+        f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
+    )
 
 
 if __name__ == "__main__":
