@@ -729,3 +729,100 @@ def route_stop_move(
         row.sequence -= TEMPORARY_SEQUENCE - 1
     RouteStop.objects.bulk_update(updated, ["sequence"])
     return RouteStop.objects.select_related("route").get(stop=moving)
+
+
+class _PreviewOnly(Exception):
+    """Raised inside a preview's savepoint so that nothing the move wrote is kept."""
+
+
+def route_timeline(route: Route) -> dict:
+    """One route as the timeline draws it: its totals and each stop with its planned arrival
+    and window, in minutes after the station's local midnight (two queries, no per-row work)."""
+    tz = route.station.tz
+    rows = route.route_stops.select_related("stop").order_by("sequence")
+
+    def minutes(moment) -> int | None:
+        if moment is None:
+            return None
+        local = moment.astimezone(tz)
+        return local.hour * 60 + local.minute
+
+    stops = []
+    for rs in rows:
+        stop = rs.stop
+        window = None
+        if stop.window_start is not None and stop.window_end is not None:
+            window = [_clock_minutes(stop.window_start), _clock_minutes(stop.window_end)]
+        stops.append(
+            {
+                "id": rs.pk,
+                "seq": rs.sequence,
+                "address": stop.address,
+                "packages": stop.package_count,
+                "at": minutes(rs.planned_arrival),
+                "window": window,
+            }
+        )
+    return {
+        "id": route.pk,
+        "code": route.code,
+        "km": float(route.planned_km),
+        "minutes": _route_minutes(route),
+        "windows_broken": _windows_broken(route.problems),
+        "problems": list(route.problems or []),
+        "departs": minutes(route.departs_at),
+        "returns": minutes(route.returns_at),
+        "stops": stops,
+    }
+
+
+def _clock_minutes(value) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _route_minutes(route: Route) -> int:
+    if route.departs_at is None or route.returns_at is None:
+        return 0
+    return round((route.returns_at - route.departs_at).total_seconds() / 60)
+
+
+def _windows_broken(problems) -> int:
+    return sum(1 for p in problems or [] if "window" in p)
+
+
+def route_stop_move_preview(
+    *, user, route_stop: RouteStop, to_route: Route | None = None, position: int
+) -> dict:
+    """What `route_stop_move` would do, without keeping it: the same service runs inside a
+    savepoint that is then rolled back. Returns, per route touched, the totals before and
+    after (km, minutes, windows broken), the rules broken after, and the re-timed stops.
+    A move the service refuses raises the same `ValidationError`."""
+    source_id = route_stop.route_id
+    target_id = to_route.pk if to_route else source_id
+    ids = [source_id] if source_id == target_id else [source_id, target_id]
+    before = {r.pk: r for r in Route.objects.select_related("station").filter(pk__in=ids)}
+    result: dict = {}
+    try:
+        with transaction.atomic():
+            moved = route_stop_move(
+                user=user, route_stop=route_stop, to_route=to_route, position=position
+            )
+            after = {r.pk: r for r in Route.objects.select_related("station").filter(pk__in=ids)}
+            result = {
+                "stop": moved.pk,
+                "to_route": moved.route_id,
+                "position": moved.sequence,
+                "routes": [
+                    {
+                        **route_timeline(after[pk]),
+                        "km_before": float(before[pk].planned_km),
+                        "minutes_before": _route_minutes(before[pk]),
+                        "windows_broken_before": _windows_broken(before[pk].problems),
+                    }
+                    for pk in ids
+                ],
+            }
+            raise _PreviewOnly
+    except _PreviewOnly:
+        pass
+    return result

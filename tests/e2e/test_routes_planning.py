@@ -75,15 +75,15 @@ def test_a_dispatcher_imports_plans_watches_and_moves_a_stop(
     page.locator("#route-table tbody tr").first.locator("a").first.click()
     first_row = page.locator("#route-stops tbody tr").first
     address = first_row.get_attribute("data-stop")
-    target = page.locator("#route-stops select[name=to_route] option").nth(1)
+    target = page.locator("#move-to-route option").nth(1)
     target_code = target.text_content()
-    row_form = first_row.locator("form.move-form")
-    row_form.locator("select[name=to_route]").select_option(label=target_code)
-    row_form.locator("input[name=position]").fill("1")
-    row_form.locator("button").click()
-    # then
-    expect(page.locator(".messages")).to_contain_text(
-        f"Moved {address} to {target_code} as stop 1; times recomputed."
-    )
+    page.locator("#move-stop").select_option(first_row.get_attribute("data-rs"))
+    page.locator("#move-to-route").select_option(label=target_code)
+    page.locator("#move-position").fill("1")
+    page.click("#move-preview")
+    # then: the consequence is shown first, and the move is saved when kept
+    expect(page.locator("#move-consequence")).to_contain_text(f"{target_code}: ")
+    page.click("#move-keep")
+    expect(page.locator("#kept-moves")).to_contain_text(f"{address} → {target_code} stop 1")
     moved = RouteStop.objects.select_related("route").get(stop__address=address)
     assert (moved.route.code, moved.sequence) == (target_code, 1)

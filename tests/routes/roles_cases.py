@@ -14,6 +14,7 @@ WRITE_ROLES = {
     "routes:plan": STAFF_AND_MANAGERS,
     "routes:job-cancel": STAFF_AND_MANAGERS,
     "routes:route-move": STAFF_AND_MANAGERS,
+    "routes:route-move-preview": STAFF_AND_MANAGERS,
     "routes:uncovered": STAFF,
 }
 

@@ -42,6 +42,8 @@ CASES = {
     "routes:job-cancel": _job,
     "routes:route-detail": _route_of_a_stop,
     "routes:route-move": _route_of_a_stop,
+    "routes:route-move-preview": _route_of_a_stop,
+    "routes:route-timeline": _route_of_a_stop,
 }
 
 POST_ONLY = {
@@ -49,6 +51,7 @@ POST_ONLY = {
     "api:planjob-cancel",
     "routes:job-cancel",
     "routes:route-move",
+    "routes:route-move-preview",
 }
 
 

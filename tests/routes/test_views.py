@@ -150,3 +150,82 @@ def test_the_plan_page_no_longer_counts_planned_stops_as_to_plan(client, db):
     # then
     assert "0 stops to plan" in page
     assert "3 already on routes" in page
+
+
+def test_a_move_preview_shows_the_consequence_and_keeps_nothing(client, planned):
+    # given: two planned routes
+    user, _day, _ = planned
+    client.force_login(user)
+    source, target = Route.objects.order_by("code")
+    moving = source.route_stops.order_by("sequence").first()
+    before = {r.pk: (r.planned_km, r.planned_stops) for r in (source, target)}
+    # when: the move of the first stop to the head of the other route is previewed
+    response = client.post(
+        f"/routes/{source.pk}/move/preview/",
+        {"route_stop": moving.pk, "to_route": target.pk, "position": 1},
+        HTTP_ACCEPT="application/json",
+    )
+    # then: both routes come back re-timed, with their totals before and after
+    assert response.status_code == 200
+    preview = response.json()
+    assert (preview["to_route"], preview["position"]) == (target.pk, 1)
+    lanes = {r["id"]: r for r in preview["routes"]}
+    assert lanes[target.pk]["stops"][0]["id"] == moving.pk
+    assert len(lanes[target.pk]["stops"]) == target.planned_stops + 1
+    assert len(lanes[source.pk]["stops"]) == source.planned_stops - 1
+    assert lanes[source.pk]["km_before"] == float(source.planned_km)
+    assert [s["seq"] for s in lanes[target.pk]["stops"]] == list(range(1, target.planned_stops + 2))
+    # and: nothing was written
+    moving.refresh_from_db()
+    assert moving.route_id == source.pk
+    for route in Route.objects.all():
+        assert (route.planned_km, route.planned_stops) == before[route.pk]
+
+
+def test_a_refused_preview_names_the_field(client, planned):
+    user, _day, _ = planned
+    client.force_login(user)
+    source, target = Route.objects.order_by("code")
+    moving = source.route_stops.order_by("sequence").first()
+    response = client.post(
+        f"/routes/{source.pk}/move/preview/",
+        {"route_stop": moving.pk, "to_route": target.pk, "position": 99},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert "Give a position from 1 to" in response.json()["errors"]["position"]
+
+
+def test_a_kept_move_answers_with_both_lanes_and_moves_back(client, planned):
+    user, _day, _ = planned
+    client.force_login(user)
+    source, target = Route.objects.order_by("code")
+    moving = source.route_stops.order_by("sequence")[1]
+    json = {"HTTP_ACCEPT": "application/json"}
+    kept = client.post(
+        f"/routes/{source.pk}/move/",
+        {"route_stop": moving.pk, "to_route": target.pk, "position": 2},
+        **json,
+    ).json()
+    assert {r["id"] for r in kept["routes"]} == {source.pk, target.pk}
+    moving.refresh_from_db()
+    assert (moving.route_id, moving.sequence) == (target.pk, 2)
+    # Undo is the move back to where it was.
+    client.post(
+        f"/routes/{target.pk}/move/",
+        {"route_stop": moving.pk, "to_route": source.pk, "position": 2},
+        **json,
+    )
+    moving.refresh_from_db()
+    assert (moving.route_id, moving.sequence) == (source.pk, 2)
+
+
+def test_the_route_page_has_one_move_form_and_the_timeline(client, planned):
+    user, _day, _ = planned
+    client.force_login(user)
+    route = Route.objects.order_by("code").first()
+    page = client.get(f"/routes/{route.pk}/").content.decode()
+    assert page.count('name="route_stop"') == 1  # one form for the selected stop, not per row
+    assert 'id="timeline-data"' in page
+    lane = client.get(f"/routes/{route.pk}/timeline/").json()
+    assert [s["seq"] for s in lane["stops"]] == list(range(1, route.planned_stops + 1))

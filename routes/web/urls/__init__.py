@@ -16,6 +16,8 @@ urlpatterns = [
     path("uncovered/", views.uncovered, name="uncovered"),
     path("<int:pk>/", views.route_detail, name="route-detail"),
     path("<int:pk>/move/", views.route_move, name="route-move"),
+    path("<int:pk>/move/preview/", views.route_move_preview, name="route-move-preview"),
+    path("<int:pk>/timeline/", views.route_timeline_view, name="route-timeline"),
     path("", include("routes.web.urls.day")),
     path("", include("routes.web.urls.live")),
 ]

@@ -81,7 +81,9 @@ def day_board(request):
         "all_drivers": list(driver_list(user=request.user, status=Driver.Status.ACTIVE)),
         "suggestions": assignment_suggestions(dsp=dsp, on=day),
         "risk": risk,
+        "at_risk": {r.pk for r in risk.routes},
         "answers": risk.answers,
+        "map_routes": routes_for_map(user=request.user, service_date=day),
     }
     return render(request, "routes/day_board.html", context)
 
@@ -97,22 +99,32 @@ def day_risk(request):
 @require_POST
 @role_required(*STAFF_AND_MANAGERS)
 def day_assign(request, pk: int):
+    """Assign a driver and van; a board's script (a dropped driver) gets the reasons in JSON."""
     route = get_for_user_or_404(Route, request.user, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         driver = get_for_user_or_404(Driver, request.user, pk=int(request.POST.get("driver", "")))
         vehicle = get_for_user_or_404(
             Vehicle, request.user, pk=int(request.POST.get("vehicle", ""))
         )
     except ValueError:
+        if wants_json:
+            return JsonResponse({"errors": ["Choose a driver and a van."]}, status=400)
         messages.error(request, f"Route {route.code}: choose a driver and a van.")
         return redirect(_board_url(route.service_date))
     try:
         route_assign(route=route, driver=driver, vehicle=vehicle)
     except ValidationError as error:
+        if wants_json:
+            return JsonResponse({"errors": error.messages}, status=400)
         for message in error.messages:
             messages.error(request, f"Route {route.code}: {message}")
     else:
-        messages.success(request, f"Route {route.code}: {driver.full_name} in van {vehicle.plate}.")
+        done = f"Route {route.code}: {driver.full_name} in van {vehicle.plate}."
+        if wants_json:
+            messages.success(request, done)  # shown by the board when it reloads
+            return JsonResponse({"route": route.pk, "driver": driver.pk, "vehicle": vehicle.pk})
+        messages.success(request, done)
     return redirect(_board_url(route.service_date))
 
 

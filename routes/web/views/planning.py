@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, role_required
@@ -16,11 +16,14 @@ from nextmile.forms import show_service_errors
 from routes.manifests.imports import template_csv
 from routes.models import Package, PlanJob, Route, RouteStop, Stop
 from routes.planning.jobs import (
+    EDITABLE,
     manifest_import,
     plan_job_cancel,
     plan_job_progress,
     plan_job_start,
     route_stop_move,
+    route_stop_move_preview,
+    route_timeline,
     stop_allocate,
 )
 from routes.selectors import (
@@ -225,6 +228,8 @@ def route_detail(request, pk: int):
             "priority": priority,
             "priorities": Package.Priority.choices,
             "siblings": siblings,
+            "editable": route.status in EDITABLE,
+            "timeline": route_timeline(route),
             "map_routes": [
                 r
                 for r in routes_for_map(user=request.user, service_date=route.service_date)
@@ -234,27 +239,86 @@ def route_detail(request, pk: int):
     )
 
 
+@require_GET
+@role_required(*STAFF_AND_MANAGERS)
+def route_timeline_view(request, pk: int):
+    """One route's lane for the timeline (loaded when a dispatcher compares two routes)."""
+    route = get_for_user_or_404(Route.objects.select_related("station"), request.user, pk=pk)
+    return JsonResponse(route_timeline(route))
+
+
+def _move_input(request, route: Route) -> tuple[RouteStop, Route, int] | dict:
+    """The stop, target route and position of a move form, or its errors by field."""
+    form = MoveStopForm(request.POST, routes=route_siblings(user=request.user, route=route))
+    if not form.is_valid():
+        return {field: " ".join(errors) for field, errors in form.errors.items()}
+    route_stop = get_for_user_or_404(
+        RouteStop, request.user, pk=form.cleaned_data["route_stop"], route=route
+    )
+    return route_stop, form.cleaned_data["to_route"], form.cleaned_data["position"]
+
+
+def _errors(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
+    return {"__all__": " ".join(error.messages)}
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def route_move_preview(request, pk: int):
+    """The consequence of a move (km, time, windows broken, re-timed stops), not kept."""
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    if not _wants_json(request):  # a preview is drawn by the page's script; a form goes back
+        messages.error(request, "Choose a stop on the timeline to see a move before keeping it.")
+        return redirect("routes:route-detail", pk=route.pk)
+    parsed = _move_input(request, route)
+    if isinstance(parsed, dict):
+        return JsonResponse({"errors": parsed}, status=400)
+    route_stop, to_route, position = parsed
+    try:
+        preview = route_stop_move_preview(
+            user=request.user, route_stop=route_stop, to_route=to_route, position=position
+        )
+    except ValidationError as error:
+        return JsonResponse({"errors": _errors(error)}, status=400)
+    return JsonResponse(preview)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_POST
 @role_required(*STAFF_AND_MANAGERS)
 def route_move(request, pk: int):
     route = get_for_user_or_404(Route, request.user, pk=pk)
-    form = MoveStopForm(request.POST, routes=route_siblings(user=request.user, route=route))
-    if not form.is_valid():
-        messages.error(request, "Choose a route and a position for the stop.")
+    parsed = _move_input(request, route)
+    if isinstance(parsed, dict):
+        if _wants_json(request):
+            return JsonResponse({"errors": parsed}, status=400)
+        messages.error(request, "Choose a stop, a route and a position for the stop.")
         return redirect("routes:route-detail", pk=route.pk)
-    route_stop = get_for_user_or_404(
-        RouteStop, request.user, pk=form.cleaned_data["route_stop"], route=route
-    )
+    route_stop, to_route, position = parsed
     try:
         moved = route_stop_move(
-            user=request.user,
-            route_stop=route_stop,
-            to_route=form.cleaned_data["to_route"],
-            position=form.cleaned_data["position"],
+            user=request.user, route_stop=route_stop, to_route=to_route, position=position
         )
     except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"errors": _errors(error)}, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect("routes:route-detail", pk=route.pk)
+    if _wants_json(request):
+        touched = Route.objects.select_related("station").filter(pk__in={route.pk, moved.route_id})
+        return JsonResponse(
+            {
+                "stop": moved.pk,
+                "to_route": moved.route_id,
+                "position": moved.sequence,
+                "routes": [route_timeline(r) for r in touched],
+            }
+        )
     messages.success(
         request,
         f"Moved {moved.stop.address} to {moved.route.code} as stop {moved.sequence}; "

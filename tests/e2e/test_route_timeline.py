@@ -1,0 +1,98 @@
+"""A dispatcher edits two routes by dragging stops on the timeline, with a preview and undo."""
+
+import pytest
+from playwright.sync_api import expect
+
+from dsps.models import Role
+from routes.models import Route, RouteStop
+from routes.planning.jobs import plan_job_prepare, plan_run_solve
+from tests.dsps.factories import MembershipFactory
+from tests.e2e.test_sign_in import sign_in
+from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _planned_two_routes():
+    dsp = onboarded_dsp()
+    manifest, _ = planning_day(dsp=dsp, stops=14, capacity=8)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1)
+    for run in plan_job_prepare(job_id=job.pk):
+        plan_run_solve(run_id=run.pk)
+    return dsp
+
+
+def _lane(page, route_id):
+    stops = page.locator(f'.tl-lane[data-route="{route_id}"] .tl-stop')
+    return [int(x) for x in stops.evaluate_all("ns => ns.map(n => n.dataset.rs)")]
+
+
+def _in_database(route_id):
+    return list(
+        RouteStop.objects.filter(route_id=route_id)
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+    )
+
+
+def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server, page):
+    # given: a day planned into two routes, and their dispatcher on the first route's page
+    dsp = _planned_two_routes()
+    routes = list(Route.objects.filter(dsp=dsp).order_by("code"))
+    source, target = routes  # fourteen packages need both vans of eight
+    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    sign_in(page, live_server.url, dispatcher.email)
+    page.goto(f"{live_server.url}/routes/{source.pk}/")
+    expect(page.locator("#timeline[data-ready='1']")).to_be_attached()
+    page.locator("#timeline-compare").select_option(str(target.pk))
+    expect(page.locator(f'.tl-lane[data-route="{target.pk}"]')).to_be_visible()
+    box = page.locator("#timeline")
+    moved = []
+
+    for n in range(5):
+        # when: the last stop of the first route is dragged to the head of the second
+        item = page.locator(f'.tl-lane[data-route="{source.pk}"] .tl-stop').last
+        rs = int(item.get_attribute("data-rs"))
+        track = page.locator(f'.tl-lane[data-route="{target.pk}"] .tl-track')
+        item.drag_to(track, target_position={"x": 2, "y": 10})
+        # then: the consequence is shown before anything is kept, with both routes' totals
+        expect(box).to_have_attribute("data-state", "preview")
+        consequence = page.locator("#move-consequence")
+        expect(consequence).to_be_visible()
+        expect(consequence.locator(f'li.consequence[data-route="{target.pk}"]')).to_contain_text(
+            f"{target.code}: "
+        )
+        expect(consequence).to_contain_text("km")
+        expect(consequence).to_contain_text("windows broken")
+        assert _lane(page, target.pk)[0] == rs  # the preview shows it at the head
+        assert RouteStop.objects.get(pk=rs).route_id == source.pk  # and nothing is saved
+        if n == 2:
+            # when: this one is undone at the preview, it stays where it was
+            page.click("#move-undo")
+            expect(box).to_have_attribute("data-state", "undone")
+            assert rs in _lane(page, source.pk)
+            assert RouteStop.objects.get(pk=rs).route_id == source.pk
+            # and: it is tried again, and kept
+            item = page.locator(f'.tl-lane[data-route="{source.pk}"] .tl-stop[data-rs="{rs}"]')
+            item.drag_to(track, target_position={"x": 2, "y": 10})
+            expect(box).to_have_attribute("data-state", "preview")
+        page.click("#move-keep")
+        expect(box).to_have_attribute("data-state", "kept")
+        moved.append(rs)
+
+    # when: one kept move is undone from the list of kept moves
+    expect(page.locator("#kept-moves li")).to_have_count(5)
+    page.locator(f'#kept-moves li[data-rs="{moved[1]}"] button').click()
+    expect(box).to_have_attribute("data-state", "reverted")
+    expect(page.locator("#kept-moves li")).to_have_count(4)
+
+    # then: the routes in the database are what the page shows
+    assert _in_database(source.pk) == _lane(page, source.pk)
+    assert _in_database(target.pk) == _lane(page, target.pk)
+    on_target = set(_in_database(target.pk))
+    assert set(moved) - {moved[1]} <= on_target
+    assert moved[1] not in on_target
+    for route in (source, target):
+        route.refresh_from_db()
+        header = page.locator(f'.tl-lane[data-route="{route.pk}"] .tl-totals')
+        expect(header).to_contain_text(f"{route.planned_km:.1f} km")
