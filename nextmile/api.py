@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, filters, metadata, pagination, parsers
 from rest_framework.request import clone_request
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
     """Turn a service's `django.core.exceptions.ValidationError` into a DRF 400."""
+    # Imported here: DRF's settings name this module's parser and pagination, and
+    # rest_framework.views reads them while it loads, so this module must not import it first.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
