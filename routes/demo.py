@@ -25,6 +25,8 @@ from routes.models import (
     ShiftPunch,
     Stop,
 )
+from routes.planning.jobs import routes_timed_write
+from routes.planning.problem import retime
 
 PACKAGE_COUNT = 1500
 # Neighbourhood centres (lat, lon, spread in km, weight) around the Dallas station.
@@ -171,9 +173,9 @@ def _seed_day(world: dict) -> None:
                 RouteStop.objects.create(
                     route=route, stop=stop, sequence=n, planned_arrival=at, planned_start=at
                 )
-            route.planned_stops = len(stops)
-            route.load = sum(s.size for s in stops)
-            route.save(update_fields=["planned_stops", "load", "updated_at"])
+            # Times, distance, energy and cost from the one calculation a plan or a move uses.
+            timed = retime(station=dsp.station, day=day, routes=[(route, stops)])
+            routes_timed_write(routes=[route], orders={route.pk: stops}, timed=timed)
         for rs in route.route_stops.select_related("stop"):
             for package in rs.stop.packages.all():
                 tracking_link_for(package=package)

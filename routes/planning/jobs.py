@@ -704,10 +704,20 @@ def route_stop_move(
     for _result, _legs, problems in timed:
         if range_problems(problems):
             raise ValidationError({"position": range_problems(problems)[0]})
-    rows = {rs.stop_id: rs for rs in RouteStop.objects.filter(route__in=touched)}
+    routes_timed_write(routes=touched, orders=orders, timed=timed)
+    return RouteStop.objects.select_related("route").get(stop=moving)
+
+
+def routes_timed_write(
+    *, routes: list[Route], orders: dict[int, list[Stop]], timed: list[tuple]
+) -> None:
+    """Write what `retime` found for routes in a fixed order: each route's totals (distance,
+    times, energy, CO2 and cost from the one calculation, `route_fields`) and its stops'
+    sequence, times and legs. The stops in `orders` may come from another of `routes`."""
+    rows = {rs.stop_id: rs for rs in RouteStop.objects.filter(route__in=routes)}
     fields = ["route", "sequence", "planned_arrival", "planned_start", "leg_distance_m"]
     updated = []
-    for route, (result, route_legs, problems) in zip(touched, timed, strict=True):
+    for route, (result, route_legs, problems) in zip(routes, timed, strict=True):
         for name, value in route_fields(
             route.station, route.service_date, route.vehicle, result
         ).items():
@@ -728,7 +738,6 @@ def route_stop_move(
     for row in updated:
         row.sequence -= TEMPORARY_SEQUENCE - 1
     RouteStop.objects.bulk_update(updated, ["sequence"])
-    return RouteStop.objects.select_related("route").get(stop=moving)
 
 
 class _PreviewOnly(Exception):

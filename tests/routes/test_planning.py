@@ -1,5 +1,7 @@
 """Plan jobs in-process: preparing, solving once, writing once, cancelling, hand edits."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -13,7 +15,7 @@ from routes.planning.jobs import (
     plan_run_solve,
     route_stop_move,
 )
-from routes.planning.problem import build_problem
+from routes.planning.problem import build_problem, estimates, van_kind
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
@@ -201,6 +203,7 @@ def test_moving_a_stop_between_routes_renumbers_and_retimes_both(db):
     routes = list(Route.objects.filter(dsp=dsp).order_by("code"))
     assert len(routes) == 2
     source, target = routes
+    distance_before = {r.pk: r.distance_m for r in routes}
     moving = source.route_stops.order_by("sequence").first()
     target_before = target.route_stops.count()
     user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
@@ -216,6 +219,14 @@ def test_moving_a_stop_between_routes_renumbers_and_retimes_both(db):
         assert [r.sequence for r in rows] == list(range(1, len(rows) + 1))
         arrivals = [r.planned_arrival for r in rows]
         assert arrivals == sorted(arrivals)
+        # and its distance, energy, CO2 and cost come from the one calculation, together
+        assert route.distance_m != distance_before[route.pk]
+        assert route.planned_km == (Decimal(route.distance_m) / 1000).quantize(Decimal("0.1"))
+        duration = int((route.returns_at - route.departs_at).total_seconds())
+        figures = estimates(
+            kind=van_kind(route.vehicle), distance_m=route.distance_m, duration_s=duration
+        )
+        assert {name: getattr(route, name) for name in figures} == figures
     # The re-check names an overload rather than refusing the hand edit.
     over = f"Route {target.code} carries {target.load}, over its capacity of 8."
     assert target.problems == ([over] if target.load > 8 else [])
