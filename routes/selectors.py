@@ -22,6 +22,7 @@ from routes.models import (
 from routes.rules.hours import hours_of as hours_of
 from routes.rules.hours import worked_time
 from routes.rules.outcomes import DELIVERED as DELIVERED
+from routes.rules.outcomes import PENDING
 from routes.rules.outcomes import package_state_of as package_state_of
 
 
@@ -178,3 +179,13 @@ def worked_by_route(*, route_ids, until: datetime | None = None) -> dict[int, ti
     ).items():
         out[route_id] += worked
     return dict(out)
+
+
+# What a person reads for each package state: the delivery events' own labels, and one for a
+# package with no event yet.
+STATE_LABELS = {PENDING: "To deliver", **dict(DeliveryEvent.Kind.choices)}
+
+
+def state_label(state: str) -> str:
+    """A package state in words ("Attempt failed", not "failed")."""
+    return STATE_LABELS.get(state, state)

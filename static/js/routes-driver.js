@@ -87,9 +87,13 @@
       return rows;
     });
   }
+  // Package states in words, from the server's one list (routes.rules.outcomes.STATE_LABELS).
+  var labelsNode = document.getElementById("state-labels");
+  var STATE_LABELS = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  function stateLabel(state) { return STATE_LABELS[state] || state; }
   function describe(action) {
-    var kind = { delivered: "Delivered", failed: "Failed", returned: "Returned", clock_in: "Start of day",
-      break_start: "Start of break", break_end: "End of break", clock_out: "Clock out" }[action.fields.kind] || action.fields.kind;
+    var kind = { clock_in: "Start of day", break_start: "Start of break", break_end: "End of break",
+      clock_out: "Clock out" }[action.fields.kind] || stateLabel(action.fields.kind);
     return action.code ? action.code + " · " + kind : kind;
   }
   function showError(message) {
@@ -139,7 +143,7 @@
     var pkg = pkgOf(action.code);
     if (!pkg) { return; }
     var badge = pkg.querySelector(".state");
-    badge.textContent = state === "queued" ? action.fields.kind + " (waiting to send)" : state;
+    badge.textContent = state === "queued" ? stateLabel(action.fields.kind) + " (waiting to send)" : stateLabel(state);
     badge.className = "badge state " + state;
     if (state === "delivered" || state === "returned") {
       if (sheet.parentNode === pkg) { closeSheet(); }
@@ -431,7 +435,7 @@
       return response.json().then(function (data) {
         result.className = response.ok ? "msg success" : "msg error";
         result.textContent = response.ok
-          ? data.tracking_id + ": stop " + data.sequence + " (" + data.state + ")"
+          ? data.tracking_id + ": stop " + data.sequence + " (" + stateLabel(data.state) + ")"
           : rules.refusalMessage(data);
         if (response.ok) { highlight(data.tracking_id); }
       });

@@ -82,7 +82,7 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
     assert DeliveryEvent.objects.count() == 0
     form.locator("[name=photo]").set_input_files(_photo(dark=False))
     form.locator("button").click()
-    expect(package.locator(".state")).to_have_text("delivered")
+    expect(package.locator(".state")).to_have_text("Delivered")
     expect(package.get_by_role("button")).to_have_count(0)
 
     # and: fails the second while the network is cut
@@ -96,11 +96,11 @@ def test_a_driver_delivers_and_fails_with_one_action_sent_after_the_network_retu
 
     # then: when the network returns the action is sent, exactly once
     phone.context.set_offline(False)
-    expect(package.locator(".state")).to_have_text("failed", timeout=15000)
+    expect(package.locator(".state")).to_have_text("Attempt failed", timeout=15000)
     expect(phone.locator("#outbox-waiting")).to_have_text("Nothing waiting to send")
     phone.reload()
     expect(phone.locator(f'.pkg[data-package="{second.tracking_id}"] .state')).to_have_text(
-        "failed"
+        "Attempt failed"
     )
     events = list(DeliveryEvent.objects.order_by("id").values_list("package", "kind", "reason"))
     assert events == [

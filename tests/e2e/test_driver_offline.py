@@ -99,12 +99,12 @@ def test_the_day_opens_offline_and_23_actions_land_exactly_once_with_every_photo
             row.locator(".deliver-form [name=delivered_to]").select_option("recipient")
             row.locator(".deliver-form [name=photo]").set_input_files(_camera_photo(i))
             row.locator(".deliver-form button[type=submit]").click()
-            expect(row.locator(".state")).to_have_text("delivered (waiting to send)")
+            expect(row.locator(".state")).to_have_text("Delivered (waiting to send)")
         else:
             row.get_by_role("button", name="Failed", exact=True).click()
             row.locator(".fail-form [name=reason]").select_option("recipient_unavailable")
             row.locator(".fail-form button[type=submit]").click()
-            expect(row.locator(".state")).to_have_text("failed (waiting to send)")
+            expect(row.locator(".state")).to_have_text("Attempt failed (waiting to send)")
     expect(phone.locator("#outbox-waiting")).to_have_text("23 actions waiting to send")
     # photos were downscaled on the phone: longest side 1,600 px, JPEG, well under 500 KB each
     photos = phone.evaluate(
@@ -189,7 +189,7 @@ def test_a_refused_action_waits_with_its_message_until_fixed_or_discarded(live_s
     # then: it stays on the phone, with the message, across a reload
     held = phone.locator("#outbox-attention li")
     expect(held).to_have_text(
-        f"{first.tracking_id} · Failed: Choose why the package could not be delivered."
+        f"{first.tracking_id} · Attempt failed: Choose why the package could not be delivered."
         "Send againFixDiscard"
     )
     expect(phone.locator("#outbox-attention-count")).to_have_text("1 needs your attention")
@@ -204,7 +204,7 @@ def test_a_refused_action_waits_with_its_message_until_fixed_or_discarded(live_s
     row.locator(".deliver-form button[type=submit]").click()
 
     # then: the refused one is gone and the fixed one landed once
-    expect(row.locator(".state")).to_have_text("delivered")
+    expect(row.locator(".state")).to_have_text("Delivered")
     expect(phone.locator("#outbox-attention li")).to_have_count(0)
     assert list(DeliveryEvent.objects.values_list("package", "kind")) == [(first.pk, "delivered")]
 

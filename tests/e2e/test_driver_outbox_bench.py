@@ -45,7 +45,7 @@ def test_outbox_with_50_photo_deliveries(live_server, phone):
         row.locator(".deliver-form [name=delivered_to]").select_option("recipient")
         row.locator(".deliver-form [name=photo]").set_input_files(photo)
         row.locator(".deliver-form button[type=submit]").click()
-        expect(row.locator(".state")).to_have_text("delivered (waiting to send)")
+        expect(row.locator(".state")).to_have_text("Delivered (waiting to send)")
     record_s = time.perf_counter() - record_start
     expect(phone.locator("#outbox-waiting")).to_have_text(f"{DELIVERIES} actions waiting to send")
     queued_bytes = phone.evaluate(OUTBOX_BYTES)

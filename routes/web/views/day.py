@@ -45,7 +45,15 @@ from routes.models import (
     TrackingLink,
 )
 from routes.planning.availability import availability_for
-from routes.selectors import route_for_driver_today, route_list, routes_for_map, user_today
+from routes.rules.outcomes import FINAL
+from routes.selectors import (
+    STATE_LABELS,
+    route_for_driver_today,
+    route_list,
+    routes_for_map,
+    state_label,
+    user_today,
+)
 from routes.web.views.changes import change_lines
 from routes.web.views.dates import requested_day
 
@@ -186,7 +194,6 @@ def _stop_rows(stops: list[dict], live) -> list[dict]:
     """`driver_stops` rows with the text the page shows, so the template's loop over a long
     route only prints values. Times are in the active (station) time zone."""
     etas = {s.id: s for s in live.stops}
-    final = (DeliveryEvent.Kind.DELIVERED, DeliveryEvent.Kind.RETURNED)
     for row in stops:
         stop_live = etas.get(row["id"])
         if row["done"]:
@@ -197,7 +204,9 @@ def _stop_rows(stops: list[dict], live) -> list[dict]:
             row["eta"] = timezone.localtime(row["planned_arrival"]).strftime("%H:%M")
         row["late"] = bool(stop_live and stop_live.late)
         row["destination"] = f"{row['latitude']},{row['longitude']}"
-        row["packages"] = [(code, state, state not in final) for code, state in row["packages"]]
+        row["packages"] = [
+            (code, state, state_label(state), state not in FINAL) for code, state in row["packages"]
+        ]
     return stops
 
 
@@ -238,6 +247,7 @@ def driver_day(request):
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
             return_reasons=FailureReason.choices,
+            state_labels=STATE_LABELS,
         )
     return render(request, "routes/driver_day.html", context)
 
