@@ -10,6 +10,7 @@ from .selectors import drivers_assignable, owner_training_done
     label="Owner training completed",
     hint="The owner passes the program's required owner modules under Training.",
     order=40,
+    url_name="drivers:training",
 )
 def owner_training_completed(dsp) -> bool:
     return owner_training_done(dsp=dsp, on=dsp.station.today())
@@ -20,6 +21,7 @@ def owner_training_completed(dsp) -> bool:
     label="At least one driver assignable",
     hint="Hire a driver who is licensed, trained and available today.",
     order=50,
+    url_name="drivers:hiring",
 )
 def a_driver_is_assignable(dsp) -> bool:
     return drivers_assignable(dsp=dsp, on=dsp.station.today()).exists()

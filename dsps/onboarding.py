@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from .models import Dsp
 
 
@@ -21,25 +23,36 @@ class ChecklistItem:
     check: Callable[[Dsp], bool]
     hint: str = ""
     order: int = 100
+    url_name: str = ""  # the page that completes the item
 
 
 _ITEMS: dict[str, ChecklistItem] = {}
 
 
-def register_item(*, key: str, label: str, hint: str = "", order: int = 100):
-    """Decorator: `check(dsp) -> bool` says whether the item is done for that DSP."""
+def register_item(*, key: str, label: str, hint: str = "", order: int = 100, url_name: str = ""):
+    """Decorator: `check(dsp) -> bool` says whether the item is done for that DSP;
+    `url_name` names the page where the owner completes it."""
 
     def decorator(check: Callable[[Dsp], bool]):
-        _ITEMS[key] = ChecklistItem(key, label, check, hint, order)
+        _ITEMS[key] = ChecklistItem(key, label, check, hint, order, url_name)
         return check
 
     return decorator
 
 
 def checklist_for(dsp: Dsp) -> list[dict]:
-    """Every registered item with whether it is done, in order."""
+    """Every registered item with whether it is done and the page that completes it, in order."""
     items = sorted(_ITEMS.values(), key=lambda i: i.order)
-    return [{"key": i.key, "label": i.label, "hint": i.hint, "done": i.check(dsp)} for i in items]
+    return [
+        {
+            "key": i.key,
+            "label": i.label,
+            "hint": i.hint,
+            "done": i.check(dsp),
+            "url": reverse(i.url_name) if i.url_name else "",
+        }
+        for i in items
+    ]
 
 
 def onboarding_progress(dsp: Dsp) -> tuple[int, int]:

@@ -42,6 +42,7 @@ def dsp_panel(request) -> dict:
     label="Documents verified",
     hint="The program team checks your insurance certificate and business registration.",
     order=10,
+    url_name="dsps:application-mine",
 )
 def documents_verified(dsp) -> bool:
     return DspApplication.objects.filter(dsp=dsp, documents_verified_at__isnull=False).exists()

@@ -13,6 +13,7 @@ from .models import InsurancePolicy, Lease
     label="Insurance active",
     hint="Record a fleet policy, or insure a van when you lease it.",
     order=40,
+    url_name="fleet:insurance",
 )
 def insurance_active(dsp: Dsp) -> bool:
     today = dsp.station.today()
@@ -26,6 +27,7 @@ def insurance_active(dsp: Dsp) -> bool:
     label="At least one vehicle leased",
     hint="Lease a van from the program's catalogue.",
     order=30,
+    url_name="fleet:offer-list",
 )
 def vehicle_leased(dsp: Dsp) -> bool:
     today = dsp.station.today()

@@ -288,3 +288,23 @@ def test_staff_verify_waived_documents_later_from_the_dsps_page(client, db):
     client.force_login(owner)
     assert 'id="documents-verify-form"' not in client.get(f"/dsps/{dsp.pk}/").content.decode()
     assert client.post(f"/dsps/{dsp.pk}/documents/verify/").status_code == 403
+
+
+def test_each_open_checklist_item_on_the_owners_home_links_to_the_page_that_completes_it(
+    client, db
+):
+    # given: a DSP just approved, with every item still to do
+    application = DspApplicationFactory()
+    application_approve(
+        application=application, by=StaffFactory().user, documents_waiver="Seen at station."
+    )
+    owner = application.applicant
+    client.force_login(owner)
+    # when
+    home = client.get("/").content.decode()
+    # then: every open item is a link, and each link opens for the owner
+    open_items = [i for i in checklist_for(application.dsp) if not i["done"]]
+    assert open_items and all(i["url"] for i in open_items)
+    for item in open_items:
+        assert f'<a href="{item["url"]}">{item["label"]}</a>' in home, item["key"]
+        assert client.get(item["url"]).status_code == 200, item["url"]
