@@ -160,3 +160,14 @@ def test_simulated_day_bench_smoke():
     argv = ["--seeds", "1", "--first", "7", "--time-limit", "1"]
     rows = _json_lines(_run(str(BENCH / "simulated_day.py"), *argv, env=_env(), timeout=300))
     assert rows == [{**rows[-1], "days": 1, "broken_days": 0, "applied": 3}]
+
+
+def test_route_page_bench_smoke():
+    from django.conf import settings
+
+    argv = ["--database-url", _side_database("routepage"), "--routes", "2", "--stops", "5"]
+    argv += ["--requests", "2", "--redis-url", settings.CELERY_BROKER_URL]
+    out = _run(str(BENCH / "route_page_bench.py"), *argv, timeout=300)
+    # both the route page and its neighbour's timeline lane answered and were weighed
+    assert "2 routes × 5 stops" in out
+    assert out.count("wall per request") == 2 and "KiB" in out
