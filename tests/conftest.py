@@ -26,6 +26,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
+# Under pytest-xdist each test process has its own database, broker and worker logs.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def artifact_log(name: str) -> Path:
+    """The log file `name` under test-artifacts/, one per test process."""
+    suffix = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    return ROOT / "test-artifacts" / f"{name}{suffix}.log"
+
 
 # --- Tests never reach outside 127.0.0.1 ----------------------------------------------------
 
@@ -100,8 +110,10 @@ def worker_env(*, database, **overrides: str) -> dict:
     """The environment of a worker process: the test settings, database and broker."""
     from django.conf import settings
 
+    # The worker gets its test process's broker as it is: it must not shift it again.
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "nextmile.settings.test",
         "DATABASE_URL": _database_url(database),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
@@ -124,12 +136,11 @@ def start_worker(
     Its output goes to test-artifacts/<log_name>.log; `env` adds to `worker_env`, `extra` to
     the command line (a node name, an embedded beat), `popen` to subprocess.Popen.
     """
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
     command = [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues, *extra]
     command += ["--concurrency=1", "--pool=prefork", "--loglevel=INFO"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     # The child keeps its own copy of the log file open.
-    with open(ROOT / "test-artifacts" / f"{log_name}.log", "w") as log:
+    with open(artifact_log(log_name), "w") as log:
         return subprocess.Popen(
             command,
             cwd=ROOT,
@@ -173,7 +184,7 @@ def _wait_for_worker(proc, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("The Celery worker exited at start; see test-artifacts/worker.log")
+            raise RuntimeError(f"The Celery worker exited at start; see {artifact_log('worker')}")
         if app.control.ping(timeout=0.5):
             return
     raise RuntimeError("The Celery worker did not answer within a minute.")

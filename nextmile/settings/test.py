@@ -1,5 +1,7 @@
 """Test settings: the real PostgreSQL and Redis from the environment, a fast password hasher."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -18,3 +20,19 @@ ACCOUNT_RATE_LIMITS = False
 WHITENOISE_USE_FINDERS = True
 # Tests receive webhooks on a local server.
 WEBHOOK_ALLOWED_PRIVATE_ADDRESSES = ["127.0.0.1"]
+
+
+def _broker_for_test_process(url: str) -> str:
+    """Each pytest-xdist process (gw0, gw1, …) takes the next Redis database of the broker.
+
+    Two test processes on one broker would take each other's tasks to the wrong database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not url.startswith("redis://"):
+        return url
+    base, _, index = url.rpartition("/")
+    first = int(index or 0)
+    return f"{base}/{(first + int(worker[2:])) % 16}"
+
+
+CELERY_BROKER_URL = _broker_for_test_process(CELERY_BROKER_URL)

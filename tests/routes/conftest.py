@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import ROOT, start_worker
+from tests.conftest import artifact_log, start_worker
 
 # One private queue per test: a message a killed worker never acknowledged is restored by
 # Redis to its queue later, possibly during a later test (or session, whose run ids start
@@ -44,7 +44,7 @@ class Workers:
 
     def succeeded(self, name: str) -> int:
         """How many tasks the worker `name` has finished, from its log."""
-        return (ROOT / "test-artifacts" / f"worker-{name}.log").read_text().count(" succeeded in ")
+        return artifact_log(f"worker-{name}").read_text().count(" succeeded in ")
 
     def stop_all(self) -> None:
         # The test is over and its queue is purged next: nothing is left for a warm shutdown
@@ -61,7 +61,6 @@ def private_workers(transactional_db):
 
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("worker tests need CELERY_BROKER_URL=redis://… (make test sets it)")
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
     workers = Workers(connection.settings_dict)
     yield workers
     workers.stop_all()

@@ -13,7 +13,7 @@ from routes.optimizer.decompose import GroupJob
 from routes.planning.jobs import plan_job_cancel, plan_job_prepare, plan_run_solve
 from routes.planning.problem import build_problem
 from routes.planning.rounds import CeleryExecutor
-from tests.conftest import ROOT, wait_until
+from tests.conftest import artifact_log, wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
@@ -50,14 +50,14 @@ def _big_day(seconds: int):
 def _start(workers, name: str):
     """A private worker, once it consumes its queue."""
     proc = workers.start(name)
-    log = ROOT / "test-artifacts" / f"worker-{name}.log"
+    log = artifact_log(f"worker-{name}")
     wait_until(lambda: log.exists() and " ready." in log.read_text(), timeout=60)
     return proc
 
 
 def _solving_tasks(name: str) -> int:
     """Tasks of the worker that took at least half a second (solved a group, not skipped)."""
-    log = (ROOT / "test-artifacts" / f"worker-{name}.log").read_text()
+    log = artifact_log(f"worker-{name}").read_text()
     return sum(1 for t in re.findall(r" succeeded in ([0-9.]+)s", log) if float(t) >= 0.5)
 
 
