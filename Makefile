@@ -10,8 +10,8 @@ TEST_DATABASE_URL ?= postgres://nextmile:nextmile@127.0.0.1:5432/nextmile
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 # The load benchmark drops and recreates this database.
 LOAD_DATABASE_URL ?= postgres://nextmile:nextmile@127.0.0.1:5432/nextmile_loadbench
-# The suite runs in one pytest process per core (pytest-xdist); each has its own database,
-# broker database and worker.
+# The suite runs in one pytest process per core (pytest-xdist; each has its own database,
+# broker database and worker logs), then the tests that time real workers one at a time.
 TEST_PROCESSES ?= 2
 TEST_ENV := DJANGO_SETTINGS_MODULE=nextmile.settings.test DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=locmemcache://tests
@@ -38,7 +38,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not benchmark and not worker" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not benchmark and worker" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=nextmile.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM is used beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -53,7 +55,38 @@ def _guarded_connect(self, address):
 socket.socket.connect = _guarded_connect
 
 
+# --- Two phases: most tests in parallel, real-worker tests one at a time ---------------------
+
+WORKER_FIXTURES = {"celery_worker_process", "private_workers", "private_queue", "beat_worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that needs a real Celery worker is marked `worker`, whoever wrote it.
+
+    `make test` runs the rest in parallel processes, then these one at a time: they time
+    worker processes (kills, redeliveries, rounds) and would starve beside a busy neighbour.
+    """
+    for item in items:
+        if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+
+
+def pytest_configure(config):
+    # The artifacts folder is emptied once per run, by the main process: pytest-playwright
+    # would empty it in each test process, deleting a neighbour's worker logs.
+    if not hasattr(config, "workerinput") and not XDIST_WORKER:
+        shutil.rmtree(config.getoption("--output", "test-artifacts"), ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """Overrides pytest-playwright's fixture of that name (see `pytest_configure`)."""
+
+
 # --- Browser -------------------------------------------------------------------------------
+
+# Pages answer slower with the suite's other process busy beside them.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
