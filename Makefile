@@ -38,7 +38,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not benchmark and not worker" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist load -m "not benchmark and not worker" $(PYTEST_ARGS)
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not benchmark and worker" $(PYTEST_ARGS)
 
 check: $(STAMP)
