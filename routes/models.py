@@ -259,6 +259,8 @@ class PlanRun(TimeStampedModel):
     best_objective = models.FloatField(null=True, blank=True)
     elapsed_s = models.FloatField(default=0)
     summary = models.JSONField(default=dict, blank=True)
+    # Where the solve stands (`routes.optimizer.decompose.Phase.to_json`), while it runs.
+    phase = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -44,6 +44,30 @@ GRACE_S = 10.0
 
 
 @dataclass(frozen=True)
+class Phase:
+    """Where a day's solve stands, for the people waiting on it.
+
+    `step` is "start" (whole-day searches side by side, `parts` of them), "areas" (the start
+    of a big day, one search per area: no whole-day plan exists until they are joined) or
+    "round" (improvement round `round`, re-solving `parts` groups of neighbouring routes).
+    """
+
+    step: str
+    parts: int
+    round: int = 0
+
+    def to_json(self) -> dict:
+        return {"step": self.step, "parts": self.parts, "round": self.round}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Phase:
+        return cls(str(data["step"]), int(data["parts"]), int(data.get("round", 0)))
+
+
+PhaseCallback = Callable[[Phase], None]
+
+
+@dataclass(frozen=True)
 class GroupJob:
     """One sub-problem to solve: `initial` holds its current routes (stop ids per van id).
 
@@ -350,6 +374,7 @@ def improve_day(
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     on_round: Callable[[int, DaySolution], None] | None = None,
+    on_phase: PhaseCallback | None = None,
 ) -> DaySolution:
     """Plan `problem` in about `time_limit_s` seconds with every worker of `executor`.
 
@@ -359,8 +384,9 @@ def improve_day(
     whole-day search per worker, unless the day has more than `whole_day_max`), then rounds of group
     re-solves until the time is up, each round taking `round_share` of the time left.
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
-    `on_round(round, best_day)` too. Once `should_stop()` is True no new round starts and
-    the best day so far is returned. Days PyVRP cannot model are solved whole, as `solve`.
+    `on_round(round, best_day)` too, and `on_phase(Phase)` as each phase begins. Once
+    `should_stop()` is True no new round starts and the best day so far is returned. Days
+    PyVRP cannot model are solved whole, as `solve`.
     """
     started = time.perf_counter()
     executor = executor or SerialExecutor()
@@ -373,6 +399,10 @@ def improve_day(
     def stopped() -> bool:
         return should_stop is not None and should_stop()
 
+    def phase(step: str, parts: int, round_no: int = 0) -> None:
+        if on_phase is not None:
+            on_phase(Phase(step, parts, round_no))
+
     def best_of(answers: Sequence[DaySolution | None]) -> DaySolution | None:
         found = [a for a in answers if a is not None]
         return min(found, key=lambda a: (not a.feasible, a.objective), default=None)
@@ -382,6 +412,7 @@ def improve_day(
             GroupJob(problem, time_limit_s, seed + k, optional=k > 0)
             for k in range(max(1, executor.workers))
         ]
+        phase("start", len(jobs))
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:  # every worker was lost: one search here rather than no plan
             day = solve_group(jobs[0], on_progress, should_stop)
@@ -392,6 +423,7 @@ def improve_day(
         jobs = [
             GroupJob(problem, start_s, seed + k, optional=k > 0) for k in range(executor.workers)
         ]
+        phase("start", len(jobs))
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:
             day = solve_group(jobs[0], on_progress, should_stop)
@@ -408,6 +440,7 @@ def improve_day(
             for k in served
         ]
         answers: list[DaySolution | None] = [None] * len(parts)
+        phase("areas", len(jobs))
         for k, answer in zip(served, executor.run(jobs, None, should_stop), strict=True):
             answers[k] = answer
         day = assemble_parts(problem, answers, parts, started)
@@ -425,6 +458,7 @@ def improve_day(
             group_job(problem, day, g, budget, seed + 1000 * (round_no + 1) + k)
             for k, g in enumerate(groups)
         ]
+        phase("round", len(jobs), round_no + 1)
         answers = executor.run(jobs, None, should_stop)
         day = merge_round(problem, day, groups, answers, started)
         round_no += 1

@@ -21,6 +21,7 @@ from routes.conf import setting
 from routes.manifests import imports
 from routes.manifests.allocation import inverted_windows, tracking_clashes
 from routes.models import Package, PlanJob, PlanRun, Route, RouteStop, Stop
+from routes.optimizer.decompose import Phase
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
 from routes.planning.rounds import solve_day
 from routes.rules.ev_range import range_problems
@@ -362,6 +363,10 @@ class _Watch:
         self.best = objective
         self._write(clock.monotonic())
 
+    def phase(self, phase: Phase) -> None:
+        """A new phase is written at once: they are few, and the page names them."""
+        PlanRun.objects.filter(pk=self.run_id).update(phase=phase.to_json())
+
     def should_stop(self) -> bool:
         now = clock.monotonic()
         if not self.stopped and now - self.last_poll >= 0.5:
@@ -434,6 +439,7 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
                 seed=job.pk,
                 on_progress=watch.progress,
                 should_stop=watch.should_stop,
+                on_phase=watch.phase,
             )
             if watch.stopped:
                 _finish_run(run.pk, PlanJob.Status.CANCELLED)
@@ -614,8 +620,9 @@ def plan_job_finish_if_done(*, job_id: int) -> PlanJob:
 
 
 def plan_job_progress(job: PlanJob) -> dict:
-    """Percent done (time spent over time allowed, per run) and the best objective so far."""
-    runs = list(job.runs.all())
+    """Percent done (time spent over time allowed, per run), the best objective so far and,
+    per running DSP solve, the phase it is in."""
+    runs = list(job.runs.select_related("dsp"))
     if not job.is_active:
         percent = 100 if job.status == PlanJob.Status.SUCCEEDED else None
     elif not runs:
@@ -629,11 +636,17 @@ def plan_job_progress(job: PlanJob) -> dict:
         ]
         percent = round(100 * sum(parts) / len(parts))
     objectives = [r.best_objective for r in runs if r.best_objective is not None]
+    phases = [
+        {"dsp": r.dsp.name, **Phase.from_json(r.phase).to_json()}
+        for r in runs
+        if r.status == PlanJob.Status.RUNNING and r.phase
+    ]
     return {
         "percent": percent,
         "best_objective": round(sum(objectives) / 100, 2) if objectives else None,
         "runs_done": sum(1 for r in runs if r.status not in PlanJob.ACTIVE),
         "runs": len(runs),
+        "phases": phases,
     }
 
 

@@ -180,6 +180,7 @@ def solve_day(
     seed: int,
     on_progress=None,
     should_stop=None,
+    on_phase=None,
 ) -> DaySolution:
     """The run's day through `improve_day` with the `optimize` workers."""
     executor = CeleryExecutor(
@@ -195,4 +196,5 @@ def solve_day(
         whole_day_max=int(setting("ROUTES_WHOLE_DAY_MAX")),
         on_progress=on_progress,
         should_stop=should_stop,
+        on_phase=on_phase,
     )

@@ -18,6 +18,7 @@ from routes.optimizer import (
 )
 from routes.optimizer.decompose import (
     Group,
+    Phase,
     PoolExecutor,
     SerialExecutor,
     group_job,
@@ -196,3 +197,25 @@ def test_a_day_and_its_plan_survive_the_wire():
     assert problem2.drop_penalty == 5000
     assert (problem2.travel.distance == problem.travel.distance).all()
     assert day2 == day
+
+
+def test_a_big_days_solve_names_its_phases_areas_then_numbered_rounds():
+    # given: a day cut into areas of at most 60 stops for its start
+    problem = _ring_day()
+    phases = []
+    # when
+    improve_day(problem, 6, seed=1, group_stops=40, start_part_stops=60, on_phase=phases.append)
+    # then: the areas first (no whole-day plan yet), then rounds counted from 1
+    assert phases[0].step == "areas" and phases[0].parts >= 3
+    rounds = phases[1:]
+    assert rounds and [p.step for p in rounds] == ["round"] * len(rounds)
+    assert [p.round for p in rounds] == list(range(1, len(rounds) + 1))
+    assert all(p.parts >= 1 for p in rounds)
+    assert Phase.from_json(rounds[-1].to_json()) == rounds[-1]
+
+
+def test_a_small_days_solve_names_its_searches_side_by_side():
+    phases = []
+    with PoolExecutor(2) as pool:
+        improve_day(_ring_day(n=40, vans=4), 1, executor=pool, seed=3, on_phase=phases.append)
+    assert phases == [Phase("start", 2)]

@@ -229,3 +229,32 @@ def test_the_route_page_has_one_move_form_and_the_timeline(client, planned):
     assert 'id="timeline-data"' in page
     lane = client.get(f"/routes/{route.pk}/timeline/").json()
     assert [s["seq"] for s in lane["stops"]] == list(range(1, route.planned_stops + 1))
+
+
+def test_a_running_plan_names_the_phase_of_its_solve(client, db, settings):
+    # given: a day big enough for areas and rounds (areas of 12 stops, groups of 6)
+    settings.ROUTES_GROUP_STOPS = 6
+    settings.ROUTES_START_PART_STOPS = 12
+    dsp = onboarded_dsp()
+    manifest, _stops = planning_day(dsp=dsp, stops=30, vans=4, drivers=4, capacity=10)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=3)
+    (run,) = plan_job_prepare(job_id=job.pk)
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user)
+    # when: the solve runs, its last phase is kept on the run
+    plan_run_solve(run_id=run.pk)
+    run.refresh_from_db()
+    # then: a big day's phase (its areas, then any rounds), never a whole-day start
+    assert run.phase["step"] in {"areas", "round"} and run.phase["parts"] >= 1
+    # and: while a run is in its areas, then in a round, the page says so in words
+    progress = reverse("routes:job-progress", args=[job.pk])
+    PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.RUNNING)
+    run.status = PlanJob.Status.RUNNING
+    run.phase = {"step": "areas", "parts": 3, "round": 0}
+    run.save()
+    page = client.get(progress).content.decode()
+    assert "solving 3 areas of the day side by side" in page
+    assert "the first whole plan appears once they are joined" in page
+    run.phase = {"step": "round", "parts": 2, "round": 4}
+    run.save()
+    page = client.get(progress).content.decode()
+    assert "improvement round 4, re-solving 2 groups of neighbouring routes" in page
