@@ -89,6 +89,11 @@ class NextMileAutoSchema(AutoSchema):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
 
+    def _get_format_parameters(self):
+        # Downloads answer their file, or plain bytes when `Accept` asks: `?format=` is not part
+        # of the contract (a generated client would grow a meaningless argument).
+        return []
+
     def get_tags(self):
         if self.view.__module__.split(".")[0] in APP_TAGS:
             return [self.view.__module__.split(".")[0]]
