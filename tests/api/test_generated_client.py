@@ -42,9 +42,9 @@ def _generate(base_url: str, where: Path):
     assert schema.status_code == 200
     (where / "schema.json").write_bytes(schema.content)
     (where / "config.yaml").write_text("post_hooks: []\n")  # no formatter needed to import
+    command = [GENERATOR, "generate", "--path", "schema.json", "--meta", "none"]
     run = subprocess.run(
-        [GENERATOR, "generate", "--path", "schema.json", "--meta", "none"]
-        + ["--output-path", PACKAGE, "--config", "config.yaml"],
+        [*command, "--output-path", PACKAGE, "--config", "config.yaml"],
         cwd=where,
         capture_output=True,
         text=True,
