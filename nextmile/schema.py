@@ -32,8 +32,9 @@ ERROR_SCHEMAS = {
             "code": {
                 "type": "string",
                 "description": "Stable, for programs: `not_authenticated`, "
-                "`authentication_failed`, `permission_denied`, `not_found`, `throttled`, "
-                "`method_not_allowed`, `conflict`, …",
+                "`authentication_failed`, `permission_denied`, `not_found`, "
+                "`method_not_allowed`, `unsupported_media_type`, `parse_error`, `conflict`, "
+                "`request_in_progress`, `request_too_large`, `throttled`.",
             },
         },
         "required": ["detail"],
