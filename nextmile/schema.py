@@ -90,6 +90,13 @@ class NextMileAutoSchema(AutoSchema):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
 
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method == "POST" and getattr(self.view, "idempotent_posts", False):
+            # a twin sent while the first request with its key is answered, past the wait
+            responses.setdefault("409", {"$ref": "#/components/responses/Conflict"})
+        return responses
+
     def _get_format_parameters(self):
         # Downloads answer their file, or plain bytes when `Accept` asks: `?format=` is not part
         # of the contract (a generated client would grow a meaningless argument).
@@ -124,6 +131,11 @@ def shared_errors_hook(result, generator, request, public):
     schemas = components.setdefault("schemas", {})
     schemas.update(ERROR_SCHEMAS)
     responses = components.setdefault("responses", {})
+    responses["Conflict"] = {
+        "description": "Refused because of the state of things: `code` says which "
+        "(`request_in_progress`: a twin with this Idempotency-Key is still being answered).",
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     for status, (name, description) in COMMON_ERRORS.items():
         schema = "ValidationError" if status == "400" else "Error"
         responses[name] = {
