@@ -80,6 +80,10 @@ def test_the_manifest_template_and_day_export_match_the_pages(client, db):
     template = client.get(reverse("api:manifest-template"), **auth)
     export = client.get(reverse("api:day-export"), {"service_date": day.isoformat()}, **auth)
     bad_day = client.get(reverse("api:day-export"), {"service_date": "someday"}, **auth)
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DRIVER).user)
+    as_driver = [
+        client.get(reverse(n)).status_code for n in ("api:manifest-template", "api:day-export")
+    ]
     # then: the owner's two stops and nobody else's
     assert (template.status_code, template.content) == (200, page_template.content)
     assert (export.status_code, export.content) == (200, page_export.content)
@@ -87,6 +91,7 @@ def test_the_manifest_template_and_day_export_match_the_pages(client, db):
     assert [line.split(",")[0] for line in lines[1:]] == [route.code, route.code]
     assert bad_day.status_code == 400
     assert list(bad_day.json()) == ["service_date"]
+    assert as_driver == [403, 403]  # as on the pages: drivers do not plan
 
 
 def _png() -> SimpleUploadedFile:
