@@ -18,9 +18,11 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=nextmile.settings.test DATABASE_URL=$(TEST_DA
 
 .PHONY: install run test lint format bench bench-load check clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Node tools the tests run on the schema (openapi-typescript), when package.json names any.
+$(STAMP): requirements.txt requirements-dev.txt $(wildcard package-lock.json)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	bash scripts/node_tools.sh
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,7 +1,7 @@
 """Compliance API: actions (staff record, a DSP reads its own and answers) and offboarding."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -36,10 +36,6 @@ NOT_FOUND = {404: OpenApiResponse(description="No such object for you.")}
 FORBIDDEN = {403: OpenApiResponse(description="Your role does not allow this.")}
 
 
-def _refused(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
-
-
 api_urls: list = []
 
 
@@ -64,7 +60,7 @@ class ComplianceActionViewSet(
 
     def create(self, request, *args, **kwargs):
         if not is_program_staff(request.user):
-            return _refused("Only program staff take compliance actions.")
+            raise exceptions.PermissionDenied("Only program staff take compliance actions.")
         data = ActionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -91,7 +87,7 @@ class ComplianceActionViewSet(
         """Program staff lift a suspension (recorded as a new action)."""
         target = self.get_object()
         if not is_program_staff(request.user):
-            return _refused("Only program staff lift a suspension.")
+            raise exceptions.PermissionDenied("Only program staff lift a suspension.")
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lifted = services.action_lift(
@@ -176,7 +172,7 @@ class OffboardingViewSet(
         """Program staff run one step: territories, leases, settle or accounts."""
         offboarding = self.get_object()
         if not is_program_staff(request.user):
-            return _refused("Only program staff run offboarding steps.")
+            raise exceptions.PermissionDenied("Only program staff run offboarding steps.")
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         transfers = {t["lease"]: t["to_dsp"] for t in data.validated_data.get("transfers") or []}

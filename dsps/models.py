@@ -461,7 +461,9 @@ class IdempotentRequest(TimeStampedModel):
     key = models.CharField(max_length=100)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     endpoint = models.CharField(max_length=255, help_text="method and path")
-    status_code = models.PositiveSmallIntegerField()
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="None while the first request is still being answered"
+    )
     body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:

@@ -3,9 +3,13 @@ every other refusal carries a stable `code` beside its `detail`."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, filters, metadata, pagination, parsers
+from django.http import FileResponse, Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, filters, metadata, pagination, parsers, renderers
 from rest_framework.request import clone_request
+
+OCTET_STREAM = "application/octet-stream"
 
 
 def exception_handler(exc, context):
@@ -23,6 +27,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and isinstance(exc, exceptions.ValidationError)
+        and isinstance(response.data, list)
+    ):
+        # `raise ValidationError("…")` in a view: a message about the whole request.
+        response.data = {"non_field_errors": response.data}
     if (
         response is not None
         and isinstance(exc, exceptions.ValidationError)
@@ -135,3 +146,64 @@ class OrderingFilter(filters.OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+
+# --- Downloads ------------------------------------------------------------------------------
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """Lets a client ask for a download's type in `Accept`. The views send the file
+    themselves; only a refusal is rendered here, and it stays the JSON error body."""
+
+    media_type = OCTET_STREAM
+    format = "bin"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data)
+
+
+class CsvRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class ImageRenderer(FileRenderer):
+    media_type = "image/*"
+    format = "image"
+
+
+def file_renderers(renderer: type[FileRenderer]) -> list:
+    """A download view's renderers: JSON for refusals, its file type, and plain bytes."""
+    return [renderers.JSONRenderer, renderer, FileRenderer]
+
+
+def file_schema(media_type: str, description: str) -> dict:
+    """`extend_schema(responses=…)` for a download: its own type first and, for binary files,
+    `application/octet-stream` too (the same bytes, for generators that know no other type)."""
+    kind = OpenApiTypes.STR if media_type.startswith("text/") else OpenApiTypes.BINARY
+    types = [media_type] if media_type.startswith("text/") else [media_type, OCTET_STREAM]
+    return {(200, t): OpenApiResponse(kind, description=description) for t in types}
+
+
+def file_response(request, body, *, media_type: str, filename: str = ""):
+    """Send a download: bytes or text, or an already built `FileResponse` (a stored upload).
+
+    Labelled with its own type, or `application/octet-stream` when the client asked for that.
+    """
+    content_type = OCTET_STREAM if request.accepted_media_type == OCTET_STREAM else media_type
+    if isinstance(body, FileResponse):
+        if content_type == OCTET_STREAM:
+            body["Content-Type"] = OCTET_STREAM
+        return body
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
 
@@ -70,12 +70,22 @@ class RequestSizeLimitMiddleware:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponseBadRequest("The Content-Length header is not a number.")
+            return _refusal(
+                request, "The Content-Length header is not a number.", 400, "bad_request"
+            )
         limit = settings.MAX_REQUEST_BYTES
         if declared > limit:
-            return HttpResponse(
+            return _refusal(
+                request,
                 f"The request is {declared / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
+                413,
+                "request_too_large",
             )
         return self.get_response(request)
+
+
+def _refusal(request, detail: str, status: int, code: str) -> HttpResponse:
+    """A refusal before any view runs: the API's error body under /api/, plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")

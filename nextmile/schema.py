@@ -32,8 +32,9 @@ ERROR_SCHEMAS = {
             "code": {
                 "type": "string",
                 "description": "Stable, for programs: `not_authenticated`, "
-                "`authentication_failed`, `permission_denied`, `not_found`, `throttled`, "
-                "`method_not_allowed`, `conflict`, …",
+                "`authentication_failed`, `permission_denied`, `not_found`, "
+                "`method_not_allowed`, `unsupported_media_type`, `parse_error`, `conflict`, "
+                "`request_in_progress`, `request_too_large`, `throttled`.",
             },
         },
         "required": ["detail"],
@@ -89,6 +90,18 @@ class NextMileAutoSchema(AutoSchema):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
 
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method == "POST" and getattr(self.view, "idempotent_posts", False):
+            # a twin sent while the first request with its key is answered, past the wait
+            responses.setdefault("409", {"$ref": "#/components/responses/Conflict"})
+        return responses
+
+    def _get_format_parameters(self):
+        # Downloads answer their file, or plain bytes when `Accept` asks: `?format=` is not part
+        # of the contract (a generated client would grow a meaningless argument).
+        return []
+
     def get_tags(self):
         if self.view.__module__.split(".")[0] in APP_TAGS:
             return [self.view.__module__.split(".")[0]]
@@ -118,6 +131,11 @@ def shared_errors_hook(result, generator, request, public):
     schemas = components.setdefault("schemas", {})
     schemas.update(ERROR_SCHEMAS)
     responses = components.setdefault("responses", {})
+    responses["Conflict"] = {
+        "description": "Refused because of the state of things: `code` says which "
+        "(`request_in_progress`: a twin with this Idempotency-Key is still being answered).",
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     for status, (name, description) in COMMON_ERRORS.items():
         schema = "ValidationError" if status == "400" else "Error"
         responses[name] = {

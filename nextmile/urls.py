@@ -59,6 +59,7 @@ from routes.web.api.day import (
     DayEventApi,
     DayPunchApi,
     DayScanApi,
+    DeliveryEventPhotoApi,
 )
 from routes.web.api.live import (
     DisruptionViewSet,
@@ -69,7 +70,9 @@ from routes.web.api.live import (
     RouteMessagesApi,
 )
 from routes.web.api.planning import (
+    DayExportApi,
     ManifestImportApi,
+    ManifestTemplateApi,
     PlanJobViewSet,
     RouteStopMoveApi,
     RouteStopPackagesApi,
@@ -133,6 +136,7 @@ api_urls = [
     path("applicant-moves/", ApplicantMoveApi.as_view(), name="applicant-move"),
     path("training-attempts/", TrainingAttemptApi.as_view(), name="training-attempt"),
     path("manifests/import/", ManifestImportApi.as_view(), name="manifest-import"),
+    path("manifests/template/", ManifestTemplateApi.as_view(), name="manifest-template"),
     path("stops/allocate/", StopAllocateApi.as_view(), name="stop-allocate"),
     path("route-stops/<int:pk>/move/", RouteStopMoveApi.as_view(), name="route-stop-move"),
     path(
@@ -145,6 +149,12 @@ api_urls = [
     path("day/events/", DayEventApi.as_view(), name="day-event"),
     path("day/punches/", DayPunchApi.as_view(), name="day-punch"),
     path("day/confirmations/", DayConfirmationApi.as_view(), name="day-confirmation"),
+    path("day/export/", DayExportApi.as_view(), name="day-export"),
+    path(
+        "delivery-events/<int:pk>/photo/",
+        DeliveryEventPhotoApi.as_view(),
+        name="delivery-event-photo",
+    ),
     path("thresholds/", ThresholdSetApi.as_view(), name="threshold-set"),
     path("finances/", FinancesApi.as_view(), name="finances"),
     path("pay/week/", PayWeekApi.as_view(), name="pay-week"),

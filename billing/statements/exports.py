@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from html import escape
-from io import BytesIO
+from io import BytesIO, StringIO
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,6 +24,36 @@ def pdf_text(value) -> str:
     """Data for a ReportLab Paragraph, which parses its text as markup: every character
     stays text, so a name like `<img src="/etc/passwd">` is printed, never opens a file."""
     return escape("" if value is None else str(value), quote=True)
+
+
+def statement_filename(statement, extension: str) -> str:
+    """The download name of a statement file, the same for the page and the API."""
+    return f"statement-{statement.dsp_id}-{statement.week_start}.{extension}"
+
+
+def statement_csv(statement) -> str:
+    """The statement as CSV: one row per line, then gross, deductions and net."""
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "kind", "description", "quantity", "rate", "amount"])
+    for line in statement.lines.all():
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    "deduction" if line.is_deduction else "earning",
+                    line.kind,
+                    line.description,
+                    line.quantity,
+                    line.rate,
+                    line.amount,
+                )
+            ]
+        )
+    writer.writerow(["total", "", "gross", "", "", statement.gross])
+    writer.writerow(["total", "", "deductions", "", "", statement.deductions])
+    writer.writerow(["total", "", "net", "", "", statement.net])
+    return out.getvalue()
 
 
 def statement_pdf(statement) -> bytes:

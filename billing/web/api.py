@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from billing import selectors, services
 from billing.models import Dispute, PeakPeriod, RateCard, Scorecard, Statement, StatementLine
+from billing.statements.exports import statement_csv, statement_filename, statement_pdf
 from billing.web.serializers import (
     DisputeResolveSerializer,
     DisputeSerializer,
@@ -30,6 +31,7 @@ from dsps.tenancy import (
     get_for_user_or_404,
     is_program_staff,
 )
+from nextmile.api import CsvRenderer, PdfRenderer, file_renderers, file_response, file_schema
 
 STAFF = (Role.PROGRAM_STAFF,)
 ERRORS = {400: OpenApiResponse(description="Invalid input; errors keyed by field.")}
@@ -132,6 +134,30 @@ class StatementViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         """Record that an approved statement was paid."""
         statement = services.statement_mark_paid(statement=self.get_object())
         return Response(StatementSerializer(statement).data)
+
+    @extend_schema(responses={**file_schema("application/pdf", "The statement as a PDF.")})
+    @action(detail=True, methods=["get"], renderer_classes=file_renderers(PdfRenderer))
+    def pdf(self, request, pk=None):
+        """The statement as the PDF the statement page downloads."""
+        statement = self.get_object()
+        return file_response(
+            request,
+            statement_pdf(statement),
+            media_type="application/pdf",
+            filename=statement_filename(statement, "pdf"),
+        )
+
+    @extend_schema(responses={**file_schema("text/csv", "The statement's lines as CSV.")})
+    @action(detail=True, methods=["get"], renderer_classes=file_renderers(CsvRenderer))
+    def csv(self, request, pk=None):
+        """The statement's lines and totals as the CSV the statement page downloads."""
+        statement = self.get_object()
+        return file_response(
+            request,
+            statement_csv(statement),
+            media_type="text/csv",
+            filename=statement_filename(statement, "csv"),
+        )
 
     @extend_schema(
         request=StatementLineInputSerializer,

@@ -27,7 +27,8 @@ from billing.scorecards.metrics import (
     scorecard_compute,
     thresholds_for,
 )
-from billing.statements.exports import safe_cell, statement_pdf
+from billing.statements.exports import safe_cell, statement_filename, statement_pdf
+from billing.statements.exports import statement_csv as statement_csv_text
 from billing.web.forms import PeakPeriodForm, RateCardForm, ThresholdSetForm
 from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.selectors import territory_visible
@@ -235,29 +236,10 @@ def statement_line_add(request, pk: int):
 @role_required(*STAFF_AND_MANAGERS)
 def statement_csv(request, pk: int):
     statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
-    response = HttpResponse(content_type="text/csv")
+    response = HttpResponse(statement_csv_text(statement), content_type="text/csv")
     response["Content-Disposition"] = (
-        f'attachment; filename="statement-{statement.dsp_id}-{statement.week_start}.csv"'
+        f'attachment; filename="{statement_filename(statement, "csv")}"'
     )
-    writer = csv.writer(response)
-    writer.writerow(["section", "kind", "description", "quantity", "rate", "amount"])
-    for line in statement.lines.all():
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    "deduction" if line.is_deduction else "earning",
-                    line.kind,
-                    line.description,
-                    line.quantity,
-                    line.rate,
-                    line.amount,
-                )
-            ]
-        )
-    writer.writerow(["total", "", "gross", "", "", statement.gross])
-    writer.writerow(["total", "", "deductions", "", "", statement.deductions])
-    writer.writerow(["total", "", "net", "", "", statement.net])
     return response
 
 
@@ -266,7 +248,7 @@ def statement_pdf_view(request, pk: int):
     statement = get_for_user_or_404(Statement.objects.select_related("dsp"), request.user, pk=pk)
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'attachment; filename="statement-{statement.dsp_id}-{statement.week_start}.pdf"'
+        f'attachment; filename="{statement_filename(statement, "pdf")}"'
     )
     return response
 

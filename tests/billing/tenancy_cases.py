@@ -71,6 +71,8 @@ CASES = {
     "billing:dispute-open": _line,
     "api:scorecard-detail": _scorecard,
     "api:statement-detail": _statement,
+    "api:statement-pdf": _statement,
+    "api:statement-csv": _statement,
     "api:dispute-detail": _dispute,
     "billing:pay-driver": _pay_driver,
     "billing:pay-question": _pay_question,

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from dsps.models import Role
+from dsps.services.api_keys import api_key_create
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
 from tests.roles.cases import collect_write_roles
@@ -105,8 +106,6 @@ API_WRITES = [
 
 @pytest.mark.parametrize(("name", "method"), API_WRITES)
 def test_a_read_only_key_writes_nothing(client, db, name, method):
-    from dsps.services.api_keys import api_key_create
-
     # given: an owner's read-only key and an object of the owner's own DSP
     write = ENDPOINTS[name]
     dsp = DspFactory()

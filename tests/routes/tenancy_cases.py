@@ -1,5 +1,8 @@
+from django.core.files.base import ContentFile
+
 from drivers.models import Driver
 from tests.routes.factories import (
+    DeliveryEventFactory,
     PlanJobFactory,
     RouteFactory,
     RouteStopFactory,
@@ -20,6 +23,12 @@ def _route_of_a_stop(dsp, driver_user):
     return {"pk": RouteStopFactory(route__dsp=dsp).route_id}
 
 
+def _photo_event(dsp, driver_user):
+    route = RouteFactory(dsp=dsp, driver=Driver.objects.get(user=driver_user))
+    photo = ContentFile(b"\x89PNG\r\n\x1a\n proof", name="proof.png")
+    return {"pk": DeliveryEventFactory(route=route, photo=photo).pk}
+
+
 def _job(dsp, driver_user):
     return {"pk": PlanJobFactory(dsp=dsp).pk}
 
@@ -35,6 +44,7 @@ CASES = {
     "api:route-stop-packages": _route_stop,
     "api:route-stop-move": _route_stop,
     "api:stop-detail": _stop,
+    "api:delivery-event-photo": _photo_event,
     "api:planjob-detail": _job,
     "api:planjob-cancel": _job,
     "routes:job-detail": _job,

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from dsps.models import Role
+from dsps.services.api_keys import api_key_create
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
 from tests.tenancy.cases import collect, collect_staff_only
@@ -111,8 +112,6 @@ API_CASES = sorted(n for n in CASES if n.startswith("api:"))
 @pytest.mark.parametrize("name", API_CASES)
 @pytest.mark.parametrize("scope", ["owner", "dispatcher", "read_only"])
 def test_an_api_key_never_reaches_another_dsps_object(client, db, name, scope):
-    from dsps.services.api_keys import api_key_create
-
     # given: an object of DSP B, and a key of DSP A's owner
     other = DspFactory()
     kwargs = CASES[name](other, _driver_user(other))
@@ -129,8 +128,6 @@ def test_an_api_key_never_reaches_another_dsps_object(client, db, name, scope):
 
 @pytest.mark.parametrize("name", API_CASES)
 def test_an_api_key_of_the_owning_dsp_reaches_the_object(client, db, name):
-    from dsps.services.api_keys import api_key_create
-
     dsp = DspFactory()
     kwargs = CASES[name](dsp, _driver_user(dsp))
     owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user

@@ -2,7 +2,9 @@
 and the day-before confirmation. Drivers reach only their own route.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,6 +15,8 @@ from drivers.selectors import driver_for_user
 from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.tenancy import TenantScopedAPIMixin, get_for_user_or_404
 from fleet.models import Vehicle
+from nextmile.api import ImageRenderer, file_renderers, file_response, file_schema
+from nextmile.uploads import serve_upload
 from routes.day.assignment import day_confirmation_answer, punch_record, route_assign
 from routes.day.deliveries import delivery_record, package_scan
 from routes.models import DayConfirmation, DeliveryEvent, Route, RouteStop, ShiftPunch
@@ -113,6 +117,16 @@ class EventInputSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     tracking_id = serializers.CharField(source="package.tracking_id")
+    photo_url = serializers.SerializerMethodField(
+        help_text="the proof photo, fetched with the same key (null: no photo)"
+    )
+
+    def get_photo_url(self, event) -> str | None:
+        if not event.photo:
+            return None
+        path = reverse("api:delivery-event-photo", kwargs={"pk": event.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     class Meta:
         model = DeliveryEvent
@@ -126,6 +140,7 @@ class EventSerializer(serializers.ModelSerializer):
             "delivered_to",
             "note",
             "photo_review",
+            "photo_url",
             "within_window",
             "occurred_at",
             "idempotency_key",
@@ -158,9 +173,27 @@ class DayEventApi(TenantScopedAPIMixin, generics.GenericAPIView):
         route = get_for_user_or_404(Route, request.user, pk=fields.pop("route"))
         event, created = delivery_record(route=route, **fields)
         return Response(
-            EventSerializer(event).data,
+            EventSerializer(event, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class DeliveryEventPhotoApi(TenantScopedAPIMixin, generics.GenericAPIView):
+    """A delivery event's proof photo, for the roles that see the event (the route's driver,
+    the DSP's managers, program staff); another DSP's event is a 404."""
+
+    allowed_roles = ON_THE_ROAD
+    queryset = DeliveryEvent.objects.all()
+    renderer_classes = file_renderers(ImageRenderer)
+    filter_backends = ()
+    pagination_class = None
+
+    @extend_schema(responses={**file_schema("image/*", "The photo as the phone sent it.")})
+    def get(self, request, pk: int):
+        event = get_for_user_or_404(self.get_queryset(), request.user, pk=pk)
+        if not event.photo:
+            raise Http404("This event has no photo.")
+        return file_response(request, serve_upload(event.photo), media_type="image/*")
 
 
 class PunchInputSerializer(serializers.Serializer):
@@ -227,6 +260,6 @@ class DayConfirmationApi(TenantScopedAPIMixin, generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         driver = driver_for_user(user=request.user)
         if driver is None:
-            return Response({"detail": "No driver profile."}, status=status.HTTP_404_NOT_FOUND)
+            raise Http404("No driver profile.")
         row = day_confirmation_answer(driver=driver, **data.validated_data)
         return Response(ConfirmationSerializer(row).data)

@@ -2,6 +2,7 @@
 and route messages."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -162,9 +163,7 @@ class MyRouteLiveApi(TenantScopedAPIMixin, generics.GenericAPIView):
     def get(self, request):
         route = route_active_for_driver(user=request.user)
         if route is None:
-            return Response(
-                {"detail": "You have no active route today."}, status=status.HTTP_404_NOT_FOUND
-            )
+            raise Http404("You have no active route today.")
         data = route_live(route=route).as_json()
         data["changes"] = RouteChangeSerializer(
             RouteChange.objects.filter(route=route).select_related("route__station")[:3], many=True

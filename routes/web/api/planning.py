@@ -1,8 +1,10 @@
 """Planning API: manifests, stops, plan jobs (create, progress, cancel), routes and stops."""
 
+import io
+
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,8 +17,10 @@ from dsps.tenancy import (
     TenantScopedAPIMixin,
     get_for_user_or_404,
 )
-from nextmile.api import OrderingFilter
+from nextmile.api import CsvRenderer, OrderingFilter, file_renderers, file_response, file_schema
+from routes.manifests.imports import template_csv
 from routes.models import PlanJob, Route, RouteStop, Stop
+from routes.planning.exports import day_export_filename, day_export_write
 from routes.planning.jobs import (
     PlanAlreadyRunning,
     manifest_import,
@@ -25,7 +29,7 @@ from routes.planning.jobs import (
     route_stop_move,
     stop_allocate,
 )
-from routes.selectors import package_list_on_route, route_stop_list
+from routes.selectors import package_list_on_route, route_stop_list, user_today
 from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import (
     ErrorSerializer,
@@ -129,6 +133,53 @@ class ManifestImportApi(IdempotentPostMixin, TenantScopedAPIMixin, generics.Gene
             body["row_errors"] = getattr(error, "row_errors", [])
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(ManifestImportOutputSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ManifestTemplateApi(TenantScopedAPIMixin, generics.GenericAPIView):
+    """The manifest CSV template: its header and two example rows."""
+
+    allowed_roles = STAFF_AND_MANAGERS
+    renderer_classes = file_renderers(CsvRenderer)
+    filter_backends = ()
+    pagination_class = None
+
+    @extend_schema(responses={**file_schema("text/csv", "The manifest template.")})
+    def get(self, request):
+        return file_response(
+            request, template_csv(), media_type="text/csv", filename="manifest-template.csv"
+        )
+
+
+class DayExportQuerySerializer(serializers.Serializer):
+    service_date = serializers.DateField(
+        required=False, help_text="the day to export (default: today at your station)"
+    )
+
+
+class DayExportApi(TenantScopedAPIMixin, generics.GenericAPIView):
+    """The day's routes as CSV, one row per stop, times in the station's zone."""
+
+    allowed_roles = STAFF_AND_MANAGERS
+    renderer_classes = file_renderers(CsvRenderer)
+    filter_backends = ()
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[DayExportQuerySerializer],
+        responses={**file_schema("text/csv", "The day's routes, one row per stop.")},
+    )
+    def get(self, request):
+        query = DayExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        service_date = query.validated_data.get("service_date") or user_today(request.user)
+        out = io.StringIO()
+        day_export_write(out, user=request.user, service_date=service_date)
+        return file_response(
+            request,
+            out.getvalue(),
+            media_type="text/csv",
+            filename=day_export_filename(service_date),
+        )
 
 
 class StopViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):

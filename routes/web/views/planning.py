@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dsps.models import STAFF_AND_MANAGERS, Role
 from dsps.tenancy import IMPORT, PLAN, get_for_user_or_404, is_program_staff, role_required
-from nextmile import csvsafe
 from nextmile.forms import show_service_errors
 from routes.manifests.imports import template_csv
 from routes.models import Package, PlanJob, Route, RouteStop, Stop
+from routes.planning.exports import day_export_filename, day_export_write
 from routes.planning.jobs import (
     EDITABLE,
     manifest_import,
@@ -40,20 +40,6 @@ from routes.selectors import (
 )
 from routes.web.forms import AllocateForm, ManifestImportForm, MoveStopForm, PlanForm
 from routes.web.views.dates import requested_day
-
-EXPORT_COLUMNS = [
-    "route",
-    "dsp",
-    "sequence",
-    "address",
-    "latitude",
-    "longitude",
-    "packages",
-    "planned_arrival",
-    "window_start",
-    "window_end",
-    "leg_km",
-]
 
 
 @role_required(*STAFF_AND_MANAGERS, power=IMPORT)
@@ -182,31 +168,8 @@ def day(request):
 def day_export(request):
     service_date = requested_day(request)
     response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="routes-{service_date}.csv"'
-    writer = csvsafe.writer(response)  # addresses and names are user text
-    writer.writerow(EXPORT_COLUMNS)
-    rows = (
-        RouteStop.objects.filter(route__in=route_list(user=request.user, service_date=service_date))
-        .select_related("route__dsp", "stop", "route__station")
-        .order_by("route__code", "route__dsp__name", "sequence")
-    )
-    for rs in rows.iterator(chunk_size=2000):
-        stop, tz = rs.stop, rs.route.station.tz
-        writer.writerow(
-            [
-                rs.route.code,
-                rs.route.dsp.name,
-                rs.sequence,
-                stop.address,
-                stop.latitude,
-                stop.longitude,
-                stop.package_count,
-                rs.planned_arrival.astimezone(tz).strftime("%H:%M"),
-                f"{stop.window_start:%H:%M}" if stop.window_start else "",
-                f"{stop.window_end:%H:%M}" if stop.window_end else "",
-                f"{rs.leg_distance_m / 1000:.2f}",
-            ]
-        )
+    response["Content-Disposition"] = f'attachment; filename="{day_export_filename(service_date)}"'
+    day_export_write(response, user=request.user, service_date=service_date)
     return response
 
 
