@@ -18,21 +18,26 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=nextmile.settings.test DATABASE_URL=$(TEST_DA
 
 .PHONY: install run test lint format bench bench-load check clean
 
-# Node tools the tests run on the schema (openapi-typescript), when package.json names any.
-$(STAMP): requirements.txt requirements-dev.txt $(wildcard package-lock.json)
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	bash scripts/node_tools.sh
 	touch $(STAMP)
 
-install: $(STAMP)
+# Node tools the tests run on the schema (openapi-typescript): for tests only, so `make run`
+# needs no Node.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package-lock.json
+	bash scripts/node_tools.sh
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## Run the app with demo data: SQLite under var/, an embedded broker, web + a real worker.
 run: $(STAMP)
 	bash scripts/run.sh
 
 ## The whole suite against real PostgreSQL, Redis, a real worker and Chromium.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	bash scripts/services.sh
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
