@@ -116,6 +116,7 @@ def test_a_dispatcher_creates_a_job_for_their_own_dsp_only(
         "best_objective": None,
         "runs_done": 0,
         "runs": 0,
+        "phases": [],
     }
 
 
