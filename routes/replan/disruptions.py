@@ -53,7 +53,17 @@ from routes.planning.problem import (
     vehicle_spec,
 )
 from routes.replan.changes import ChangeFact, FactCode
-from routes.replan.proposals import ProposedRoute, ProposedStop
+from routes.replan.proposals import (
+    DroppedStop,
+    Meet,
+    Move,
+    Proposal,
+    ProposedRoute,
+    ProposedStop,
+    Rescuer,
+    RescuerKind,
+    StandbyOffer,
+)
 from routes.rules.ev_range import driven_m, range_left_m, range_limit_m
 
 CLOSURE_DETOUR = 3.0  # a leg through a closed area takes this much longer (drive around it)
@@ -477,7 +487,7 @@ def _standby_code(rescued: Route) -> str:
     return code
 
 
-def make_proposal(solution, context, detours: dict[str, int] | None = None) -> dict:
+def make_proposal(solution, context, detours: dict[str, int] | None = None) -> Proposal:
     """The checked answer as a proposal: per route the new order and ETAs, moved stops, where
     the drivers meet. A nearby rescuer's times already include its detour to the meeting point
     and the handover (`detours`, seconds by vehicle id); a standby driver's route is proposed
@@ -496,22 +506,16 @@ def make_proposal(solution, context, detours: dict[str, int] | None = None) -> d
         out.append(entry)
     out += _emptied_routes(context, planned={r.route for r in out})
     dropped = [
-        {
-            "route_stop": int(d.stop_id),
-            "address": context["by_id"][d.stop_id].stop.address,
-            "reason": d.reason,
-        }
+        DroppedStop(int(d.stop_id), context["by_id"][d.stop_id].stop.address, d.reason)
         for d in solution.dropped
     ]
-    proposal = {
-        "routes": [r.to_json() for r in out],
-        "moves": moves,
-        "meets": meets,
-        "dropped": dropped,
-    }
-    if proposal_standby:
-        proposal["standby"] = proposal_standby
-    return proposal
+    return Proposal(
+        routes=tuple(out),
+        moves=tuple(moves),
+        meets=tuple(meets),
+        dropped=tuple(dropped),
+        standby=proposal_standby,
+    )
 
 
 def _proposed_route(result: RouteResult, context, moves: list) -> tuple[ProposedRoute, list]:
@@ -564,14 +568,14 @@ def _route_after(result, route, target, target_code, context, moves: list) -> tu
             if source.pk not in sources:
                 sources.append(source.pk)
             moves.append(
-                {
-                    "route_stop": rs.pk,
-                    "address": rs.stop.address,
-                    "from": source.pk,
-                    "from_code": source.code,
-                    "to": target,
-                    "to_code": target_code,
-                }
+                Move(
+                    route_stop=rs.pk,
+                    address=rs.stop.address,
+                    from_route=source.pk,
+                    from_code=source.code,
+                    to_route=target,
+                    to_code=target_code,
+                )
             )
     return after, sources
 
@@ -593,48 +597,48 @@ def _rescuer_detour_s(result, route, sources: list[int], context) -> int:
     )
 
 
-def _meets(sources, target_code, is_standby, detour_s, context, moves) -> list[dict]:
+def _meets(sources, target_code, is_standby, detour_s, context, moves) -> list[Meet]:
     handover_s = int(setting("ROUTES_HANDOVER_S"))
     out = []
     for pk in sources:
         lat, lon = context["positions"][pk] if not is_standby else context["meet"]
         out.append(
-            {
-                "from_code": context["routes"][pk].code,
-                "to_code": target_code,
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "stops": sum(1 for m in moves if (m["from"], m["to_code"]) == (pk, target_code)),
-                "detour_min": round(detour_s / 60),
-                "handover_min": round(handover_s / 60),
-            }
+            Meet(
+                from_code=context["routes"][pk].code,
+                to_code=target_code,
+                lat=round(lat, 6),
+                lon=round(lon, 6),
+                stops=sum(1 for m in moves if (m.from_route, m.to_code) == (pk, target_code)),
+                detour_min=round(detour_s / 60),
+                handover_min=round(handover_s / 60),
+            )
         )
     return out
 
 
-def _standby_entry(result, code: str, standby, finish: datetime, context) -> dict:
+def _standby_entry(result, code: str, standby, finish: datetime, context) -> StandbyOffer:
     driver, van = standby
     starts = (
         context["midnight"] + timedelta(seconds=result.start_s[0]) if result.start_s else finish
     )
-    return {
-        "code": code,
-        "driver": driver.pk,
-        "driver_name": driver.full_name,
-        "vehicle": van.pk,
-        "plate": van.plate,
-        "lat": round(context["meet"][0], 6),
-        "lon": round(context["meet"][1], 6),
-        "starts_at": starts.isoformat(),
-    }
+    return StandbyOffer(
+        code=code,
+        driver=driver.pk,
+        driver_name=driver.full_name,
+        vehicle=van.pk,
+        plate=van.plate,
+        lat=round(context["meet"][0], 6),
+        lon=round(context["meet"][1], 6),
+        starts_at=starts,
+    )
 
 
-def _rescued_dropped(proposal: dict, job: ReplanJob, context) -> int:
+def _rescued_dropped(proposal: Proposal, job: ReplanJob, context) -> int:
     rescued_ids = {rs.pk for rs in context["remaining"].get(job.route_id, [])}
-    return sum(1 for d in proposal["dropped"] if d["route_stop"] in rescued_ids)
+    return sum(1 for d in proposal.dropped if d.route_stop in rescued_ids)
 
 
-def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
+def _solve(job: ReplanJob, problem, context, job_id: int) -> Proposal:
     """Solve, keep what is better of the current plan, time the rescuers' detours, and check
     the result from now; a proposal that breaks a rule carries its `problems`."""
     last = [0.0]
@@ -649,10 +653,7 @@ def _solve(job: ReplanJob, problem, context, job_id: int) -> dict:
     solution = keep_current_orders(solution, problem, context)
     solution, detours = _with_detours(solution, problem, context)
     proposal = make_proposal(solution, context, detours)
-    problems = proposal_problems(problem, solution, context)
-    if problems:
-        proposal["problems"] = problems
-    return proposal
+    return replace(proposal, problems=tuple(proposal_problems(problem, solution, context)))
 
 
 def _own_stops(route: Route, context) -> list[str]:
@@ -726,7 +727,7 @@ def proposal_problems(problem: DayProblem, solution: DaySolution, context) -> li
     return out
 
 
-def replan_proposal(job: ReplanJob, now: datetime) -> dict:
+def replan_proposal(job: ReplanJob, now: datetime) -> Proposal:
     """Solve the re-plan. A rescue goes to nearby routes first; when they lack the capacity or
     time for some of the rescued stops (or none is out), a standby driver who confirmed for the
     day takes them in an inspected free van. The proposal says which option and why."""
@@ -741,16 +742,13 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
         return _nothing()
     short = _rescued_dropped(proposal, job, built[1]) if proposal else None
     if proposal and not short:
-        others = sorted({m["to_code"] for m in proposal["moves"]})
-        proposal["rescuer"] = {
-            "kind": "nearby",
-            "why": (
-                f"Route(s) {', '.join(others)} out nearby have the spare capacity and time."
-                if others
-                else "The route keeps its stops in a new order; no other driver is needed."
-            ),
-        }
-        return proposal
+        others = sorted({m.to_code for m in proposal.moves})
+        why = (
+            f"Route(s) {', '.join(others)} out nearby have the spare capacity and time."
+            if others
+            else "The route keeps its stops in a new order; no other driver is needed."
+        )
+        return replace(proposal, rescuer=Rescuer(RescuerKind.NEARBY, why))
     lack = (
         f"No route out nearby has the spare capacity and time for {short} of route "
         f"{job.route.code}'s stops"
@@ -759,34 +757,19 @@ def replan_proposal(job: ReplanJob, now: datetime) -> dict:
     )
     standby = standby_rescuer(dsp=job.dsp, on=job.service_date)
     if standby is None:
-        result = proposal or _nothing()
-        result["rescuer"] = {
-            "kind": "none",
-            "why": f"{lack}, and no standby driver who confirmed for today has a free "
-            "inspected van.",
-        }
-        return result
+        why = f"{lack}, and no standby driver who confirmed for today has a free inspected van."
+        return replace(proposal or _nothing(), rescuer=Rescuer(RescuerKind.NONE, why))
     built = replan_problem(job, now, standby=standby)
     result = _solve(job, *built, job.pk) if built else (proposal or _nothing())
-    if result.get("standby"):
-        result["rescuer"] = {
-            "kind": "standby",
-            "why": f"{lack}: standby driver {standby[0].full_name} takes them in van "
-            f"{standby[1].plate}.",
-        }
-    else:
-        result["rescuer"] = {"kind": "nearby", "why": f"{lack}; the standby driver is not needed."}
-    return result
+    if result.standby is not None:
+        why = f"{lack}: standby driver {standby[0].full_name} takes them in van {standby[1].plate}."
+        return replace(result, rescuer=Rescuer(RescuerKind.STANDBY, why))
+    why = f"{lack}; the standby driver is not needed."
+    return replace(result, rescuer=Rescuer(RescuerKind.NEARBY, why))
 
 
-def _nothing() -> dict:
-    return {
-        "routes": [],
-        "moves": [],
-        "meets": [],
-        "dropped": [],
-        "note": "No route's remaining work is affected; nothing to change.",
-    }
+def _nothing() -> Proposal:
+    return Proposal(note="No route's remaining work is affected; nothing to change.")
 
 
 def replan_job_run(*, job_id: int) -> None:
@@ -809,10 +792,10 @@ def replan_job_run(*, job_id: int) -> None:
             status=ReplanJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
-    problems = proposal.get("problems", [])
+    problems = proposal.problems
     ReplanJob.objects.filter(pk=job_id, status=ReplanJob.Status.RUNNING).update(
         status=ReplanJob.Status.FAILED if problems else ReplanJob.Status.PROPOSED,
-        proposal=proposal,
+        proposal=proposal.to_json(),
         error=(
             "This re-plan is not offered: checked from now, it breaks "
             f"{len(problems)} rule(s): {' '.join(problems[:5])}"
@@ -832,13 +815,16 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     job = _job_lock_proposed(job)
     if job.status == ReplanJob.Status.APPLIED:
         return job
-    plan = [ProposedRoute.from_json(r) for r in job.proposal.get("routes", [])]
+    proposal = Proposal.from_json(job.proposal)
+    plan = list(proposal.routes)
     if not plan:
         raise ValidationError({"status": "This re-plan changes nothing."})
     now = timezone.now()
     rows, done_ids = _proposal_check_current(plan, now)
     plan = [
-        replace(r, route=_standby_route_create(job=job, entry=r).pk) if r.standby else r
+        replace(r, route=_standby_route_create(job=job, standby=proposal.standby, entry=r).pk)
+        if r.standby
+        else r
         for r in plan
     ]
     route_ids = [r.route for r in plan if not r.standby]
@@ -846,7 +832,9 @@ def replan_job_apply(*, user, job: ReplanJob) -> ReplanJob:
     codes = {r.route: r.code for r in plan}
     placed = {s.route_stop for r in plan for s in r.after}
     for r in plan:
-        _route_apply(job, r, rows=rows, done_ids=done_ids, placed=placed, codes=codes, now=now)
+        _route_apply(
+            job, proposal, r, rows=rows, done_ids=done_ids, placed=placed, codes=codes, now=now
+        )
     job.status = ReplanJob.Status.APPLIED
     job.applied_at = now
     job.save(update_fields=["status", "applied_at", "updated_at"])
@@ -892,7 +880,15 @@ def _proposal_check_current(plan: list[ProposedRoute], now: datetime) -> tuple[d
 
 
 def _route_apply(
-    job: ReplanJob, r: ProposedRoute, *, rows, done_ids, placed, codes, now: datetime
+    job: ReplanJob,
+    proposal: Proposal,
+    r: ProposedRoute,
+    *,
+    rows,
+    done_ids,
+    placed,
+    codes,
+    now: datetime,
 ) -> None:
     """One route's new order: its done stops first, then the proposal's, then the stops no
     route could take; its change for the driver; closed when a rescue emptied it."""
@@ -907,7 +903,7 @@ def _route_apply(
         + [(rs, None) for rs in left]
     )
     moved_in = _stops_resequence(r.route, order)
-    facts = _change_facts(job, r, codes, rows, moved_in, left)
+    facts = _change_facts(job, proposal, r, codes, rows, moved_in, left)
     Route.objects.filter(pk=r.route).update(planned_stops=len(order))
     if r.emptied and not left:
         _route_close_emptied(pk=r.route, kept=kept, at=now)
@@ -951,7 +947,7 @@ def _stops_resequence(pk: int, order: list) -> list[tuple[RouteStop, int, object
 
 
 def _change_facts(
-    job: ReplanJob, r: ProposedRoute, codes: dict, rows: dict, moved_in, left
+    job: ReplanJob, proposal: Proposal, r: ProposedRoute, codes: dict, rows: dict, moved_in, left
 ) -> list:
     """What changed on one route, as facts (worded for the driver by the pages)."""
     pk, facts = r.route, []
@@ -975,49 +971,45 @@ def _change_facts(
                 reason=job.disruption.kind if job.disruption else "",
             )
         )
-    for m in job.proposal.get("moves", []):
-        if m["from"] == pk:
-            facts.append(
-                ChangeFact(
-                    FactCode.HANDED_OFF,
-                    stop=m["address"],
-                    from_route=codes[pk],
-                    to_route=m["to_code"],
-                )
-            )
-    facts += _meet_facts(job, codes[pk])
+    facts += [
+        ChangeFact(FactCode.HANDED_OFF, stop=m.address, from_route=codes[pk], to_route=m.to_code)
+        for m in proposal.moves_from(pk)
+    ]
+    facts += _meet_facts(proposal, codes[pk])
     facts += [ChangeFact(FactCode.NOT_FITTED, stop=rs.stop.address) for rs in left]
     if not any(f.code != FactCode.DISRUPTION for f in facts):
         facts.append(ChangeFact(FactCode.RETIMED))
     return facts
 
 
-def _meet_facts(job: ReplanJob, code: str) -> list:
+def _meet_facts(proposal: Proposal, code: str) -> list:
     facts = []
-    for meet in job.proposal.get("meets", []):
-        if code in (meet["from_code"], meet["to_code"]):
-            arriving = code == meet["to_code"]
-            facts.append(
-                ChangeFact(
-                    FactCode.MEET,
-                    from_route=code,
-                    to_route=meet["from_code"] if arriving else meet["to_code"],
-                    at=(meet["lat"], meet["lon"]),
-                    stops=meet["stops"],
-                    detour_min=meet.get("detour_min", 0) if arriving else 0,
-                    handover_min=meet.get("handover_min", 0) if arriving else 0,
-                )
+    for meet in proposal.meets_of(code):
+        arriving = code == meet.to_code
+        facts.append(
+            ChangeFact(
+                FactCode.MEET,
+                from_route=code,
+                to_route=meet.from_code if arriving else meet.to_code,
+                at=(meet.lat, meet.lon),
+                stops=meet.stops,
+                detour_min=meet.detour_min if arriving else 0,
+                handover_min=meet.handover_min if arriving else 0,
             )
+        )
     return facts
 
 
-def _standby_route_create(*, job: ReplanJob, entry: ProposedRoute) -> Route:
+def _standby_route_create(
+    *, job: ReplanJob, standby: StandbyOffer | None, entry: ProposedRoute
+) -> Route:
     """The standby driver's route of a rescue, with its driver and van checked as any
     assignment is (and held to one route per driver and per van a day by the database)."""
-    standby = job.proposal["standby"]
+    if standby is None:
+        raise ValidationError({"standby": "This proposal names no standby driver; re-plan again."})
     rescued = Route.objects.select_related("station").get(pk=job.route_id)
-    driver = Driver.objects.filter(pk=standby["driver"], dsp=job.dsp).first()
-    van = Vehicle.objects.filter(pk=standby["vehicle"], dsp=job.dsp).first()
+    driver = Driver.objects.filter(pk=standby.driver, dsp=job.dsp).first()
+    van = Vehicle.objects.filter(pk=standby.vehicle, dsp=job.dsp).first()
     if driver is None or van is None:
         raise ValidationError({"standby": "The standby driver or van is gone; re-plan again."})
     code = entry.code

@@ -1,14 +1,15 @@
-"""A re-plan's proposal per route, as typed values with explicit JSON round-trips.
+"""A re-plan's proposal, as typed values with explicit JSON round-trips.
 
-The proposal is stored as JSON on the job (`ReplanJob.proposal["routes"]`); these classes
-are the one place that writes and reads a route's part of it, so no caller parses times out
-of dict keys. Times are aware datetimes; a naive one is refused.
+The proposal is stored as JSON on the job (`ReplanJob.proposal`, also what the API shows);
+these classes are the one place that writes and reads it, so no caller reads dict keys or
+parses times. Times are aware datetimes; a naive one is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 
 def _aware(raw: str | None, what: str) -> datetime | None:
@@ -88,3 +89,208 @@ class ProposedRoute:
     def emptied(self) -> bool:
         """It had stops left and keeps none (a rescue took them all)."""
         return bool(self.before) and not self.after
+
+
+@dataclass(frozen=True)
+class Move:
+    """A stop handed from one route to another (`to_route` None: a standby driver's new
+    route, created when the proposal is applied)."""
+
+    route_stop: int
+    address: str
+    from_route: int
+    from_code: str
+    to_route: int | None
+    to_code: str
+
+    def to_json(self) -> dict:
+        return {
+            "route_stop": self.route_stop,
+            "address": self.address,
+            "from": self.from_route,
+            "from_code": self.from_code,
+            "to": self.to_route,
+            "to_code": self.to_code,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Move:
+        return cls(
+            route_stop=int(data["route_stop"]),
+            address=data["address"],
+            from_route=int(data["from"]),
+            from_code=data["from_code"],
+            to_route=data.get("to"),
+            to_code=data["to_code"],
+        )
+
+
+@dataclass(frozen=True)
+class Meet:
+    """Two drivers meet at (`lat`, `lon`) to hand over `stops` stops; the receiver's times
+    include a `detour_min` detour with a `handover_min` handover."""
+
+    from_code: str
+    to_code: str
+    lat: float
+    lon: float
+    stops: int
+    detour_min: int = 0
+    handover_min: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "from_code": self.from_code,
+            "to_code": self.to_code,
+            "lat": self.lat,
+            "lon": self.lon,
+            "stops": self.stops,
+            "detour_min": self.detour_min,
+            "handover_min": self.handover_min,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Meet:
+        return cls(
+            from_code=data["from_code"],
+            to_code=data["to_code"],
+            lat=float(data["lat"]),
+            lon=float(data["lon"]),
+            stops=int(data["stops"]),
+            detour_min=int(data.get("detour_min", 0)),
+            handover_min=int(data.get("handover_min", 0)),
+        )
+
+    def involves(self, code: str) -> bool:
+        return code in (self.from_code, self.to_code)
+
+
+@dataclass(frozen=True)
+class DroppedStop:
+    """A stop no route can take, with the solver's reason (a sentence)."""
+
+    route_stop: int
+    address: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"route_stop": self.route_stop, "address": self.address, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict) -> DroppedStop:
+        return cls(int(data["route_stop"]), data["address"], data.get("reason", ""))
+
+
+@dataclass(frozen=True)
+class StandbyOffer:
+    """A standby driver's new route in a rescue: who, which van, where they meet, and when
+    the first stop is due."""
+
+    code: str
+    driver: int
+    driver_name: str
+    vehicle: int
+    plate: str
+    lat: float
+    lon: float
+    starts_at: datetime
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "driver": self.driver,
+            "driver_name": self.driver_name,
+            "vehicle": self.vehicle,
+            "plate": self.plate,
+            "lat": self.lat,
+            "lon": self.lon,
+            "starts_at": self.starts_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> StandbyOffer:
+        return cls(
+            code=data["code"],
+            driver=int(data["driver"]),
+            driver_name=data["driver_name"],
+            vehicle=int(data["vehicle"]),
+            plate=data["plate"],
+            lat=float(data["lat"]),
+            lon=float(data["lon"]),
+            starts_at=_aware(data["starts_at"], "standby start"),
+        )
+
+
+class RescuerKind(StrEnum):
+    NEARBY = "nearby"  # routes out nearby take the stops
+    STANDBY = "standby"  # a standby driver takes them on a new route
+    NONE = "none"  # nobody can
+
+
+@dataclass(frozen=True)
+class Rescuer:
+    """Who takes a rescued route's stops, and why that option."""
+
+    kind: RescuerKind
+    why: str
+
+    def to_json(self) -> dict:
+        return {"kind": str(self.kind), "why": self.why}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Rescuer:
+        return cls(RescuerKind(data["kind"]), data.get("why", ""))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A whole re-plan proposal as stored on `ReplanJob.proposal`: the routes' new plans,
+    the stops handed over, where drivers meet, what fits nowhere, a standby driver's route,
+    who rescues and why, the rules a failed proposal breaks, and a note when nothing changes."""
+
+    routes: tuple[ProposedRoute, ...] = ()
+    moves: tuple[Move, ...] = ()
+    meets: tuple[Meet, ...] = ()
+    dropped: tuple[DroppedStop, ...] = ()
+    standby: StandbyOffer | None = None
+    rescuer: Rescuer | None = None
+    problems: tuple[str, ...] = ()
+    note: str = ""
+
+    def to_json(self) -> dict:
+        data = {
+            "routes": [r.to_json() for r in self.routes],
+            "moves": [m.to_json() for m in self.moves],
+            "meets": [m.to_json() for m in self.meets],
+            "dropped": [d.to_json() for d in self.dropped],
+        }
+        if self.standby is not None:
+            data["standby"] = self.standby.to_json()
+        if self.rescuer is not None:
+            data["rescuer"] = self.rescuer.to_json()
+        if self.problems:
+            data["problems"] = list(self.problems)
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Proposal:
+        """A stored proposal; an empty one (a job not solved yet) reads as no change."""
+        data = data or {}
+        return cls(
+            routes=tuple(ProposedRoute.from_json(r) for r in data.get("routes", [])),
+            moves=tuple(Move.from_json(m) for m in data.get("moves", [])),
+            meets=tuple(Meet.from_json(m) for m in data.get("meets", [])),
+            dropped=tuple(DroppedStop.from_json(d) for d in data.get("dropped", [])),
+            standby=StandbyOffer.from_json(data["standby"]) if data.get("standby") else None,
+            rescuer=Rescuer.from_json(data["rescuer"]) if data.get("rescuer") else None,
+            problems=tuple(data.get("problems", [])),
+            note=data.get("note", ""),
+        )
+
+    def moves_from(self, route: int) -> list[Move]:
+        return [m for m in self.moves if m.from_route == route]
+
+    def meets_of(self, code: str) -> list[Meet]:
+        return [m for m in self.meets if m.involves(code)]

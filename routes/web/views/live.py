@@ -20,6 +20,7 @@ from routes.day.messages import message_list, message_send, message_thread_mark_
 from routes.live.progress import live_board
 from routes.models import Disruption, ReplanJob, Route, RouteStop
 from routes.replan.disruptions import disruption_record, replan_job_apply, replan_job_start
+from routes.replan.proposals import Proposal
 from routes.selectors import user_today
 from routes.web.views.dates import requested_day
 
@@ -171,16 +172,12 @@ def replan_detail(request, pk: int):
     job = get_for_user_or_404(
         ReplanJob.objects.select_related("disruption", "route"), request.user, pk=pk
     )
-    proposal_routes = [
-        {**r, "after": [{**s, "eta_at": _aware(s["eta"])} for s in r.get("after", [])]}
-        for r in job.proposal.get("routes", [])
-    ]
     return render(
         request,
         "routes/live_replan.html",
         {
             "job": job,
-            "proposal_routes": proposal_routes,
+            "proposal": Proposal.from_json(job.proposal),
             "station_zone": _station_zone(request.user),
         },
     )
