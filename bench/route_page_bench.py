@@ -14,7 +14,6 @@ database included) and the response size. The page's limit: under 400 KB and 1 s
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
 import sys
 import time
@@ -23,54 +22,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load_bench import app_env, collectstatic, recreate_database, seed, setup_django  # noqa: E402
+from bench._pages import page_arguments, page_timings, seeded_app  # noqa: E402
 
 DEFAULT_DB = "postgres://nextmile:nextmile@127.0.0.1:5432/nextmile_routepage"
 
 
-def wall_per_request(client, url: str, n: int) -> tuple[list[float], int]:
-    times, size = [], 0
-    for _ in range(n):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(response.content)
-    return times, size
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_DB, help="dropped and recreated")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--routes", type=int, default=8)
-    parser.add_argument("--stops", type=int, default=250)
-    parser.add_argument("--requests", type=int, default=10)
+    page_arguments(parser, database=DEFAULT_DB, routes=8, stops=250, requests=10)
     parser.add_argument("--browser", action="store_true", help="also time it in chromium")
     args = parser.parse_args(argv)
-    args.secret_key = secrets.token_urlsafe(48)
-    env = app_env(args)
-    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    env["CACHE_URL"] = "locmemcache://routepage"
-    recreate_database(args.database_url)
-    setup_django(env)
-    from django.core.management import call_command
-    from django.test import Client
+    seeded_app(args, hosts="testserver,127.0.0.1", cache="locmemcache://routepage")
+    from django.test import Client  # Django is set up only now
 
     from dsps.models import User
     from routes.models import Route
 
-    call_command("migrate", interactive=False, verbosity=0)
-    seed(drivers=args.routes, dsps=1, stops=args.stops, seed_no=1)
-    collectstatic()
     Route.objects.update(status=Route.Status.ASSIGNED)
     first, second = Route.objects.order_by("code")[:2]
     client = Client()
     client.force_login(User.objects.get(email="dispatch0@bench.example"))
     print(f"{args.routes} routes × {first.route_stops.count()} stops")
     for url in (f"/routes/{first.pk}/", f"/routes/{second.pk}/timeline/"):
-        wall_per_request(client, url, 2)  # warm: templates, connections
-        times, size = wall_per_request(client, url, args.requests)
+        page_timings(client, url, 2)  # warm: templates, connections
+        times, size = page_timings(client, url, args.requests)
         print(
             f"{url:24} wall per request: median {statistics.median(times):.0f} ms, "
             f"max {max(times):.0f} ms; {size / 1024:.0f} KiB"

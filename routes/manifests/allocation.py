@@ -85,6 +85,12 @@ def tracking_clashes(*, stop_ids: Collection[int], to_dsp_id: int) -> list[str]:
     return sorted({tid for (_, tid), n in counts.items() if n > 1})
 
 
+def territory_changed_receiver(sender, *, station_id: int, **kwargs) -> None:
+    """`dsps.signals.territory_changed`: a territory changed hands or shape, so the open
+    days' unrouted stops follow it (connected in `RoutesConfig.ready`)."""
+    stops_cover_again(station_id=station_id)
+
+
 def stops_cover_again(*, station_id: int) -> int:
     """After a territory changed hands or shape: each stop of the station's open days (today
     on) that is on no route and was not allocated by hand goes to the DSP whose territory now
