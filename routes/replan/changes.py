@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from routes.replan.proposals import aware_from_iso, reason_label
+
 
 class FactCode(StrEnum):
     DISRUPTION = "disruption"  # reason: the disruption's kind; note: what dispatch wrote
@@ -54,14 +56,17 @@ class ChangeFact:
     def from_json(cls, data: dict) -> ChangeFact:
         values = dict(data)
         values["code"] = FactCode(values["code"])
-        for key in ("old_eta", "new_eta"):
-            if values.get(key):
-                values[key] = datetime.fromisoformat(values[key])
+        for key, what in (("old_eta", "change's old arrival"), ("new_eta", "change's new arrival")):
+            values[key] = aware_from_iso(values.get(key), what)
         if "order" in values:
             values["order"] = tuple(values["order"])
         if values.get("at"):
             values["at"] = tuple(values["at"])
         return cls(**values)
+
+    @property
+    def reason_label(self) -> str:
+        return reason_label(self.reason)
 
 
 def facts_of(rows: list[dict]) -> list[ChangeFact]:

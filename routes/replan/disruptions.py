@@ -470,6 +470,7 @@ def replan_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
         "meet": meet,
         "rescued": job.route,
         "now": now,
+        "reason": job.disruption.kind if job.disruption else "",
     }
     return problem, context
 
@@ -575,6 +576,9 @@ def _route_after(result, route, target, target_code, context, moves: list) -> tu
                     from_code=source.code,
                     to_route=target,
                     to_code=target_code,
+                    old_eta=rs.planned_arrival,
+                    new_eta=after[-1].eta,
+                    reason=context["reason"],
                 )
             )
     return after, sources

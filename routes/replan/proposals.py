@@ -11,14 +11,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from routes.models import Disruption
 
-def _aware(raw: str | None, what: str) -> datetime | None:
-    if raw is None:
+
+def aware_from_iso(raw: str | None, what: str) -> datetime | None:
+    """A stored ISO 8601 time as an aware datetime (None stays None); a naive one is refused,
+    `what` naming it in the error ("proposal's finish")."""
+    if not raw:
         return None
     at = datetime.fromisoformat(raw)
     if at.tzinfo is None:
-        raise ValueError(f"The proposal's {what} has no time zone: {raw}.")
+        raise ValueError(f"The {what} has no time zone: {raw}.")
     return at
+
+
+def reason_label(reason: str) -> str:
+    """A re-plan's reason code (a `Disruption.Kind` value) as people read it; empty for none."""
+    return Disruption.Kind(reason).label if reason else ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class ProposedStop:
         return cls(
             route_stop=int(data["route_stop"]),
             address=data["address"],
-            eta=_aware(data["eta"], "arrival time"),
+            eta=aware_from_iso(data["eta"], "proposal's arrival time"),
             from_route=data.get("from_route"),
         )
 
@@ -81,7 +90,7 @@ class ProposedRoute:
             code=data["code"],
             before=tuple(int(pk) for pk in data["before"]),
             after=tuple(ProposedStop.from_json(s) for s in data["after"]),
-            finish=_aware(data.get("finish"), "finish"),
+            finish=aware_from_iso(data.get("finish"), "proposal's finish"),
             standby=bool(data.get("standby")),
         )
 
@@ -94,7 +103,9 @@ class ProposedRoute:
 @dataclass(frozen=True)
 class Move:
     """A stop handed from one route to another (`to_route` None: a standby driver's new
-    route, created when the proposal is applied)."""
+    route, created when the proposal is applied): its arrival time before and after, and why
+    (`reason`, a `Disruption.Kind` value; empty for a re-plan with no disruption). Proposals
+    stored before the times and reason were kept read them as None and empty."""
 
     route_stop: int
     address: str
@@ -102,6 +113,9 @@ class Move:
     from_code: str
     to_route: int | None
     to_code: str
+    old_eta: datetime | None = None
+    new_eta: datetime | None = None
+    reason: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -111,6 +125,9 @@ class Move:
             "from_code": self.from_code,
             "to": self.to_route,
             "to_code": self.to_code,
+            "old_eta": self.old_eta.isoformat() if self.old_eta else None,
+            "new_eta": self.new_eta.isoformat() if self.new_eta else None,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -122,7 +139,15 @@ class Move:
             from_code=data["from_code"],
             to_route=data.get("to"),
             to_code=data["to_code"],
+            old_eta=aware_from_iso(data.get("old_eta"), "proposal's old arrival time"),
+            new_eta=aware_from_iso(data.get("new_eta"), "proposal's new arrival time"),
+            reason=data.get("reason", ""),
         )
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as people read it ("Vehicle breakdown / ..."), not its code."""
+        return reason_label(self.reason)
 
 
 @dataclass(frozen=True)
@@ -217,7 +242,7 @@ class StandbyOffer:
             plate=data["plate"],
             lat=float(data["lat"]),
             lon=float(data["lon"]),
-            starts_at=_aware(data["starts_at"], "standby start"),
+            starts_at=aware_from_iso(data["starts_at"], "proposal's standby start"),
         )
 
 

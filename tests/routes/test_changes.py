@@ -3,6 +3,8 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from routes.replan.changes import ChangeFact, FactCode
 from routes.web.views.changes import change_lines
 
@@ -30,6 +32,22 @@ def test_a_fact_round_trips_through_json_unchanged():
         "reason": "breakdown",
     }
     assert ChangeFact.from_json(data) == fact
+
+
+def test_a_fact_keeps_its_zone_through_json_and_refuses_a_naive_time():
+    chicago = ZoneInfo("America/Chicago")
+    fact = ChangeFact(
+        FactCode.MOVED_IN,
+        stop="3 Pine Rd",
+        old_eta=datetime.datetime(2026, 11, 2, 9, 0, tzinfo=chicago),
+        new_eta=datetime.datetime(2026, 11, 2, 10, 30, tzinfo=chicago),
+        reason="closure",
+    )
+    again = ChangeFact.from_json(fact.to_json())
+    assert again == fact and again.new_eta.utcoffset() == datetime.timedelta(hours=-6)
+    assert again.reason_label == "Road closure"
+    with pytest.raises(ValueError, match="change's new arrival has no time zone"):
+        ChangeFact.from_json({**fact.to_json(), "new_eta": "2026-11-02T10:30:00"})
 
 
 def test_facts_are_worded_with_times_in_the_stations_zone():

@@ -22,6 +22,7 @@ from routes.replan.disruptions import (
     replan_job_apply,
     replan_job_run,
 )
+from routes.replan.proposals import Proposal
 from routes.tasks.day import replan_job_run_task
 from routes.web.views.changes import change_lines
 from tests.conftest import wait_until
@@ -372,6 +373,15 @@ def test_a_breakdown_with_no_route_nearby_goes_to_a_standby_driver_and_van():
     page = client.get(reverse("routes:replan-detail", args=[job.pk])).content.decode()
     assert 'data-kind="standby"' in page and escape(rescuer["why"]) in page
     assert f"{standby.full_name} in van {van.plate}" in page
+    # each move carries its old and new arrival and the reason, shown by its label
+    moves = Proposal.from_json(job.proposal).moves
+    assert all(m.reason == "breakdown" and m.old_eta and m.new_eta for m in moves)
+    zone = broken.station.tz
+    first = min(moves, key=lambda m: m.new_eta)
+    assert (
+        f"{first.old_eta.astimezone(zone):%H:%M} → {first.new_eta.astimezone(zone):%H:%M}" in page
+    )
+    assert "Vehicle breakdown / driver cannot continue" in page
 
     # when: the standby driver got another route meanwhile, applying is refused, nothing written
     other = RouteFactory(dsp=dsp, driver=standby, code="R-OTHER", status=Route.Status.ASSIGNED)

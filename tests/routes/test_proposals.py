@@ -27,6 +27,7 @@ from tests.dsps.factories import MembershipFactory
 from tests.routes.live_factories import route_out
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+HALF_HOUR = datetime.timedelta(minutes=30)
 
 
 def _every_part() -> Proposal:
@@ -39,7 +40,7 @@ def _every_part() -> Proposal:
             ProposedRoute(route=None, code="R003-S", before=(), after=(), standby=True),
         ),
         moves=(
-            Move(7, "12 Elm St", 3, "R003", 4, "R004"),
+            Move(7, "12 Elm St", 3, "R003", 4, "R004", at - HALF_HOUR, at, "breakdown"),
             Move(8, "3 Oak", 3, "R003", None, "R003-S"),
         ),
         meets=(Meet("R003", "R004", 32.78, -96.8, 1, detour_min=6, handover_min=5),),
@@ -67,10 +68,22 @@ def test_a_proposal_with_every_part_round_trips_through_json_unchanged():
         "from_code": "R003",
         "to": 4,
         "to_code": "R004",
+        "old_eta": "2026-12-04T13:35:00-06:00",
+        "new_eta": "2026-12-04T14:05:00-06:00",
+        "reason": "breakdown",
     }
+    assert again.moves[0].new_eta.utcoffset() == datetime.timedelta(hours=-6)
+    assert again.moves[0].reason_label == "Vehicle breakdown / driver cannot continue"
     assert stored["rescuer"] == {"kind": "standby", "why": "No route out nearby has the time."}
     assert proposal.moves_from(3) == list(proposal.moves)
     assert proposal.meets_of("R004") == list(proposal.meets) and proposal.meets_of("R009") == []
+
+
+def test_a_move_stored_before_its_times_and_reason_were_kept_reads_without_them():
+    stored = {"route_stop": 7, "address": "12 Elm St", "from": 3, "from_code": "R003"}
+    move = Move.from_json({**stored, "to": None, "to_code": "R003-S"})
+    assert (move.old_eta, move.new_eta, move.reason, move.reason_label) == (None, None, "", "")
+    assert move.to_route is None
 
 
 def test_a_naive_time_in_a_stored_proposal_is_refused():

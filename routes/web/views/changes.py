@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from routes.models import Disruption
 from routes.replan.changes import ChangeFact, FactCode, facts_of
 
 
@@ -16,7 +15,7 @@ def fact_line(fact: ChangeFact, tz: ZoneInfo) -> str:
     """One fact as the sentence the driver reads, times in the station's zone."""
     match fact.code:
         case FactCode.DISRUPTION:
-            what = Disruption.Kind(fact.reason).label if fact.reason else "A disruption"
+            what = fact.reason_label or "A disruption"
             return f"{what} on your way{': ' + fact.note if fact.note else ''}."
         case FactCode.NEW_ORDER:
             return "New order of your remaining stops: " + " → ".join(fact.order) + "."
