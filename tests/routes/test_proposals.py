@@ -144,6 +144,10 @@ def test_a_proposal_stored_in_the_older_shape_renders_and_applies(client):
     # then: the new order with the station's local times
     local = timezone.localtime(eta, zoneinfo.ZoneInfo(route.station.timezone))
     assert f"{second.stop.address} · {local:%H:%M}" in page
+    # and the API shows it in today's shape
+    shown = client.get(reverse("api:replanjob-detail", args=[job.pk])).json()["proposal"]
+    assert shown["meets"][0]["handover_min"] == 0
+    assert shown["routes"][0]["after"][0]["from_route"] is None
     # when: applied
     replan_job_apply(user=user, job=job)
     # then: the routes follow it

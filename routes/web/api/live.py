@@ -3,7 +3,8 @@ and route messages."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,6 +32,7 @@ from routes.models import (
     RouteStop,
 )
 from routes.replan.disruptions import disruption_record, replan_job_apply
+from routes.replan.proposals import Proposal
 from routes.web.api.idempotency import IdempotentPostMixin
 from routes.web.serializers import ErrorSerializer
 from routes.web.views.changes import change_lines
@@ -202,6 +204,11 @@ class DisruptionInputSerializer(serializers.Serializer):
 
 
 class ReplanJobSerializer(serializers.ModelSerializer):
+    proposal = serializers.SerializerMethodField(
+        help_text="The proposal as `routes.replan.proposals.Proposal.to_json` writes it "
+        "(an older stored one in today's shape); empty until the job is solved."
+    )
+
     class Meta:
         model = ReplanJob
         fields = [
@@ -218,6 +225,10 @@ class ReplanJobSerializer(serializers.ModelSerializer):
             "proposal",
             "error",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_proposal(self, job: ReplanJob) -> dict:
+        return Proposal.from_json(job.proposal).to_json() if job.proposal else {}
 
 
 class DisruptionCreatedSerializer(serializers.Serializer):
