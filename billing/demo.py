@@ -187,6 +187,7 @@ def _history(dsp, first_week) -> None:
         for i, driver in enumerate(_rota(drivers, day, busy, worked)):
             van = vans[i % len(vans)]
             start = datetime.combine(day, time(8, 30), tzinfo=tz)
+            distance_m = rng.randint(80_000, 120_000)
             routes.append(
                 Route(
                     dsp=dsp,
@@ -197,8 +198,8 @@ def _history(dsp, first_week) -> None:
                     vehicle=van,
                     status=Route.Status.COMPLETED,
                     planned_stops=PACKAGES_PER_ROUTE,
-                    planned_km=Decimal("95.0"),
-                    distance_m=rng.randint(80_000, 120_000),
+                    planned_km=(Decimal(distance_m) / 1000).quantize(Decimal("0.1")),
+                    distance_m=distance_m,
                     drive_s=rng.randint(14_000, 19_000),
                     service_s=PACKAGES_PER_ROUTE * 300,
                     departs_at=start,
@@ -223,7 +224,9 @@ def _history(dsp, first_week) -> None:
     Package.objects.bulk_create([p for ps in packages_by_route.values() for p in ps])
     events, punches, feedback, inspections, incidents = [], [], [], [], []
     inspected = set()
-    for route in Route.objects.filter(dsp=dsp, code__startswith="H", service_date__in=days):
+    odometer = {van.pk: van.odometer_km or 20_000 for van in vans}
+    history = Route.objects.filter(dsp=dsp, code__startswith="H", service_date__in=days)
+    for route in history.order_by("service_date", "code"):
         i = int(route.code[1:]) - 1
         start = route.departs_at
         for k, package in enumerate(packages_by_route[(route.service_date, i)]):
@@ -257,11 +260,15 @@ def _history(dsp, first_week) -> None:
                         kind=rng.choice(["negative", "not_received", "negative"]),
                     )
                 )
-        for kind, offset in (
-            ("clock_in", -30),
-            ("break_start", 240),
-            ("break_end", 270),
-            ("clock_out", 510 + rng.randint(-20, 30)),
+        # The odometer read at clock-in and clock-out: the plan's distance plus the detours
+        # and wrong turns of a real day (2 to 9 % more).
+        read_in = odometer[route.vehicle_id]
+        odometer[route.vehicle_id] += round(route.distance_m / 1000 * rng.uniform(1.02, 1.09))
+        for kind, offset, reading in (
+            ("clock_in", -30, read_in),
+            ("break_start", 240, None),
+            ("break_end", 270, None),
+            ("clock_out", 510 + rng.randint(-20, 30), odometer[route.vehicle_id]),
         ):
             punches.append(
                 ShiftPunch(
@@ -269,6 +276,7 @@ def _history(dsp, first_week) -> None:
                     route=route,
                     kind=kind,
                     at=start + timedelta(minutes=offset),
+                    odometer_km=reading,
                     idempotency_key=f"demo-h-{route.pk}-{kind}",
                 )
             )
@@ -280,7 +288,7 @@ def _history(dsp, first_week) -> None:
                     vehicle=route.vehicle,
                     inspector=inspector,
                     inspected_on=route.service_date,
-                    odometer_km=1000,
+                    odometer_km=read_in,
                     result=Inspection.Result.PASS,
                 )
             )
@@ -295,6 +303,8 @@ def _history(dsp, first_week) -> None:
             )
     DeliveryEvent.objects.bulk_create(events, batch_size=2000)
     ShiftPunch.objects.bulk_create(punches, batch_size=2000)
+    for pk, km in odometer.items():  # the vans' odometers as their last clock-out left them
+        Vehicle.objects.filter(pk=pk, odometer_km__lt=km).update(odometer_km=km)
     CustomerFeedback.objects.bulk_create(feedback)
     Inspection.objects.bulk_create(inspections)
     SafetyIncident.objects.bulk_create(incidents)
