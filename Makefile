@@ -46,7 +46,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist load -m "not benchmark and not worker" $(PYTEST_ARGS)
-	$(TEST_ENV) $(BIN)/python -m pytest -m "not benchmark and worker" $(PYTEST_ARGS)
+	NEXTMILE_TEST_RUN=1 $(TEST_ENV) $(BIN)/python -m pytest -m "not benchmark and worker" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=nextmile.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

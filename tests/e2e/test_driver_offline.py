@@ -18,7 +18,9 @@ from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import driving_route
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# alone: its service worker and outbox are timed by the browser; beside a busy neighbour
+# process the page's sends and polls interleave differently.
+pytestmark = [pytest.mark.e2e, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
 
 EVENTS = "**/api/v1/day/events/"
 
