@@ -306,8 +306,11 @@ def progress(
     return live
 
 
-def done_stops(route_ids) -> tuple[set[int], dict[int, datetime]]:
-    """Route stops with a delivered or failed event, and when the last one happened (1 query)."""
+def visited_stops(route_ids) -> tuple[set[int], dict[int, datetime]]:
+    """Route stops visited: with a delivered or failed event, whatever became of the stop's
+    other packages (the live board's and the driver's count), and when the last one happened
+    (1 query). The tracking page counts a stop *served* only once every package at it has an
+    outcome (`routes.day.tracking.stops_before`): two facts, two words."""
     rows = DeliveryEvent.objects.filter(
         route_id__in=route_ids,
         route_stop__isnull=False,
@@ -341,7 +344,7 @@ def routes_live(routes: list[Route], now: datetime | None = None) -> list[RouteL
     for row in rows:
         rs = StopRow(*row)
         by_route[rs.route_id].append(rs)
-    done_ids, done_at = done_stops(ids)
+    done_ids, done_at = visited_stops(ids)
     pings = last_pings(ids)
     return [
         progress(

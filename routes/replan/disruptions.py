@@ -28,7 +28,7 @@ from nextmile.geo import Area
 from nextmile.tasks import enqueue_after_commit
 from routes.conf import setting
 from routes.day.assignment import route_assign, routes_at_risk
-from routes.live.progress import ACTIVE, done_stops, drive_seconds, last_pings
+from routes.live.progress import ACTIVE, drive_seconds, last_pings, visited_stops
 from routes.models import Disruption, ReplanJob, Route, RouteChange, RouteStop
 from routes.optimizer import (
     DayProblem,
@@ -289,7 +289,7 @@ def _replan_day(job: ReplanJob, now: datetime) -> _ReplanDay | None:
         return None
     station = routes[0].station
     ids = [r.pk for r in routes]
-    done_ids, _ = done_stops(ids)
+    done_ids, _ = visited_stops(ids)
     rows = list(
         RouteStop.objects.filter(route_id__in=ids).select_related("stop").order_by("sequence")
     )
@@ -741,7 +741,7 @@ def replan_proposal(job: ReplanJob, now: datetime) -> Proposal:
         proposal = _solve(job, *built, job.pk)
     if job.kind != ReplanJob.Kind.RESCUE or job.route_id is None:
         return proposal or _nothing()
-    done_ids, _ = done_stops([job.route_id])
+    done_ids, _ = visited_stops([job.route_id])
     if not RouteStop.objects.filter(route_id=job.route_id).exclude(pk__in=done_ids).exists():
         return _nothing()
     short = _rescued_dropped(proposal, job, built[1]) if proposal else None
@@ -867,7 +867,7 @@ def _proposal_check_current(plan: list[ProposedRoute], now: datetime) -> tuple[d
     by hand, or a time already past. The route stops by id, and those done."""
     route_ids = [r.route for r in plan if r.route]
     list(Route.objects.select_for_update().filter(pk__in=route_ids).order_by("pk"))
-    done_ids, _ = done_stops(route_ids)
+    done_ids, _ = visited_stops(route_ids)
     touched = {s.route_stop for r in plan for s in r.after} | {pk for r in plan for pk in r.before}
     if touched & done_ids:
         raise ValidationError({"status": "Stops were done since this proposal; re-plan again."})

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from dsps.models import Role
 from nextmile.geo import Area
-from routes.live.progress import ACTIVE, done_stops
+from routes.live.progress import ACTIVE, visited_stops
 from routes.models import DeliveryEvent, Package, ReplanJob, Route, RouteStop, Stop
 from routes.optimizer import DaySolution, check_feasible
 from routes.planning.problem import timed_result
@@ -157,7 +157,7 @@ def run_day(seed: int, *, time_limit_s: int = 1) -> Day:
 
 
 def _left(stops: list[RouteStop]) -> list[RouteStop]:
-    done, _ = done_stops([stops[0].route_id])
+    done, _ = visited_stops([stops[0].route_id])
     return [rs for rs in stops if rs.pk not in done]
 
 
@@ -244,7 +244,7 @@ def _check(step: Step, dsp, at: datetime.datetime, *, before: dict | None) -> St
         rs = getattr(package.stop, "route_stop", None)
         if rs is None or rs.route_id not in out_ids:
             step.broken.append(f"package {package.tracking_id} is on no route out")
-    done, _ = done_stops(list(out_ids))
+    done, _ = visited_stops(list(out_ids))
     late = RouteStop.objects.filter(route_id__in=out_ids, planned_arrival__lt=at).exclude(
         pk__in=done
     )

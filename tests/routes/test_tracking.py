@@ -89,6 +89,13 @@ def test_stops_away_counts_a_stop_with_a_package_still_pending(client):
     text = _page(client, target).content.decode()
     assert "2 stops away." in text
     assert "You are the next stop" not in text
+    # and: dispatch's live board counts stop 1 as visited (an outcome recorded there): two
+    # facts, each under its own word
+    client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
+    board = client.get(reverse("routes:live-board")).content.decode()
+    assert ">Visited</abbr>" in board
+    row = board[board.index(f'data-code="{route.code}"') :]
+    assert '<td class="progress">1 / 3</td>' in row[: row.index("</tr>")]
 
 
 def test_the_timeline_ends_with_the_attempt_and_its_reason(client):
