@@ -52,6 +52,9 @@ def main(argv=None) -> int:
     env = app_env(args)
     env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     env["CACHE_URL"] = "locmemcache://routepage"
+    # No map tiles: they come from another server (a backdrop only, not the page's cost), and
+    # a bench never reaches outside this machine; without this each load waited on them.
+    env["MAP_TILE_URL"] = ""
     recreate_database(args.database_url)
     setup_django(env)
     from django.core.management import call_command

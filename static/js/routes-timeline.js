@@ -338,8 +338,12 @@
     const id = Number(compare.value);
     order = [Number(box.dataset.route)];
     if (!id) { draw(); syncForm(); return; }
-    const response = await fetch(url("timelineUrl", id), { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.ok) { lanes.set(id, await response.json()); order.push(id); }
+    if (id === embedded) embedded = null;  // drawn from the page once; fetched fresh when chosen again
+    else {
+      const response = await fetch(url("timelineUrl", id), { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) lanes.set(id, await response.json());
+    }
+    if (lanes.has(id)) order.push(id);
     draw();
     syncForm();
     box.dataset.ready = "1";
@@ -348,6 +352,10 @@
 
   const own = JSON.parse(dataNode.textContent);
   lanes.set(own.id, own);
+  const firstCompared = document.getElementById("timeline-compare-data");  // in the page: no request
+  let embedded = null;
+  if (firstCompared) { const lane = JSON.parse(firstCompared.textContent); lanes.set(lane.id, lane); embedded = lane.id; }
+  if (compare.value && compare.value === String(embedded)) { loadCompare(); return; }  // one draw
   draw();
   syncForm();
   if (compare.value) loadCompare(); else box.dataset.ready = "1";

@@ -193,13 +193,19 @@ def route_detail(request, pk: int):
             "siblings": siblings,
             "editable": route.status in EDITABLE,
             "timeline": route_timeline(route),
-            "map_routes": [
-                r
-                for r in routes_for_map(user=request.user, service_date=route.service_date)
-                if r["id"] == route.pk
-            ],
+            "compare_timeline": _first_sibling_timeline(siblings, route),
+            "map_routes": routes_for_map(
+                user=request.user, service_date=route.service_date, route_id=route.pk
+            ),
         },
     )
+
+
+def _first_sibling_timeline(siblings, route: Route) -> dict | None:
+    """The lane the page compares with first, in the page: one request fewer before the
+    timeline is drawn (other siblings are fetched when chosen)."""
+    sibling = siblings.exclude(pk=route.pk).select_related("station").first()
+    return route_timeline(sibling) if sibling else None
 
 
 @require_GET
