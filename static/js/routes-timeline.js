@@ -349,6 +349,11 @@
     box.dataset.ready = "1";
   }
   compare.addEventListener("change", loadCompare);
+  // A stop dropped on the map (routes-map.js): the same preview, keep and undo as a drag here.
+  box.addEventListener("timeline:move", (event) => {
+    selected = event.detail.rs;
+    preview(event.detail.rs, event.detail.toRoute, event.detail.position);
+  });
 
   const own = JSON.parse(dataNode.textContent);
   lanes.set(own.id, own);

@@ -232,15 +232,17 @@ def test_the_route_page_has_one_move_form_and_the_timeline(client, planned):
     assert 'id="timeline-data"' in page
     lane = client.get(f"/routes/{route.pk}/timeline/").json()
     assert [s["seq"] for s in lane["stops"]] == list(range(1, route.planned_stops + 1))
-    # the lane compared first is in the page (no second request); the map has this route only
+    # the lane compared first is in the page (no second request); the map has these two only
     sibling = Route.objects.order_by("code")[1]
     compared = json.loads(_json_script(page, "timeline-compare-data"))
     assert compared == client.get(f"/routes/{sibling.pk}/timeline/").json()
-    assert [r["id"] for r in json.loads(_json_script(page, "map-routes"))] == [route.pk]
+    assert [r["id"] for r in json.loads(_json_script(page, "map-routes"))] == [route.pk, sibling.pk]
 
 
 def _json_script(page: str, node_id: str) -> str:
-    return re.search(rf'<script id="{node_id}" type="application/json">(.*?)</script>', page).group(1)
+    return re.search(rf'<script id="{node_id}" type="application/json">(.*?)</script>', page).group(
+        1
+    )
 
 
 def test_a_running_plan_names_the_phase_of_its_solve(client, db, settings):

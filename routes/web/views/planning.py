@@ -182,6 +182,7 @@ def route_detail(request, pk: int):
     priority = request.GET.get("priority", "")
     if priority not in Package.Priority.values:
         priority = ""
+    compared = _first_sibling_timeline(siblings, route) if route.status in EDITABLE else None
     return render(
         request,
         "routes/route_detail.html",
@@ -193,9 +194,11 @@ def route_detail(request, pk: int):
             "siblings": siblings,
             "editable": route.status in EDITABLE,
             "timeline": route_timeline(route),
-            "compare_timeline": _first_sibling_timeline(siblings, route),
+            "compare_timeline": compared,
             "map_routes": routes_for_map(
-                user=request.user, service_date=route.service_date, route_id=route.pk
+                user=request.user,
+                service_date=route.service_date,
+                route_ids=[route.pk, *([compared["id"]] if compared else [])],
             ),
         },
     )
