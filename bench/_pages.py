@@ -17,13 +17,16 @@ def page_arguments(parser, *, database: str, routes: int, stops: int, requests: 
     parser.add_argument("--requests", type=int, default=requests)
 
 
-def seeded_app(args, *, hosts: str, cache: str) -> dict:
+def seeded_app(args, *, hosts: str, cache: str, env: dict | None = None) -> dict:
     """Django set up on a new database holding `args.routes` routes of `args.stops` stops
-    (production settings, static files collected); the seed's plan."""
+    (production settings, static files collected, `env` over the app's environment); the
+    seed's plan."""
     args.secret_key = secrets.token_urlsafe(48)
+    extra = env or {}
     env = app_env(args)
     env["ALLOWED_HOSTS"] = hosts
     env["CACHE_URL"] = cache
+    env.update(extra)
     recreate_database(args.database_url)
     setup_django(env)
     from django.core.management import call_command  # Django is set up only now

@@ -32,7 +32,14 @@ def main(argv=None) -> int:
     page_arguments(parser, database=DEFAULT_DB, routes=8, stops=250, requests=10)
     parser.add_argument("--browser", action="store_true", help="also time it in chromium")
     args = parser.parse_args(argv)
-    seeded_app(args, hosts="testserver,127.0.0.1", cache="locmemcache://routepage")
+    # No map tiles: they come from another server (a backdrop only, not the page's cost), and
+    # a bench never reaches outside this machine; without this each load waited on them.
+    seeded_app(
+        args,
+        hosts="testserver,127.0.0.1",
+        cache="locmemcache://routepage",
+        env={"MAP_TILE_URL": ""},
+    )
     from django.test import Client  # Django is set up only now
 
     from dsps.models import User

@@ -99,9 +99,13 @@ def package_list_on_route(
     return rows
 
 
-def routes_for_map(*, user, service_date: date) -> list[dict]:
-    """Each route with its stops' coordinates in order, for the map (two queries)."""
-    routes = list(route_list(user=user, service_date=service_date))
+def routes_for_map(*, user, service_date: date, route_ids: list[int] | None = None) -> list[dict]:
+    """Each route with its stops' coordinates in order, for the map (two queries); only
+    `route_ids` when given (the route page draws its route and the one compared, not the day's)."""
+    routes = route_list(user=user, service_date=service_date)
+    if route_ids is not None:
+        routes = routes.filter(pk__in=route_ids)
+    routes = list(routes)
     points: dict[int, list] = {r.pk: [] for r in routes}
     rows = (
         RouteStop.objects.filter(route__in=routes)

@@ -760,31 +760,42 @@ class _PreviewOnly(Exception):
 def route_timeline(route: Route) -> dict:
     """One route as the timeline draws it: its totals and each stop with its planned arrival
     and window, in minutes after the station's local midnight (two queries, no per-row work)."""
-    tz = route.station.tz
-    rows = route.route_stops.select_related("stop").order_by("sequence")
+    return route_timelines([route])[route.pk]
 
-    def minutes(moment) -> int | None:
-        if moment is None:
-            return None
-        local = moment.astimezone(tz)
-        return local.hour * 60 + local.minute
 
-    stops = []
-    for rs in rows:
-        stop = rs.stop
+def route_timelines(routes: list[Route]) -> dict[int, dict]:
+    """`route_timeline` of each route (stations selected), by route id: one query for all
+    their stops, so the dispatch board's lanes cost the same as one route's."""
+    by_id = {r.pk: r for r in routes}
+    stops: dict[int, list] = {pk: [] for pk in by_id}
+    rows = RouteStop.objects.filter(route__in=routes).select_related("stop")
+    for rs in rows.order_by("route_id", "sequence"):
+        stop, tz = rs.stop, by_id[rs.route_id].station.tz
         window = None
         if stop.window_start is not None and stop.window_end is not None:
             window = [_clock_minutes(stop.window_start), _clock_minutes(stop.window_end)]
-        stops.append(
+        stops[rs.route_id].append(
             {
                 "id": rs.pk,
                 "seq": rs.sequence,
                 "address": stop.address,
                 "packages": stop.package_count,
-                "at": minutes(rs.planned_arrival),
+                "at": _local_minutes(rs.planned_arrival, tz),
                 "window": window,
             }
         )
+    return {pk: _timeline_totals(route, stops[pk]) for pk, route in by_id.items()}
+
+
+def _local_minutes(moment, tz) -> int | None:
+    if moment is None:
+        return None
+    local = moment.astimezone(tz)
+    return local.hour * 60 + local.minute
+
+
+def _timeline_totals(route: Route, stops: list) -> dict:
+    tz = route.station.tz
     return {
         "id": route.pk,
         "code": route.code,
@@ -792,8 +803,8 @@ def route_timeline(route: Route) -> dict:
         "minutes": _route_minutes(route),
         "windows_broken": _windows_broken(route.problems),
         "problems": list(route.problems or []),
-        "departs": minutes(route.departs_at),
-        "returns": minutes(route.returns_at),
+        "departs": _local_minutes(route.departs_at, tz),
+        "returns": _local_minutes(route.returns_at, tz),
         "stops": stops,
     }
 

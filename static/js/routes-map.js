@@ -17,8 +17,9 @@
       L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
         .bindTooltip(nmText([route.code, route.dsp].join(" · "))).addTo(layers);
       route.stops.forEach(function (s) {
-        L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
+        var marker = L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
           .bindTooltip(nmText([route.code, "#".concat(s[2]), "·", s[3]].join(" "))).addTo(layers);
+        if (el.dataset.dragTo) draggable(el, map, marker, route.id, s, data);
         bounds.push([s[0], s[1]]);
         drawn.push(s[4]);
       });
@@ -29,9 +30,49 @@
         .bindTooltip(nmText("Station")).addTo(layers);
     }
     if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
+    // Stops above every line (once drawn, with the view): a later route's line must not cover
+    // an earlier route's stops.
+    layers.eachLayer(function (layer) { if (layer instanceof L.CircleMarker) layer.bringToFront(); });
     el.dataset.stops = drawn.join(",");  // the route stops drawn, in order
     el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
     el.dataset.ready = "1";
+  }
+
+  // A stop dragged onto another route's stop (or near its line) asks the element named by
+  // `data-drag-to` (the route page's timeline) to preview the move: a `timeline:move` event
+  // with the route stop, the route and the position after the nearest stop. The timeline's own
+  // preview, keep and undo follow; the marker goes back to its place until the move is kept.
+  function draggable(el, map, marker, routeId, stop, data) {
+    marker.on("mousedown", function (down) {
+      L.DomEvent.stop(down);
+      map.dragging.disable();
+      function move(e) { marker.setLatLng(map.mouseEventToLatLng(e)); }
+      function up(e) {
+        document.removeEventListener("mousemove", move);
+        document.removeEventListener("mouseup", up);
+        map.dragging.enable();
+        marker.setLatLng([stop[0], stop[1]]);
+        var target = nearestStop(map, map.mouseEventToContainerPoint(e), data, routeId);
+        if (!target) return;
+        document.getElementById(el.dataset.dragTo).dispatchEvent(new CustomEvent("timeline:move", {
+          detail: { rs: stop[4], toRoute: target.route, position: target.position },
+        }));
+      }
+      document.addEventListener("mousemove", move);
+      document.addEventListener("mouseup", up);
+    });
+  }
+
+  function nearestStop(map, point, data, fromRoute) {
+    var best = null;
+    data.forEach(function (route) {
+      if (route.id === fromRoute) return;
+      route.stops.forEach(function (s, k) {
+        var d = map.latLngToContainerPoint([s[0], s[1]]).distanceTo(point);
+        if (d <= 24 && (!best || d < best.d)) best = { d: d, route: route.id, position: k + 2 };
+      });
+    });
+    return best;
   }
 
   function draw(el) {

@@ -338,16 +338,29 @@
     const id = Number(compare.value);
     order = [Number(box.dataset.route)];
     if (!id) { draw(); syncForm(); return; }
-    const response = await fetch(url("timelineUrl", id), { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.ok) { lanes.set(id, await response.json()); order.push(id); }
+    if (id === embedded) embedded = null;  // drawn from the page once; fetched fresh when chosen again
+    else {
+      const response = await fetch(url("timelineUrl", id), { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) lanes.set(id, await response.json());
+    }
+    if (lanes.has(id)) order.push(id);
     draw();
     syncForm();
     box.dataset.ready = "1";
   }
   compare.addEventListener("change", loadCompare);
+  // A stop dropped on the map (routes-map.js): the same preview, keep and undo as a drag here.
+  box.addEventListener("timeline:move", (event) => {
+    selected = event.detail.rs;
+    preview(event.detail.rs, event.detail.toRoute, event.detail.position);
+  });
 
   const own = JSON.parse(dataNode.textContent);
   lanes.set(own.id, own);
+  const firstCompared = document.getElementById("timeline-compare-data");  // in the page: no request
+  let embedded = null;
+  if (firstCompared) { const lane = JSON.parse(firstCompared.textContent); lanes.set(lane.id, lane); embedded = lane.id; }
+  if (compare.value && compare.value === String(embedded)) { loadCompare(); return; }  // one draw
   draw();
   syncForm();
   if (compare.value) loadCompare(); else box.dataset.ready = "1";

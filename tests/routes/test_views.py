@@ -2,6 +2,9 @@
 
 import csv
 import io
+import json
+import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -229,6 +232,17 @@ def test_the_route_page_has_one_move_form_and_the_timeline(client, planned):
     assert 'id="timeline-data"' in page
     lane = client.get(f"/routes/{route.pk}/timeline/").json()
     assert [s["seq"] for s in lane["stops"]] == list(range(1, route.planned_stops + 1))
+    # the lane compared first is in the page (no second request); the map has these two only
+    sibling = Route.objects.order_by("code")[1]
+    compared = json.loads(_json_script(page, "timeline-compare-data"))
+    assert compared == client.get(f"/routes/{sibling.pk}/timeline/").json()
+    assert [r["id"] for r in json.loads(_json_script(page, "map-routes"))] == [route.pk, sibling.pk]
+
+
+def _json_script(page: str, node_id: str) -> str:
+    return re.search(rf'<script id="{node_id}" type="application/json">(.*?)</script>', page).group(
+        1
+    )
 
 
 def test_a_running_plan_names_the_phase_of_its_solve(client, db, settings):
@@ -258,3 +272,30 @@ def test_a_running_plan_names_the_phase_of_its_solve(client, db, settings):
     run.save()
     page = client.get(progress).content.decode()
     assert "improvement round 4, re-solving 2 groups of neighbouring routes" in page
+
+
+def test_the_board_shows_each_routes_timeline_with_its_stops_and_late_ones(client, planned):
+    # given: a planned day, one stop of the first route due before it is reached
+    user, day, _ = planned
+    client.force_login(user)
+    first, *others = Route.objects.order_by("code").select_related("station")
+    late = first.route_stops.select_related("stop").order_by("sequence").last()
+    arrival = late.planned_arrival.astimezone(first.station.tz)
+    Stop.objects.filter(pk=late.stop_id).update(
+        window_start=(arrival - timedelta(hours=2)).time(),
+        window_end=(arrival - timedelta(hours=1)).time(),
+    )
+    # when: the dispatcher opens the board
+    page = client.get(reverse("routes:day-board"), {"date": f"{day}"}).content.decode()
+    # then: one lane per route, its stops as ticks, its start and finish in the station's time
+    board = page[page.index('id="board-timeline"') :]
+    lanes = re.findall(r'<li class="bt-lane[^"]*" data-route="([^"]+)">(.*?)</li>', board, re.S)
+    assert [code for code, _ in lanes] == [r.code for r in [first, *others]]
+    for route, (_code, lane) in zip([first, *others], lanes, strict=True):
+        assert lane.count("<i ") == route.planned_stops
+        leaves = route.departs_at.astimezone(route.station.tz).strftime("%H:%M")
+        back = route.returns_at.astimezone(route.station.tz).strftime("%H:%M")
+        assert f"{leaves}–{back}" in lane
+    # and: the stop arriving after its window is red, and said in words
+    assert lanes[0][1].count('class="late"') == 1 and "1 after their window" in lanes[0][1]
+    assert all('class="late"' not in lane for _code, lane in lanes[1:])

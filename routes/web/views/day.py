@@ -45,6 +45,7 @@ from routes.models import (
     TrackingLink,
 )
 from routes.planning.availability import availability_for
+from routes.planning.jobs import route_timelines
 from routes.rules.outcomes import FINAL
 from routes.selectors import (
     STATE_LABELS,
@@ -92,8 +93,55 @@ def day_board(request):
         "at_risk": {r.pk for r in risk.routes},
         "answers": risk.answers,
         "map_routes": routes_for_map(user=request.user, service_date=day),
+        "board_timeline": board_lanes(routes, {r.pk for r in risk.routes}),
     }
     return render(request, "routes/day_board.html", context)
+
+
+def _clock(minutes: int | None) -> str:
+    return "—" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def board_lanes(routes: list[Route], at_risk: set[int]) -> dict:
+    """The board's compact timeline: each route's start to finish and its stops as ticks, on
+    one hour-rounded axis for the day (positions in % of it), from the route timeline's data."""
+    timelines = route_timelines(routes)
+    moments = [
+        m
+        for t in timelines.values()
+        for m in [t["departs"], t["returns"], *(s["at"] for s in t["stops"])]
+        if m is not None
+    ]
+    lo = min(moments, default=480) // 60 * 60
+    span = max(-(-(max(moments, default=1080) + 1) // 60) * 60 - lo, 60)
+
+    def pct(m: int) -> float:
+        return round((m - lo) / span * 100, 2)
+
+    lanes = []
+    for route in routes:
+        t = timelines[route.pk]
+        start = t["departs"] if t["departs"] is not None else lo
+        finish = t["returns"] if t["returns"] is not None else start
+        ticks = [
+            {"left": pct(s["at"]), "late": bool(s["window"] and s["at"] > s["window"][1])}
+            for s in t["stops"]
+            if s["at"] is not None
+        ]
+        lanes.append(
+            {
+                "route": route,
+                "at_risk": route.pk in at_risk,
+                "start": _clock(t["departs"]),
+                "finish": _clock(t["returns"]),
+                "left": pct(start),
+                "width": pct(finish) - pct(start),
+                "ticks": ticks,
+                "late": sum(1 for tick in ticks if tick["late"]),
+            }
+        )
+    hours = [{"left": pct(m), "label": _clock(m)} for m in range(lo, lo + span + 1, 60)]
+    return {"lanes": lanes, "hours": hours}
 
 
 @role_required(*DSP_MANAGER_ROLES)

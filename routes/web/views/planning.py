@@ -182,6 +182,7 @@ def route_detail(request, pk: int):
     priority = request.GET.get("priority", "")
     if priority not in Package.Priority.values:
         priority = ""
+    compared = _first_sibling_timeline(siblings, route) if route.status in EDITABLE else None
     return render(
         request,
         "routes/route_detail.html",
@@ -193,13 +194,21 @@ def route_detail(request, pk: int):
             "siblings": siblings,
             "editable": route.status in EDITABLE,
             "timeline": route_timeline(route),
-            "map_routes": [
-                r
-                for r in routes_for_map(user=request.user, service_date=route.service_date)
-                if r["id"] == route.pk
-            ],
+            "compare_timeline": compared,
+            "map_routes": routes_for_map(
+                user=request.user,
+                service_date=route.service_date,
+                route_ids=[route.pk, *([compared["id"]] if compared else [])],
+            ),
         },
     )
+
+
+def _first_sibling_timeline(siblings, route: Route) -> dict | None:
+    """The lane the page compares with first, in the page: one request fewer before the
+    timeline is drawn (other siblings are fetched when chosen)."""
+    sibling = siblings.exclude(pk=route.pk).select_related("station").first()
+    return route_timeline(sibling) if sibling else None
 
 
 @require_GET
