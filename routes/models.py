@@ -7,6 +7,7 @@ from django.db.models import Q
 from drivers.models import Driver
 from dsps.models import Dsp, Station, TimeStampedModel
 from fleet.models import Vehicle
+from routes.rules.colours import route_colour
 from routes.rules.ev_range import range_share
 
 
@@ -158,6 +159,11 @@ class Route(TimeStampedModel):
     def range_share(self) -> float | None:
         """Share of its electric van's full range this route drives, or None."""
         return range_share(self)
+
+    @property
+    def colour(self) -> str:
+        """This route's colour on every map, timeline and board (routes/rules/colours.py)."""
+        return route_colour(code=self.code, dsp_id=self.dsp_id)
 
     def __str__(self) -> str:
         return f"{self.code} {self.service_date:%Y-%m-%d}"

@@ -116,6 +116,7 @@ def routes_for_map(*, user, service_date: date) -> list[dict]:
         {
             "id": r.pk,
             "code": r.code,
+            "colour": r.colour,
             "dsp": r.dsp.name,
             "depot": [float(r.station.latitude), float(r.station.longitude)],
             "stops": points[r.pk],

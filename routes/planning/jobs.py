@@ -788,6 +788,7 @@ def route_timeline(route: Route) -> dict:
     return {
         "id": route.pk,
         "code": route.code,
+        "colour": route.colour,
         "km": float(route.planned_km),
         "minutes": _route_minutes(route),
         "windows_broken": _windows_broken(route.problems),
