@@ -95,7 +95,8 @@ class LeaseForm(forms.Form):
             f"{o.offer.name}: {o.name} ({format_money(o.monthly_premium)}/month)"
         )
         self.fields["offer"].label_from_instance = lambda o: (
-            f"{o.name} · {o.package_capacity} packages · {format_money(o.rate_after_discount)}/month"
+            f"{o.name} · {o.package_capacity} packages · "
+            f"{format_money(o.rate_after_discount)}/month"
         )
 
     def _chosen_offer(self) -> str:
