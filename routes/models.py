@@ -335,7 +335,11 @@ class RouteStop(TimeStampedModel):
 
 
 class FailureReason(models.TextChoices):
-    """Why a package was not delivered (attempt failed, or returned to the station)."""
+    """Why a package was not delivered: the one list of reason codes and labels.
+
+    A failed attempt gives a reason seen at the door (`at_the_door`); a package brought back to
+    the station may give any of them, or one only known there (`only_at_the_station`: out of
+    driving time, missing from the van)."""
 
     BUSINESS_CLOSED = "business_closed", "Business closed"
     NO_SECURE_LOCATION = "no_secure_location", "No secure location"
@@ -348,6 +352,14 @@ class FailureReason(models.TextChoices):
     OUT_OF_TIME = "out_of_time", "Out of driving time"
     MISSING = "missing", "Missing package"
     WRONG_ADDRESS = "wrong_address", "Wrong address"
+
+    @classmethod
+    def only_at_the_station(cls) -> list["FailureReason"]:
+        return [cls.OUT_OF_TIME, cls.MISSING]
+
+    @classmethod
+    def at_the_door(cls) -> list["FailureReason"]:
+        return [r for r in cls if r not in cls.only_at_the_station()]
 
 
 class DeliveryEvent(models.Model):
