@@ -66,15 +66,18 @@ def _problems(client, email: str, paths: list[str]) -> dict[str, list[str]]:
 
 def test_the_main_pages_show_labels_and_formatted_numbers_for_every_role(client):
     call_command("seed_demo", verbosity=0)
-    statement = Statement.objects.filter(dsp__code="lone-star").order_by("-week_start").first()
-    card = Scorecard.objects.filter(dsp__code="lone-star").order_by("-week_start").first()
-    owner_pages = OWNER_PAGES + [
+    mine = {"dsp__code": "lone-star"}
+    statement = Statement.objects.filter(**mine).order_by("-week_start").first()
+    card = Scorecard.objects.filter(**mine).order_by("-week_start").first()
+    route = Route.objects.filter(**mine).order_by("-service_date").first()
+    owner_pages = [
+        *OWNER_PAGES,
         f"/billing/statements/{statement.pk}/",
         f"/billing/scorecards/{card.pk}/",
         f"/billing/lines/{statement.lines.first().pk}/",
-        f"/drivers/{Driver.objects.filter(dsp__code='lone-star').first().pk}/",
-        f"/fleet/vehicles/{Vehicle.objects.filter(dsp__code='lone-star').first().pk}/",
-        f"/routes/{Route.objects.filter(dsp__code='lone-star').order_by('-service_date').first().pk}/",
+        f"/drivers/{Driver.objects.filter(**mine).first().pk}/",
+        f"/fleet/vehicles/{Vehicle.objects.filter(**mine).first().pk}/",
+        f"/routes/{route.pk}/",
     ]
     found = {
         "owner": _problems(client, "owner@lone-star.example", owner_pages),
