@@ -82,6 +82,8 @@ def test_the_main_pages_show_labels_and_formatted_numbers_for_every_role(client)
     found = {
         "owner": _problems(client, "owner@lone-star.example", owner_pages),
         "dispatcher": _problems(client, "dispatch@lone-star.example", DISPATCHER_PAGES),
-        "staff": _problems(client, "staff@nextmile.example", STAFF_PAGES),
+        "staff": _problems(
+            client, "staff@nextmile.example", [*STAFF_PAGES, f"/dsps/{route.dsp_id}/"]
+        ),
     }
     assert found == {"owner": {}, "dispatcher": {}, "staff": {}}
