@@ -8,11 +8,13 @@ from datetime import date, timedelta
 
 from django.db.models import Count, QuerySet
 
-from billing.models import Scorecard
+from billing.models import Scorecard, Statement
 from drivers.models import Driver, SafetyIncident
-from dsps.models import Dsp, Membership, Role
+from dsps.models import Dsp, Membership, Role, Territory
 from dsps.tenancy import scope_to_user
 from fleet.models import Inspection, Lease
+from nextmile.calendar import week_start_of
+from nextmile.money import format_money
 from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
@@ -54,6 +56,138 @@ def termination_preview(*, dsp: Dsp, effective_on: date) -> TerminationPreview:
         leases=leases,
         routes_after=routes_after,
         token=hashlib.sha256(state.encode()).hexdigest(),
+    )
+
+
+@dataclass(frozen=True)
+class OffboardingStepPreview:
+    """What one offboarding step will do, in sentences with its counts, dates and amounts, the
+    button's words, and a token of that state the service checks (`offboarding_step(confirm=)`),
+    as the termination's confirmation does."""
+
+    step: str
+    title: str
+    effects: list[str]
+    button: str
+    token: str
+
+
+def _token(*parts) -> str:
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def offboarding_final_week(offboarding: Offboarding) -> date:
+    """The start of the exit's last working week: the week its final statement covers."""
+    last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
+    return week_start_of(last_day)
+
+
+def offboarding_step_preview(
+    *, offboarding: Offboarding, step: str, transfers: dict[int, Dsp] | None = None
+) -> OffboardingStepPreview:
+    """The confirmation of one step of `offboarding` (`transfers`: lease id → receiving DSP)."""
+    dsp, on = offboarding.dsp, offboarding.effective_on
+    day = f"{on:%a} {on.day} {on:%b %Y}"
+    if step == "territories":
+        codes = list(
+            Territory.objects.filter(dsp=dsp).order_by("code").values_list("code", flat=True)
+        )
+        n = len(codes)
+        effects = [
+            f"{n} territor{'y' if n == 1 else 'ies'} of {dsp.name} become coverage gaps other "
+            f"DSPs may request{': ' + ', '.join(codes) if codes else ''}."
+        ]
+        return OffboardingStepPreview(
+            step,
+            f"Release {dsp.name}'s territories?",
+            effects,
+            f"Release {n} territor{'y' if n == 1 else 'ies'}",
+            _token(step, offboarding.pk, *codes),
+        )
+    if step == "leases":
+        return _leases_preview(offboarding, transfers or {}, day)
+    if step == "settle":
+        week = offboarding_final_week(offboarding)
+        last = Statement.objects.filter(dsp=dsp).order_by("-week_start").first()
+        effects = [
+            f"The final statement of {dsp.name} is generated for the week of "
+            f"{week.day} {week:%b %Y}, with every pending charge and penalty.",
+            "Closed weeks without a statement before it are generated too"
+            + (
+                f" (the last one is the week of {last.week_start.day} {last.week_start:%b %Y})."
+                if last
+                else "."
+            ),
+        ]
+        return OffboardingStepPreview(
+            step,
+            f"Settle {dsp.name}'s account?",
+            effects,
+            f"Generate the final statement for the week of {week.day} {week:%b}",
+            _token(
+                step, offboarding.pk, week, last.pk if last else "", last.updated_at if last else ""
+            ),
+        )
+    members = list(
+        Membership.objects.filter(
+            dsp=dsp, role__in=(Role.DISPATCHER, Role.DRIVER), is_active=True
+        ).values_list("pk", flat=True)
+    )
+    drivers = Driver.objects.filter(dsp=dsp).exclude(status=Driver.Status.TERMINATED).count()
+    effects = [
+        f"{len(members)} dispatcher and driver account{'s' if len(members) != 1 else ''} are "
+        f"closed and {drivers} driver{'s' if drivers != 1 else ''} terminated now; their "
+        "records stay.",
+        f"Vans whose lease ends on {day} are handed back.",
+    ]
+    return OffboardingStepPreview(
+        step,
+        f"Close {dsp.name}'s accounts?",
+        effects,
+        f"Close {len(members)} account{'s' if len(members) != 1 else ''} now",
+        _token(step, offboarding.pk, drivers, *members),
+    )
+
+
+def _leases_preview(offboarding: Offboarding, transfers: dict, day: str) -> OffboardingStepPreview:
+    dsp = offboarding.dsp
+    leases = list(
+        Lease.objects.filter(dsp=dsp, returned_on__isnull=True)
+        .select_related("vehicle")
+        .order_by("id")
+    )
+    moved = [lease for lease in leases if lease.pk in transfers]
+    ended = [lease for lease in leases if lease.pk not in transfers]
+    monthly = sum((lease.monthly_rate for lease in ended), start=0)
+    effects = [
+        f"{len(ended)} van lease{'s end' if len(ended) != 1 else ' ends'} on {day}"
+        + (
+            f" ({', '.join(lease.vehicle.plate for lease in ended)}; "
+            f"{format_money(monthly)} a month in lease fees stop)."
+            if ended
+            else "."
+        )
+    ]
+    effects += [
+        f"Van {lease.vehicle.plate} moves to {transfers[lease.pk].name} from the next day, "
+        f"at {format_money(lease.monthly_rate)} a month."
+        for lease in moved
+    ]
+    n = len(leases)
+    return OffboardingStepPreview(
+        "leases",
+        f"End or transfer {dsp.name}'s leases?",
+        effects,
+        f"End {len(ended)} and transfer {len(moved)} lease{'s' if n != 1 else ''} on {day}",
+        _token(
+            "leases",
+            offboarding.pk,
+            offboarding.effective_on,
+            *(
+                f"{lease.pk}>{transfers[lease.pk].pk if lease.pk in transfers else ''}"
+                for lease in leases
+            ),
+        ),
     )
 
 

@@ -36,7 +36,14 @@ from nextmile.uploads import safe_upload_name, validate_upload
 from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
-from .selectors import TerminationPreview, evidence_options, termination_preview
+from .selectors import (
+    OffboardingStepPreview,
+    TerminationPreview,
+    evidence_options,
+    offboarding_final_week,
+    offboarding_step_preview,
+    termination_preview,
+)
 
 Kind = ComplianceAction.Kind
 CREATABLE = (Kind.WARNING, Kind.CORRECTIVE_PLAN, Kind.PENALTY, Kind.SUSPENSION, Kind.TERMINATION)
@@ -300,8 +307,7 @@ def _action_effect_apply(
 
 def _final_week(offboarding: Offboarding) -> date:
     """The start of the exit's last working week: the week its final statement covers."""
-    last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
-    return week_start_of(last_day)
+    return offboarding_final_week(offboarding)
 
 
 def _penalty_week(leaving: Offboarding | None, today: date) -> date:
@@ -510,23 +516,28 @@ STEPS = ("territories", "leases", "settle", "accounts")
 
 @transaction.atomic
 def offboarding_step(
-    *, offboarding: Offboarding, step: str, by: User, transfers: dict | None = None
+    *,
+    offboarding: Offboarding,
+    step: str,
+    by: User,
+    transfers: dict | None = None,
+    confirm: str | None = None,
 ) -> Offboarding:
     """Run one step of the guided flow (staff). Each step runs once; asking again is refused.
     For the leases step, `transfers` maps a lease id to the DSP that takes its van over; every
-    other lease ends on the exit date."""
+    other lease ends on the exit date. `confirm` is the token of the step's preview the user
+    confirmed (`offboarding_step_check`): when given, a step whose figures changed since is
+    refused with nothing done."""
     _require_staff(by)
     offboarding = (
         Offboarding.objects.select_for_update()
         .select_related("dsp__station")
         .get(pk=offboarding.pk)
     )
-    if step not in STEPS:
-        raise ValidationError({"step": "Choose territories, leases, settle or accounts."})
-    done = {s["key"]: s["done_at"] for s in offboarding.steps}
-    if done[step]:
-        raise ValidationError({"step": f"This step was done on {done[step]:%Y-%m-%d %H:%M}."})
+    _step_allowed(offboarding, step)
     dsp = offboarding.dsp
+    if confirm is not None and confirm != _step_preview(offboarding, step, transfers).token:
+        raise ValidationError({"confirm": STALE_STEP})
     reason = f"{offboarding.get_kind_display()} of {dsp.name}"
     if step == "territories":
         released = []
@@ -576,19 +587,52 @@ def offboarding_step(
             "net": str(statement.net),
         }
     else:
-        today = dsp.station.today()
-        if today < offboarding.effective_on:
-            raise ValidationError(
-                {
-                    "step": f"Accounts close on {offboarding.effective_on}; they close by "
-                    "themselves that day."
-                }
-            )
         _accounts_close(offboarding, by=by)
     _finish_if_done(offboarding)
     offboarding.save()
     audit_record(actor=by, verb=f"offboarding.{step}", target=offboarding, dsp=dsp, data={})
     return offboarding
+
+
+STALE_STEP = (
+    "The figures changed after the confirmation was shown (territories, leases, statements or "
+    "accounts); nothing was done. Read the new figures and confirm again."
+)
+
+
+def offboarding_step_check(
+    *, offboarding: Offboarding, step: str, by: User, transfers: dict | None = None
+) -> OffboardingStepPreview:
+    """Check a step as `offboarding_step` would, without writing: what its confirmation shows,
+    with the token `offboarding_step(confirm=...)` checks."""
+    _require_staff(by)
+    offboarding = Offboarding.objects.select_related("dsp__station").get(pk=offboarding.pk)
+    _step_allowed(offboarding, step)
+    return _step_preview(offboarding, step, transfers)
+
+
+def _step_allowed(offboarding: Offboarding, step: str) -> None:
+    """The step exists, has not run yet, and (accounts) its day has come."""
+    if step not in STEPS:
+        raise ValidationError({"step": "Choose territories, leases, settle or accounts."})
+    done = {s["key"]: s["done_at"] for s in offboarding.steps}
+    if done[step]:
+        raise ValidationError({"step": f"This step was done on {done[step]:%Y-%m-%d %H:%M}."})
+    if step == "accounts" and offboarding.dsp.station.today() < offboarding.effective_on:
+        raise ValidationError(
+            {
+                "step": f"Accounts close on {offboarding.effective_on}; they close by "
+                "themselves that day."
+            }
+        )
+
+
+def _step_preview(offboarding: Offboarding, step: str, transfers: dict | None):
+    targets = {}
+    if step == "leases":
+        leases = list(Lease.objects.filter(dsp=offboarding.dsp, returned_on__isnull=True))
+        targets = _transfer_targets(offboarding.dsp, leases, transfers or {})
+    return offboarding_step_preview(offboarding=offboarding, step=step, transfers=targets)
 
 
 def _transfer_targets(dsp: Dsp, leases: list, transfers: dict) -> dict[int, Dsp]:

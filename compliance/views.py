@@ -229,14 +229,28 @@ def _transfers(post) -> dict[str, str]:
 @require_POST
 @role_required(*STAFF)
 def offboarding_step(request, pk: int):
+    """A step asked for shows its confirmation first (what it will do, with the action on the
+    button); the confirmed step runs unless its figures changed in between."""
     offboarding = get_for_user_or_404(Offboarding, request.user, pk=pk)
     step = request.POST.get("step", "")
+    transfers = _transfers(request.POST) if step == "leases" else None
     try:
+        if not request.POST.get("confirm"):
+            preview = services.offboarding_step_check(
+                offboarding=offboarding, step=step, by=request.user, transfers=transfers
+            )
+            hidden = [(f"transfer_{k}", v) for k, v in (transfers or {}).items()]
+            return render(
+                request,
+                "compliance/offboarding_step_confirm.html",
+                {"offboarding": offboarding, "preview": preview, "hidden": hidden},
+            )
         services.offboarding_step(
             offboarding=offboarding,
             step=step,
             by=request.user,
-            transfers=_transfers(request.POST) if step == "leases" else None,
+            transfers=transfers,
+            confirm=request.POST["confirm"],
         )
     except ValidationError as e:
         offboarding.refresh_from_db()

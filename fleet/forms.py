@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from nextmile.money import format_money
+
 from .models import (
     CheckItem,
     Inspection,
@@ -45,6 +47,18 @@ class InsuranceOptionForm(forms.ModelForm):
         fields = ["name", "monthly_premium", "deductible"]
 
 
+class OptionOfOfferSelect(forms.Select):
+    """A select whose options name the catalogue van they come with (`data-offer`), so the
+    lease page lists only the chosen van's covers (static/js/lease-form.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-offer"] = str(instance.offer_id)
+        return option
+
+
 class LeaseForm(forms.Form):
     offer = forms.ModelChoiceField(
         queryset=VehicleOffer.objects.none(), label="Van from the catalogue"
@@ -63,20 +77,38 @@ class LeaseForm(forms.Form):
         required=False,
         label="Insurance with the van",
         empty_label="None: my fleet policy covers it",
+        widget=OptionOfOfferSelect,
+        help_text="The covers offered with the van chosen above.",
     )
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offer"].queryset = offers
-        self.fields["insurance_option"].queryset = InsuranceOption.objects.filter(
-            offer__in=offers
-        ).select_related("offer")
+        options = InsuranceOption.objects.filter(offer__in=offers).select_related("offer")
+        chosen = self._chosen_offer()
+        if chosen and not self.is_bound:
+            # Opened for one van (the catalogue's "Lease this van"): only its covers, even
+            # without the script.
+            options = options.filter(offer_id=chosen)
+        self.fields["insurance_option"].queryset = options
         self.fields["insurance_option"].label_from_instance = lambda o: (
-            f"{o.offer.name}: {o.name} (${o.monthly_premium}/month)"
+            f"{o.offer.name}: {o.name} ({format_money(o.monthly_premium)}/month)"
         )
         self.fields["offer"].label_from_instance = lambda o: (
-            f"{o.name} · {o.package_capacity} packages · ${o.rate_after_discount}/month"
+            f"{o.name} · {o.package_capacity} packages · "
+            f"{format_money(o.rate_after_discount)}/month"
         )
+
+    def _chosen_offer(self) -> str:
+        value = self.data.get("offer") if self.is_bound else self.initial.get("offer")
+        return str(value) if value and str(value).isdigit() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        offer, option = cleaned.get("offer"), cleaned.get("insurance_option")
+        if offer is not None and option is not None and option.offer_id != offer.pk:
+            self.add_error("insurance_option", f"Choose a cover offered with the {offer.name}.")
+        return cleaned
 
 
 class InsurancePolicyForm(forms.Form):

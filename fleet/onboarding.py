@@ -6,6 +6,7 @@ from dsps.models import Dsp
 from dsps.onboarding import register_item
 
 from .models import InsurancePolicy, Lease
+from .selectors import policy_in_force
 
 
 @register_item(
@@ -17,9 +18,7 @@ from .models import InsurancePolicy, Lease
 )
 def insurance_active(dsp: Dsp) -> bool:
     today = dsp.station.today()
-    return InsurancePolicy.objects.filter(
-        dsp=dsp, starts_on__lte=today, expires_on__gte=today
-    ).exists()
+    return InsurancePolicy.objects.filter(policy_in_force(today), dsp=dsp).exists()
 
 
 @register_item(

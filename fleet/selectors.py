@@ -52,6 +52,15 @@ def lease_in_force(start: date, end: date | None = None) -> Q:
     )
 
 
+def policy_in_force(on: date) -> Q:
+    """The one rule for an insurance policy in force on `on`: begun, not expired, and not on a
+    van that has been given back (a program policy ends with its van's lease,
+    `fleet.services.lease_return`; a fleet policy, with no van, covers whatever is leased)."""
+    return Q(starts_on__lte=on, expires_on__gte=on) & (
+        Q(vehicle__isnull=True) | ~Q(vehicle__status=Vehicle.Status.RETURNED)
+    )
+
+
 def leases_in_force(*, dsp: Dsp, start: date, end: date | None = None) -> QuerySet[Lease]:
     """The DSP's leases in force on some day from `start` to `end`."""
     return Lease.objects.filter(lease_in_force(start, end), dsp=dsp)
@@ -63,9 +72,9 @@ def _leased_on(on: date) -> Exists:
 
 def _insured_on(on: date) -> Exists:
     return Exists(
-        InsurancePolicy.objects.filter(
-            dsp=OuterRef("dsp"), starts_on__lte=on, expires_on__gte=on
-        ).filter(Q(vehicle__isnull=True) | Q(vehicle=OuterRef("pk")))
+        InsurancePolicy.objects.filter(policy_in_force(on), dsp=OuterRef("dsp")).filter(
+            Q(vehicle__isnull=True) | Q(vehicle=OuterRef("pk"))
+        )
     )
 
 

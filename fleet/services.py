@@ -273,11 +273,23 @@ def lease_return(*, lease: Lease, on: date | None = None) -> Lease:
     lease.ends_on = on
     lease.returned_on = on
     _save(lease)
+    _program_cover_end(lease=lease, on=on)
     vehicle = Vehicle.objects.select_for_update().get(pk=lease.vehicle_id)
     vehicle.status = Vehicle.Status.RETURNED
     vehicle.grounded_at = None
     _save(vehicle)
     return lease
+
+
+def _program_cover_end(*, lease: Lease, on: date) -> None:
+    """The cover taken with a leased van (`lease_create`'s program policy) ends with its lease:
+    it no longer runs, nor costs, after `on`. A DSP's own fleet policies are not touched."""
+    policies = InsurancePolicy.objects.select_for_update().filter(
+        dsp=lease.dsp_id, vehicle=lease.vehicle_id, option__isnull=False, expires_on__gt=on
+    )
+    for policy in policies.order_by("id"):
+        policy.expires_on = max(on, policy.starts_on)
+        _save(policy)
 
 
 @transaction.atomic
@@ -301,6 +313,7 @@ def lease_end_for_offboarding(*, lease: Lease, on: date, by, reason: str = "") -
     if on <= _station_today(lease.dsp):
         lease.returned_on = on
     _save(lease)
+    _program_cover_end(lease=lease, on=on)
     if lease.returned_on is not None:
         vehicle = Vehicle.objects.select_for_update().get(pk=lease.vehicle_id)
         vehicle.status = Vehicle.Status.RETURNED
@@ -363,6 +376,7 @@ def lease_transfer(*, lease: Lease, to_dsp: Dsp, on: date, by, reason: str = "")
     original_end = lease.ends_on
     lease.ends_on = on
     _save(lease)
+    _program_cover_end(lease=lease, on=on)
     new = Lease(
         dsp=to_dsp,
         vehicle=lease.vehicle,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from drivers.models import Driver
 from dsps.models import Dsp, Station, TimeStampedModel
 from fleet.models import Vehicle
+from routes.rules.colours import route_colour
 from routes.rules.ev_range import range_share
 
 
@@ -158,6 +159,11 @@ class Route(TimeStampedModel):
     def range_share(self) -> float | None:
         """Share of its electric van's full range this route drives, or None."""
         return range_share(self)
+
+    @property
+    def colour(self) -> str:
+        """This route's colour on every map, timeline and board (routes/rules/colours.py)."""
+        return route_colour(code=self.code, dsp_id=self.dsp_id)
 
     def __str__(self) -> str:
         return f"{self.code} {self.service_date:%Y-%m-%d}"
@@ -329,7 +335,11 @@ class RouteStop(TimeStampedModel):
 
 
 class FailureReason(models.TextChoices):
-    """Why a package was not delivered (attempt failed, or returned to the station)."""
+    """Why a package was not delivered: the one list of reason codes and labels.
+
+    A failed attempt gives a reason seen at the door (`at_the_door`); a package brought back to
+    the station may give any of them, or one only known there (`only_at_the_station`: out of
+    driving time, missing from the van)."""
 
     BUSINESS_CLOSED = "business_closed", "Business closed"
     NO_SECURE_LOCATION = "no_secure_location", "No secure location"
@@ -342,6 +352,14 @@ class FailureReason(models.TextChoices):
     OUT_OF_TIME = "out_of_time", "Out of driving time"
     MISSING = "missing", "Missing package"
     WRONG_ADDRESS = "wrong_address", "Wrong address"
+
+    @classmethod
+    def only_at_the_station(cls) -> list["FailureReason"]:
+        return [cls.OUT_OF_TIME, cls.MISSING]
+
+    @classmethod
+    def at_the_door(cls) -> list["FailureReason"]:
+        return [r for r in cls if r not in cls.only_at_the_station()]
 
 
 class DeliveryEvent(models.Model):

@@ -120,6 +120,7 @@ def routes_for_map(*, user, service_date: date, route_ids: list[int] | None = No
         {
             "id": r.pk,
             "code": r.code,
+            "colour": r.colour,
             "dsp": r.dsp.name,
             "depot": [float(r.station.latitude), float(r.station.longitude)],
             "stops": points[r.pk],

@@ -41,14 +41,7 @@ DARK_BELOW = 40
 BLURRED_BELOW = 6
 MAX_QUEUE_AGE = timedelta(days=2)
 CLOCK_DRIFT = timedelta(minutes=10)
-FAIL_REASONS = [
-    FailureReason.NO_ACCESS,
-    FailureReason.RECIPIENT_UNAVAILABLE,
-    FailureReason.BUSINESS_CLOSED,
-    FailureReason.DAMAGED,
-    FailureReason.UNSAFE,
-    FailureReason.WRONG_ADDRESS,
-]
+FAIL_REASONS = FailureReason.at_the_door()  # a failed attempt's reasons; returns take any
 
 
 def photo_problem(upload) -> str:

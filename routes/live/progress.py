@@ -177,6 +177,7 @@ class RouteLive:
         return {
             "id": r.pk,
             "code": r.code,
+            "colour": r.colour,
             "driver": r.driver.full_name if r.driver else None,
             "status": r.status,
             "position": list(self.position) if self.position else None,

@@ -799,6 +799,7 @@ def _timeline_totals(route: Route, stops: list) -> dict:
     return {
         "id": route.pk,
         "code": route.code,
+        "colour": route.colour,
         "km": float(route.planned_km),
         "minutes": _route_minutes(route),
         "windows_broken": _windows_broken(route.problems),

@@ -36,7 +36,8 @@
       var bounds = [];
       d.routes.forEach(function (r) {
         r.stops.forEach(function (s) {  // [lat, lon, sequence, done]
-          L.circleMarker([s[0], s[1]], { radius: 4, color: s[3] ? "#2ca02c" : "#1f77b4", fillOpacity: 0.9, className: "live-stop" })
+          // The route's own colour (sent with it); delivered stops are drawn hollow.
+          L.circleMarker([s[0], s[1]], { radius: 4, color: r.colour, fillColor: r.colour, fillOpacity: s[3] ? 0.15 : 0.9, className: "live-stop" })
             .bindTooltip(nmText([r.code, "#".concat(s[2])].join(" "))).addTo(layers);
           bounds.push([s[0], s[1]]);
         });

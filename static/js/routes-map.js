@@ -1,18 +1,16 @@
-// Draws the planned routes: one colour per route, numbered stop markers, the station.
+// Draws the planned routes: each in the colour the server sends with it (routes/rules/colours.py,
+// the one palette, so a route looks the same on every page), numbered stop markers, the station.
 // Works without tiles: lines and markers are vector layers, tiles are only a backdrop.
 // A `routes-map:redraw` event on the map element draws it again from its (replaced) data,
 // as the driver's page does after a re-plan.
 (function () {
   "use strict";
-  var COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173"];
-
   function render(el, map, layers) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     layers.clearLayers();
     var bounds = [], drawn = [];
-    data.forEach(function (route, i) {
-      var colour = COLOURS[i % COLOURS.length];
+    data.forEach(function (route) {
+      var colour = route.colour;
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
       L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
         .bindTooltip(nmText([route.code, route.dsp].join(" · "))).addTo(layers);

@@ -58,6 +58,10 @@
       const row = el("div", "tl-lane" + (preview && preview.get(lane.id) ? " previewing" : ""));
       row.dataset.route = lane.id;
       const head = el("div", "tl-head");
+      const swatch = el("span", "swatch", "");
+      swatch.style.background = lane.colour;
+      swatch.setAttribute("aria-hidden", "true");
+      head.appendChild(swatch);
       head.appendChild(el("strong", "", lane.code));
       head.appendChild(el("span", "tl-totals", lane.stops.length + " stops · " + lane.km.toFixed(1) + " km · "
         + lane.minutes + " min · " + lane.windows_broken + " windows broken"));

@@ -69,7 +69,9 @@ def test_staff_run_an_exit_step_on_the_page_and_the_owner_reads_the_exit(client)
     exit_url = response.headers["Location"]
     # when: staff release the territories from the guided flow
     client.force_login(StaffFactory().user)
-    step = client.post(f"{exit_url}step/", {"step": "territories"})
+    confirm = client.post(f"{exit_url}step/", {"step": "territories"}).content.decode()
+    assert 'id="confirm-step">Release 1 territory</button>' in confirm
+    step = client.post(f"{exit_url}step/", {"step": "territories", "confirm": _token(confirm)})
     # then
     assert step.status_code == 302
     territory.refresh_from_db()
@@ -98,8 +100,18 @@ def test_staff_choose_per_lease_to_end_or_transfer_on_the_exit_page(client):
     page = client.get(url).content.decode()
     assert "Transfer to Aspen Express" in page
     assert "Transfer to Idle Co" not in page
-    refused = client.post(f"{url}step/", {"step": "leases", f"transfer_{move.pk}": suspended.pk})
-    done = client.post(f"{url}step/", {"step": "leases", f"transfer_{move.pk}": receiver.pk})
+    to_idle = {"step": "leases", f"transfer_{move.pk}": suspended.pk}
+    idle_confirm = client.post(f"{url}step/", to_idle).content.decode()
+    refused = client.post(f"{url}step/", {**to_idle, "confirm": _token(idle_confirm)})
+    chosen = {"step": "leases", f"transfer_{move.pk}": receiver.pk}
+    confirm = client.post(f"{url}step/", chosen).content.decode()
+    # the confirmation names what will happen, and nothing has happened yet
+    day = offboarding.effective_on
+    assert f"End 1 and transfer 1 leases on {day:%a} {day.day} {day:%b %Y}" in confirm
+    assert "1 van lease ends on" in confirm and "NM-KEEP;" in confirm
+    assert "Van NM-MOVE moves to Aspen Express from the next day" in confirm
+    assert not Lease.objects.filter(dsp=receiver).exists()
+    done = client.post(f"{url}step/", {**chosen, "confirm": _token(confirm)})
     # then
     assert refused.status_code == 400
     assert "Van NM-MOVE: Idle Co is suspended" in refused.content.decode()
@@ -115,6 +127,27 @@ def test_staff_choose_per_lease_to_end_or_transfer_on_the_exit_page(client):
 
 def _token(page: str) -> str:
     return re.search(r'name="confirm" value="([0-9a-f]{64})"', page).group(1)
+
+
+def test_an_offboarding_step_confirmed_before_the_world_changed_is_refused(client):
+    from compliance.models import Offboarding
+    from tests.compliance.factories import OffboardingFactory
+
+    offboarding = OffboardingFactory(dsp__name="Birch Parcels")
+    TerritoryFactory(dsp=offboarding.dsp, code="DAL-N")
+    client.force_login(StaffFactory().user)
+    url = f"/compliance/offboarding/{offboarding.pk}/step/"
+    confirm = client.post(url, {"step": "territories"}).content.decode()
+    assert "Release 1 territory" in confirm and "DAL-N" in confirm
+    TerritoryFactory(dsp=offboarding.dsp, code="DAL-S")  # meanwhile, another territory
+    stale = client.post(url, {"step": "territories", "confirm": _token(confirm)})
+    assert stale.status_code == 400
+    assert "The figures changed after the confirmation was shown" in stale.content.decode()
+    assert Offboarding.objects.get(pk=offboarding.pk).territories_released_at is None
+    again = client.post(url, {"step": "territories"}).content.decode()
+    assert "Release 2 territories" in again
+    assert client.post(url, {"step": "territories", "confirm": _token(again)}).status_code == 302
+    assert Offboarding.objects.get(pk=offboarding.pk).territories_released_at is not None
 
 
 def test_termination_goes_through_a_confirmation_naming_its_effects(client):

@@ -1,6 +1,7 @@
 """The fleet, end to end: lease, return a peak van, inspect on a phone, ground, repair, release."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,11 @@ from fleet.selectors import vehicles_available
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
-from tests.fleet.factories import InsurancePolicyFactory, VehicleOfferFactory
+from tests.fleet.factories import (
+    InsuranceOptionFactory,
+    InsurancePolicyFactory,
+    VehicleOfferFactory,
+)
 from tests.fleet.photos import png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -78,6 +83,15 @@ def test_lease_return_inspect_ground_repair_and_release(live_server, page, phone
 
     # The owner leases two vans and a peak van, then returns the peak van early.
     sign_in(page, base, owner.user.email)
+    # The covers offered follow the van chosen on the lease form.
+    InsuranceOptionFactory(offer=cargo, name="Cargo liability")
+    InsuranceOptionFactory(offer=step, name="Step full cover")
+    page.goto(f"{base}/fleet/leases/new/")
+    covers = page.locator("#id_insurance_option option:not([hidden])")
+    page.select_option("select[name=offer]", str(step.pk))
+    expect(covers).to_have_text(["None: my fleet policy covers it", re.compile("Step full cover")])
+    page.select_option("select[name=offer]", str(cargo.pk))
+    expect(covers).to_have_text(["None: my fleet policy covers it", re.compile("Cargo liability")])
     lease(page, base, offer=cargo, vin="1FTBW3XM5HKA00101", plate="LSM-101", starts_on=today)
     lease(page, base, offer=cargo, vin="1FTBW3XM5HKA00102", plate="LSM-102", starts_on=today)
     lease(

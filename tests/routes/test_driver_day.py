@@ -16,7 +16,7 @@ from PIL import Image
 
 from dsps.models import Role
 from routes.day.deliveries import photo_problem
-from routes.models import DeliveryEvent, Route, ShiftPunch
+from routes.models import DeliveryEvent, FailureReason, Route, ShiftPunch
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import driving_route, onboarded_dsp, route_with_packages
 
@@ -392,3 +392,23 @@ def test_the_day_page_has_one_action_sheet_and_folds_finished_stops(client):
     assert page.count('<li class="stop done"') == 1
     assert f"destination={first.latitude},{first.longitude}" not in page
     assert "Stops (30)" in strip_tags(page)
+
+
+def test_failure_reasons_are_the_doors_and_returns_add_only_the_stations(driver_client, route):
+    # one list: every reason seen at the door is also a return reason, and the difference is
+    # exactly the two only known at the station
+    door = {r.value for r in FailureReason.at_the_door()}
+    assert door | {"out_of_time", "missing"} == set(FailureReason.values)
+    assert door.isdisjoint({"out_of_time", "missing"})
+    # a door reason the old failure list left out is accepted; a station-only one is refused
+    first, second = _package(route, 0).tracking_id, _package(route, 1).tracking_id
+    body = {"kind": "failed", "reason": "cannot_locate"}
+    assert _event(driver_client, route, code=first, idempotency_key="f1", **body).status_code == 201
+    body = {"kind": "failed", "reason": "out_of_time"}
+    assert (
+        _event(driver_client, route, code=second, idempotency_key="f2", **body).status_code == 400
+    )
+    # the page says which reasons only the station takes, beside each list
+    page = strip_tags(driver_client.get(reverse("routes:driver-day")).content.decode())
+    assert "Back at the station you may also give: Out of driving time, Missing package." in page
+    assert "plus those only known here: Out of driving time, Missing package." in page

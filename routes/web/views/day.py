@@ -295,6 +295,7 @@ def driver_day(request):
             fail_options=_options([(r.value, r.label) for r in FAIL_REASONS]),
             delivered_to_options=_options(DeliveryEvent.DeliveredTo.choices),
             return_reasons=FailureReason.choices,
+            station_only_reasons=[r.label for r in FailureReason.only_at_the_station()],
             state_labels=STATE_LABELS,
         )
     return render(request, "routes/driver_day.html", context)
