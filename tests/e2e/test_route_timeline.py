@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from dsps.models import Role
 from routes.models import Route, RouteStop
 from routes.planning.jobs import plan_job_prepare, plan_run_solve
+from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
@@ -109,7 +110,7 @@ def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server
     expect(
         page.locator(f'#move-consequence li.consequence[data-route="{target.pk}"]')
     ).to_be_visible()
-    assert _lane(page, target.pk)[:2] == [onto, rs]
+    wait_until(lambda: _lane(page, target.pk)[:2] == [onto, rs], timeout=10)
     assert RouteStop.objects.get(pk=rs).route_id == source.pk
     # and: kept, the database has it second on the second route
     page.click("#move-keep")
