@@ -39,7 +39,7 @@ def _dispatcher(client, dsp, role=Role.DISPATCHER):
 
 
 def test_the_route_page_lists_each_package_link_channel_and_time(client, sent_route):
-    route, (by_email, by_phone, silent) = sent_route
+    route, (by_email, _, _) = sent_route
     _dispatcher(client, route.dsp)
     board = client.get(reverse("routes:day-board")).content.decode()
     assert reverse("routes:day-links", args=[route.pk]) in board
