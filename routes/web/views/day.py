@@ -217,7 +217,7 @@ def day_close(request, pk: int):
     return redirect(_board_url(route.service_date))
 
 
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*STAFF_AND_MANAGERS)
 def day_links(request, pk: int):
     """A route's tracking links, per package: sent or not, by which channel and when; copy one
     or send it again."""
@@ -227,7 +227,7 @@ def day_links(request, pk: int):
 
 
 @require_POST
-@role_required(*DSP_MANAGER_ROLES)
+@role_required(*STAFF_AND_MANAGERS)
 def day_link_resend(request, pk: int, package_pk: int):
     """Send one package's tracking link again (rate-limited per package by the service)."""
     route = get_for_user_or_404(Route, request.user, pk=pk)
