@@ -75,6 +75,9 @@ def test_one_eta_everywhere_and_a_copied_link_that_works(live_server, browser, s
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == line.locator(".link-field").input_value()
     assert copied.startswith(live_server.url + "/routes/track/")
+    # and the page fits a phone (the table scrolls inside its frame)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # then: the recipient's page shows the package, its status and a window around the live ETA
     page.goto(copied)
