@@ -583,6 +583,9 @@ class TrackingNotice(models.Model):
     error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    resends = models.PositiveSmallIntegerField(
+        default=0, help_text="times dispatch sent the link again"
+    )
 
     class Meta:
         ordering = ["package", "channel"]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -188,43 +189,94 @@ def tracking_links_send(*, route_id: int) -> dict[str, int]:
     )
     done = {"sent": 0, "failed": 0}
     for package in packages:
-        link = tracking_link_for(package=package)
-        body = (
-            f"Your parcel {package.tracking_id} is out for delivery today. "
-            f"Follow it here: {tracking_url(link)}"
-        )
-        for channel, to in (
-            (TrackingNotice.Channel.EMAIL, package.recipient_email),
-            (TrackingNotice.Channel.SMS, package.recipient_phone),
-        ):
-            if not to:
-                continue
+        for channel, to in _contacts(package):
             notice = _claim(package=package, route=route, channel=channel, to=to)
-            if notice is None:
-                continue
-            try:
-                if channel == TrackingNotice.Channel.EMAIL:
-                    send_mail(
-                        "Your parcel is out for delivery",
-                        body,
-                        settings.DEFAULT_FROM_EMAIL,
-                        [to],
-                    )
-                else:
-                    sms_send(to=to, body=body)
-            except Exception as error:  # a refused address must not stop the other recipients
-                logger.warning("Tracking link %s to %s failed: %s", channel, to, error)
-                notice.status, notice.error = TrackingNotice.Status.FAILED, str(error)[:255]
-                done["failed"] += 1
-            else:
-                notice.status, notice.sent_at = TrackingNotice.Status.SENT, timezone.now()
-                done["sent"] += 1
-            notice.save(update_fields=["status", "error", "sent_at"])
+            if notice is not None:
+                done[_deliver(notice, _body(package))] += 1
     return done
 
 
+def _contacts(package: Package) -> list[tuple[str, str]]:
+    """The recipient's channels with an address, e-mail first."""
+    return [
+        (channel, to)
+        for channel, to in (
+            (TrackingNotice.Channel.EMAIL, package.recipient_email),
+            (TrackingNotice.Channel.SMS, package.recipient_phone),
+        )
+        if to
+    ]
+
+
+def _body(package: Package) -> str:
+    return (
+        f"Your parcel {package.tracking_id} is out for delivery today. "
+        f"Follow it here: {tracking_url(tracking_link_for(package=package))}"
+    )
+
+
+def _deliver(notice: TrackingNotice, body: str) -> str:
+    """Send one notice on its channel and record how it went; returns "sent" or "failed"."""
+    notice.error = ""
+    try:
+        if notice.channel == TrackingNotice.Channel.EMAIL:
+            send_mail(
+                "Your parcel is out for delivery", body, settings.DEFAULT_FROM_EMAIL, [notice.to]
+            )
+        else:
+            sms_send(to=notice.to, body=body)
+    except Exception as error:  # a refused address must not stop the other recipients
+        logger.warning("Tracking link %s to %s failed: %s", notice.channel, notice.to, error)
+        notice.status, notice.error = TrackingNotice.Status.FAILED, str(error)[:255]
+    else:
+        notice.status, notice.sent_at = TrackingNotice.Status.SENT, timezone.now()
+    notice.save(update_fields=["status", "error", "sent_at", "resends"])
+    return notice.status
+
+
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def tracking_link_resend(*, route: Route, package_id: int) -> list[TrackingNotice]:
+    """Dispatch sends a package's tracking link again, on each channel its recipient has.
+
+    At most once per `RESEND_AFTER` per package (a recipient is not spammed by a double click
+    or an impatient dispatcher); each resend is counted on its notice. The package must be on
+    `route`, which the caller has already scoped to the user's DSP.
+    """
+    with transaction.atomic():
+        package = Package.objects.select_for_update().get(
+            pk=package_id, stop__route_stop__route=route
+        )
+        contacts = _contacts(package)
+        if not contacts:
+            raise ValidationError("This recipient has no e-mail address or phone number.")
+        notices = {n.channel: n for n in TrackingNotice.objects.filter(package=package)}
+        last = max((n.sent_at or n.created_at for n in notices.values()), default=None)
+        if last and timezone.now() - last < RESEND_AFTER:
+            wait = RESEND_AFTER - (timezone.now() - last)
+            raise ValidationError(
+                f"The link to {package.tracking_id} went out less than "
+                f"{RESEND_AFTER.seconds // 60} minutes ago; try again in "
+                f"{wait.seconds // 60 + 1} min."
+            )
+        body, sent = _body(package), []
+        for channel, to in contacts:
+            notice = notices.get(channel)
+            if notice is None:
+                notice = TrackingNotice.objects.create(
+                    package=package, route=route, channel=channel, to=to
+                )
+            else:
+                notice.to, notice.resends = to, notice.resends + 1
+                notice.save(update_fields=["to", "resends"])
+            _deliver(notice, body)
+            sent.append(notice)
+    return sent
+
+
 def tracking_notice_counts(route_ids) -> dict[int, dict[str, int]]:
-    """Per route: tracking links sent and failed (one query)."""
+    """Per route: its packages' tracking links, and the notices sent and failed (two queries)."""
     rows = (
         TrackingNotice.objects.filter(route_id__in=route_ids)
         .values("route_id")
@@ -232,5 +284,52 @@ def tracking_notice_counts(route_ids) -> dict[int, dict[str, int]]:
             sent=Count("pk", filter=Q(status=TrackingNotice.Status.SENT)),
             failed=Count("pk", filter=Q(status=TrackingNotice.Status.FAILED)),
         )
+        .order_by("route_id")
     )
-    return {r["route_id"]: {"sent": r["sent"], "failed": r["failed"]} for r in rows}
+    counts = {r["route_id"]: {"links": 0, "sent": r["sent"], "failed": r["failed"]} for r in rows}
+    linked = (
+        TrackingLink.objects.filter(package__stop__route_stop__route_id__in=route_ids)
+        .values("package__stop__route_stop__route_id")
+        .annotate(n=Count("pk"))
+        .order_by("package__stop__route_stop__route_id")
+    )
+    for row in linked:
+        route_id = row["package__stop__route_stop__route_id"]
+        counts.setdefault(route_id, {"links": 0, "sent": 0, "failed": 0})["links"] = row["n"]
+    return counts
+
+
+def route_tracking_links(route: Route) -> list[dict]:
+    """Per package of the route, in stop order: its link (if made) and each channel's notice
+    (sent or failed, when, how many resends), times in the station's zone."""
+    tz = route.station.tz
+    packages = list(
+        Package.objects.filter(stop__route_stop__route=route)
+        .select_related("tracking", "stop__route_stop")
+        .prefetch_related("notices")
+        .order_by("stop__route_stop__sequence", "tracking_id")
+    )
+    rows = []
+    for package in packages:
+        link = getattr(package, "tracking", None)
+        notices = [
+            {
+                "channel": n.get_channel_display(),
+                "status": n.status,
+                "status_label": n.get_status_display(),
+                "at": timezone.localtime(n.sent_at or n.created_at, tz),
+                "resends": n.resends,
+                "error": n.error,
+            }
+            for n in package.notices.all()
+        ]
+        rows.append(
+            {
+                "package": package,
+                "stop": package.stop.route_stop.sequence,
+                "url": tracking_url(link) if link else "",
+                "notices": notices,
+                "can_send": bool(_contacts(package)),
+            }
+        )
+    return rows

@@ -172,8 +172,14 @@ class RouteLive:
         nearest = min(self.stops, key=lambda s: metres_between(self.position, (s.lat, s.lon)))
         return f"near stop {nearest.sequence} · {nearest.address}"
 
+    @property
+    def next_stop(self) -> StopLive | None:
+        """The first stop still to serve, with its live ETA (what the driver sees next)."""
+        return next((s for s in self.stops if not s.done), None)
+
     def _summary(self) -> dict:
         r = self.route
+        upcoming = self.next_stop
         return {
             "id": r.pk,
             "code": r.code,
@@ -193,6 +199,12 @@ class RouteLive:
             else None,
             "behind_pace": self.behind_pace,
             "reasons": self.reasons,
+            "next_stop": {
+                "sequence": upcoming.sequence,
+                "eta": upcoming.eta.isoformat() if upcoming.eta else None,
+            }
+            if upcoming
+            else None,
             "depot": [float(r.station.latitude), float(r.station.longitude)],
         }
 

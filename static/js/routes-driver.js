@@ -485,7 +485,13 @@
   // --- Live: position pings while the route is out; progress, ETAs and changes polled ---
   var PING_MS = 30000, POLL_MS = 5000;
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
-  function hhmm(iso) { return iso ? new Date(iso).toTimeString().slice(0, 5) : "—"; }
+  // A server time on the station's clock (data-zone), whatever zone the phone is set to.
+  function hhmm(iso) {
+    if (!iso) { return "—"; }
+    return new Intl.DateTimeFormat("en-GB", {
+      timeZone: app.dataset.zone || undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).format(new Date(iso));
+  }
 
   function ping() {
     if (!app.dataset.active) { return; }

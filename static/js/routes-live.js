@@ -52,6 +52,9 @@
           text(row.querySelector(".state .badge"), r.state);
           text(row.querySelector(".delay"), String(r.delay_min));
           text(row.querySelector(".position"), r.position_at ? r.position_label + " · " + ago(r.position_at) : r.position_label);
+          text(row.querySelector(".next"), r.next_stop
+            ? "#" + r.next_stop.sequence + " · ETA " + (r.next_stop.eta ? clock(r.next_stop.eta, el.dataset.zone, false) : "—")
+            : "all visited");
           text(row.querySelector(".finish"), r.projected_finish ? clock(r.projected_finish, el.dataset.zone, false) : "—");
           text(row.querySelector(".unread"), String(r.unread));
           row.dataset.behind = r.behind_pace ? "1" : "0";

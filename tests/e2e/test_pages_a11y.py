@@ -47,7 +47,8 @@ def test_the_owners_and_dispatchers_pages_pass_axe(live_server, page):
     sign_in(
         page, live_server.url, MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user.email
     )
-    assert _scan(page, live_server.url, ["/", "/routes/board/"]) == {}
+    dispatch_pages = ["/", "/routes/board/", f"/routes/board/{route.pk}/links/"]
+    assert _scan(page, live_server.url, dispatch_pages) == {}
 
 
 def test_the_staff_pages_pass_axe(live_server, page):

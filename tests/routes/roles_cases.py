@@ -31,6 +31,7 @@ WRITE_ROLES |= {
     "routes:day-assign": STAFF_AND_MANAGERS,
     "routes:day-unassign": STAFF_AND_MANAGERS,
     "routes:day-close": STAFF_AND_MANAGERS,
+    "routes:day-link-resend": STAFF_AND_MANAGERS,
     "routes:day-suggest": MANAGERS,
     "routes:driver-confirm": DRIVER,
     # --- live: pings, disruptions, re-plans, messages ---

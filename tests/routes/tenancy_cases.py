@@ -3,6 +3,7 @@ from django.core.files.base import ContentFile
 from drivers.models import Driver
 from tests.routes.factories import (
     DeliveryEventFactory,
+    PackageFactory,
     PlanJobFactory,
     RouteFactory,
     RouteStopFactory,
@@ -13,6 +14,14 @@ from tests.routes.factories import (
 def _route(dsp, driver_user):
     driver = Driver.objects.get(user=driver_user)
     return {"pk": RouteFactory(dsp=dsp, driver=driver).pk}
+
+
+def _route_package(dsp, driver_user):
+    rs = RouteStopFactory(route__dsp=dsp)
+    package = PackageFactory(
+        dsp=dsp, manifest=rs.stop.manifest, stop=rs.stop, recipient_email="ann@mail.test"
+    )
+    return {"pk": rs.route_id, "package_pk": package.pk}
 
 
 def _route_stop(dsp, driver_user):
@@ -145,9 +154,16 @@ CASES.update(
         "routes:day-assign": _route,
         "routes:day-unassign": _route,
         "routes:day-close": _route,
+        "routes:day-links": _route,
+        "routes:day-link-resend": _route_package,
     }
 )
-POST_ONLY |= {"routes:day-assign", "routes:day-unassign", "routes:day-close"}
+POST_ONLY |= {
+    "routes:day-assign",
+    "routes:day-unassign",
+    "routes:day-close",
+    "routes:day-link-resend",
+}
 # The recipient's link is public by design: anyone holding the token may read it.
 SHARED = {"routes:tracking": _tracking}
 CASES.update(

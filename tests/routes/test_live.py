@@ -247,6 +247,10 @@ def test_the_board_shows_times_on_the_stations_clock(client):
     [row] = client.get(reverse("routes:live-board-data")).json()["routes"]
     finish = datetime.datetime.fromisoformat(row["projected_finish"]).astimezone(station.tz)
     assert f'<td class="finish">{finish:%H:%M}</td>' in page
+    # and the next stop's live ETA (the driver's) reads on the same clock
+    eta = datetime.datetime.fromisoformat(row["next_stop"]["eta"]).astimezone(station.tz)
+    assert row["next_stop"]["sequence"] == 1
+    assert f'<td class="next">#1 · ETA <span class="next-eta">{eta:%H:%M}</span></td>' in page
 
 
 def test_the_board_names_the_nearest_stop_and_the_pings_age_not_coordinates(client):

@@ -200,7 +200,7 @@ def test_clocking_in_sends_each_recipients_link_once(
     # and: dispatch sees them sent on the board
     client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
     board = client.get(reverse("routes:day-board")).content.decode()
-    assert '<td class="links">2 sent</td>' in board
+    assert "2 links · 2 sent</a>" in board
 
 
 def test_a_refused_text_is_recorded_as_failed_and_not_retried(client, settings):
@@ -217,7 +217,7 @@ def test_a_refused_text_is_recorded_as_failed_and_not_retried(client, settings):
     assert len(mail.outbox) == 1
     client.force_login(MembershipFactory(dsp=route.dsp, role=Role.DISPATCHER).user)
     board = client.get(reverse("routes:day-board")).content.decode()
-    assert '1 sent · <span class="badge error">1 failed</span>' in board
+    assert '2 links · 1 sent</a> · <span class="badge error">1 failed</span>' in board
 
 
 @pytest.mark.worker

@@ -12,6 +12,12 @@ urlpatterns = [
     path("board/<int:pk>/assign/", views_day.day_assign, name="day-assign"),
     path("board/<int:pk>/unassign/", views_day.day_unassign, name="day-unassign"),
     path("board/<int:pk>/close/", views_day.day_close, name="day-close"),
+    path("board/<int:pk>/links/", views_day.day_links, name="day-links"),
+    path(
+        "board/<int:pk>/links/<int:package_pk>/resend/",
+        views_day.day_link_resend,
+        name="day-link-resend",
+    ),
     path("load-out/", views_day.day_loadout, name="day-loadout"),
     path("my-day/", views_day.driver_day, name="driver-day"),
     path("my-day/sw.js", driver_app.driver_service_worker, name="driver-sw"),

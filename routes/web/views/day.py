@@ -33,12 +33,18 @@ from routes.day.assignment import (
 from routes.day.deliveries import FAIL_REASONS, driver_stops, remaining_in
 from routes.day.messages import unread_counts
 from routes.day.outbox import late_actions_by_route, route_close
-from routes.day.tracking import tracking_notice_counts, tracking_status
+from routes.day.tracking import (
+    route_tracking_links,
+    tracking_link_resend,
+    tracking_notice_counts,
+    tracking_status,
+)
 from routes.live.progress import ACTIVE, route_live, stop_eta
 from routes.models import (
     DayConfirmation,
     DeliveryEvent,
     FailureReason,
+    Package,
     Route,
     RouteChange,
     ShiftPunch,
@@ -209,6 +215,34 @@ def day_close(request, pk: int):
     else:
         messages.success(request, f"Route {route.code} is closed.")
     return redirect(_board_url(route.service_date))
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def day_links(request, pk: int):
+    """A route's tracking links, per package: sent or not, by which channel and when; copy one
+    or send it again."""
+    route = get_for_user_or_404(Route.objects.select_related("station"), request.user, pk=pk)
+    context = {"route": route, "rows": route_tracking_links(route)}
+    return render(request, "routes/day_links.html", context)
+
+
+@require_POST
+@role_required(*STAFF_AND_MANAGERS)
+def day_link_resend(request, pk: int, package_pk: int):
+    """Send one package's tracking link again (rate-limited per package by the service)."""
+    route = get_for_user_or_404(Route, request.user, pk=pk)
+    try:
+        notices = tracking_link_resend(route=route, package_id=package_pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Package.DoesNotExist as error:
+        raise Http404("No such package on this route.") from error
+    else:
+        how = ", ".join(
+            f"{n.get_channel_display()} {n.get_status_display().lower()}" for n in notices
+        )
+        messages.success(request, f"Tracking link sent again: {how}.")
+    return redirect("routes:day-links", pk=route.pk)
 
 
 @require_POST

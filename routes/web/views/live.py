@@ -78,6 +78,8 @@ def board(request):
     for row in data["routes"]:
         row["finish_at"] = _aware(row.get("projected_finish"))
         row["position_ago"] = ago(_aware(row.get("position_at")), now)
+        if row["next_stop"]:
+            row["next_stop"] = row["next_stop"] | {"eta": _aware(row["next_stop"]["eta"])}
     jobs = scope_to_user(ReplanJob.objects.all(), request.user).filter(service_date=day)[:10]
     return render(
         request,
