@@ -11,7 +11,8 @@ from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# alone: its drags are mouse moves timed by the browser, which a busy neighbour process slows
+pytestmark = [pytest.mark.e2e, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
 
 
 def _planned_two_routes():
