@@ -70,9 +70,8 @@ def _aware(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@role_required(*STAFF_AND_MANAGERS)
-def board(request):
-    day = requested_day(request)
+def _board_page(request, day, *, form_errors=None, form_data=None, status: int = 200):
+    """The live board page, with the disruption form's errors when a record was refused."""
     data = _board_json(request.user, day)
     now = timezone.now()
     for row in data["routes"]:
@@ -92,10 +91,16 @@ def board(request):
             "jobs": jobs,
             "kinds": Disruption.Kind.choices,
             "can_write": dsp_of(request.user) is not None,
-            "form_errors": {},
-            "form_data": {},
+            "form_errors": form_errors or {},
+            "form_data": form_data or {},
         },
+        status=status,
     )
+
+
+@role_required(*STAFF_AND_MANAGERS)
+def board(request):
+    return _board_page(request, requested_day(request))
 
 
 @role_required(*STAFF_AND_MANAGERS)
@@ -136,21 +141,11 @@ def disruption_create(request):
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        day = user_today(request.user)
-        return render(
+        return _board_page(
             request,
-            "routes/live_board.html",
-            {
-                "day": day,
-                "board": _board_json(request.user, day),
-                "jobs": scope_to_user(ReplanJob.objects.all(), request.user).filter(
-                    service_date=day
-                )[:10],
-                "kinds": Disruption.Kind.choices,
-                "can_write": True,
-                "form_errors": {k: " ".join(v) for k, v in error.message_dict.items()},
-                "form_data": request.POST,
-            },
+            user_today(request.user),
+            form_errors={k: " ".join(v) for k, v in error.message_dict.items()},
+            form_data=request.POST,
             status=400,
         )
     messages.success(request, "Disruption recorded; the re-plan is running.")
