@@ -94,3 +94,44 @@ def test_ortools_plans_are_always_feasible(problem):
 def test_auto_plans_are_always_feasible(problem):
     solution = solve(problem, 0.2, engine="auto")
     assert check_feasible(problem, solution) == []
+
+
+def test_a_stop_that_fits_only_a_route_long_enough_for_the_break_is_served_not_also_dropped():
+    # given: the day the property above once found. On its own, s4 or s5 gives v0 a route too
+    # short to take its break (earliest 259 s), so neither is servable alone; together with
+    # s6 the route reaches the break and is feasible.
+    coords = [(-30, -26), (10, 50), (28, 36), (31, -42), (-38, 3), (-7, 14), (-33, 12), (-41, 8)]
+    xy = np.array(coords, dtype=float)
+    diff = xy[:, None, :] - xy[None, :, :]
+    dist = np.rint(np.sqrt((diff**2).sum(axis=2))).astype(np.int64)
+    specs = [
+        (9, 6, None, "high"),
+        (0, 17, (70, 226), "high"),
+        (12, 4, None, "normal"),
+        (3, 13, None, "normal"),
+        (7, 14, None, "normal"),
+        (8, 17, None, "normal"),
+        (4, 6, (164, 165), "normal"),
+    ]
+    stops = [
+        StopSpec(f"s{i}", Point(*coords[i + 1]), demand=d, service_s=s, window=w, priority=p)
+        for i, (d, s, w, p) in enumerate(specs)
+    ]
+    vans = [
+        VehicleSpec("v0", 19, 71, 571, max_duration_s=178, rest_break=Break(259, 299, 14)),
+        VehicleSpec("v1", 6, 24, 205),
+    ]
+    problem = DayProblem(
+        [Depot("D", Point(*coords[0]))],
+        stops,
+        vans,
+        matrices=TravelMatrices(dist, dist),
+        drop_penalty=151,
+    )
+    # when
+    solution = solve(problem, 0.2, engine="auto")
+    # then: every stop once, on a route or dropped, and the plan passes the checker
+    assert check_feasible(problem, solution) == []
+    served = [s for r in solution.routes for s in r.stop_ids]
+    dropped = [d.stop_id for d in solution.dropped]
+    assert sorted(served + dropped) == sorted(s.id for s in stops)

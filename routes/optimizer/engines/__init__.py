@@ -142,6 +142,10 @@ class AutoEngine:
         ]
         kept, pre_dropped = triage(problem)
         planned = restore_high_priority(problem, [p for p in planned if p.stops], kept)
+        # A stop no vehicle can serve on its own may still fit a longer route that has room
+        # for the break (a route too short cannot take it): served, it is not dropped too.
+        served = {problem.stops[s].id for p in planned for s in p.stops}
+        pre_dropped = [d for d in pre_dropped if d.stop_id not in served]
         return assemble(problem, planned, pre_dropped, "pyvrp", started, relaxed.feasible)
 
 
