@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 from dsps.models import Role
 from routes.models import Route, RouteStop
 from routes.planning.jobs import plan_job_prepare, plan_run_solve
-from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
@@ -98,34 +97,3 @@ def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server
         route.refresh_from_db()
         header = page.locator(f'.tl-lane[data-route="{route.pk}"] .tl-totals')
         expect(header).to_contain_text(f"{route.planned_km:.1f} km")
-
-    # when: on the reloaded page, the first route's first stop is dragged on the map onto the
-    # second route's first stop (the second route is the one compared, so it is on the map)
-    page.goto(f"{live_server.url}/routes/{source.pk}/")
-    expect(page.locator("#timeline[data-ready='1']")).to_be_attached()
-    expect(page.locator("#routes-map[data-ready='1']")).to_be_attached()
-    rs, onto = _in_database(source.pk)[0], _in_database(target.pk)[0]
-    _drag_on_map(page, rs, onto)
-    # then: the timeline previews it on the second route, and nothing is saved yet
-    expect(box).to_have_attribute("data-state", "preview")
-    expect(
-        page.locator(f'#move-consequence li.consequence[data-route="{target.pk}"]')
-    ).to_be_visible()
-    wait_until(lambda: rs in _lane(page, target.pk), timeout=10)
-    assert RouteStop.objects.get(pk=rs).route_id == source.pk
-    # and: kept, the database has it on the second route, where the page showed it
-    page.click("#move-keep")
-    expect(box).to_have_attribute("data-state", "kept")
-    assert rs in _in_database(target.pk) and onto in _in_database(target.pk)
-
-
-def _drag_on_map(page, rs: int, onto: int) -> None:
-    """Press on one stop's marker, move over another's and let go (Leaflet's SVG circles, in
-    the order of the map's `data-stops`)."""
-    drawn = [int(x) for x in page.locator("#routes-map").get_attribute("data-stops").split(",")]
-    markers = page.locator("#routes-map path.route-stop")
-    start, end = (markers.nth(drawn.index(n)).bounding_box() for n in (rs, onto))
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=8)
-    page.mouse.up()
