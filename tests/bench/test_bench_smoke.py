@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import ROOT, _database_url, worker_env
 
@@ -46,9 +47,9 @@ def _side_database(name: str) -> str:
     """A database beside the test database, for scripts that drop and recreate theirs."""
     from django.db import connection
 
-    settings = dict(connection.settings_dict)
-    settings["NAME"] = f"{settings['NAME']}_{name}"
-    return _database_url(settings)
+    side = dict(connection.settings_dict)
+    side["NAME"] = f"{side['NAME']}_{name}"
+    return _database_url(side)
 
 
 def test_station_day_generator_makes_the_documented_day():
@@ -88,8 +89,6 @@ def test_manifest_import_bench_smoke():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_plan_job_bench_smoke():
-    from django.conf import settings
-
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("the plan job bench needs CELERY_BROKER_URL=redis://…")
     argv = ["--stops", "120", "--dsps", "2", "--time-limit", "2", "--workers", "1"]
@@ -117,8 +116,6 @@ def test_dashboards_bench_smoke():
 @pytest.mark.worker
 def test_page_cost_bench_smoke():
     argv = ["--database-url", _side_database("pagecost"), "--routes", "2", "--stops", "5"]
-    from django.conf import settings
-
     out = _run(
         str(BENCH / "page_cost_bench.py"),
         *argv,
@@ -134,8 +131,6 @@ def test_page_cost_bench_smoke():
 @pytest.mark.benchmark
 @pytest.mark.worker
 def test_load_bench_smoke(tmp_path):
-    from django.conf import settings
-
     argv = ["--database-url", _side_database("loadbench"), "--redis-url"]
     argv += [settings.CELERY_BROKER_URL, "--drivers", "3", "--dsps", "1", "--stops", "4"]
     argv += ["--duration", "2", "--workers", "1", "--threads", "2", "--port", "8793"]
@@ -163,8 +158,6 @@ def test_simulated_day_bench_smoke():
 
 
 def test_route_page_bench_smoke():
-    from django.conf import settings
-
     argv = ["--database-url", _side_database("routepage"), "--routes", "2", "--stops", "5"]
     argv += ["--requests", "2", "--redis-url", settings.CELERY_BROKER_URL]
     out = _run(str(BENCH / "route_page_bench.py"), *argv, timeout=300)

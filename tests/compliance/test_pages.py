@@ -5,11 +5,14 @@ import re
 
 import pytest
 
-from compliance.models import ComplianceAction
+from compliance.models import ComplianceAction, Offboarding
 from compliance.services import action_create
 from dsps.models import Dsp, Role
+from fleet.models import Lease
+from tests.compliance.factories import OffboardingFactory
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
+from tests.fleet.factories import LeaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +86,6 @@ def test_staff_run_an_exit_step_on_the_page_and_the_owner_reads_the_exit(client)
 
 
 def test_staff_choose_per_lease_to_end_or_transfer_on_the_exit_page(client):
-    from compliance.models import Offboarding
-    from fleet.models import Lease
-    from tests.compliance.factories import OffboardingFactory
-    from tests.fleet.factories import LeaseFactory
-
     # given: an exit with two leases and an active DSP and a suspended one at the station
     offboarding = OffboardingFactory(dsp__name="Birch Parcels")
     keep = LeaseFactory(vehicle__dsp=offboarding.dsp, vehicle__plate="NM-KEEP")
@@ -130,9 +128,6 @@ def _token(page: str) -> str:
 
 
 def test_an_offboarding_step_confirmed_before_the_world_changed_is_refused(client):
-    from compliance.models import Offboarding
-    from tests.compliance.factories import OffboardingFactory
-
     offboarding = OffboardingFactory(dsp__name="Birch Parcels")
     TerritoryFactory(dsp=offboarding.dsp, code="DAL-N")
     client.force_login(StaffFactory().user)
