@@ -17,6 +17,15 @@ from tests.threads import in_thread
 HEADER = "tracking_id,recipient_name,address,latitude,longitude"
 
 
+def _feed():
+    """A DSP ready to import its day, and its dispatcher key: (raw key, the station's today)."""
+    dsp = onboarded_dsp()
+    TerritoryFactory(station=dsp.station, dsp=dsp)
+    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
+    _, raw = api_key_create(by=owner, name="feed", scope="dispatcher")
+    return raw, dsp.station.today()
+
+
 def _import(raw_key: str, day, idempotency_key: str):
     """Post one manifest import with a fresh client (one per thread)."""
     upload = SimpleUploadedFile("m.csv", f"{HEADER}\nTW1,A,1 Main St,32.8061,-96.8064\n".encode())
@@ -34,11 +43,7 @@ def test_two_simultaneous_posts_with_one_key_import_once_and_both_get_the_first_
     monkeypatch,
 ):
     # given: a dispatcher key, and an import slow enough for its twin to arrive meanwhile
-    dsp = onboarded_dsp()
-    TerritoryFactory(station=dsp.station, dsp=dsp)
-    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
-    _, raw = api_key_create(by=owner, name="feed", scope="dispatcher")
-    day = dsp.station.today()
+    raw, day = _feed()
     real_import = planning_api.manifest_import
 
     def slow_import(**kwargs):
@@ -63,11 +68,7 @@ def test_two_simultaneous_posts_with_one_key_import_once_and_both_get_the_first_
 @pytest.mark.django_db
 def test_a_server_error_gives_the_key_up_so_a_retry_does_the_work(monkeypatch):
     # given: the first attempt fails inside the server
-    dsp = onboarded_dsp()
-    TerritoryFactory(station=dsp.station, dsp=dsp)
-    owner = MembershipFactory(dsp=dsp, role=Role.OWNER).user
-    _, raw = api_key_create(by=owner, name="feed", scope="dispatcher")
-    day = dsp.station.today()
+    raw, day = _feed()
     real_import = planning_api.manifest_import
 
     def broken_import(**kwargs):
