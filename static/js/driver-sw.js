@@ -152,8 +152,13 @@ function sendOutbox() {
 
 self.addEventListener("sync", function (event) {
   if (event.tag !== "outbox") { return; }
-  event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (clients) {
-    if (!clients.length) { return sendOutbox(); }
-    clients.forEach(function (client) { client.postMessage({ type: "outbox-flush" }); });
+  // An open day page sends the outbox itself, controlled by this worker or not yet (the first
+  // visit, or a reload racing the worker's activation): two senders of one outbox would each
+  // act on their own answer. Only with no page open does the worker send.
+  var scope = self.registration.scope;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (all) {
+    var pages = all.filter(function (client) { return client.url.indexOf(scope) === 0; });
+    if (!pages.length) { return sendOutbox(); }
+    pages.forEach(function (client) { client.postMessage({ type: "outbox-flush" }); });
   }));
 });

@@ -262,13 +262,17 @@
     return new Blob([arr], { type: mime });
   }
 
+  // Answers confirmed while a stop list was being fetched: the server's copy may predate them.
+  var confirmed = [];
   function done(action, data) {
     if (action.url === app.dataset.punchUrl) {
       document.getElementById("shift").dataset.lastPunch = data.kind || action.fields.kind;
       showShift();
       return;
     }
-    mark(action, data.kind || action.fields.kind);
+    var state = data.kind || action.fields.kind;
+    confirmed.push({ action: action, state: state, at: Date.now() });
+    mark(action, state);
   }
 
   // The shift card in words: start the day → on route → on break → clocked out.
@@ -527,6 +531,7 @@
 
   // A re-plan may reorder, add or take away stops: take the server's list as it is now.
   function reloadStops() {
+    var asked = Date.now();
     return fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
@@ -541,6 +546,10 @@
         document.querySelectorAll("[data-routes-map]").forEach(function (el) {
           el.dispatchEvent(new CustomEvent("routes-map:redraw"));
         });
+        // What the phone knows and the fetched list may not: answers confirmed since it was
+        // asked for, then the actions still waiting.
+        confirmed = confirmed.filter(function (c) { return c.at >= asked; });
+        confirmed.forEach(function (c) { mark(c.action, c.state); });
         return all().then(function (rows) { rows.forEach(function (action) { mark(action, "queued"); }); });
       });
   }

@@ -161,11 +161,6 @@ def test_the_day_opens_offline_and_23_actions_land_exactly_once_with_every_photo
     expect(page.locator("#outbox-last-sync")).to_contain_text("Last sync ")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race, open: the fixed action sometimes shows 'To deliver' instead of "
-    "'Delivered' (a stop list reloaded by the poll may overwrite its state); see the stop note",
-)
 def test_a_refused_action_waits_with_its_message_until_fixed_or_discarded(live_server, phone):
     # given: a driver on their day, signed in
     route = driving_route(stops=2)
