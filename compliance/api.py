@@ -26,6 +26,8 @@ from .serializers import (
     ExitStartSerializer,
     OffboardingSerializer,
     ReasonSerializer,
+    StepConfirmSerializer,
+    StepPreviewSerializer,
     StepSerializer,
 )
 
@@ -165,24 +167,43 @@ class OffboardingViewSet(
 
     @extend_schema(
         request=StepSerializer,
+        responses={200: StepPreviewSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="step-preview")
+    def step_preview(self, request, pk=None):
+        """Program staff see what one step will do, with the token that confirms it; nothing
+        is written."""
+        offboarding, values = self._step_input(request, StepSerializer)
+        preview = services.offboarding_step_check(
+            offboarding=offboarding, by=request.user, **values
+        )
+        return Response(StepPreviewSerializer(preview).data)
+
+    @extend_schema(
+        request=StepConfirmSerializer,
         responses={200: OffboardingSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
-        """Program staff run one step: territories, leases, settle or accounts."""
+        """Program staff run one step (territories, leases, settle or accounts), confirmed
+        with the token of its preview: a missing token, or one whose figures changed since
+        (`confirm`), is refused with nothing done."""
+        offboarding, values = self._step_input(request, StepConfirmSerializer)
+        offboarding = services.offboarding_step(offboarding=offboarding, by=request.user, **values)
+        return Response(OffboardingSerializer(offboarding).data)
+
+    def _step_input(self, request, serializer) -> tuple[Offboarding, dict]:
+        """The offboarding (staff only) and the service's arguments from the body: the step,
+        its transfers (leases step only, lease id → DSP id) and any `confirm` token."""
         offboarding = self.get_object()
         if not is_program_staff(request.user):
             raise exceptions.PermissionDenied("Only program staff run offboarding steps.")
-        data = StepSerializer(data=request.data)
+        data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        transfers = {t["lease"]: t["to_dsp"] for t in data.validated_data.get("transfers") or []}
-        offboarding = services.offboarding_step(
-            offboarding=offboarding,
-            step=data.validated_data["step"],
-            by=request.user,
-            transfers=transfers if data.validated_data["step"] == "leases" else None,
-        )
-        return Response(OffboardingSerializer(offboarding).data)
+        values = dict(data.validated_data)
+        transfers = {t["lease"]: t["to_dsp"] for t in values.pop("transfers", None) or []}
+        values["transfers"] = transfers if values["step"] == "leases" else None
+        return offboarding, values
 
 
 def register(router):

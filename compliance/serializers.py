@@ -146,3 +146,25 @@ class StepSerializer(serializers.Serializer):
         required=False,
         help_text="leases step only: leases whose van goes to another DSP (others end)",
     )
+
+
+class StepConfirmSerializer(StepSerializer):
+    confirm = serializers.CharField(
+        max_length=128,
+        help_text="the `token` of the step's preview (`step-preview`) with the same step and "
+        "transfers; refused when the figures changed since",
+        error_messages={
+            "required": "Preview the step first (step-preview) and send its token back.",
+            "blank": "Preview the step first (step-preview) and send its token back.",
+        },
+    )
+
+
+class StepPreviewSerializer(serializers.Serializer):
+    """What a step will do, as its confirmation page says it, and the token to confirm it."""
+
+    step = serializers.CharField()
+    title = serializers.CharField()
+    effects = serializers.ListField(child=serializers.CharField())
+    button = serializers.CharField(help_text="the action, in the words of the page's button")
+    token = serializers.CharField(help_text="send back as `confirm` to run the step")

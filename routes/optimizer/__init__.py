@@ -4,7 +4,7 @@ Build a `DayProblem` from depots, stops and vehicles, call `solve()`, get a `Day
 `check_feasible()` tells whether any plan really fits the day.
 """
 
-from .check import check_feasible
+from .check import check_feasible, find_violations
 from .engines import AutoEngine, Engine, OrToolsEngine, PyVrpEngine, get_engine
 from .matrix import (
     EuclideanProvider,
@@ -20,6 +20,7 @@ from .partition import partition_stops, solve_partitioned
 from .planner import solve
 from .problem import Break, DayProblem, Depot, StopSpec, VehicleSpec
 from .solution import DaySolution, DroppedStop, RouteResult
+from .violations import Violation, ViolationKind
 
 __all__ = [
     "AutoEngine",
@@ -42,7 +43,10 @@ __all__ = [
     "TravelMatrices",
     "TravelTimeProvider",
     "VehicleSpec",
+    "Violation",
+    "ViolationKind",
     "check_feasible",
+    "find_violations",
     "get_engine",
     "partition_stops",
     "solve",

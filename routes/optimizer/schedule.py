@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .problem import MAX_TIME_S, DayProblem, VehicleSpec
+from .violations import Violation, ViolationKind
 
 
 @dataclass
@@ -25,7 +26,7 @@ class RouteTiming:
     service: int = 0
     load: int = 0
     distance: int = 0
-    violations: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
 
 def _window(problem: DayProblem, stop_index: int) -> tuple[int, int]:
@@ -93,24 +94,24 @@ def simulate(
     A break starting at `break_start` interrupts whichever leg it falls in and delays the
     next service to after it ends; it must fall between departure and return. `duration`
     overrides the problem's duration matrix, e.g. with exact real-valued times for
-    benchmarks. Violations come back as sentences.
+    benchmarks. Violations come back as facts (`Violation`), worded by the caller.
     """
     dur = problem.travel.duration if duration is None else duration
     dist = problem.travel.distance
     t = RouteTiming(departure=departure)
     vid = vehicle.id
     if departure < vehicle.shift_start_s:
-        t.violations.append(f"Vehicle {vid} leaves at {departure:g} before its shift starts.")
+        t.violations.append(Violation(ViolationKind.EARLY_DEPARTURE, vid, value=departure))
     brk = vehicle.rest_break
     break_pending = brk is not None and bool(stops)
     if brk is not None and stops:
         if break_start is None:
-            t.violations.append(f"Vehicle {vid} has no break.")
+            t.violations.append(Violation(ViolationKind.NO_BREAK, vid))
             break_pending = False
         elif not brk.earliest_s <= break_start <= brk.latest_s:
-            t.violations.append(f"Vehicle {vid} starts its break outside its break window.")
+            t.violations.append(Violation(ViolationKind.BREAK_OUTSIDE_WINDOW, vid))
         elif break_start < departure:
-            t.violations.append(f"Vehicle {vid} takes its break before leaving the depot.")
+            t.violations.append(Violation(ViolationKind.BREAK_BEFORE_DEPARTURE, vid))
             break_pending = False
 
     prev_loc = vehicle.start_depot
@@ -130,8 +131,7 @@ def simulate(
             break_pending = False
         if start > closes:
             t.violations.append(
-                f"Vehicle {vid} starts stop {spec.id} at {start:g}, after its window closes "
-                f"at {closes}."
+                Violation(ViolationKind.LATE_START, vid, spec.id, value=start, limit=closes)
             )
         t.arrival.append(arrival)
         t.start.append(start)
@@ -154,29 +154,26 @@ def simulate(
         t.return_ = departure
     if t.load > vehicle.capacity:
         t.violations.append(
-            f"Vehicle {vid} carries {t.load}, over its capacity of {vehicle.capacity}."
+            Violation(ViolationKind.OVER_CAPACITY, vid, value=t.load, limit=vehicle.capacity)
         )
     if t.return_ > vehicle.shift_end_s:
         t.violations.append(
-            f"Vehicle {vid} returns at {t.return_:g}, after its shift ends at "
-            f"{vehicle.shift_end_s}."
+            Violation(ViolationKind.LATE_RETURN, vid, value=t.return_, limit=vehicle.shift_end_s)
         )
     if vehicle.max_distance_m is not None and t.distance > vehicle.max_distance_m:
-        t.violations.append(range_violation(vid, t.distance, vehicle.max_distance_m))
+        t.violations.append(
+            Violation(ViolationKind.OVER_RANGE, vid, value=t.distance, limit=vehicle.max_distance_m)
+        )
     if vehicle.max_duration_s is not None and t.return_ - departure > vehicle.max_duration_s:
         t.violations.append(
-            f"Vehicle {vid} is away {t.return_ - departure:g} s, over its maximum of "
-            f"{vehicle.max_duration_s} s."
+            Violation(
+                ViolationKind.TOO_LONG,
+                vid,
+                value=t.return_ - departure,
+                limit=vehicle.max_duration_s,
+            )
         )
     return t
-
-
-def range_violation(vehicle_id: str, distance_m: int, max_distance_m: int) -> str:
-    """The sentence for a route longer than its van's range less the reserve."""
-    return (
-        f"Vehicle {vehicle_id} drives {distance_m / 1000:.1f} km, over its range of "
-        f"{max_distance_m / 1000:.1f} km (less the reserve)."
-    )
 
 
 def plan_times(

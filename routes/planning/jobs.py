@@ -24,6 +24,7 @@ from routes.models import Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.optimizer.decompose import Phase
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
 from routes.planning.rounds import solve_day
+from routes.planning.words import problem_words, retimed_words
 from routes.rules.ev_range import range_problems
 from routes.signals import PLAN_COMPLETED, route_event_emit
 
@@ -447,7 +448,14 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
                 return PlanRun.objects.get(pk=run.pk)
             violations, planned.legs = verify(planned.problem, solution)
             if violations:
-                raise RuntimeError("The plan failed its check: " + " ".join(violations[:5]))
+                found = problem_words(
+                    violations[:5],
+                    station=run.dsp.station,
+                    day=job.service_date,
+                    routes={vid: f"for van {v.plate}" for vid, v in planned.vehicles.items()},
+                    stops={sid: stop.address for sid, stop in planned.stops.items()},
+                )
+                raise RuntimeError("The plan failed its check: " + " ".join(found))
         _write_plan(run_id=run.pk, planned=planned, solution=solution)
     except Exception as exc:  # a failed solve must end the run, not leave it running
         log.exception("Plan run %s failed", run.pk)
@@ -714,9 +722,11 @@ def route_stop_move(
         day=source.service_date,
         routes=[(r, orders[r.pk]) for r in touched],
     )
-    for _result, _legs, problems in timed:
-        if range_problems(problems):
-            raise ValidationError({"position": range_problems(problems)[0]})
+    for route, (_result, _legs, problems) in zip(touched, timed, strict=True):
+        if past_range := range_problems(problems):
+            raise ValidationError(
+                {"position": retimed_words(route, orders[route.pk], past_range)[0]}
+            )
     routes_timed_write(routes=touched, orders=orders, timed=timed)
     return RouteStop.objects.select_related("route").get(stop=moving)
 
@@ -735,7 +745,7 @@ def routes_timed_write(
             route.station, route.service_date, route.vehicle, result
         ).items():
             setattr(route, name, value)
-        route.problems = problems
+        route.problems = retimed_words(route, orders[route.pk], problems)
         route.save()
         for k, stop in enumerate(orders[route.pk]):
             row = rows[stop.pk]

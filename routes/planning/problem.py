@@ -25,9 +25,11 @@ from routes.optimizer import (
     StopSpec,
     TravelMatrices,
     VehicleSpec,
-    check_feasible,
+    Violation,
+    find_violations,
 )
 from routes.optimizer.schedule import choose_departure, simulate
+from routes.optimizer.violations import plan_error
 from routes.planning.availability import availability_for
 from routes.rules.ev_range import range_limit_m
 
@@ -234,28 +236,31 @@ def legs(problem: DayProblem, result: RouteResult) -> list[int]:
     return out
 
 
+def retime_id(route: Route) -> str:
+    """The solver's id of a route's van in `retime`."""
+    return f"route-{route.pk}"
+
+
 def retime(
     *, station: Station, day: date, routes: list[tuple[Route, list[Stop]]]
-) -> list[tuple[RouteResult, list[int], list[str]]]:
+) -> list[tuple[RouteResult, list[int], list[Violation]]]:
     """Times for routes kept in a fixed order (a hand edit): per route its result, the metres
-    of each leg and every rule it breaks (capacity, windows, shift), re-checked from the matrices.
+    of each leg and every rule it breaks (capacity, windows, shift), re-checked from the matrices
+    (`routes.planning.words.retimed_words` words them).
     """
     specs, vehicles = [], []
     for route, stops in routes:
-        vehicles.append(vehicle_spec(station, route.vehicle, f"route-{route.pk}"))
+        vehicles.append(vehicle_spec(station, route.vehicle, retime_id(route)))
         specs.extend(stop_spec(s) for s in stops)
     problem = day_problem(depots=[depot(station)], stops=specs, vehicles=vehicles)
     position = {s.id: i for i, s in enumerate(problem.stops)}
     duration = problem.travel.duration
     out = []
-    for vehicle, (route, stops) in zip(problem.vehicles, routes, strict=True):
+    for vehicle, (_, stops) in zip(problem.vehicles, routes, strict=True):
         order = [position[str(s.pk)] for s in stops]
         departure = choose_departure(problem, vehicle, order, duration)
         result, timing = timed_result(problem, vehicle.id, [str(s.pk) for s in stops], departure)
-        named = [
-            v.replace(f"Vehicle {vehicle.id}", f"Route {route.code}") for v in timing.violations
-        ]
-        out.append((result, legs(problem, result), named))
+        out.append((result, legs(problem, result), timing.violations))
     return out
 
 
@@ -281,7 +286,7 @@ def timed_result(problem: DayProblem, vehicle_id: str, stop_ids: list[str], depa
     return result, timing
 
 
-def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int]]]:
+def verify(problem: DayProblem, solution) -> tuple[list[Violation], dict[str, list[int]]]:
     """The checker's findings for a solution and the metres of each leg, by vehicle id.
 
     A day above `ROUTES_STOPS_PER_PART` stops is checked route by route (each route against a
@@ -290,17 +295,17 @@ def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int
     exactly once.
     """
     if len(problem.stops) <= int(setting("ROUTES_STOPS_PER_PART")):
-        return check_feasible(problem, solution), {
+        return find_violations(problem, solution), {
             r.vehicle_id: legs(problem, r) for r in solution.routes
         }
-    violations: list[str] = []
+    violations: list[Violation] = []
     seen = Counter(sid for r in solution.routes for sid in r.stop_ids)
     seen.update(d.stop_id for d in solution.dropped)
     stops = {s.id: s for s in problem.stops}
     for sid in stops:
         if seen[sid] != 1:
-            violations.append(f"Stop {sid} is routed or dropped {seen[sid]} times.")
-    violations.extend(f"Unknown stop {sid}." for sid in seen if sid not in stops)
+            violations.append(plan_error(f"Stop {sid} is routed or dropped {seen[sid]} times."))
+    violations.extend(plan_error(f"Unknown stop {sid}.") for sid in seen if sid not in stops)
     vehicles = problem.vehicle_index()
     out = {}
     for route in solution.routes:
@@ -314,6 +319,6 @@ def verify(problem: DayProblem, solution) -> tuple[list[str], dict[str, list[int
             matrices=None,
         )
         alone = replace(solution, routes=(route,), dropped=())
-        violations.extend(check_feasible(sub, alone))
+        violations.extend(find_violations(sub, alone))
         out[route.vehicle_id] = legs(sub, route)
     return violations, out

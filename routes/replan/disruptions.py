@@ -37,13 +37,14 @@ from routes.optimizer import (
     LatLon,
     RouteResult,
     TravelMatrices,
-    check_feasible,
+    find_violations,
     solve,
 )
 from routes.optimizer.problem import MAX_TIME_S
 from routes.planning.problem import (
     day_problem,
     estimates,
+    moment,
     provider,
     seconds,
     stop_spec,
@@ -52,6 +53,7 @@ from routes.planning.problem import (
     van_kind,
     vehicle_spec,
 )
+from routes.planning.words import planned_before_now_words, problem_words
 from routes.replan.changes import ChangeFact, FactCode
 from routes.replan.proposals import (
     DroppedStop,
@@ -464,6 +466,8 @@ def replan_problem(job: ReplanJob, now: datetime, standby: tuple | None = None):
         "remaining": day.remaining,
         "by_id": by_id,
         "midnight": day.midnight,
+        "station": day.station,
+        "day": job.service_date,
         "broken": broken,
         "positions": {r.pk: day.position(r) for r in routes},
         "standby": standby if meet is not None else None,
@@ -657,7 +661,8 @@ def _solve(job: ReplanJob, problem, context, job_id: int) -> Proposal:
     solution = keep_current_orders(solution, problem, context)
     solution, detours = _with_detours(solution, problem, context)
     proposal = make_proposal(solution, context, detours)
-    return replace(proposal, problems=tuple(proposal_problems(problem, solution, context)))
+    problems = proposal_problems(problem, solution, context, proposal)
+    return replace(proposal, problems=tuple(problems))
 
 
 def _own_stops(route: Route, context) -> list[str]:
@@ -717,14 +722,26 @@ def _with_detours(solution: DaySolution, problem: DayProblem, context) -> tuple:
     return replace(solution, routes=tuple(routes)), detours
 
 
-def proposal_problems(problem: DayProblem, solution: DaySolution, context) -> list[str]:
+def proposal_problems(
+    problem: DayProblem, solution: DaySolution, context, proposal: Proposal
+) -> list[str]:
     """Every rule the proposal breaks from now (the optimiser's checker), and any stop it
-    would plan before now."""
-    out = check_feasible(problem, solution)
+    would plan before now, worded for the dispatcher."""
+    station, day = context["station"], context["day"]
+    addresses = {sid: rs.stop.address for sid, rs in context["by_id"].items()}
+    out = problem_words(
+        find_violations(problem, solution),
+        station=station,
+        day=day,
+        routes={STANDBY if r.standby else str(r.route): r.code for r in proposal.routes},
+        stops=addresses,
+    )
     now_s = int((context["now"] - context["midnight"]).total_seconds())
     for result in solution.routes:
         out.extend(
-            f"Stop {sid} is planned before now."
+            planned_before_now_words(
+                address=addresses[sid], at=moment(station, day, at), station=station
+            )
             for sid, at in zip(result.stop_ids, result.start_s, strict=True)
             if at < now_s
         )

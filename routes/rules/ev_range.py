@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from routes.conf import setting
+from routes.optimizer import Violation, ViolationKind
 
 
 def range_limit_m(vehicle) -> int | None:
@@ -34,6 +35,6 @@ def range_share(route) -> float | None:
     return route.distance_m / (offer.range_km * 1000)
 
 
-def range_problems(problems: list[str]) -> list[str]:
+def range_problems(problems: list[Violation]) -> list[Violation]:
     """The rule breaks that are an electric van's range (a hand edit may not cause these)."""
-    return [p for p in problems if "over its range of" in p]
+    return [p for p in problems if p.kind == ViolationKind.OVER_RANGE]

@@ -11,6 +11,7 @@ WRITE_ROLES = {
     "api:compliance-action-list": STAFF,
     "api:compliance-action-lift": STAFF,
     "api:offboarding-step": STAFF,
+    "api:offboarding-step-preview": STAFF,
     # The DSP's owner answers and acknowledges plans; staff reply in the thread and may
     # record an acknowledgement given by phone.
     "compliance:action-detail": STAFF | OWNER,

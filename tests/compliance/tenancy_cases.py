@@ -43,6 +43,7 @@ POST_ONLY = {
     "api:compliance-action-acknowledge",
     "api:compliance-action-lift",
     "api:offboarding-step",
+    "api:offboarding-step-preview",
 }
 # Program decisions: lifting a suspension, running an exit's steps.
 STAFF_ONLY = {
@@ -50,4 +51,5 @@ STAFF_ONLY = {
     "compliance:offboarding-step": _offboarding,
     "api:compliance-action-lift": _action,
     "api:offboarding-step": _offboarding,
+    "api:offboarding-step-preview": _offboarding,
 }

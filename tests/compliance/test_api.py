@@ -1,13 +1,17 @@
 """Compliance API: tenancy (a DSP sees only its own actions), staff-only actions, answers."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from compliance.models import ActionResponse, ComplianceAction
+from compliance.models import ActionResponse, ComplianceAction, Offboarding
+from dsps.models import Territory
+from fleet.models import Lease
 from tests.compliance.factories import ComplianceActionFactory, OffboardingFactory
-from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
+from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
+from tests.fleet.factories import LeaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,33 +88,110 @@ def test_a_dispatcher_cannot_read_actions(client):
     assert client.get("/api/v1/compliance/actions/").status_code == 403
 
 
-def test_staff_transfer_a_lease_in_the_leases_step(client):
-    from fleet.models import Lease
-    from tests.fleet.factories import LeaseFactory
+def _confirmed(client, url: str, body: dict) -> dict:
+    """The step's body with the token of its preview."""
+    preview = client.post(url + "step-preview/", body, "application/json")
+    return {**body, "confirm": preview.json()["token"]}
 
+
+def test_staff_transfer_a_lease_in_the_leases_step(client):
     # given
     offboarding = OffboardingFactory()
     lease = LeaseFactory(vehicle__dsp=offboarding.dsp)
     receiver = DspFactory(station=offboarding.dsp.station)
     client.force_login(StaffFactory().user)
-    url = f"/api/v1/compliance/offboardings/{offboarding.pk}/step/"
+    url = f"/api/v1/compliance/offboardings/{offboarding.pk}/"
+    same = {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": offboarding.dsp.pk}]}
+    moved = {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": receiver.pk}]}
     # when: the same DSP as receiver is refused
-    same = client.post(
-        url,
-        {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": offboarding.dsp.pk}]},
-        "application/json",
-    )
-    done = client.post(
-        url,
-        {"step": "leases", "transfers": [{"lease": lease.pk, "to_dsp": receiver.pk}]},
-        "application/json",
-    )
+    refused = client.post(url + "step/", _confirmed(client, url, same), "application/json")
+    done = client.post(url + "step/", _confirmed(client, url, moved), "application/json")
     # then
-    assert same.status_code == 400
-    assert list(same.json()) == ["transfers"]
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["transfers"]
     assert done.status_code == 200
     new = Lease.objects.get(dsp=receiver)
     assert (new.vehicle_id, new.starts_on) == (
         lease.vehicle_id,
         offboarding.effective_on + datetime.timedelta(days=1),
     )
+
+
+@pytest.fixture
+def exit_with_a_territory(client):
+    """An exit whose DSP holds territory DAL-N, and program staff signed in."""
+    offboarding = OffboardingFactory(dsp__name="Birch Parcels")
+    TerritoryFactory(dsp=offboarding.dsp, station=offboarding.dsp.station, code="DAL-N")
+    client.force_login(StaffFactory().user)
+    return offboarding, f"/api/v1/compliance/offboardings/{offboarding.pk}/"
+
+
+def _released(offboarding) -> list[str]:
+    """The exit's territories no DSP holds any more."""
+    return sorted(
+        Territory.objects.filter(holdings__dsp=offboarding.dsp, holdings__ends_at__isnull=False)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+
+
+def test_the_step_preview_says_what_will_happen_and_writes_nothing(client, exit_with_a_territory):
+    offboarding, url = exit_with_a_territory
+    # when
+    response = client.post(url + "step-preview/", {"step": "territories"}, "application/json")
+    # then
+    assert response.status_code == 200
+    preview = response.json()
+    assert preview["title"] == "Release Birch Parcels's territories?"
+    assert preview["effects"] == [
+        "1 territory of Birch Parcels become coverage gaps other DSPs may request: DAL-N."
+    ]
+    assert preview["button"] == "Release 1 territory"
+    assert re.fullmatch(r"[0-9a-f]{64}", preview["token"])
+    assert Offboarding.objects.get(pk=offboarding.pk).territories_released_at is None
+    assert _released(offboarding) == []
+
+
+def test_a_step_without_its_confirmation_token_is_refused(client, exit_with_a_territory):
+    offboarding, url = exit_with_a_territory
+    # when
+    response = client.post(url + "step/", {"step": "territories"}, "application/json")
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "confirm": ["Preview the step first (step-preview) and send its token back."]
+    }
+    assert Offboarding.objects.get(pk=offboarding.pk).territories_released_at is None
+    assert _released(offboarding) == []
+
+
+def test_a_step_confirmed_before_the_world_changed_is_refused(client, exit_with_a_territory):
+    # given: a preview, then another territory for the DSP
+    offboarding, url = exit_with_a_territory
+    confirmed = _confirmed(client, url, {"step": "territories"})
+    TerritoryFactory(dsp=offboarding.dsp, station=offboarding.dsp.station, code="DAL-S")
+    # when
+    stale = client.post(url + "step/", confirmed, "application/json")
+    # then
+    assert stale.status_code == 400
+    assert list(stale.json()) == ["confirm"]
+    assert stale.json()["confirm"][0].startswith("The figures changed after the confirmation")
+    assert Offboarding.objects.get(pk=offboarding.pk).territories_released_at is None
+    assert _released(offboarding) == []
+
+
+def test_a_fresh_confirmation_runs_the_step_once(client, exit_with_a_territory):
+    offboarding, url = exit_with_a_territory
+    confirmed = _confirmed(client, url, {"step": "territories"})
+    # when
+    done = client.post(url + "step/", confirmed, "application/json")
+    again = client.post(url + "step/", confirmed, "application/json")
+    # then
+    assert done.status_code == 200
+    (territories,) = [s for s in done.json()["steps"] if s["key"] == "territories"]
+    assert territories["done_at"] != ""
+    assert _released(offboarding) == ["DAL-N"]
+    assert again.status_code == 400
+    assert list(again.json()) == ["step"]
+    assert again.json()["step"][0].startswith("This step was done on ")
+    assert _released(offboarding) == ["DAL-N"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from routes.optimizer import VehicleSpec, check_feasible, solve
+from routes.optimizer import VehicleSpec, ViolationKind, check_feasible, solve
 from routes.optimizer.schedule import simulate
 from tests.optimizer.helpers import line_day, plan
 
@@ -41,7 +41,7 @@ def test_a_route_past_the_range_is_a_violation_the_checker_reports():
     # then
     assert any("over its range of 0.1 km" in v for v in check_feasible(problem, day))
     timing = simulate(problem, problem.vehicles[0], [0, 1], 0, None)
-    assert any("range" in v for v in timing.violations)
+    assert [v.kind for v in timing.violations] == [ViolationKind.OVER_RANGE]
 
 
 def test_a_range_must_be_positive():

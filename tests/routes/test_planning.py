@@ -237,7 +237,7 @@ def test_moving_a_stop_between_routes_renumbers_and_retimes_both(db):
         )
         assert {name: getattr(route, name) for name in figures} == figures
     # The re-check names an overload rather than refusing the hand edit.
-    over = f"Route {target.code} carries {target.load}, over its capacity of 8."
+    over = f"Route {target.code} carries {target.load} packages, over its van's capacity of 8."
     assert target.problems == ([over] if target.load > 8 else [])
 
 
@@ -297,7 +297,7 @@ def test_verify_route_by_route_finds_a_lost_stop(db, settings):
     lost = replace(solution, routes=(), dropped=solution.dropped)
     assert verify(planned.problem, solution)[0] == []
     routed = sorted(sid for r in solution.routes for sid in r.stop_ids)
-    assert verify(planned.problem, lost)[0] == [
+    assert [str(v) for v in verify(planned.problem, lost)[0]] == [
         f"Stop {sid} is routed or dropped 0 times." for sid in sorted(routed, key=int)
     ]
 
