@@ -13,6 +13,12 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") groups().forEach((group) => { group.open = false; });
   });
+  // Tabbing out of an open group closes it, so its menu never covers the control that has focus.
+  // Only a move to another element counts: a click that focuses nothing leaves it to the click.
+  document.addEventListener("focusout", (event) => {
+    const group = event.target.closest && event.target.closest("details.navgroup");
+    if (group && event.relatedTarget && !group.contains(event.relatedTarget)) group.open = false;
+  });
 })();
 
 // Page behaviours declared in the markup, so no page needs an inline script or handler:
