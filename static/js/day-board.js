@@ -1,6 +1,7 @@
 // The dispatch board: drag a driver onto a route (pointer), or pick one with Enter and press
 // Enter on a route row, to assign them with the route's chosen van or the first free one. The
-// assignment service's refusal appears on the route where the driver was dropped.
+// assignment service's refusal appears on the route where the driver was dropped. After an
+// assignment the board reloads with the focus on that route's row (the URL's #route-<id>).
 (function () {
   "use strict";
   const table = document.getElementById("board-routes");
@@ -27,7 +28,11 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": form.querySelector("input[name=csrfmiddlewaretoken]").value, Accept: "application/json" },
     });
-    if (response.ok) { window.location.reload(); return; }
+    if (response.ok) {
+      window.history.replaceState(null, "", "#" + row.id);
+      window.location.reload();
+      return;
+    }
     const data = await response.json().catch(() => ({ errors: ["The assignment was refused."] }));
     reason.textContent = (data.errors || []).join(" ");
     reason.hidden = false;
@@ -64,22 +69,49 @@
     if (row) assign(row, current.item.dataset.driver);
   });
 
-  // Keyboard: Enter on a driver picks them; Enter on a route row then assigns them.
+  // Keyboard: Enter (or Space) on a driver picks them; the arrow keys move between the routes
+  // still to assign, Enter on one assigns them, Escape lets go and returns to the driver.
+  const assignable = () => Array.from(table.querySelectorAll("tbody tr[data-assign-url]"));
+  function letGo() {
+    const item = list.querySelector(".board-driver.picked");
+    picked = null;
+    if (item) item.classList.remove("picked");
+    return item;
+  }
   list.addEventListener("keydown", (event) => {
     const item = event.target.closest(".board-driver");
     if (!item || (event.key !== "Enter" && event.key !== " ")) return;
     event.preventDefault();
-    list.querySelectorAll(".picked").forEach((n) => n.classList.remove("picked"));
+    letGo();
     picked = item.dataset.driver;
     item.classList.add("picked");
-    const first = table.querySelector("tbody tr[data-assign-url]");
+    const first = assignable()[0];
     if (first) first.focus();
   });
-  table.querySelectorAll("tbody tr[data-assign-url]").forEach((row) => { row.tabIndex = 0; });
+  assignable().forEach((row) => { row.tabIndex = 0; });
   table.addEventListener("keydown", (event) => {
     const row = event.target.closest && event.target.closest("tr[data-assign-url]");
-    if (!row || event.target !== row || !picked || event.key !== "Enter") return;
-    event.preventDefault();
-    assign(row, picked);
+    if (!row || event.target !== row || !picked) return;
+    const rows = assignable();
+    const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      const next = rows[rows.indexOf(row) + step];
+      if (next) next.focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      const item = letGo();
+      if (item) item.focus();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      assign(row, picked);
+    }
   });
+
+  // Back from an assignment (this script's or the row's own form): focus the route's row.
+  const landed = document.getElementById(window.location.hash.slice(1));
+  if (landed && landed.matches("#board-routes tbody tr")) {
+    if (!landed.hasAttribute("tabindex")) landed.tabIndex = -1;
+    landed.focus();
+  }
 })();

@@ -13,11 +13,18 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") groups().forEach((group) => { group.open = false; });
   });
+  // Tabbing out of an open group closes it, so its menu never covers the control that has focus.
+  // Only a move to another element counts: a click that focuses nothing leaves it to the click.
+  document.addEventListener("focusout", (event) => {
+    const group = event.target.closest && event.target.closest("details.navgroup");
+    if (group && event.relatedTarget && !group.contains(event.relatedTarget)) group.open = false;
+  });
 })();
 
 // Page behaviours declared in the markup, so no page needs an inline script or handler:
 // data-autosubmit on a control submits its form on change, data-confirm on a form asks
-// before submitting, data-print prints the page, data-reload-after="ms" reloads it later.
+// before submitting, data-print prints the page, data-reload-after="ms" reloads it later,
+// data-focus-after-swap takes the focus an htmx swap removed.
 (function () {
   "use strict";
   document.addEventListener("change", (event) => {
@@ -30,6 +37,14 @@
   });
   document.addEventListener("click", (event) => {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+  // htmx restores focus to a swapped element with the same id; when the focused one is gone
+  // (a Cancel button once the job is done), focus goes to the new content's
+  // [data-focus-after-swap] rather than back to the top of the page.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const target = event.target.querySelector && event.target.querySelector("[data-focus-after-swap]");
+    if (target) target.focus();
   });
   const reload = document.querySelector("[data-reload-after]");
   if (reload) setTimeout(() => window.location.reload(), Number(reload.dataset.reloadAfter) || 1500);

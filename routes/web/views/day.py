@@ -183,10 +183,11 @@ def day_assign(request, pk: int):
             messages.error(request, f"Route {route.code}: {message}")
     else:
         done = f"Route {route.code}: {driver.full_name} in van {vehicle.plate}."
+        messages.success(request, done)  # a board's script shows it when it reloads
         if wants_json:
-            messages.success(request, done)  # shown by the board when it reloads
             return JsonResponse({"route": route.pk, "driver": driver.pk, "vehicle": vehicle.pk})
-        messages.success(request, done)
+        # Back at the route's row, where the board puts the focus, not at the top of the page.
+        return redirect(f"{_board_url(route.service_date)}#route-{route.pk}")
     return redirect(_board_url(route.service_date))
 
 
