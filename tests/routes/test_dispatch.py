@@ -189,6 +189,25 @@ def test_the_suggested_assignment_is_applied_from_the_board(client):
     )
 
 
+def test_the_board_comes_back_at_the_routes_row_after_an_unassign_and_at_the_top_on_a_refusal(
+    client,
+):
+    dsp = onboarded_dsp()
+    route = route_with_packages(dsp=dsp, stops=1)
+    route_assign(
+        route=route, driver=Driver.objects.get(dsp=dsp), vehicle=Vehicle.objects.get(dsp=dsp)
+    )
+    client.force_login(MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user)
+    board = f"{reverse('routes:day-board')}?date={route.service_date:%Y-%m-%d}"
+
+    unassigned = client.post(reverse("routes:day-unassign", args=[route.pk]))
+    assert unassigned.url == f"{board}#route-{route.pk}"
+    refused = client.post(
+        reverse("routes:day-assign", args=[route.pk]), {"driver": "", "vehicle": ""}
+    )
+    assert refused.url == board
+
+
 def test_routes_at_risk_count_those_without_a_confirmed_driver_and_list_the_standby_pool():
     dsp = onboarded_dsp()
     rostered = Driver.objects.get(dsp=dsp)

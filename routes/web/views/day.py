@@ -65,8 +65,10 @@ from routes.web.views.changes import change_lines
 from routes.web.views.dates import requested_day
 
 
-def _board_url(day: date) -> str:
-    return f"{reverse('routes:day-board')}?date={day:%Y-%m-%d}"
+def _board_url(day: date, route: Route | None = None) -> str:
+    """The board of `day`; with `route`, back at its row, where the board puts the focus."""
+    url = f"{reverse('routes:day-board')}?date={day:%Y-%m-%d}"
+    return f"{url}#route-{route.pk}" if route is not None else url
 
 
 @role_required(*DSP_MANAGER_ROLES)
@@ -181,14 +183,12 @@ def day_assign(request, pk: int):
             return JsonResponse({"errors": error.messages}, status=400)
         for message in error.messages:
             messages.error(request, f"Route {route.code}: {message}")
-    else:
-        done = f"Route {route.code}: {driver.full_name} in van {vehicle.plate}."
-        messages.success(request, done)  # a board's script shows it when it reloads
-        if wants_json:
-            return JsonResponse({"route": route.pk, "driver": driver.pk, "vehicle": vehicle.pk})
-        # Back at the route's row, where the board puts the focus, not at the top of the page.
-        return redirect(f"{_board_url(route.service_date)}#route-{route.pk}")
-    return redirect(_board_url(route.service_date))
+        return redirect(_board_url(route.service_date))
+    done = f"Route {route.code}: {driver.full_name} in van {vehicle.plate}."
+    messages.success(request, done)  # a board's script shows it when it reloads
+    if wants_json:
+        return JsonResponse({"route": route.pk, "driver": driver.pk, "vehicle": vehicle.pk})
+    return redirect(_board_url(route.service_date, route))
 
 
 @require_POST
@@ -199,9 +199,9 @@ def day_unassign(request, pk: int):
         route_unassign(route=route)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Route {route.code} is unassigned.")
-    return redirect(_board_url(route.service_date))
+        return redirect(_board_url(route.service_date))
+    messages.success(request, f"Route {route.code} is unassigned.")
+    return redirect(_board_url(route.service_date, route))
 
 
 @require_POST
@@ -213,9 +213,9 @@ def day_close(request, pk: int):
         route_close(route=route)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Route {route.code} is closed.")
-    return redirect(_board_url(route.service_date))
+        return redirect(_board_url(route.service_date))
+    messages.success(request, f"Route {route.code} is closed.")
+    return redirect(_board_url(route.service_date, route))
 
 
 @role_required(*STAFF_AND_MANAGERS)
