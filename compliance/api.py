@@ -19,6 +19,7 @@ from . import services
 from .models import ActionResponse, ComplianceAction, Offboarding
 from .serializers import (
     ActionCreateSerializer,
+    ActionDraftSerializer,
     ActionRespondSerializer,
     ActionResponseSerializer,
     ComplianceActionSerializer,
@@ -29,6 +30,7 @@ from .serializers import (
     StepConfirmSerializer,
     StepPreviewSerializer,
     StepSerializer,
+    TerminationPreviewSerializer,
 )
 
 READERS = (Role.PROGRAM_STAFF, Role.OWNER)
@@ -61,14 +63,42 @@ class ComplianceActionViewSet(
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def create(self, request, *args, **kwargs):
-        if not is_program_staff(request.user):
-            raise exceptions.PermissionDenied("Only program staff take compliance actions.")
-        data = ActionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        dsp = get_for_user_or_404(Dsp, request.user, pk=values.pop("dsp"))
+        """Program staff record an action. A termination runs only with the token of its
+        preview (`termination-preview`): a missing token, or one whose DSP changed since
+        (`confirm`), is refused with nothing done."""
+        dsp, values = self._action_input(request, ActionCreateSerializer)
         created = services.action_create(dsp=dsp, by=request.user, **values)
         return Response(ComplianceActionSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ActionDraftSerializer,
+        responses={200: TerminationPreviewSerializer, **ERRORS, **FORBIDDEN, **NOT_FOUND},
+    )
+    @action(detail=False, methods=["post"], url_path="termination-preview")
+    def termination_preview(self, request):
+        """Program staff see what a termination will do, with the token that confirms it;
+        nothing is written."""
+        dsp, values = self._action_input(request, ActionDraftSerializer)
+        if values["kind"] != ComplianceAction.Kind.TERMINATION:
+            raise exceptions.ValidationError(
+                {"kind": ["Only a termination is previewed; other actions need no token."]}
+            )
+        preview = services.action_termination_preview(
+            dsp=dsp,
+            by=request.user,
+            reason=values["reason"],
+            effective_on=values.get("effective_on"),
+        )
+        return Response(TerminationPreviewSerializer(preview).data)
+
+    def _action_input(self, request, serializer) -> tuple[Dsp, dict]:
+        """The DSP (staff only) and the service's arguments from the body."""
+        if not is_program_staff(request.user):
+            raise exceptions.PermissionDenied("Only program staff take compliance actions.")
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        return get_for_user_or_404(Dsp, request.user, pk=values.pop("dsp")), values
 
     @extend_schema(
         request=EmptySerializer,

@@ -36,6 +36,12 @@ class TerminationPreview:
     routes_after: int
     token: str
 
+    @property
+    def button(self) -> str:
+        """The confirming action, in the words of the page's button and the API's preview."""
+        on = self.effective_on
+        return f"Terminate {self.dsp.name} on {on.day} {on:%b}"
+
 
 def termination_preview(*, dsp: Dsp, effective_on: date) -> TerminationPreview:
     drivers = Driver.objects.filter(dsp=dsp).exclude(status=Driver.Status.TERMINATED).count()

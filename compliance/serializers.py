@@ -56,15 +56,19 @@ class EvidenceSerializer(serializers.Serializer):
     inspections = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class ActionCreateSerializer(serializers.Serializer):
+# The kinds staff record (a lift is recorded by `lift`); one enum of the schema, named in
+# ENUM_NAME_OVERRIDES, for the draft and the create alike.
+ACTION_KINDS = [
+    c for c in ComplianceAction.Kind.choices if c[0] != ComplianceAction.Kind.SUSPENSION_LIFTED
+]
+
+
+class ActionDraftSerializer(serializers.Serializer):
+    """An action as staff would record it: the body of `termination-preview`, and of create
+    with its `confirm`."""
+
     dsp = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    kind = serializers.ChoiceField(
-        choices=[
-            c
-            for c in ComplianceAction.Kind.choices
-            if c[0] != ComplianceAction.Kind.SUSPENSION_LIFTED
-        ]
-    )
+    kind = serializers.ChoiceField(choices=ACTION_KINDS)
     reason = serializers.CharField(max_length=4000)
     evidence = EvidenceSerializer(required=False)
     due_on = DayField(required=False, allow_null=True)
@@ -74,6 +78,48 @@ class ActionCreateSerializer(serializers.Serializer):
     starts_on = DayField(required=False, allow_null=True)
     ends_on = DayField(required=False, allow_null=True)
     effective_on = DayField(required=False, allow_null=True)
+
+
+PREVIEW_TERMINATION_FIRST = (
+    "Preview the termination first (termination-preview) and send its token back."
+)
+
+
+class ActionCreateSerializer(ActionDraftSerializer):
+    """An action to record; a termination carries the token of its preview."""
+
+    confirm = serializers.CharField(
+        max_length=128,
+        required=False,
+        help_text="termination only, and required for it: the `token` of its preview "
+        "(`termination-preview`) with the same body; refused when the DSP changed since",
+        error_messages={"blank": PREVIEW_TERMINATION_FIRST, "null": PREVIEW_TERMINATION_FIRST},
+    )
+
+    def validate(self, attrs):
+        if attrs["kind"] == ComplianceAction.Kind.TERMINATION and "confirm" not in attrs:
+            raise serializers.ValidationError({"confirm": [PREVIEW_TERMINATION_FIRST]})
+        return attrs
+
+
+class TerminationPreviewSerializer(serializers.Serializer):
+    """What terminating a DSP will do, as its confirmation page says it, and the token to
+    confirm it."""
+
+    dsp = serializers.IntegerField(source="dsp.pk")
+    effective_on = serializers.DateField()
+    drivers = serializers.IntegerField(help_text="drivers terminated on `effective_on`")
+    accounts = serializers.IntegerField(
+        help_text="dispatcher and driver accounts closed on `effective_on`"
+    )
+    leases = serializers.IntegerField(
+        help_text="van leases still open, which the offboarding returns or transfers"
+    )
+    routes_after = serializers.IntegerField(
+        help_text="routes planned from `effective_on` on, which another DSP must cover"
+    )
+    button = serializers.CharField(help_text="the action, in the words of the page's button")
+    token = serializers.CharField(help_text="send back as `confirm` to record the termination")
 
 
 class ActionRespondSerializer(serializers.Serializer):

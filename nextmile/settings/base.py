@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "PayDiscrepancyStatusEnum": "billing.models.PayDiscrepancy.Status",
         "CatalogItemKindEnum": "supplies.models.CatalogItem.Kind",
         "SupplyOrderStatusEnum": "supplies.models.Order.Status",
+        "ActionCreateKindEnum": "compliance.serializers.ACTION_KINDS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -10,6 +10,7 @@ WRITE_ROLES = {
     "compliance:offboarding-step": STAFF,
     "api:compliance-action-list": STAFF,
     "api:compliance-action-lift": STAFF,
+    "api:compliance-action-termination-preview": STAFF,
     "api:offboarding-step": STAFF,
     "api:offboarding-step-preview": STAFF,
     # The DSP's owner answers and acknowledges plans; staff reply in the thread and may

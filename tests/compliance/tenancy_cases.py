@@ -26,6 +26,10 @@ def _offboarding(dsp, driver_user):
     return {"pk": OffboardingFactory(dsp=dsp).pk}
 
 
+def _in_the_body(dsp, driver_user):
+    return {}  # the DSP is named in the request's body
+
+
 CASES = {
     "compliance:action-detail": _action,
     "compliance:action-acknowledge": _plan,
@@ -42,14 +46,16 @@ POST_ONLY = {
     "compliance:offboarding-step",
     "api:compliance-action-acknowledge",
     "api:compliance-action-lift",
+    "api:compliance-action-termination-preview",
     "api:offboarding-step",
     "api:offboarding-step-preview",
 }
-# Program decisions: lifting a suspension, running an exit's steps.
+# Program decisions: lifting a suspension, previewing a termination, running an exit's steps.
 STAFF_ONLY = {
     "compliance:action-lift": _action,
     "compliance:offboarding-step": _offboarding,
     "api:compliance-action-lift": _action,
+    "api:compliance-action-termination-preview": _in_the_body,
     "api:offboarding-step": _offboarding,
     "api:offboarding-step-preview": _offboarding,
 }

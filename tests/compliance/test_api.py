@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.models import ActionResponse, ComplianceAction, Offboarding
-from dsps.models import Territory
+from dsps.models import Dsp, Territory
 from fleet.models import Lease
 from tests.compliance.factories import ComplianceActionFactory, OffboardingFactory
+from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory, TerritoryFactory
 from tests.fleet.factories import LeaseFactory
 
@@ -195,3 +196,127 @@ def test_a_fresh_confirmation_runs_the_step_once(client, exit_with_a_territory):
     assert list(again.json()) == ["step"]
     assert again.json()["step"][0].startswith("This step was done on ")
     assert _released(offboarding) == ["DAL-N"]
+
+
+ACTIONS = "/api/v1/compliance/actions/"
+
+
+@pytest.fixture
+def termination(client):
+    """Prairie Delivery (2 drivers, a dispatcher, a van on lease), program staff signed in, and
+    the body terminating it in a week."""
+    dsp = DspFactory(name="Prairie Delivery")
+    DriverFactory(dsp=dsp)
+    DriverFactory(dsp=dsp)
+    MembershipFactory(dsp=dsp, role="dispatcher")
+    LeaseFactory(vehicle__dsp=dsp)
+    client.force_login(StaffFactory().user)
+    effective = dsp.station.today() + datetime.timedelta(days=7)
+    body = {"dsp": dsp.pk, "kind": "termination", "reason": "Fraud", "effective_on": str(effective)}
+    return dsp, body
+
+
+def _untouched(dsp) -> bool:
+    """Nothing of a termination happened to `dsp`: still active, no action, no exit."""
+    dsp.refresh_from_db()
+    return (
+        dsp.status == Dsp.Status.ACTIVE
+        and not ComplianceAction.objects.filter(dsp=dsp).exists()
+        and not Offboarding.objects.filter(dsp=dsp).exists()
+    )
+
+
+def test_the_termination_preview_says_what_will_happen_and_writes_nothing(client, termination):
+    dsp, body = termination
+    effective = datetime.date.fromisoformat(body["effective_on"])
+    # when
+    response = client.post(ACTIONS + "termination-preview/", body, "application/json")
+    # then
+    assert response.status_code == 200
+    preview = response.json()
+    assert re.fullmatch(r"[0-9a-f]{64}", preview.pop("token"))
+    assert preview == {
+        "dsp": dsp.pk,
+        "effective_on": body["effective_on"],
+        "drivers": 2,
+        "accounts": 1,
+        "leases": 1,
+        "routes_after": 0,
+        "button": f"Terminate Prairie Delivery on {effective:%-d %b}",
+    }
+    assert _untouched(dsp)
+
+
+def test_only_a_termination_is_previewed(client, termination):
+    dsp, body = termination
+    # when
+    response = client.post(
+        ACTIONS + "termination-preview/", {**body, "kind": "warning"}, "application/json"
+    )
+    # then
+    assert response.status_code == 400
+    assert list(response.json()) == ["kind"]
+    assert _untouched(dsp)
+
+
+def test_an_owner_cannot_preview_the_termination_of_its_dsp(client, termination):
+    dsp, body = termination
+    client.force_login(MembershipFactory(dsp=dsp, role="owner").user)
+    # when
+    response = client.post(ACTIONS + "termination-preview/", body, "application/json")
+    # then
+    assert response.status_code == 403
+    assert "token" not in response.json()
+
+
+@pytest.mark.parametrize("confirm", [None, ""])
+def test_a_termination_without_its_confirmation_token_is_refused(client, termination, confirm):
+    dsp, body = termination
+    if confirm is not None:
+        body = {**body, "confirm": confirm}
+    # when
+    response = client.post(ACTIONS, body, "application/json")
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "confirm": ["Preview the termination first (termination-preview) and send its token back."]
+    }
+    assert _untouched(dsp)
+
+
+def test_a_termination_confirmed_before_the_world_changed_is_refused(client, termination):
+    # given: a preview, then a driver hired while it was open
+    dsp, body = termination
+    preview = client.post(ACTIONS + "termination-preview/", body, "application/json").json()
+    DriverFactory(dsp=dsp)
+    # when
+    stale = client.post(ACTIONS, {**body, "confirm": preview["token"]}, "application/json")
+    # then
+    assert stale.status_code == 400
+    assert list(stale.json()) == ["confirm"]
+    assert stale.json()["confirm"][0].startswith(
+        "Prairie Delivery changed after the confirmation was shown"
+    )
+    assert _untouched(dsp)
+    again = client.post(ACTIONS + "termination-preview/", body, "application/json").json()
+    assert (again["drivers"], again["token"] != preview["token"]) == (3, True)
+
+
+def test_a_fresh_confirmation_terminates_the_dsp_once(client, termination):
+    dsp, body = termination
+    preview = client.post(ACTIONS + "termination-preview/", body, "application/json").json()
+    confirmed = {**body, "confirm": preview["token"]}
+    # when
+    done = client.post(ACTIONS, confirmed, "application/json")
+    again = client.post(ACTIONS, confirmed, "application/json")
+    # then
+    assert done.status_code == 201
+    assert done.json()["kind"] == "termination"
+    dsp.refresh_from_db()
+    assert dsp.status == Dsp.Status.TERMINATED
+    assert again.status_code == 400
+    assert again.json() == {"kind": ["Prairie Delivery is already terminated."]}
+    assert list(ComplianceAction.objects.filter(dsp=dsp).values_list("kind", flat=True)) == [
+        "termination"
+    ]
+    assert Offboarding.objects.filter(dsp=dsp).count() == 1

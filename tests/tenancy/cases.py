@@ -5,7 +5,8 @@ of `dsp` (owned by `driver_user` where the object is a driver's) and returns the
 Optionally `POST_ONLY = {url_name, ...}` for action endpoints that answer only POST, and
 `SHARED = {url_name: make}` for reference data every signed-in user may read (stations), and
 `STAFF_ONLY = {url_name: make}` for program decisions that no DSP role may use, not even on its
-own DSP's objects (approving an application, assigning a territory).
+own DSP's objects (approving an application, assigning a territory); such a decision may name
+its DSP in the body rather than the URL (its `make` then returns no URL kwargs).
 """
 
 from __future__ import annotations
