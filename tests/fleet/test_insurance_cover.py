@@ -2,9 +2,11 @@
 taken with a van stops running (and costing) once the van is given back."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from dsps.models import Role
@@ -18,6 +20,10 @@ from tests.fleet.factories import (
     InsurancePolicyFactory,
     VehicleOfferFactory,
 )
+
+end_cover_of_returned_vans = importlib.import_module(
+    "fleet.migrations.0005_end_program_cover_of_returned_vans"
+).end_cover_of_returned_vans
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -99,3 +105,33 @@ def test_the_vans_cover_stops_running_and_costing_once_the_van_is_returned(clien
     client.force_login(owner.user)
     text = client.get(reverse("fleet:insurance")).content.decode()
     assert "Not in force: van returned" in text
+
+
+def test_a_van_returned_before_the_rule_has_its_cover_ended_on_its_return_day(owner, two_vans):
+    # given: a van given back before its lease's return ended its program cover
+    cargo, _ = two_vans
+    dsp, today = owner.dsp, owner.dsp.station.today()
+    lease = lease_create(
+        dsp=dsp,
+        offer=cargo,
+        vin="1FTBW3XM5HKA00003",
+        plate="OLD-3",
+        starts_on=today - 25 * DAY,
+        ends_on=today + 20 * DAY,
+        is_peak=True,
+        insurance_option=cargo.insurance_options.get(),
+    )
+    lease_return(lease=lease, on=today - 10 * DAY)
+    program = InsurancePolicy.objects.get(vehicle=lease.vehicle)
+    InsurancePolicy.objects.filter(pk=program.pk).update(expires_on=today + 325 * DAY)
+    fleet_policy = InsurancePolicyFactory(dsp=dsp, vehicle=None, expires_on=today + 90 * DAY)
+    assert fleet_costs(dsp=dsp, start=today, end=today + 9 * DAY)["insurance"] > 0
+
+    # when: the data migration runs
+    end_cover_of_returned_vans(apps, None)
+
+    # then: the van's cover ended on its return day; the fleet policy is untouched
+    assert InsurancePolicy.objects.get(pk=program.pk).expires_on == today - 10 * DAY
+    assert InsurancePolicy.objects.get(pk=fleet_policy.pk).expires_on == today + 90 * DAY
+    fleet_policy.delete()
+    assert fleet_costs(dsp=dsp, start=today, end=today + 9 * DAY)["insurance"] == 0
