@@ -26,6 +26,8 @@ from billing.models import (
     ThresholdSet,
 )
 from billing.scorecards.metrics import week_records
+from billing.statements.lifecycle import StatementFigures as StatementFigures
+from billing.statements.lifecycle import final_statement_figures as final_statement_figures
 from drivers.models import Driver
 from dsps.models import Dsp, Station
 from dsps.tenancy import dsp_of, scope_to_user

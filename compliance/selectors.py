@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Count, QuerySet
 
 from billing.models import Scorecard, Statement
+from billing.selectors import final_statement_figures
 from drivers.models import Driver, SafetyIncident
 from dsps.models import Dsp, Membership, Role, Territory
 from dsps.tenancy import scope_to_user
@@ -82,6 +83,12 @@ def _token(*parts) -> str:
     return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
 
 
+def _net_words(net) -> str:
+    if net < 0:
+        return f"{format_money(-net)} owed by the DSP"
+    return f"{format_money(net)} to pay the DSP"
+
+
 def offboarding_final_week(offboarding: Offboarding) -> date:
     """The start of the exit's last working week: the week its final statement covers."""
     last_day = max(offboarding.effective_on - timedelta(days=1), offboarding.created_at.date())
@@ -115,9 +122,12 @@ def offboarding_step_preview(
     if step == "settle":
         week = offboarding_final_week(offboarding)
         last = Statement.objects.filter(dsp=dsp).order_by("-week_start").first()
+        final = final_statement_figures(dsp=dsp, final_week=week)
         effects = [
             f"The final statement of {dsp.name} is generated for the week of "
-            f"{week.day} {week:%b %Y}, with every pending charge and penalty.",
+            f"{week.day} {week:%b %Y}, with every pending charge and penalty: as of now "
+            f"{format_money(final.gross)} earned, {format_money(final.deductions)} deducted, "
+            f"{_net_words(final.net)}.",
             "Closed weeks without a statement before it are generated too"
             + (
                 f" (the last one is the week of {last.week_start.day} {last.week_start:%b %Y})."
@@ -131,7 +141,12 @@ def offboarding_step_preview(
             effects,
             f"Generate the final statement for the week of {week.day} {week:%b}",
             _token(
-                step, offboarding.pk, week, last.pk if last else "", last.updated_at if last else ""
+                step,
+                offboarding.pk,
+                week,
+                last.pk if last else "",
+                last.updated_at if last else "",
+                final.net,
             ),
         )
     members = list(

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import RateCard, Statement, StatementLine
-from billing.services import pending_adjustment_add, statement_generate
+from billing.models import Statement, StatementLine
+from billing.services import pending_adjustment_add, statements_generate_through
 from drivers.models import Driver
 from drivers.services import driver_update
 from dsps.models import Dsp, Membership, Role, Territory, User
@@ -33,7 +33,6 @@ from fleet.services import (
 from nextmile.calendar import week_start_of
 from nextmile.money import cents
 from nextmile.uploads import safe_upload_name, validate_upload
-from routes.models import Route
 
 from .models import ActionResponse, ComplianceAction, Offboarding
 from .selectors import (
@@ -575,9 +574,9 @@ def offboarding_step(
         offboarding.summary["leases"] = ended
         offboarding.summary["transfers"] = moved
     elif step == "settle":
-        final_week = _final_week(offboarding)
-        filled = _missing_statements_generate(dsp, final_week)
-        statement = statement_generate(dsp=dsp, week_start=final_week)
+        filled, statement = statements_generate_through(
+            dsp=dsp, final_week=_final_week(offboarding)
+        )
         offboarding.summary["statements_filled"] = [w.isoformat() for w in filled]
         offboarding.final_statement = statement
         offboarding.settled_at = timezone.now()
@@ -663,53 +662,6 @@ def _transfer(lease: Lease, to_dsp: Dsp, on: date, by: User, reason: str) -> Lea
     except ValidationError as e:
         message = " ".join(m for msgs in e.message_dict.values() for m in msgs)
         raise ValidationError({"transfers": f"Van {lease.vehicle.plate}: {message}"}) from None
-
-
-def _missing_statements_generate(dsp: Dsp, final_week: date) -> list[date]:
-    """Generate the statement of every closed week without one, from the week after the
-    DSP's last statement (or its first route, if it has none) up to the week before
-    `final_week`, from the station's first rates on. Weeks that already have a statement are
-    left as they are; returns the weeks generated."""
-    last = (
-        Statement.objects.filter(dsp=dsp, week_start__lt=final_week)
-        .order_by("-week_start")
-        .values_list("week_start", flat=True)
-        .first()
-    )
-    if last is not None:
-        week = last + timedelta(days=7)
-    else:
-        first_day = (
-            Route.objects.filter(dsp=dsp, service_date__lt=final_week)
-            .order_by("service_date")
-            .values_list("service_date", flat=True)
-            .first()
-        )
-        if first_day is None:
-            return []
-        week = week_start_of(first_day)
-    first_rates = (
-        RateCard.objects.filter(station_id=dsp.station_id)
-        .order_by("effective_from")
-        .values_list("effective_from", flat=True)
-        .first()
-    )
-    if first_rates is None:
-        return []
-    while week < first_rates:  # no week is paid before the station had rates
-        week += timedelta(days=7)
-    have = set(
-        Statement.objects.filter(
-            dsp=dsp, week_start__gte=week, week_start__lt=final_week
-        ).values_list("week_start", flat=True)
-    )
-    filled = []
-    while week < final_week:
-        if week not in have:
-            statement_generate(dsp=dsp, week_start=week)
-            filled.append(week)
-        week += timedelta(days=7)
-    return filled
 
 
 def _finish_if_done(offboarding: Offboarding) -> None:

@@ -13,6 +13,7 @@ from billing.statements.lifecycle import (
     statement_line_add,
     statement_mark_paid,
     statement_version,
+    statements_generate_through,
 )
 from billing.statements.lines import dispatch_moment, routes_run, uncovered_routes
 from billing.statements.rates import (
@@ -42,6 +43,7 @@ __all__ = [
     "statement_line_add",
     "statement_mark_paid",
     "statement_version",
+    "statements_generate_through",
     "threshold_set_save",
     "uncovered_routes",
 ]

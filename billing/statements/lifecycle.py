@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from billing.models import (
     PendingAdjustment,
+    RateCard,
     Statement,
     StatementLine,
 )
@@ -21,6 +23,7 @@ from billing.statements.rates import rate_card_for
 from dsps.models import Dsp
 from nextmile.calendar import week_start_of
 from nextmile.money import cents
+from routes.models import Route
 
 
 def _retotal(statement: Statement) -> None:
@@ -52,6 +55,83 @@ def statement_generate(*, dsp: Dsp, week_start: date) -> Statement:
     statement.tier = card.tier
     _retotal(statement)
     return statement
+
+
+def _missing_weeks(dsp: Dsp, final_week: date) -> list[date]:
+    """Closed weeks without a statement before `final_week`: from the week after the DSP's
+    last statement (or its first route, if it has none), from the station's first rates on."""
+    last = (
+        Statement.objects.filter(dsp=dsp, week_start__lt=final_week)
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+    if last is not None:
+        week = last + timedelta(days=7)
+    else:
+        first_day = (
+            Route.objects.filter(dsp=dsp, service_date__lt=final_week)
+            .order_by("service_date")
+            .values_list("service_date", flat=True)
+            .first()
+        )
+        if first_day is None:
+            return []
+        week = week_start_of(first_day)
+    first_rates = (
+        RateCard.objects.filter(station_id=dsp.station_id)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if first_rates is None:
+        return []
+    while week < first_rates:  # no week is paid before the station had rates
+        week += timedelta(days=7)
+    have = set(
+        Statement.objects.filter(
+            dsp=dsp, week_start__gte=week, week_start__lt=final_week
+        ).values_list("week_start", flat=True)
+    )
+    weeks = []
+    while week < final_week:
+        if week not in have:
+            weeks.append(week)
+        week += timedelta(days=7)
+    return weeks
+
+
+@transaction.atomic
+def statements_generate_through(*, dsp: Dsp, final_week: date) -> tuple[list[date], Statement]:
+    """A leaving DSP's last statements: every closed week without one before `final_week`
+    (weeks that have one are left as they are), then `final_week`'s, which takes whatever
+    charges are still pending. Returns the weeks filled in and the final statement."""
+    filled = _missing_weeks(dsp, final_week)
+    for week in filled:
+        statement_generate(dsp=dsp, week_start=week)
+    # A charge dated after the final week (a penalty issued before the termination, counting
+    # from that day) has no later statement to wait for: it lands on this one.
+    PendingAdjustment.objects.filter(
+        dsp=dsp, lines__isnull=True, applies_from__gt=final_week
+    ).update(applies_from=final_week)
+    return filled, statement_generate(dsp=dsp, week_start=final_week)
+
+
+@dataclass(frozen=True)
+class StatementFigures:
+    gross: Decimal
+    deductions: Decimal
+    net: Decimal
+
+
+def final_statement_figures(*, dsp: Dsp, final_week: date) -> StatementFigures:
+    """What `statements_generate_through` would put on the final statement now, worked out by
+    that same code in a transaction that is then rolled back: nothing is kept."""
+    with transaction.atomic():
+        _, final = statements_generate_through(dsp=dsp, final_week=final_week)
+        figures = StatementFigures(final.gross, final.deductions, final.net)
+        transaction.set_rollback(True)
+    return figures
 
 
 @transaction.atomic

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billing.models import Statement, StatementLine
-from billing.services import statement_approve, statement_generate
+from billing.services import statement_approve, statement_generate, statements_generate_through
 from compliance import services
 from compliance.models import ActionResponse, ComplianceAction, Offboarding
+from compliance.selectors import offboarding_step_preview
 from drivers.models import Driver
 from dsps.models import AuditEvent, Dsp, Membership, Role, Territory, TerritoryHolding, User
 from dsps.selectors import dsp_is_suspended
@@ -348,13 +349,14 @@ def test_settling_fills_every_closed_week_without_a_statement_up_to_the_exit(sta
         (Statement.Status.DRAFT, Decimal("2.00"))
     }
     # and filling again finds nothing missing
-    assert services._missing_statements_generate(dsp, final_week) == []
+    assert statements_generate_through(dsp=dsp, final_week=final_week)[0] == []
     assert Statement.objects.filter(dsp=dsp).count() == len(weeks)
     # a DSP without statements is filled from its first route, but not before the first rates
     newer = DspFactory(station=dsp.station)
     RouteFactory(dsp=newer, service_date=this_week - 70 * DAY)
-    filled = services._missing_statements_generate(newer, this_week)
+    filled, final = statements_generate_through(dsp=newer, final_week=this_week)
     assert filled == [this_week - 56 * DAY + n * 7 * DAY for n in range(8)]
+    assert final.week_start == this_week
 
 
 def test_the_leases_step_transfers_a_chosen_van_and_ends_the_others(staff_user):
@@ -462,3 +464,42 @@ def test_an_owner_starts_a_voluntary_exit_once(db):
     with pytest.raises(PermissionDenied):
         services.offboarding_step(offboarding=exit_, step="territories", by=owner)
     assert Territory.objects.count() == 0
+
+
+def test_the_settle_confirmation_names_the_final_amount_and_goes_stale_when_it_changes(
+    staff_user,
+):
+    # given: a terminated DSP with a $40 penalty waiting for its final statement
+    dsp = DspFactory()
+    today = dsp.station.today()
+    RateCardFactory(station=dsp.station, effective_from=week_start_of(today) - 56 * DAY)
+    services.action_create(dsp=dsp, kind="penalty", reason="Late", by=staff_user, amount="40")
+    services.action_create(
+        dsp=dsp, kind="termination", reason="Fraud", by=staff_user, effective_on=today
+    )
+    offboarding = Offboarding.objects.get(dsp=dsp)
+    before = _row_counts()
+
+    # when: staff open the settle step's confirmation
+    preview = offboarding_step_preview(offboarding=offboarding, step="settle")
+
+    # then: it names the amount the statement will carry, and nothing was written for it
+    assert any("$40.00 deducted, $40.00 owed by the DSP" in e for e in preview.effects)
+    assert _row_counts() == before
+
+    # when: another penalty lands before the step is confirmed
+    services.action_create(dsp=dsp, kind="penalty", reason="More", by=staff_user, amount="60")
+    # then: the confirmation shown is stale, and nothing is settled
+    with pytest.raises(ValidationError) as refused:
+        services.offboarding_step(
+            offboarding=offboarding, step="settle", by=staff_user, confirm=preview.token
+        )
+    assert list(refused.value.message_dict) == ["confirm"]
+    assert not Statement.objects.filter(dsp=dsp).exists()
+    # and: the new confirmation names the new amount, which the step then puts on the statement
+    fresh = offboarding_step_preview(offboarding=offboarding, step="settle")
+    assert any("$100.00 owed by the DSP" in e for e in fresh.effects)
+    settled = services.offboarding_step(
+        offboarding=offboarding, step="settle", by=staff_user, confirm=fresh.token
+    )
+    assert settled.final_statement.net == Decimal("-100.00")
