@@ -4,23 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from dsps.models import Role
-from routes.models import Route, RouteStop
-from routes.planning.jobs import plan_job_prepare, plan_run_solve
+from routes.models import RouteStop
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
-from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
+from tests.routes.factories import planned_routes
 
 # alone: its drags are mouse moves timed by the browser, which a busy neighbour process slows
 pytestmark = [pytest.mark.e2e, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
-
-
-def _planned_two_routes():
-    dsp = onboarded_dsp()
-    manifest, _ = planning_day(dsp=dsp, stops=14, capacity=8)
-    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1)
-    for run in plan_job_prepare(job_id=job.pk):
-        plan_run_solve(run_id=run.pk)
-    return dsp
 
 
 def _lane(page, route_id):
@@ -38,10 +28,8 @@ def _in_database(route_id):
 
 def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server, page):
     # given: a day planned into two routes, and their dispatcher on the first route's page
-    dsp = _planned_two_routes()
-    routes = list(Route.objects.filter(dsp=dsp).order_by("code"))
-    source, target = routes  # fourteen packages need both vans of eight
-    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    source, target = planned_routes(stops=14, vans=2, capacity=8)  # both vans needed
+    dispatcher = MembershipFactory(dsp=source.dsp, role=Role.DISPATCHER).user
     sign_in(page, live_server.url, dispatcher.email)
     page.goto(f"{live_server.url}/routes/{source.pk}/")
     expect(page.locator("#timeline[data-ready='1']")).to_be_attached()
