@@ -9,7 +9,8 @@
   function render(el, map, layers) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     layers.clearLayers();
-    var bounds = [], drawn = [], named = [];
+    var bounds = [], drawn = [], named = [], below = [], above = [];
+    var front = Number(el.dataset.front || 0);
     data.forEach(function (route) {
       var colour = route.colour;
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
@@ -21,14 +22,15 @@
           .bindTooltip(nmText([route.code, "#".concat(s[2]), "·", s[3]].join(" "))).addTo(layers);
         named.push([marker, route.id, s[4]]);
         if (el.dataset.dragTo) draggable(el, map, marker, route.id, s, data);
+        (route.id === front ? above : below).push(marker);
         bounds.push([s[0], s[1]]);
         drawn.push(s[4]);
       });
       bounds.push(route.depot);
     });
     if (data.length) {
-      L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
-        .bindTooltip(nmText("Station")).addTo(layers);
+      above.push(L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
+        .bindTooltip(nmText("Station")).addTo(layers));
     }
     // No animation: a redraw's markers are where they end up as soon as the map is ready.
     if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], animate: false }); } else { map.setView([32.79, -96.8], 11, { animate: false }); }
@@ -38,8 +40,10 @@
       if (n.length > 2) n[0].getElement().setAttribute("data-rs", n[2]);
     });
     // Stops above every line (once drawn, with the view): a later route's line must not cover
-    // an earlier route's stops.
-    layers.eachLayer(function (layer) { if (layer instanceof L.CircleMarker) layer.bringToFront(); });
+    // an earlier route's stops. The page's own route (`data-front`) lies above the route compared
+    // with it: its stops are the ones grabbed on this page, and at a low zoom stops a few metres
+    // apart overlap, so a press must find them rather than the other route's.
+    below.concat(above).forEach(function (marker) { marker.bringToFront(); });
     el.dataset.stops = drawn.join(",");  // the route stops drawn, in order
     el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
     el.dataset.ready = "1";
