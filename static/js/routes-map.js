@@ -2,35 +2,48 @@
 // the one palette, so a route looks the same on every page), numbered stop markers, the station.
 // Works without tiles: lines and markers are vector layers, tiles are only a backdrop.
 // A `routes-map:redraw` event on the map element draws it again from its (replaced) data,
-// as the driver's page does after a re-plan.
+// as the driver's page does after a re-plan and the route page after a move or a new comparison.
+// Each line and stop names its route (`data-route`), each stop its route stop (`data-rs`).
 (function () {
   "use strict";
   function render(el, map, layers) {
     var data = JSON.parse(document.getElementById(el.dataset.source).textContent);
     layers.clearLayers();
-    var bounds = [], drawn = [];
+    var bounds = [], drawn = [], named = [], below = [], above = [];
+    var front = Number(el.dataset.front || 0);
     data.forEach(function (route) {
       var colour = route.colour;
       var line = [route.depot].concat(route.stops.map(function (s) { return [s[0], s[1]]; }), [route.depot]);
-      L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
+      var path = L.polyline(line, { color: colour, weight: 3, opacity: 0.85, className: "route-line" })
         .bindTooltip(nmText([route.code, route.dsp].join(" · "))).addTo(layers);
+      named.push([path, route.id]);
       route.stops.forEach(function (s) {
         var marker = L.circleMarker([s[0], s[1]], { radius: 4, color: colour, fillColor: colour, fillOpacity: 0.9, className: "route-stop" })
           .bindTooltip(nmText([route.code, "#".concat(s[2]), "·", s[3]].join(" "))).addTo(layers);
+        named.push([marker, route.id, s[4]]);
         if (el.dataset.dragTo) draggable(el, map, marker, route.id, s, data);
+        (route.id === front ? above : below).push(marker);
         bounds.push([s[0], s[1]]);
         drawn.push(s[4]);
       });
       bounds.push(route.depot);
     });
     if (data.length) {
-      L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
-        .bindTooltip(nmText("Station")).addTo(layers);
+      above.push(L.circleMarker(data[0].depot, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1, className: "route-depot" })
+        .bindTooltip(nmText("Station")).addTo(layers));
     }
-    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([32.79, -96.8], 11); }
+    // No animation: a redraw's markers are where they end up as soon as the map is ready.
+    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], animate: false }); } else { map.setView([32.79, -96.8], 11, { animate: false }); }
+    // Shapes exist once the map has its view.
+    named.forEach(function (n) {
+      n[0].getElement().setAttribute("data-route", n[1]);
+      if (n.length > 2) n[0].getElement().setAttribute("data-rs", n[2]);
+    });
     // Stops above every line (once drawn, with the view): a later route's line must not cover
-    // an earlier route's stops.
-    layers.eachLayer(function (layer) { if (layer instanceof L.CircleMarker) layer.bringToFront(); });
+    // an earlier route's stops. The page's own route (`data-front`) lies above the route compared
+    // with it: its stops are the ones grabbed on this page, and at a low zoom stops a few metres
+    // apart overlap, so a press must find them rather than the other route's.
+    below.concat(above).forEach(function (marker) { marker.bringToFront(); });
     el.dataset.stops = drawn.join(",");  // the route stops drawn, in order
     el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
     el.dataset.ready = "1";

@@ -168,6 +168,40 @@
     pending = null;
     draw();
     syncForm();
+    redrawMap();
+  }
+
+  // The map above (routes-map.js) shows this route and the one compared. It is drawn again from
+  // the page as the server has it now, as the driver's page does after a re-plan: when another
+  // route is compared, and after a move is kept or undone. `data-ready` is "0" until then.
+  const map = document.querySelector("[data-routes-map]");
+  let mapAsked = 0;
+  async function redrawMap() {
+    if (!map) return;
+    const asked = ++mapAsked;
+    map.dataset.ready = "0";
+    const address = new URL(window.location.href);
+    address.searchParams.set("compare", compare.value);
+    let fresh = null;
+    try {
+      const response = await fetch(address, { credentials: "same-origin" });
+      if (response.ok) fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    } catch (error) {
+      fresh = null;  // offline: the map is drawn again as it was
+    }
+    if (asked !== mapAsked) return;  // a later redraw is on its way
+    if (fresh) {
+      [map.dataset.source, "routes-map-colours"].forEach((id) => {
+        const now = document.getElementById(id), next = fresh.getElementById(id);
+        if (now && next) now.replaceChildren(...next.childNodes);
+      });
+    }
+    map.dispatchEvent(new CustomEvent("routes-map:redraw"));
+  }
+
+  function mapShows(ids) {
+    const drawn = JSON.parse(document.getElementById(map.dataset.source).textContent).map((r) => r.id);
+    return drawn.sort().join() === ids.slice().sort().join();
   }
 
   async function keep() {
@@ -341,6 +375,8 @@
   async function loadCompare() {
     const id = Number(compare.value);
     order = [Number(box.dataset.route)];
+    // Beside the lane's request; the page's map already has the route first compared.
+    if (map && id && !mapShows([order[0], id])) redrawMap();
     if (!id) { draw(); syncForm(); return; }
     if (id === embedded) embedded = null;  // drawn from the page once; fetched fresh when chosen again
     else {

@@ -1,26 +1,17 @@
-"""A dispatcher edits two routes by dragging stops on the timeline, with a preview and undo."""
+"""A dispatcher edits two routes by dragging stops on the timeline or the map, with a preview
+and undo."""
 
 import pytest
 from playwright.sync_api import expect
 
 from dsps.models import Role
-from routes.models import Route, RouteStop
-from routes.planning.jobs import plan_job_prepare, plan_run_solve
+from routes.models import RouteStop
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
-from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
+from tests.routes.factories import planned_routes
 
 # alone: its drags are mouse moves timed by the browser, which a busy neighbour process slows
 pytestmark = [pytest.mark.e2e, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
-
-
-def _planned_two_routes():
-    dsp = onboarded_dsp()
-    manifest, _ = planning_day(dsp=dsp, stops=14, capacity=8)
-    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1)
-    for run in plan_job_prepare(job_id=job.pk):
-        plan_run_solve(run_id=run.pk)
-    return dsp
 
 
 def _lane(page, route_id):
@@ -38,10 +29,8 @@ def _in_database(route_id):
 
 def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server, page):
     # given: a day planned into two routes, and their dispatcher on the first route's page
-    dsp = _planned_two_routes()
-    routes = list(Route.objects.filter(dsp=dsp).order_by("code"))
-    source, target = routes  # fourteen packages need both vans of eight
-    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    source, target = planned_routes(stops=14, vans=2, capacity=8)  # both vans needed
+    dispatcher = MembershipFactory(dsp=source.dsp, role=Role.DISPATCHER).user
     sign_in(page, live_server.url, dispatcher.email)
     page.goto(f"{live_server.url}/routes/{source.pk}/")
     expect(page.locator("#timeline[data-ready='1']")).to_be_attached()
@@ -97,3 +86,61 @@ def test_a_dispatcher_drags_five_stops_undoes_one_and_keeps_the_rest(live_server
         route.refresh_from_db()
         header = page.locator(f'.tl-lane[data-route="{route.pk}"] .tl-totals')
         expect(header).to_contain_text(f"{route.planned_km:.1f} km")
+
+
+def test_a_dispatcher_drags_a_stop_on_the_map_onto_the_other_route_and_keeps_it(live_server, page):
+    # given: a day planned into two routes, and their dispatcher on the first route's page,
+    # whose map shows both routes (the second is the one compared)
+    source, target = planned_routes(stops=14, vans=2, capacity=8)
+    dispatcher = MembershipFactory(dsp=source.dsp, role=Role.DISPATCHER).user
+    sign_in(page, live_server.url, dispatcher.email)
+    page.goto(f"{live_server.url}/routes/{source.pk}/")
+    expect(page.locator("#timeline[data-ready='1']")).to_be_attached()
+    expect(page.locator("#routes-map[data-ready='1']")).to_be_attached()
+    expect(page.locator("#routes-map path.route-line")).to_have_count(2)
+    before = _in_database(target.pk)
+    # the page's route's last stop: drawn last, so above every other stop it may overlap
+    rs, onto = _in_database(source.pk)[-1], before[0]
+
+    # when: that stop is dragged on the map onto the second route's first stop
+    _drag_on_map(page, rs, onto)
+
+    # then: the timeline previews it on the second route, right after that stop
+    box = page.locator("#timeline")
+    expect(box).to_have_attribute("data-state", "preview")
+    expect(
+        page.locator(f'#move-consequence li.consequence[data-route="{target.pk}"]')
+    ).to_contain_text(f"{target.code}: ")
+    expected = [onto, rs, *before[1:]]
+    assert _lane(page, target.pk) == expected
+    assert RouteStop.objects.get(pk=rs).route_id == source.pk  # and nothing is saved yet
+
+    # when: the move is kept
+    page.click("#move-keep")
+    expect(box).to_have_attribute("data-state", "kept")
+    # then: the database has what the preview showed, and the map draws the stop on that route
+    assert _in_database(target.pk) == expected == _lane(page, target.pk)
+    assert _in_database(source.pk) == _lane(page, source.pk)
+    marker = page.locator(f'#routes-map path.route-stop[data-rs="{rs}"]')
+    expect(marker).to_have_attribute("data-route", str(target.pk))
+    expect(marker).to_have_attribute("stroke", target.colour)
+
+
+def _drag_on_map(page, rs: int, onto: int) -> None:
+    """Press on one stop's marker, move over another's in steps (Leaflet follows mouse moves)
+    and let go there. Each point is read from the marker when it is used, with the whole map in
+    view."""
+    page.locator("#routes-map").evaluate("map => map.scrollIntoView({block: 'center'})")
+    start = _centre(page, rs)
+    # the marker pressed is the stop's own: no other marker covers its centre
+    on_top = "([x, y]) => document.elementFromPoint(x, y).getAttribute('data-rs')"
+    assert page.evaluate(on_top, start) == str(rs)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*_centre(page, onto), steps=10)
+    page.mouse.up()
+
+
+def _centre(page, rs: int) -> list[float]:
+    box = page.locator(f'#routes-map path.route-stop[data-rs="{rs}"]').bounding_box()
+    return [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]

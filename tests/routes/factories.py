@@ -20,6 +20,7 @@ from routes.models import (
     ShiftPunch,
     Stop,
 )
+from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.drivers.factories import DriverFactory, available_every_day
 from tests.dsps.factories import (
     DspApplicationFactory,
@@ -134,6 +135,17 @@ def planning_day(
     made = [StopFactory(manifest=manifest, dsp=dsp) for _ in range(stops)]
     plannable_fleet(dsp, vans=vans, drivers=drivers, capacity=capacity)
     return manifest, made
+
+
+def planned_routes(*, stops: int, vans: int, capacity: int) -> list[Route]:
+    """An onboarded DSP's day of made-up stops, solved here (a second a run) into its routes,
+    by code; one driver a van."""
+    dsp = onboarded_dsp()
+    manifest, _ = planning_day(dsp=dsp, stops=stops, vans=vans, drivers=vans, capacity=capacity)
+    job = PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1)
+    for run in plan_job_prepare(job_id=job.pk):
+        plan_run_solve(run_id=run.pk)
+    return list(Route.objects.filter(dsp=dsp).order_by("code"))
 
 
 def plannable_fleet(dsp: Dsp, *, vans: int, drivers: int, capacity: int) -> None:

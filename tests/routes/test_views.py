@@ -15,9 +15,11 @@ from routes.planning.jobs import plan_job_prepare, plan_run_solve
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import (
     PlanJobFactory,
+    RouteFactory,
     StopFactory,
     driving_route,
     onboarded_dsp,
+    planned_routes,
     planning_day,
 )
 
@@ -237,6 +239,26 @@ def test_the_route_page_has_one_move_form_and_the_timeline(client, planned):
     compared = json.loads(_json_script(page, "timeline-compare-data"))
     assert compared == client.get(f"/routes/{sibling.pk}/timeline/").json()
     assert [r["id"] for r in json.loads(_json_script(page, "map-routes"))] == [route.pk, sibling.pk]
+
+
+def test_the_route_page_compares_the_route_asked_for_or_else_the_first(client, db):
+    # given: a day of three routes, and another DSP's route
+    first, second, third = planned_routes(stops=15, vans=3, capacity=6)  # all three vans needed
+    foreign = RouteFactory()
+    client.force_login(MembershipFactory(dsp=first.dsp, role=Role.DISPATCHER).user)
+    for asked, compared in [
+        (third.pk, third),
+        (foreign.pk, second),
+        (first.pk, second),
+        ("x", second),
+    ]:
+        # when
+        page = client.get(f"/routes/{first.pk}/", {"compare": asked}).content.decode()
+        # then: the lane, the map and the choice in the page are the same route's
+        assert json.loads(_json_script(page, "timeline-compare-data"))["id"] == compared.pk
+        map_routes = json.loads(_json_script(page, "map-routes"))
+        assert [r["id"] for r in map_routes] == [first.pk, compared.pk]
+        assert f'<option value="{compared.pk}" selected>{compared.code}</option>' in page
 
 
 def _json_script(page: str, node_id: str) -> str:

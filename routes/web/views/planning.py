@@ -182,7 +182,11 @@ def route_detail(request, pk: int):
     priority = request.GET.get("priority", "")
     if priority not in Package.Priority.values:
         priority = ""
-    compared = _first_sibling_timeline(siblings, route) if route.status in EDITABLE else None
+    compared = (
+        _compared_timeline(siblings, route, request.GET.get("compare", ""))
+        if route.status in EDITABLE
+        else None
+    )
     return render(
         request,
         "routes/route_detail.html",
@@ -204,10 +208,12 @@ def route_detail(request, pk: int):
     )
 
 
-def _first_sibling_timeline(siblings, route: Route) -> dict | None:
-    """The lane the page compares with first, in the page: one request fewer before the
-    timeline is drawn (other siblings are fetched when chosen)."""
-    sibling = siblings.exclude(pk=route.pk).select_related("station").first()
+def _compared_timeline(siblings, route: Route, wanted: str) -> dict | None:
+    """The lane the page compares with, in the page: one request fewer before the timeline is
+    drawn (other siblings are fetched when chosen). The sibling named by `?compare=` (the
+    timeline asks for it to redraw the map), else the first."""
+    others = siblings.exclude(pk=route.pk).select_related("station")
+    sibling = (others.filter(pk=wanted).first() if wanted.isdigit() else None) or others.first()
     return route_timeline(sibling) if sibling else None
 
 
