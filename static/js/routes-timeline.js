@@ -174,7 +174,10 @@
   // The map above (routes-map.js) shows this route and the one compared. It is drawn again from
   // the page as the server has it now, as the driver's page does after a re-plan: when another
   // route is compared, and after a move is kept or undone. `data-ready` is "0" until then.
+  // The route's figures, problems, stops table and the move form's stops come along, so every
+  // number on the page agrees with the timeline.
   const map = document.querySelector("[data-routes-map]");
+  const PAGE_PARTS = ["route-summary", "route-stops", "move-stop"];
   let mapAsked = 0;
   async function redrawMap() {
     if (!map) return;
@@ -191,7 +194,7 @@
     }
     if (asked !== mapAsked) return;  // a later redraw is on its way
     if (fresh) {
-      [map.dataset.source, "routes-map-colours"].forEach((id) => {
+      [map.dataset.source, "routes-map-colours", ...PAGE_PARTS].forEach((id) => {
         const now = document.getElementById(id), next = fresh.getElementById(id);
         if (now && next) now.replaceChildren(...next.childNodes);
       });

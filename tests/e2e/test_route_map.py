@@ -26,6 +26,16 @@ def _expect_map_of(page, shown: list[Route], hidden: Route) -> None:
     expect(page.locator(f'.map-legend li[data-route-code="{hidden.code}"]')).to_have_count(0)
 
 
+def _expect_figures_of(page, route: Route, without: int | None = None) -> None:
+    """The route's figures and lists on the page are the database's now."""
+    route.refresh_from_db()
+    expect(page.locator("#route-stop-count")).to_have_text(str(route.planned_stops))
+    expect(page.locator("#route-stops tbody tr")).to_have_count(route.route_stops.count())
+    expect(page.locator("#move-stop option")).to_have_count(route.route_stops.count())
+    if without is not None:
+        expect(page.locator(f'#move-stop option[value="{without}"]')).to_have_count(0)
+
+
 def test_the_map_draws_the_route_compared_and_each_kept_move(live_server, page):
     # given: a day planned into three routes, and their dispatcher on the first route's page
     first, second, third = planned_routes(stops=15, vans=3, capacity=6)  # all three vans needed
@@ -56,6 +66,8 @@ def test_the_map_draws_the_route_compared_and_each_kept_move(live_server, page):
     expect(marker).to_have_attribute("data-route", str(third.pk))
     expect(marker).to_have_attribute("stroke", third.colour)
     _expect_map_of(page, [first, third], hidden=second)  # counts read from the database now
+    # and: the route's figures, stops table and move form no longer count the stop moved away
+    _expect_figures_of(page, first, without=rs.pk)
 
     # when: the kept move is undone
     page.locator(f'#kept-moves li[data-rs="{rs.pk}"] button').click()
@@ -64,6 +76,7 @@ def test_the_map_draws_the_route_compared_and_each_kept_move(live_server, page):
     expect(marker).to_have_attribute("data-route", str(first.pk))
     expect(marker).to_have_attribute("stroke", first.colour)
     _expect_map_of(page, [first, third], hidden=second)
+    _expect_figures_of(page, first)
 
     # when: the second route is compared again
     page.locator("#timeline-compare").select_option(str(second.pk))
