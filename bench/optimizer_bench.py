@@ -98,22 +98,43 @@ def run_plain_pyvrp(path: Path, instance: Instance, limit: float, seed: int):
     return solution, time.perf_counter() - started
 
 
-def run_parallel(instance: Instance, limit: float, seed: int, workers: int = 2):
-    """The app's parallel path: `improve_day` on a local pool (pool start-up counted)."""
+def run_parallel(
+    instance: Instance, limit: float, seed: int, workers: int = 2, options: dict | None = None
+):
+    """The app's parallel path: `improve_day` on a local pool (pool start-up counted);
+    `options` are `improve_day`'s settings to try instead of its defaults."""
     started = time.perf_counter()
     with PoolExecutor(workers) as pool:
-        solution = improve_day(instance.problem, max(0.1, limit - 0.5), executor=pool, seed=seed)
+        solution = improve_day(
+            instance.problem, max(0.1, limit - 0.5), executor=pool, seed=seed, **(options or {})
+        )
     return solution, time.perf_counter() - started
 
 
-def run_engine(path: Path, instance: Instance, engine: str, limit: float, seed: int):
+def run_engine(path: Path, instance: Instance, engine: str, limit: float, seed: int, options: dict):
     if engine == "pyvrp":
         return run_plain_pyvrp(path, instance, limit, seed)
     if engine == "parallel":
-        return run_parallel(instance, limit, seed)
+        return run_parallel(instance, limit, seed, options=options)
     started = time.perf_counter()
     solution = solve(instance.problem, limit, engine=engine, seed=seed)
     return solution, time.perf_counter() - started
+
+
+def label(engine: str, decompose: str) -> str:
+    """The engine's name in the results, with the decomposition settings tried."""
+    return f"{engine} {decompose}" if decompose and engine == "parallel" else engine
+
+
+def decompose_options(text: str) -> dict:
+    """`group_stops=250,start_share=0.4,start_part_stops=none` as `improve_day` keywords."""
+    options = {}
+    for item in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = item.partition("=")
+        options[name] = None if value.lower() == "none" else float(value)
+        if name in ("group_stops", "whole_day_max", "start_part_stops") and options[name]:
+            options[name] = int(options[name])
+    return options
 
 
 def main(argv=None) -> int:
@@ -130,7 +151,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--report", type=Path, nargs="+", help="only print tables for CSVs")
+    parser.add_argument(
+        "--decompose",
+        default="",
+        help="parallel engine only: improve_day settings to try, e.g. "
+        "group_stops=250,start_share=0.4,start_part_stops=none",
+    )
     args = parser.parse_args(argv)
+    options = decompose_options(args.decompose)
     if args.report:
         print(report(args.report))
         return 0
@@ -159,7 +187,9 @@ def main(argv=None) -> int:
                 instance = read_instance(path)
                 exact = instance.exact_durations()
                 for engine in engines:
-                    solution, wall = run_engine(path, instance, engine, args.time_limit, args.seed)
+                    solution, wall = run_engine(
+                        path, instance, engine, args.time_limit, args.seed, options
+                    )
                     routes = instance.customer_routes(solution)
                     violations = check_feasible(instance.problem, solution, duration=exact)
                     distance = instance.distance(routes)
@@ -171,7 +201,7 @@ def main(argv=None) -> int:
                         "set": set_name,
                         "instance": path.stem,
                         "class": instance_class(path.stem),
-                        "engine": engine,
+                        "engine": label(engine, args.decompose),
                         "time_limit_s": args.time_limit,
                         "vehicles": len(routes),
                         "distance": round(distance, 4),
