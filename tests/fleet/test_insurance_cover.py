@@ -76,18 +76,25 @@ def test_a_cover_of_another_van_is_refused_on_the_field(client, owner, two_vans)
     assert not Lease.objects.exists()
 
 
+def _insured_peak_van(dsp, offer, plate: str, *, starts_on, ends_on) -> Lease:
+    """A peak van leased with the program cover its offer comes with."""
+    return lease_create(
+        dsp=dsp,
+        offer=offer,
+        vin=f"1FTBW3XM5HK{plate.replace('-', ''):>06}"[:17],
+        plate=plate,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        is_peak=True,
+        insurance_option=offer.insurance_options.get(),
+    )
+
+
 def test_the_vans_cover_stops_running_and_costing_once_the_van_is_returned(client, owner, two_vans):
     cargo, _ = two_vans
     dsp, today = owner.dsp, owner.dsp.station.today()
-    lease = lease_create(
-        dsp=dsp,
-        offer=cargo,
-        vin="1FTBW3XM5HKA00002",
-        plate="PEAK-2",
-        starts_on=today - 7 * DAY,
-        ends_on=today + 21 * DAY,
-        is_peak=True,
-        insurance_option=cargo.insurance_options.get(),
+    lease = _insured_peak_van(
+        dsp, cargo, "PEAK-2", starts_on=today - 7 * DAY, ends_on=today + 21 * DAY
     )
     assert insurance_active(dsp)  # the van's own cover counts while it is leased
     fleet_policy = InsurancePolicyFactory(dsp=dsp, vehicle=None, expires_on=today + 90 * DAY)
@@ -111,15 +118,8 @@ def test_a_van_returned_before_the_rule_has_its_cover_ended_on_its_return_day(ow
     # given: a van given back before its lease's return ended its program cover
     cargo, _ = two_vans
     dsp, today = owner.dsp, owner.dsp.station.today()
-    lease = lease_create(
-        dsp=dsp,
-        offer=cargo,
-        vin="1FTBW3XM5HKA00003",
-        plate="OLD-3",
-        starts_on=today - 25 * DAY,
-        ends_on=today + 20 * DAY,
-        is_peak=True,
-        insurance_option=cargo.insurance_options.get(),
+    lease = _insured_peak_van(
+        dsp, cargo, "OLD-3", starts_on=today - 25 * DAY, ends_on=today + 20 * DAY
     )
     lease_return(lease=lease, on=today - 10 * DAY)
     program = InsurancePolicy.objects.get(vehicle=lease.vehicle)
