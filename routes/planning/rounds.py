@@ -171,6 +171,18 @@ class CeleryExecutor:
         return [answers.get(k) for k in range(len(jobs))]
 
 
+def workers_for(job_id: int) -> int:
+    """The `optimize` workers a run of the job can count on as it starts: each run still to
+    finish holds one as its coordinator, so they share `ROUTES_OPTIMIZE_WORKERS`.
+
+    A station's four DSPs on two workers run two at a time, each on its own worker: a run
+    counting on both would plan its rounds for two and leave half its groups unsolved.
+    """
+    workers = max(1, int(setting("ROUTES_OPTIMIZE_WORKERS")))
+    running = PlanRun.objects.filter(job_id=job_id, status__in=PlanJob.ACTIVE).count()
+    return max(1, workers // max(1, min(running, workers)))
+
+
 def solve_day(
     *,
     run_id: int,
@@ -182,10 +194,8 @@ def solve_day(
     should_stop=None,
     on_phase=None,
 ) -> DaySolution:
-    """The run's day through `improve_day` with the `optimize` workers."""
-    executor = CeleryExecutor(
-        run_id=run_id, job_id=job_id, workers=int(setting("ROUTES_OPTIMIZE_WORKERS"))
-    )
+    """The run's day through `improve_day` with its share of the `optimize` workers."""
+    executor = CeleryExecutor(run_id=run_id, job_id=job_id, workers=workers_for(job_id))
     return improve_day(
         problem,
         time_limit_s,
