@@ -40,7 +40,9 @@ def main(argv=None) -> int:
         cache="locmemcache://routepage",
         env={"MAP_TILE_URL": ""},
     )
-    from django.test import Client  # Django is set up only now
+    # Django is set up only now, by seeded_app (it picks the database and cache the bench
+    # creates), so Django's and the project's modules are imported here, not at the top.
+    from django.test import Client
 
     from dsps.models import User
     from routes.models import Route

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from dsps.models import Role
+from nextmile.celery import app as celery_app
+from tests.dsps.factories import MembershipFactory, StaffFactory
+
 # Playwright's sync API runs an event loop in the test thread; the ORM is used beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -119,16 +123,11 @@ def phone(browser):
 
 @pytest.fixture
 def staff(db):
-    from tests.dsps.factories import StaffFactory
-
     return StaffFactory().user
 
 
 @pytest.fixture
 def owner(db):
-    from dsps.models import Role
-    from tests.dsps.factories import MembershipFactory
-
     return MembershipFactory(role=Role.OWNER).user
 
 
@@ -217,13 +216,11 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 def _wait_for_worker(proc, timeout: float = 60) -> None:
-    from nextmile.celery import app
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"The Celery worker exited at start; see {artifact_log('worker')}")
-        if app.control.ping(timeout=0.5):
+        if celery_app.control.ping(timeout=0.5):
             return
     raise RuntimeError("The Celery worker did not answer within a minute.")
 

@@ -1,6 +1,9 @@
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from drivers.models import Driver
+from routes.day.tracking import tracking_link_for
+from routes.models import Disruption, ReplanJob
 from tests.routes.factories import (
     DeliveryEventFactory,
     PackageFactory,
@@ -9,6 +12,7 @@ from tests.routes.factories import (
     RouteStopFactory,
     StopFactory,
 )
+from tests.routes.live_factories import route_out
 
 
 def _route(dsp, driver_user):
@@ -78,9 +82,6 @@ POST_ONLY = {
 
 
 def _tracking(dsp, driver_user):
-    from routes.day.tracking import tracking_link_for
-    from tests.routes.factories import PackageFactory
-
     package = PackageFactory(dsp=dsp, manifest__station=dsp.station)
     return {"token": tracking_link_for(package=package).token}
 
@@ -89,8 +90,6 @@ def _tracking(dsp, driver_user):
 
 
 def _live_route(dsp, driver_user):
-    from tests.routes.live_factories import route_out
-
     driver = Driver.objects.get(user=driver_user)
     route, _ = route_out(dsp=dsp, driver=driver, stops=1)
     return route
@@ -102,10 +101,6 @@ def _live_route_pk(dsp, driver_user):
 
 def _replan(dsp, driver_user):
     """A proposed re-plan that applies cleanly (its one remaining stop keeps its place)."""
-    from django.utils import timezone
-
-    from routes.models import ReplanJob
-
     route = _live_route(dsp, driver_user)
     rs = route.route_stops.get()
     job = ReplanJob.objects.create(
@@ -139,8 +134,6 @@ def _replan(dsp, driver_user):
 
 
 def _disruption(dsp, driver_user):
-    from routes.models import Disruption
-
     route = _live_route(dsp, driver_user)
     return {
         "pk": Disruption.objects.create(

@@ -1,5 +1,6 @@
 """Plan jobs in-process: preparing, solving once, writing once, cancelling, hand edits."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dsps.models import Dsp, Role
 from routes.models import PlanJob, PlanRun, Route, RouteStop, Stop
-from routes.optimizer import check_feasible
+from routes.optimizer import DaySolution, DroppedStop, RouteResult, check_feasible, solve
 from routes.planning.jobs import (
     plan_job_cancel,
     plan_job_prepare,
@@ -15,7 +16,7 @@ from routes.planning.jobs import (
     plan_run_solve,
     route_stop_move,
 )
-from routes.planning.problem import build_problem, estimates, van_kind
+from routes.planning.problem import build_problem, estimates, van_kind, verify
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
 
@@ -59,8 +60,6 @@ def test_a_job_routes_every_stop_once_and_the_plan_passes_the_checker(day):
 
 
 def _solution_from_rows(dsp):
-    from routes.optimizer import DaySolution, DroppedStop, RouteResult
-
     routes = []
     for route in Route.objects.filter(dsp=dsp).order_by("code"):
         rows = list(route.route_stops.order_by("sequence"))
@@ -283,16 +282,10 @@ def test_a_big_day_is_solved_in_parts_and_checked_route_by_route(db, settings):
 
 
 def test_verify_route_by_route_finds_a_lost_stop(db, settings):
-    from dataclasses import replace
-
-    from routes.planning.problem import verify
-
     settings.ROUTES_STOPS_PER_PART = 2
     dsp = onboarded_dsp()
     manifest, _ = planning_day(dsp=dsp, stops=4)
     planned = build_problem(dsp=dsp, service_date=manifest.service_date)
-    from routes.optimizer import solve
-
     solution = solve(planned.problem, time_limit_s=0.5)
     lost = replace(solution, routes=(), dropped=solution.dropped)
     assert verify(planned.problem, solution)[0] == []
