@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dsps.models import Dsp, Role
@@ -80,6 +81,7 @@ def action_create(request):
                     {
                         "preview": preview,
                         "reason": request.POST.get("reason", ""),
+                        "cancel": f"{reverse('compliance:action-create')}?dsp={dsp.pk}",
                         "hidden": [
                             (key, value)
                             for key in request.POST
@@ -239,7 +241,7 @@ def offboarding_step(request, pk: int):
             preview = services.offboarding_step_check(
                 offboarding=offboarding, step=step, by=request.user, transfers=transfers
             )
-            hidden = [(f"transfer_{k}", v) for k, v in (transfers or {}).items()]
+            hidden = [("step", step)] + [(f"transfer_{k}", v) for k, v in (transfers or {}).items()]
             return render(
                 request,
                 "compliance/offboarding_step_confirm.html",

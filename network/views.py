@@ -243,6 +243,8 @@ def allocation_apply(request, pk: int):
                 "confirm": selectors.day_fingerprint(
                     station=proposal.station, day=proposal.service_date
                 ),
+                "button": f"Move {len(proposal.moves)} stops on "
+                f"{proposal.service_date.day} {proposal.service_date:%b}",
             },
         )
     was_applied = proposal.status == AllocationProposal.Status.APPLIED

@@ -74,6 +74,8 @@ def test_staff_run_an_exit_step_on_the_page_and_the_owner_reads_the_exit(client)
     client.force_login(StaffFactory().user)
     confirm = client.post(f"{exit_url}step/", {"step": "territories"}).content.decode()
     assert 'id="confirm-step">Release 1 territory</button>' in confirm
+    assert '<input type="hidden" name="step" value="territories">' in confirm
+    assert f'<a class="button secondary" href="{exit_url}">Cancel</a>' in confirm
     step = client.post(f"{exit_url}step/", {"step": "territories", "confirm": _token(confirm)})
     # then
     assert step.status_code == 302
