@@ -7,11 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from drivers.models import Driver
-from dsps.models import Role
 from fleet.models import Vehicle
 from routes.models import Route
 from routes.services import manifest_import
-from tests.dsps.factories import PASSWORD, MembershipFactory, TerritoryFactory
+from tests.dsps.factories import PASSWORD
 from tests.e2e.keyboard import (
     assert_focus_visible,
     assert_no_keyboard_trap,
@@ -19,8 +18,7 @@ from tests.e2e.keyboard import (
     tab_to,
 )
 from tests.e2e.nav import follow_menu_by_keys
-from tests.e2e.test_routes_planning import manifest_csv
-from tests.routes.factories import onboarded_dsp, plannable_fleet
+from tests.e2e.test_routes_planning import manifest_csv, planning_dispatcher
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +28,7 @@ def test_a_keyboard_only_dispatcher_plans_and_assigns_the_day(
 ):
     # given: an onboarded DSP with a territory, two vans of eight, two drivers and a manifest
     # of sixteen stops imported for today
-    dsp = onboarded_dsp()
-    TerritoryFactory(station=dsp.station, dsp=dsp)
-    plannable_fleet(dsp, vans=2, drivers=2, capacity=8)
-    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    dsp, dispatcher = planning_dispatcher()
     manifest_import(
         user=dispatcher,
         upload=SimpleUploadedFile("day.csv", manifest_csv(bad_row=False)),

@@ -25,14 +25,20 @@ def manifest_csv(bad_row: bool) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
+def planning_dispatcher():
+    """An onboarded DSP with a territory, two vans of eight and two drivers, and its
+    dispatcher: a day of `manifest_csv` plans into two routes."""
+    dsp = onboarded_dsp()
+    TerritoryFactory(station=dsp.station, dsp=dsp)
+    plannable_fleet(dsp, vans=2, drivers=2, capacity=8)
+    return dsp, MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+
+
 def test_a_dispatcher_imports_plans_watches_and_moves_a_stop(
     live_server, page, celery_worker_process
 ):
     # given: an onboarded DSP with a territory, two vans of eight and two drivers
-    dsp = onboarded_dsp()
-    TerritoryFactory(station=dsp.station, dsp=dsp)
-    plannable_fleet(dsp, vans=2, drivers=2, capacity=8)
-    dispatcher = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    _, dispatcher = planning_dispatcher()
     sign_in(page, live_server.url, dispatcher.email)
 
     # when: a manifest with a window before the station opens is uploaded
