@@ -452,7 +452,10 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
                     violations[:5],
                     station=run.dsp.station,
                     day=job.service_date,
-                    routes={vid: f"for van {v.plate}" for vid, v in planned.vehicles.items()},
+                    routes={
+                        vid: f"The route for van {v.plate}"
+                        for vid, v in planned.vehicles.items()
+                    },
                     stops={sid: stop.address for sid, stop in planned.stops.items()},
                 )
                 raise RuntimeError("The plan failed its check: " + " ".join(found))

@@ -50,8 +50,9 @@ def problem_words(
 ) -> list[str]:
     """Each finding as a sentence for the dispatcher.
 
-    `routes` names the solver's vehicle ids by route code and `stops` its stop ids by
-    address; times are seconds since the station's midnight on `day` (`moment`).
+    `routes` names the solver's vehicle ids as a sentence starts with them ("Route R003",
+    "The route for van LSM-1") and `stops` its stop ids by address; times are seconds since
+    the station's midnight on `day` (`moment`).
     """
 
     def clock(offset_s: float) -> str:
@@ -59,7 +60,7 @@ def problem_words(
 
     out = []
     for v in violations:
-        route = f"Route {routes.get(v.vehicle_id, v.vehicle_id)}"
+        route = routes.get(v.vehicle_id) or f"Vehicle {v.vehicle_id}"
         address = stops.get(v.stop_id, v.stop_id)
         match v.kind:
             case ViolationKind.LATE_START:
@@ -97,7 +98,7 @@ def problem_words(
             case ViolationKind.BREAK_BEFORE_DEPARTURE:
                 text = f"{route} takes its break before leaving the station."
             case ViolationKind.HIGH_PRIORITY_DROPPED:
-                text = f"High-priority stop {address} is left out although {route} could take it."
+                text = f"{route} could take high-priority stop {address}, which is left out."
             case _:
                 text = str(v)
         out.append(text)
@@ -110,6 +111,6 @@ def retimed_words(route: Route, stops: list[Stop], violations: Iterable[Violatio
         violations,
         station=route.station,
         day=route.service_date,
-        routes={retime_id(route): route.code},
+        routes={retime_id(route): f"Route {route.code}"},
         stops={str(s.pk): s.address for s in stops},
     )

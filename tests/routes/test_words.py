@@ -30,7 +30,7 @@ def test_each_finding_reads_in_clock_times_route_codes_addresses_and_minutes():
         findings,
         station=station,
         day=date(2026, 6, 1),
-        routes={"7": "R003"},
+        routes={"7": "Route R003"},
         stops={"177": "12 Oak St, Dallas, TX"},
     )
     # then
@@ -40,7 +40,7 @@ def test_each_finding_reads_in_clock_times_route_codes_addresses_and_minutes():
         "Route R003 gets back at 22:05, 1 h 5 min after its shift ends at 21:00.",
         "Route R003 carries 320 packages, over its van's capacity of 300.",
         "Route R003 is out 10 h 30 min, over the longest shift of 10 h.",
-        "High-priority stop 12 Oak St, Dallas, TX is left out although Route R003 could take it.",
+        "Route R003 could take high-priority stop 12 Oak St, Dallas, TX, which is left out.",
     ]
 
 
@@ -48,7 +48,11 @@ def test_a_finding_less_than_a_minute_late_is_still_one_minute_late():
     station = StationFactory.build(timezone="America/Chicago")
     late = Violation(ViolationKind.LATE_START, "7", "177", value=54_020, limit=54_000)
     (words,) = problem_words(
-        [late], station=station, day=date(2026, 6, 1), routes={"7": "R003"}, stops={"177": "x"}
+        [late],
+        station=station,
+        day=date(2026, 6, 1),
+        routes={"7": "Route R003"},
+        stops={"177": "x"},
     )
     assert words == "Route R003 reaches x at 15:00, 1 min late: its window closes at 15:00."
 
