@@ -168,7 +168,7 @@
     pending = null;
     draw();
     syncForm();
-    redrawMap();
+    refreshFromPage();
   }
 
   // The map above (routes-map.js) shows this route and the one compared. It is drawn again from
@@ -178,10 +178,10 @@
   // number on the page agrees with the timeline.
   const map = document.querySelector("[data-routes-map]");
   const PAGE_PARTS = ["route-summary", "route-stops", "move-stop"];
-  let mapAsked = 0;
-  async function redrawMap() {
+  let pageAsked = 0;
+  async function refreshFromPage() {
     if (!map) return;
-    const asked = ++mapAsked;
+    const asked = ++pageAsked;
     map.dataset.ready = "0";
     const address = new URL(window.location.href);
     address.searchParams.set("compare", compare.value);
@@ -192,7 +192,7 @@
     } catch (error) {
       fresh = null;  // offline: the map is drawn again as it was
     }
-    if (asked !== mapAsked) return;  // a later redraw is on its way
+    if (asked !== pageAsked) return;  // a later redraw is on its way
     if (fresh) {
       [map.dataset.source, "routes-map-colours", ...PAGE_PARTS].forEach((id) => {
         const now = document.getElementById(id), next = fresh.getElementById(id);
@@ -379,7 +379,7 @@
     const id = Number(compare.value);
     order = [Number(box.dataset.route)];
     // Beside the lane's request; the page's map already has the route first compared.
-    if (map && id && !mapShows([order[0], id])) redrawMap();
+    if (map && id && !mapShows([order[0], id])) refreshFromPage();
     if (!id) { draw(); syncForm(); return; }
     if (id === embedded) embedded = null;  // drawn from the page once; fetched fresh when chosen again
     else {
