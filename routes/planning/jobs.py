@@ -453,8 +453,7 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
                     station=run.dsp.station,
                     day=job.service_date,
                     routes={
-                        vid: f"The route for van {v.plate}"
-                        for vid, v in planned.vehicles.items()
+                        vid: f"The route for van {v.plate}" for vid, v in planned.vehicles.items()
                     },
                     stops={sid: stop.address for sid, stop in planned.stops.items()},
                 )

@@ -733,9 +733,7 @@ def proposal_problems(
         find_violations(problem, solution),
         station=station,
         day=day,
-        routes={
-            STANDBY if r.standby else str(r.route): f"Route {r.code}" for r in proposal.routes
-        },
+        routes={STANDBY if r.standby else str(r.route): f"Route {r.code}" for r in proposal.routes},
         stops=addresses,
     )
     now_s = int((context["now"] - context["midnight"]).total_seconds())
