@@ -86,8 +86,13 @@ def test_a_keyboard_only_dispatcher_plans_and_assigns_the_day(
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
 
+    # and: a second skip link jumps over the map's stop markers to the routes
+    tab_to(page, page.get_by_role("link", name="Skip the map"), limit=10)
+    page.keyboard.press("Enter")
+    expect(page.locator("#routes-map-end")).to_be_focused()
+
     # when: the first route's van is chosen from its list, then a driver picked with Enter
-    tab_to(page, first.locator("select[name=vehicle]"), limit=60)
+    tab_to(page, first.locator("select[name=vehicle]"), limit=8)
     choose_by_keys(page, first.locator("select[name=vehicle]"), vans[0].plate)
     listed = page.locator(f'.board-driver[data-driver="{drivers[0].pk}"]')
     tab_to(page, listed)
