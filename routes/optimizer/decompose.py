@@ -39,6 +39,13 @@ START_SHARE = 0.25
 # Stops per area of the start: small enough for PyVRP to settle in seconds.
 START_PART_STOPS = 750
 PART_MIN_S = 8.0
+# A day of up to two groups is cut into GROUPS_PER_ROUND smaller groups, none under
+# MIN_GROUP_STOPS stops, after a whole-day start: a 1,000-stop day then goes through rounds
+# of four 250-stop groups instead of two whole-day searches (Homberger 1,000 at 120 s on two
+# cores: see docs/benchmarks.md); only a day of at most 2 * MIN_GROUP_STOPS stops is
+# searched whole all the time.
+GROUPS_PER_ROUND = 4
+MIN_GROUP_STOPS = 250
 # Extra seconds a worker may take past its group's budget (model building, the queue).
 GRACE_S = 10.0
 
@@ -378,10 +385,12 @@ def improve_day(
 ) -> DaySolution:
     """Plan `problem` in about `time_limit_s` seconds with every worker of `executor`.
 
-    A day of at most `2 * group_stops` stops gets one whole-day search per worker, each with
-    its own seed, for the whole time, and the best is kept. A larger day gets that start for
-    `start_share` of the time, per area of at most `start_part_stops` stops (None: one
-    whole-day search per worker, unless the day has more than `whole_day_max`), then rounds of group
+    Groups hold about `group_stops` stops; on a day of at most two such groups, a quarter of
+    the day (at least `MIN_GROUP_STOPS`), and that day starts whole. A day of at most two
+    groups gets one whole-day search per worker, each with its own seed, for the whole time,
+    and the best is kept. A larger day gets that start for `start_share` of the time, per
+    area of at most `start_part_stops` stops (None: one whole-day search per worker, unless
+    the day has more than `whole_day_max`), then rounds of group
     re-solves until the time is up, each round taking `round_share` of the time left.
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
     `on_round(round, best_day)` too, and `on_phase(Phase)` as each phase begins. Once
@@ -392,6 +401,9 @@ def improve_day(
     executor = executor or SerialExecutor()
     rng = random.Random(seed)
     n = len(problem.stops)
+    if n <= 2 * group_stops:  # quarters, started whole: an area's start would idle a worker
+        group_stops = max(MIN_GROUP_STOPS, n // GROUPS_PER_ROUND)
+        start_part_stops = None
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)

@@ -219,3 +219,21 @@ def test_a_small_days_solve_names_its_searches_side_by_side():
     with PoolExecutor(2) as pool:
         improve_day(_ring_day(n=40, vans=4), 1, executor=pool, seed=3, on_phase=phases.append)
     assert phases == [Phase("start", 2)]
+
+
+@pytest.mark.parametrize(("stops", "rounds_of"), [(600, 2), (500, None)])
+def test_only_a_day_of_up_to_500_stops_is_searched_whole_the_rest_goes_through_rounds(
+    stops, rounds_of
+):
+    # given: the default group size (500 stops), which alone would search a 1,000-stop day whole
+    problem = _ring_day(n=stops, vans=stops // 25)
+    phases = []
+    # when
+    day = improve_day(problem, 4, seed=1, on_phase=phases.append)
+    # then: a 600-stop day starts whole, then two groups of at least 250 stops are re-solved
+    # each round; a 500-stop day is searched whole all the time
+    assert phases[0] == Phase("start", 1)
+    rounds = phases[1:]
+    assert [p.parts for p in rounds] == [rounds_of] * len(rounds)
+    assert bool(rounds) == (rounds_of is not None)
+    assert day.feasible and _every_stop_once(problem, day)
