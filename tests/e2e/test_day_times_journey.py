@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from dsps.models import Role
 from routes.day.tracking import tracking_links_send
 from routes.live.progress import stop_eta
+from tests.clock import minutes_after
 from tests.dsps.factories import MembershipFactory
 from tests.e2e.test_sign_in import sign_in
 from tests.routes.factories import PackageFactory
@@ -22,11 +23,6 @@ from tests.routes.live_factories import deliver, route_out
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CHICAGO = "America/Chicago"
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 def test_one_eta_everywhere_and_a_copied_link_that_works(live_server, browser, settings):
@@ -101,7 +97,7 @@ def test_one_eta_everywhere_and_a_copied_link_that_works(live_server, browser, s
         .strftime("%H:%M")
     )
     assert shown in expected.split("|")
-    assert _minutes(window[1]) <= _minutes(shown) <= _minutes(window[2])
+    assert minutes_after(shown, window[1]) <= minutes_after(window[2], window[1])
     context.close()
 
     # and: the driver's phone, also in Chicago, shows the same ETA for stop 2, also after a poll
