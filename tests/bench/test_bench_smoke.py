@@ -78,12 +78,19 @@ def test_station_day_bench_smoke():
 def test_optimizer_bench_smoke(tmp_path):
     argv = ["--set", "solomon", "--only", "C101", "--engines", "pyvrp,parallel"]
     tried = ["--decompose", "group_stops=40,start_part_stops=none", "--time-limit", "1.5"]
-    _run(str(BENCH / "optimizer_bench.py"), *argv, *tried, "--out", str(tmp_path / "o.csv"))
+    printed = _run(
+        str(BENCH / "optimizer_bench.py"),
+        *argv,
+        *tried,
+        "--warm-pool",
+        "--out",
+        str(tmp_path / "o.csv"),
+    )
     rows = list(csv.DictReader((tmp_path / "o.csv").open()))
-    assert [(r["instance"], r["engine"]) for r in rows] == [
-        ("C101", "pyvrp"),
-        ("C101", "parallel group_stops=40,start_part_stops=none"),
-    ]
+    tried_name = "parallel warm group_stops=40,start_part_stops=none"
+    assert [(r["instance"], r["engine"]) for r in rows] == [("C101", "pyvrp"), ("C101", tried_name)]
+    # the class table names the settings tried and compares them with plain PyVRP
+    assert "| C1 | 1 | 1/1 |" in printed and f"{tried_name}/pyvrp distance" in printed
 
 
 @pytest.mark.django_db(transaction=True)
