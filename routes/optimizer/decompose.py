@@ -46,6 +46,11 @@ PART_MIN_S = 8.0
 # searched whole all the time.
 GROUPS_PER_ROUND = 4
 MIN_GROUP_STOPS = 250
+# Share of the time left that each round takes. A day cut in quarters takes half: fewer,
+# longer rounds measured shorter on Homberger 1,000 than a third (docs/benchmarks.md);
+# larger days keep a third, as measured on the 3,000- and 20,000-stop days.
+ROUND_SHARE = 1 / 3
+QUARTERS_ROUND_SHARE = 0.5
 # Extra seconds a worker may take past its group's budget (model building, the queue).
 GRACE_S = 10.0
 
@@ -377,7 +382,7 @@ def improve_day(
     whole_day_max: int = 4000,
     start_share: float = START_SHARE,
     start_part_stops: int | None = START_PART_STOPS,
-    round_share: float = 1 / 3,
+    round_share: float | None = None,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     on_round: Callable[[int, DaySolution], None] | None = None,
@@ -391,7 +396,8 @@ def improve_day(
     and the best is kept. A larger day gets that start for `start_share` of the time, per
     area of at most `start_part_stops` stops (None: one whole-day search per worker, unless
     the day has more than `whole_day_max`), then rounds of group
-    re-solves until the time is up, each round taking `round_share` of the time left.
+    re-solves until the time is up, each round taking `round_share` of the time left (None:
+    `QUARTERS_ROUND_SHARE` on a day cut in quarters, else `ROUND_SHARE`).
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
     `on_round(round, best_day)` too, and `on_phase(Phase)` as each phase begins. Once
     `should_stop()` is True no new round starts and the best day so far is returned. Days
@@ -404,6 +410,8 @@ def improve_day(
     if n <= 2 * group_stops:  # quarters, started whole: an area's start would idle a worker
         group_stops = max(MIN_GROUP_STOPS, n // GROUPS_PER_ROUND)
         start_part_stops = None
+        round_share = round_share or QUARTERS_ROUND_SHARE
+    round_share = round_share or ROUND_SHARE
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)

@@ -1,5 +1,6 @@
 """Route-based decomposition: the rounds, the merge step, lost workers and the wire format."""
 
+import math
 import random
 import time
 from dataclasses import replace
@@ -17,6 +18,8 @@ from routes.optimizer import (
     solve,
 )
 from routes.optimizer.decompose import (
+    QUARTERS_ROUND_SHARE,
+    ROUND_SHARE,
     Group,
     Phase,
     PoolExecutor,
@@ -59,6 +62,23 @@ def _ring_day(n: int = 160, vans: int = 8, seed: int = 4, **kwargs) -> DayProble
 def _every_stop_once(problem, day) -> bool:
     seen = [s for r in day.routes for s in r.stop_ids] + [d.stop_id for d in day.dropped]
     return sorted(seen) == sorted(s.id for s in problem.stops)
+
+
+class _FirstRoundExecutor(SerialExecutor):
+    """Two workers that answer the start in half a second each and record when the first
+    round's jobs came and what they were, without solving them."""
+
+    workers = 2
+
+    def __init__(self):
+        self.rounds = []
+
+    def run(self, jobs, on_progress=None, should_stop=None):
+        if jobs[0].initial:  # a round re-solves groups from their current routes
+            self.rounds.append((time.perf_counter(), jobs))
+            return [None] * len(jobs)
+        quick = [replace(job, time_limit_s=0.5) for job in jobs]
+        return super().run(quick, on_progress, should_stop)
 
 
 class _LosingExecutor(SerialExecutor):
@@ -229,7 +249,7 @@ def test_only_a_day_of_up_to_500_stops_is_searched_whole_the_rest_goes_through_r
     problem = _ring_day(n=stops, vans=stops // 25)
     phases = []
     # when
-    day = improve_day(problem, 4, seed=1, on_phase=phases.append)
+    day = improve_day(problem, 8, seed=1, on_phase=phases.append)
     # then: a 600-stop day starts whole, then two groups of at least 250 stops are re-solved
     # each round; a 500-stop day is searched whole all the time
     assert phases[0] == Phase("start", 1)
@@ -237,3 +257,21 @@ def test_only_a_day_of_up_to_500_stops_is_searched_whole_the_rest_goes_through_r
     assert [p.parts for p in rounds] == [rounds_of] * len(rounds)
     assert bool(rounds) == (rounds_of is not None)
     assert day.feasible and _every_stop_once(problem, day)
+
+
+@pytest.mark.parametrize(("stops", "share"), [(600, QUARTERS_ROUND_SHARE), (1200, ROUND_SHARE)])
+def test_a_round_takes_half_the_time_left_on_a_day_cut_in_quarters_and_a_third_on_larger_days(
+    stops, share
+):
+    # given: 50 s for a day of two groups of at most 500 stops (cut in quarters of at least
+    # 250), and for a day of more groups
+    problem = _ring_day(n=stops, vans=stops // 25)
+    executor = _FirstRoundExecutor()
+    started = time.perf_counter()
+    # when: the solve stops after its first round
+    improve_day(problem, 50, executor=executor, seed=1, should_stop=lambda: bool(executor.rounds))
+    # then: that round's groups, run two at a time, fill its share of the time then left
+    ((at, jobs),) = executor.rounds
+    left = 50 - (at - started)
+    round_s = jobs[0].time_limit_s * math.ceil(len(jobs) / executor.workers)
+    assert share * left <= round_s <= share * (left + 1)
