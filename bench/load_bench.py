@@ -112,6 +112,8 @@ def setup_django(env: dict) -> None:
 
 def seed(*, drivers: int, dsps: int, stops: int, seed_no: int) -> dict:
     """One station day with every driver clocked in on a route in progress (bulk writes)."""
+    # Django is set up only by `setup_django`, after the command line names the database, so
+    # Django's and the project's modules are imported here, not at the top.
     from datetime import date
 
     from django.conf import settings

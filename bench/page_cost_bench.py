@@ -34,7 +34,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", choices=["driver", "board"], help="cProfile one request")
     args = parser.parse_args(argv)
     plan = seeded_app(args, hosts="testserver", cache="locmemcache://pagecost")
-    from django.test import Client  # Django is set up only now
+    # Django is set up only now, by seeded_app: its and the project's modules come after.
+    from django.test import Client
 
     from dsps.models import User
 

@@ -79,6 +79,7 @@ def clear() -> None:
 
 def _onboarding_models() -> list:
     """What onboarding adds to a DSP, children before parents."""
+    # Imported here: Django is set up only by `seeded_app`, after the top of the module.
     from drivers.models import TrainingCompletion, WeeklyAvailability
     from dsps.models import DspApplication, TerritoryHolding
     from fleet.models import Inspection, InspectionItem, InsurancePolicy, Lease
@@ -134,6 +135,7 @@ def fleet(station: Station) -> None:
     inspected vans, and licensed, trained drivers available that day. The test factories
     build those rows, so the bench follows the checklist wherever it goes.
     """
+    # Imported here: Django is set up only by `seeded_app`, after the top of the module.
     import factory.django
 
     from drivers.models import Audience

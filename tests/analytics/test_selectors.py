@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from analytics import selectors
 from analytics.selectors import Period
+from nextmile.calendar import week_start_of
 from routes.models import ShiftPunch
 from tests.analytics.factories import day_route, station_yesterday, visit
 from tests.drivers.factories import DriverFactory, IncidentFactory
@@ -175,7 +176,6 @@ def test_cost_per_package_divides_the_weeks_costs_by_its_deliveries(db):
     dsp = DspFactory()
     end = station_yesterday(dsp) - D(days=7)
     period = selectors.period_parse(start=end - D(days=6), end=end, today=end)
-    from nextmile.calendar import week_start_of
 
     week = week_start_of(end)
     driver = DriverFactory(dsp=dsp, hourly_rate=Decimal("21.00"))

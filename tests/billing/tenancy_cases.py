@@ -1,6 +1,6 @@
 """Cross-DSP cases for billing's pages and endpoints."""
 
-from billing.models import Dispute, Scorecard
+from billing.models import Dispute, PayDiscrepancy, PeakPeriod, Scorecard
 from tests.billing.factories import WEEK, RateCardFactory, StatementLineFactory, approved_statement
 from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import MembershipFactory
@@ -38,8 +38,6 @@ def _pay_driver(dsp, driver_user):
 
 
 def _pay_question(dsp, driver_user):
-    from billing.models import PayDiscrepancy
-
     row = PayDiscrepancy.objects.create(
         driver=driver_user.driver_profile, week_start=WEEK, message="Short by an hour"
     )
@@ -51,8 +49,6 @@ def _rate_card(dsp, driver_user):
 
 
 def _peak_period(dsp, driver_user):
-    from billing.models import PeakPeriod
-
     return {
         "pk": PeakPeriod.objects.create(
             station=dsp.station, starts_on=WEEK, ends_on=WEEK, per_route=1

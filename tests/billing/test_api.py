@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.models import RateCard, Statement
+from billing.models import PeakPeriod, RateCard, Statement
 from tests.billing.factories import WEEK, StatementFactory, StatementLineFactory, approved_statement
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
 
@@ -138,8 +138,6 @@ def test_the_driver_pay_export_lists_hours(client):
 
 
 def test_staff_add_a_peak_period_through_the_api_and_an_owner_only_reads(client, staff):
-    from billing.models import PeakPeriod
-
     station = DspFactory().station
     client.force_login(staff)
     body = {"station": station.pk, "starts_on": "2027-11-28", "ends_on": "2027-12-24"}

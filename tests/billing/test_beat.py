@@ -9,6 +9,7 @@ from django.db import connection
 
 from billing.models import Scorecard, Statement
 from dsps.calendar import last_closed_week
+from nextmile.celery import app
 from routes.models import Route
 from tests.billing.factories import RateCardFactory
 from tests.conftest import start_worker, stop_worker, wait_until
@@ -34,7 +35,6 @@ def beat_worker(tmp_path):
     )
     yield proc
     stop_worker(proc)
-    from nextmile.celery import app
 
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue)

@@ -7,14 +7,15 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from billing.models import PeakPeriod
+from tests.dsps.factories import StationFactory
+
 BEFORE = [("billing", "0002_statement_immutable_trigger")]
 AFTER = [("billing", "0003_peak_periods_and_chargebacks")]
 
 
 @pytest.mark.django_db
 def test_flagged_rate_cards_become_peak_periods_over_the_days_they_were_in_force():
-    from tests.dsps.factories import StationFactory
-
     station = StationFactory()
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
@@ -50,7 +51,6 @@ def test_flagged_rate_cards_become_peak_periods_over_the_days_they_were_in_force
             MigrationExecutor(connection).loader.graph.leaf_nodes()
         )
     # then
-    from billing.models import PeakPeriod
 
     assert [
         (p.starts_on, p.ends_on, p.per_route, p.per_package)

@@ -23,10 +23,11 @@ import pytest
 
 from billing.finances.projection import cash_projection
 from billing.models import FinanceSettings, PeakPeriod, Scorecard
+from dsps.models import Role
 from fleet.models import Repair
 from tests.billing.factories import RateCardFactory
 from tests.drivers.factories import DriverFactory
-from tests.dsps.factories import DspFactory
+from tests.dsps.factories import DspFactory, MembershipFactory
 from tests.fleet.factories import LeaseFactory, RepairFactory, VehicleFactory, VehicleOfferFactory
 from tests.routes.factories import (
     DeliveryEventFactory,
@@ -209,9 +210,6 @@ def test_a_tier_drop_is_named_in_money_and_reaches_the_reserve_a_week_earlier(ds
 
 
 def test_the_owner_sees_both_series_and_the_drop_in_money(client, dsp):
-    from dsps.models import Role
-    from tests.dsps.factories import MembershipFactory
-
     # given
     client.force_login(MembershipFactory(dsp=dsp, role=Role.OWNER).user)
     # when

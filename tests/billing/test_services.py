@@ -7,7 +7,13 @@ from django.db import IntegrityError, InternalError, transaction
 from django.utils import timezone
 
 from billing.models import Dispute, RateCard, Statement, StatementLine, ThresholdSet
-from billing.scorecards.metrics import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS
+from billing.scorecards.metrics import (
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
+    hurting_metrics,
+    scorecard_compute,
+)
+from billing.selectors import driver_hours
 from billing.services import (
     dispute_open,
     dispute_resolve,
@@ -20,15 +26,24 @@ from billing.services import (
     threshold_set_save,
 )
 from billing.tasks import statement_generate_task
+from routes.models import CustomerFeedback
 from tests.billing.factories import (
     WEEK,
     RateCardFactory,
     StatementFactory,
     StatementLineFactory,
+    ThresholdSetFactory,
     approved_statement,
 )
+from tests.drivers.factories import DriverFactory
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
-from tests.routes.factories import DeliveryEventFactory, PackageFactory, RouteFactory
+from tests.routes.factories import (
+    CustomerFeedbackFactory,
+    DeliveryEventFactory,
+    PackageFactory,
+    RouteFactory,
+    ShiftPunchFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,10 +257,6 @@ def test_a_statement_line_factory_line_reconciles():
 
 def test_a_customer_escalation_caps_the_tier():
     # given: a week perfect on completion, the only weighted metric, but for one escalation
-    from billing.scorecards.metrics import scorecard_compute
-    from routes.models import CustomerFeedback
-    from tests.billing.factories import ThresholdSetFactory
-    from tests.routes.factories import CustomerFeedbackFactory
 
     dsp = _week_with_deliveries(n=2)
     ThresholdSetFactory(station=dsp.station, weights={"dcr": 1}, escalation_cap="great")
@@ -259,10 +270,6 @@ def test_a_customer_escalation_caps_the_tier():
 
 
 def test_the_three_metrics_hurting_most_name_their_routes():
-    from billing.scorecards.metrics import hurting_metrics, scorecard_compute
-    from routes.models import CustomerFeedback
-    from tests.routes.factories import CustomerFeedbackFactory
-
     dsp = _week_with_deliveries(n=2)
     event = dsp.routes.get().events.first()
     CustomerFeedbackFactory(package=event.package, kind=CustomerFeedback.Kind.NEGATIVE)
@@ -274,10 +281,6 @@ def test_the_three_metrics_hurting_most_name_their_routes():
 
 
 def test_hours_past_forty_are_paid_at_time_and_a_half():
-    from billing.selectors import driver_hours
-    from tests.drivers.factories import DriverFactory
-    from tests.routes.factories import ShiftPunchFactory
-
     dsp = DspFactory()
     driver = DriverFactory(dsp=dsp, hourly_rate=Decimal("20.00"))
     for d in range(5):  # five 9-hour days = 45 h

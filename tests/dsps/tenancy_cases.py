@@ -1,6 +1,6 @@
 """Cross-DSP tenancy cases for the tenant root's pages and endpoints."""
 
-from dsps.models import Station
+from dsps.models import ApiKey, Membership, Role, Station
 from tests.dsps.factories import (
     DspApplicationFactory,
     MembershipFactory,
@@ -31,8 +31,6 @@ def _territory(dsp, driver_user):
 
 
 def _api_key(dsp, driver_user):
-    from dsps.models import ApiKey, Membership, Role
-
     owner = Membership.objects.filter(dsp=dsp, role=Role.OWNER).first()
     owner = owner.user if owner else MembershipFactory(dsp=dsp, role=Role.OWNER).user
     return {

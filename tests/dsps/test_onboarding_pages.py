@@ -261,9 +261,6 @@ def test_market_assessment_counts_packages_and_stops_inside_the_polygon(
 
 
 def test_dispatchers_are_not_offered_the_owners_market_assessment(client, db):
-    from dsps.models import Role
-    from tests.dsps.factories import MembershipFactory, TerritoryFactory
-
     territory = TerritoryFactory()
     for role, offered in ((Role.OWNER, True), (Role.DISPATCHER, False)):
         member = MembershipFactory(dsp=territory.dsp, role=role)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from drivers.models import Driver
 from dsps.models import Dsp, Role, Station
 from dsps.tenancy import get_for_user_or_404, scope_to_user
 from fleet.models import Vehicle
@@ -26,7 +27,6 @@ def test_a_driver_sees_only_their_own_driver_profile(db):
     member = MembershipFactory(role=Role.DRIVER)
     me = DriverFactory(dsp=member.dsp, user=member.user)
     DriverFactory(dsp=member.dsp)  # a colleague
-    from drivers.models import Driver
 
     assert list(scope_to_user(Driver.objects.all(), member.user)) == [me]
 

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from nextmile.celery import app
 from tests.conftest import start_worker, stop_worker, wait_until
 
 
@@ -63,7 +64,6 @@ class PrivateRedis:
 
 def _point_celery_at(url: str) -> None:
     """Send this process's tasks to `url` from now on (drop pooled connections to the old one)."""
-    from nextmile.celery import app
 
     app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
     # Kombu keeps one pool per broker URL process-wide: forget ours, never close it, so the
@@ -77,8 +77,6 @@ def private_queue(django_db_setup, django_db_blocker):
     """A private Redis plus one worker on it; this process publishes there meanwhile."""
     from django.conf import settings
     from django.db import connection
-
-    from nextmile.celery import app
 
     if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server on the PATH")

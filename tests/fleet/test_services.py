@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dsps.models import Role
+from dsps.models import AuditEvent, Role
 from dsps.onboarding import checklist_for
 from fleet.dates import add_months
 from fleet.models import (
@@ -27,12 +27,14 @@ from fleet.services import (
     insurance_policy_create,
     lease_create,
     lease_return,
+    lease_transfer,
     maintenance_schedule_create,
     repair_log,
     vehicle_ground,
     vehicle_offer_create,
 )
 from tests.dsps.factories import DspFactory, MembershipFactory, StaffFactory
+from tests.dsps.factories import DspFactory as _Dsp
 from tests.fleet.factories import (
     InsuranceOptionFactory,
     InsurancePolicyFactory,
@@ -41,7 +43,9 @@ from tests.fleet.factories import (
     VehicleFactory,
     VehicleOfferFactory,
 )
+from tests.fleet.factories import LeaseFactory as _Lease
 from tests.fleet.photos import png_upload
+from tests.routes.factories import RouteFactory
 
 DAY = datetime.timedelta(days=1)
 VIN = "1FTBW3XM5HKA00001"
@@ -458,9 +462,6 @@ def test_onboarding_items_follow_insurance_and_leases(dsp, today):
 
 
 def _transfer_world():
-    from tests.dsps.factories import DspFactory as _Dsp
-    from tests.fleet.factories import LeaseFactory as _Lease
-
     leaving = _Dsp()
     receiver = _Dsp(station=leaving.station)
     lease = _Lease(vehicle__dsp=leaving, ends_on=None)
@@ -468,9 +469,6 @@ def _transfer_world():
 
 
 def test_a_transfer_ends_the_lease_and_starts_one_for_the_receiver_the_next_day(db):
-    from dsps.models import AuditEvent
-    from fleet.services import lease_transfer
-
     # given
     leaving, receiver, lease = _transfer_world()
     staff = StaffFactory().user
@@ -500,8 +498,6 @@ def test_a_transfer_ends_the_lease_and_starts_one_for_the_receiver_the_next_day(
 
 
 def test_a_transfer_dated_today_moves_the_van_at_once(db):
-    from fleet.services import lease_transfer
-
     leaving, receiver, lease = _transfer_world()
     lease_transfer(lease=lease, to_dsp=receiver, on=leaving.station.today(), by=StaffFactory().user)
     lease.vehicle.refresh_from_db()
@@ -510,9 +506,6 @@ def test_a_transfer_dated_today_moves_the_van_at_once(db):
 
 @pytest.mark.parametrize("problem", ["inactive", "same", "planned"])
 def test_a_transfer_is_refused_with_a_clear_message_and_nothing_changes(db, problem):
-    from fleet.services import lease_transfer
-    from tests.routes.factories import RouteFactory
-
     # given
     leaving, receiver, lease = _transfer_world()
     on = leaving.station.today() + datetime.timedelta(days=2)

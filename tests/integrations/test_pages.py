@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dsps.models import AuditEvent, Role
 from integrations.models import WebhookDelivery, WebhookSubscription
-from tests.dsps.factories import MembershipFactory, StaffFactory
+from tests.dsps.factories import MembershipFactory, StaffFactory, StationFactory
 from tests.integrations.factories import DeliveryFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +53,6 @@ def test_a_bad_url_is_shown_on_the_url_field_and_nothing_is_saved(client, owner)
 
 
 def test_staff_may_limit_a_program_webhook_to_a_station(client, staff):
-    from tests.dsps.factories import StationFactory
-
     station = StationFactory()
     client.force_login(staff)
     client.post(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dsps.models import AuditEvent, Role
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.services import (
+    deliveries_create,
     delivery_attempt,
     delivery_resend,
     subscription_create,
@@ -22,6 +23,7 @@ from routes.day.assignment import route_assign, route_unassign
 from routes.day.deliveries import delivery_record
 from routes.models import PlanJob
 from routes.planning.jobs import plan_job_prepare, plan_run_solve
+from routes.signals import RouteEvent
 from tests.dsps.factories import MembershipFactory, StaffFactory, StationFactory
 from tests.integrations.factories import DeliveryFactory, SubscriptionFactory
 from tests.integrations.helpers import after_commit, send_all, signature_ok
@@ -372,9 +374,6 @@ def test_creation_and_rotation_are_audited_and_rotation_changes_the_signature(re
 
 
 def test_a_delivery_is_made_once_per_subscription_and_event(django_capture_on_commit_callbacks):
-    from integrations.services import deliveries_create
-    from routes.signals import RouteEvent
-
     hook = SubscriptionFactory(events=["route.assigned"])
     event = RouteEvent(
         id=str(uuid.uuid4()),

@@ -11,8 +11,10 @@ from django.urls import reverse
 from dsps.models import Role, Station, Territory
 from dsps.services import territory_assign
 from network import services
+from network.models import PeakLeaseOffer
 from routes.models import Package, Stop
 from tests.dsps.factories import MembershipFactory
+from tests.fleet.factories import LeaseFactory
 from tests.network.factories import overflow_world
 
 
@@ -179,9 +181,6 @@ def test_pages_use_a_fixed_number_of_queries(client, staff, django_assert_max_nu
 
 def test_the_owner_sees_a_peak_offer_at_home_and_leasing_takes_it_up(client, db):
     from datetime import timedelta
-
-    from network.models import PeakLeaseOffer
-    from tests.fleet.factories import LeaseFactory
 
     world = overflow_world()
     offer = world.a.leases.first().offer

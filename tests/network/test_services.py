@@ -10,6 +10,7 @@ from dsps.models import AuditEvent
 from network import services
 from network.models import AllocationProposal, PeakLeaseOffer
 from routes.models import Manifest, Package, Stop
+from routes.planning.jobs import stops_reallocate
 from tests.dsps.factories import square
 from tests.network.factories import overflow_world, stops_in
 from tests.routes.factories import RouteFactory, RouteStopFactory
@@ -160,8 +161,6 @@ def test_a_station_may_carry_its_own_stops_per_route(staff, settings):
 
 
 def test_the_routes_service_refuses_a_stop_that_changed_hands_and_moves_nothing(staff):
-    from routes.planning.jobs import stops_reallocate
-
     world = overflow_world()
     a_stop, b_stop = (
         Stop.objects.filter(manifest=world.manifest, dsp=dsp).first() for dsp in (world.a, world.b)

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from nextmile.celery import app
 from tests.conftest import artifact_log, start_worker
 
 # One private queue per test: a message a killed worker never acknowledged is restored by
@@ -69,7 +70,6 @@ def private_workers(transactional_db):
 
 def _purge(queue: str) -> None:
     """Drop what is left in a test's private queue."""
-    from nextmile.celery import app
 
     with app.connection_for_write() as connection:
         connection.default_channel.queue_purge(queue)

@@ -145,7 +145,6 @@ def test_a_closure_reroutes_the_remaining_stops_and_keeps_done_ones(
     route, stops = route_out(stops=4, code="R-CLOSE")
     deliver(stops[0], minutes_ago=1)
     client_user = manager(route)
-    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(
         user=client_user,
@@ -184,7 +183,6 @@ def test_a_closure_reroutes_the_remaining_stops_and_keeps_done_ones(
 def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
     route, stops = route_out(stops=4, code="R-SHUT")
     user = manager(route)
-    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
     replan_job_run(job_id=job.pk)
@@ -203,7 +201,6 @@ def test_stops_inside_a_closure_with_no_end_stay_last_and_the_driver_is_told():
 def test_a_proposal_is_refused_when_a_stop_was_done_since():
     route, stops = route_out(stops=3)
     user = manager(route)
-    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="closure", area=BOX, time_limit_s=1)
     replan_job_run(job_id=job.pk)
@@ -223,7 +220,6 @@ def test_a_breakdown_moves_the_remaining_stops_to_a_nearby_route():
     helper, _ = route_out(dsp=broken.dsp, stops=2, code="R-HELP", lon0=broken_lon(bstops))
     deliver(bstops[0], minutes_ago=1)
     user = manager(broken)
-    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(user=user, kind="breakdown", route=broken, time_limit_s=1)
     # when
@@ -320,7 +316,6 @@ def test_a_route_behind_pace_gets_a_rescue_proposal_from_the_board(client, setti
 def test_applying_twice_changes_nothing_the_second_time():
     route, _ = route_out(stops=2)
     user = manager(route)
-    from routes.replan.disruptions import disruption_record
 
     _, job = disruption_record(
         user=user, kind="slowdown", area=BOX, speed_factor="0.5", time_limit_s=1

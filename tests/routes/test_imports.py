@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dsps.models import Role
+from routes.manifests.imports import template_csv
 from routes.models import Manifest, Package, Stop
 from routes.planning.jobs import manifest_import, stop_allocate
 from tests.dsps.factories import MembershipFactory, StationFactory, TerritoryFactory
@@ -170,8 +171,6 @@ def test_a_dsp_of_another_station_cannot_receive_a_stop(staff, dispatcher):
 
 
 def test_template_rows_import_cleanly(dispatcher):
-    from routes.manifests.imports import template_csv
-
     upload = SimpleUploadedFile("t.csv", template_csv().encode())
     result = _import(dispatcher, upload)
     assert result.packages == 2

@@ -6,7 +6,7 @@ import pytest
 
 from dsps.models import Role
 from routes.models import PlanJob, PlanRun
-from routes.planning.jobs import plan_job_prepare, plan_job_start
+from routes.planning.jobs import plan_job_prepare, plan_job_start, plan_runs_sweep_stale
 from routes.tasks.planning import plan_run_solve_task
 from tests.conftest import wait_until
 from tests.dsps.factories import MembershipFactory
@@ -47,8 +47,6 @@ def test_a_killed_workers_job_is_failed_readably_and_a_new_plan_is_accepted(
 
 
 def test_a_solve_with_a_fresh_heartbeat_is_not_swept(transactional_db, settings):
-    from routes.planning.jobs import plan_runs_sweep_stale
-
     settings.ROUTES_PLAN_HEARTBEAT_TIMEOUT_S = 60
     dsp = onboarded_dsp()
     manifest, _ = planning_day(dsp=dsp, stops=3, capacity=12)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dsps.tenancy import TenantScopedAPIMixin
+from dsps.tenancy import RoleRequiredMixin, TenantScopedAPIMixin
 from tests.tenancy.urls import project_endpoints
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -31,8 +31,6 @@ def test_every_api_view_uses_the_tenant_base_class():
 
 
 def test_every_page_checks_roles_through_the_tenancy_helpers():
-    from dsps.tenancy import RoleRequiredMixin
-
     pages = [e for e in project_endpoints() if not e.name.startswith("api:")]
     offenders = []
     for e in pages:
