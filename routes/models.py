@@ -128,6 +128,9 @@ class Route(TimeStampedModel):
     problems = models.JSONField(
         default=list, blank=True, help_text="what the last re-check found wrong, as sentences"
     )
+    late_stops = models.PositiveIntegerField(
+        default=0, help_text="stops the last re-check found starting after their window closes"
+    )
     unassigned_at = models.DateTimeField(
         null=True, blank=True, help_text="when the DSP last took its driver and van off it"
     )

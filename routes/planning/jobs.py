@@ -21,6 +21,7 @@ from routes.conf import setting
 from routes.manifests import imports
 from routes.manifests.allocation import inverted_windows, tracking_clashes
 from routes.models import Package, PlanJob, PlanRun, Route, RouteStop, Stop
+from routes.optimizer import ViolationKind
 from routes.optimizer.decompose import Phase
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
 from routes.planning.rounds import solve_day
@@ -748,6 +749,7 @@ def routes_timed_write(
         ).items():
             setattr(route, name, value)
         route.problems = retimed_words(route, orders[route.pk], problems)
+        route.late_stops = sum(1 for p in problems if p.kind == ViolationKind.LATE_START)
         route.save()
         for k, stop in enumerate(orders[route.pk]):
             row = rows[stop.pk]
@@ -814,7 +816,7 @@ def _timeline_totals(route: Route, stops: list) -> dict:
         "colour": route.colour,
         "km": float(route.planned_km),
         "minutes": _route_minutes(route),
-        "windows_broken": _windows_broken(route.problems),
+        "windows_broken": route.late_stops,
         "problems": list(route.problems or []),
         "departs": _local_minutes(route.departs_at, tz),
         "returns": _local_minutes(route.returns_at, tz),
@@ -830,10 +832,6 @@ def _route_minutes(route: Route) -> int:
     if route.departs_at is None or route.returns_at is None:
         return 0
     return round((route.returns_at - route.departs_at).total_seconds() / 60)
-
-
-def _windows_broken(problems) -> int:
-    return sum(1 for p in problems or [] if "window" in p)
 
 
 def route_stop_move_preview(
@@ -863,7 +861,7 @@ def route_stop_move_preview(
                         **route_timeline(after[pk]),
                         "km_before": float(before[pk].planned_km),
                         "minutes_before": _route_minutes(before[pk]),
-                        "windows_broken_before": _windows_broken(before[pk].problems),
+                        "windows_broken_before": before[pk].late_stops,
                     }
                     for pk in ids
                 ],

@@ -1,4 +1,4 @@
-"""Re-plan changes stored as English sentences become facts when the facts field arrives."""
+"""Data migrations: what was stored as English sentences becomes the facts it stated."""
 
 import pytest
 
@@ -47,3 +47,27 @@ def test_old_sentences_become_the_facts_they_stated():
         {"code": "not_fitted", "stop": "5 Fir Ln"},
         {"code": "note", "note": "Something nobody foresaw."},
     ]
+
+
+@pytest.mark.django_db
+def test_routes_stored_with_late_sentences_count_their_late_stops():
+    late, other = RouteFactory(), RouteFactory()
+    problems = {
+        late.pk: [
+            "Route R001 reaches 1 Elm St at 15:13, 13 min late: its window closes at 15:00.",
+            "Route R001 reaches 2 Oak Ave at 15:40, 25 min late: its window closes at 15:15.",
+            "Route R001 carries 9 packages, over its van's capacity of 8.",
+        ],
+        other.pk: ["Route R002 could take high-priority stop 9 Bay window Rd, which is left out."],
+    }
+
+    def fill(old):
+        for pk, sentences in problems.items():
+            old.get_model("routes", "Route").objects.filter(pk=pk).update(problems=sentences)
+
+    migrate_forward(
+        [("routes", "0013_tracking_notice_resends")], [("routes", "0014_route_late_stops")], fill
+    )
+    late.refresh_from_db()
+    other.refresh_from_db()
+    assert (late.late_stops, other.late_stops) == (2, 0)

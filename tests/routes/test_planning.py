@@ -1,6 +1,7 @@
 """Plan jobs in-process: preparing, solving once, writing once, cancelling, hand edits."""
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from routes.planning.jobs import (
     plan_job_start,
     plan_run_solve,
     route_stop_move,
+    route_stop_move_preview,
 )
 from routes.planning.problem import build_problem, estimates, van_kind, verify
 from tests.dsps.factories import MembershipFactory
@@ -238,6 +240,35 @@ def test_moving_a_stop_between_routes_renumbers_and_retimes_both(db):
     # The re-check names an overload rather than refusing the hand edit.
     over = f"Route {target.code} carries {target.load} packages, over its van's capacity of 8."
     assert target.problems == ([over] if target.load > 8 else [])
+
+
+def test_a_move_that_makes_a_stop_late_counts_it_once_and_the_preview_shows_it(db):
+    # given: a plan of two routes, and a stop whose window closes a minute after they leave
+    dsp = onboarded_dsp()
+    manifest, _ = planning_day(dsp=dsp, stops=14, capacity=8)
+    _solve(PlanJobFactory(dsp=dsp, service_date=manifest.service_date, time_limit_s=1))
+    source, target = Route.objects.filter(dsp=dsp).order_by("code")
+    tz = dsp.station.tz
+    moving = source.route_stops.select_related("stop").order_by("sequence").first()
+    closes = (target.departs_at + timedelta(minutes=1)).astimezone(tz)
+    Stop.objects.filter(pk=moving.stop_id).update(
+        window_start=(closes - timedelta(hours=1)).time(), window_end=closes.time()
+    )
+    user = MembershipFactory(dsp=dsp, role=Role.DISPATCHER).user
+    last = target.route_stops.count() + 1
+    # when: a dispatcher previews, then makes, its move to the end of the other route
+    preview = route_stop_move_preview(user=user, route_stop=moving, to_route=target, position=last)
+    route_stop_move(user=user, route_stop=moving, to_route=target, position=last)
+    # then: the one late stop is counted once, in the preview and on the route
+    lanes = {r["id"]: r for r in preview["routes"]}
+    assert (lanes[target.pk]["windows_broken_before"], lanes[target.pk]["windows_broken"]) == (
+        0,
+        1,
+    )
+    target.refresh_from_db()
+    assert target.late_stops == 1
+    (late,) = [p for p in target.problems if "late" in p]
+    assert moving.stop.address in late
 
 
 def test_a_stop_cannot_move_to_another_dsps_route(day):
