@@ -5,7 +5,7 @@ Build a `DayProblem` from depots, stops and vehicles, call `solve()`, get a `Day
 """
 
 from .check import check_feasible, find_violations
-from .engines import AutoEngine, Engine, OrToolsEngine, PyVrpEngine, get_engine
+from .engines import AutoEngine, Engine, OrToolsEngine, PyVrpEngine, SearchSettings, get_engine
 from .matrix import (
     EuclideanProvider,
     HaversineProvider,
@@ -39,6 +39,7 @@ __all__ = [
     "Point",
     "PyVrpEngine",
     "RouteResult",
+    "SearchSettings",
     "StopSpec",
     "TravelMatrices",
     "TravelTimeProvider",

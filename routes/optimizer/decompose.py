@@ -27,7 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from .check import check_feasible
-from .engines import AutoEngine, PyVrpEngine
+from .engines import DEFAULT_SEARCH, AutoEngine, PyVrpEngine, SearchSettings
 from .engines.common import COST_SCALE, ProgressCallback, StopCallback, day_solution
 from .engines.pyvrp_engine import unsupported
 from .partition import _planar, _share_vehicles, partition_stops, sub_problem
@@ -51,6 +51,10 @@ MIN_GROUP_STOPS = 250
 # larger days keep a third, as measured on the 3,000- and 20,000-stop days.
 ROUND_SHARE = 1 / 3
 QUARTERS_ROUND_SHARE = 0.5
+# The search of every whole-day worker after the first: stronger perturbations over more
+# neighbours, so that two searches side by side fall into different basins more often than
+# two seeds do (Solomon at 10 s, both cores: docs/benchmarks.md).
+WIDER_SEARCH = SearchSettings(max_perturbations=50, neighbours=80)
 # Extra seconds a worker may take past its group's budget (model building, the queue).
 GRACE_S = 10.0
 
@@ -93,6 +97,7 @@ class GroupJob:
     seed: int
     initial: Mapping[str, Sequence[str]] = field(default_factory=dict)
     optional: bool = False
+    search: SearchSettings = DEFAULT_SEARCH
 
 
 def solve_group(
@@ -109,6 +114,7 @@ def solve_group(
             on_progress=on_progress,
             should_stop=should_stop,
             initial=job.initial,
+            search=job.search,
         )
     return AutoEngine().solve(
         job.problem,
@@ -392,10 +398,11 @@ def improve_day(
 
     Groups hold about `group_stops` stops; on a day of at most two such groups, a quarter of
     the day (at least `MIN_GROUP_STOPS`), and that day starts whole. A day of at most two
-    groups gets one whole-day search per worker, each with its own seed, for the whole time,
-    and the best is kept. A larger day gets that start for `start_share` of the time, per
-    area of at most `start_part_stops` stops (None: one whole-day search per worker, unless
-    the day has more than `whole_day_max`), then rounds of group
+    groups (after that cut: up to 2 * `MIN_GROUP_STOPS` stops) gets one whole-day search per
+    worker for the whole time, each with its own seed and every one after the first with
+    `WIDER_SEARCH`, and the best is kept. A larger day gets a start for `start_share` of the
+    time, per area of at most `start_part_stops` stops (None: one whole-day search per
+    worker, unless the day has more than `whole_day_max`), then rounds of group
     re-solves until the time is up, each round taking `round_share` of the time left (None:
     `QUARTERS_ROUND_SHARE` on a day cut in quarters, else `ROUND_SHARE`).
     `on_progress(best_objective_cents, elapsed_s)` is called after every round;
@@ -423,15 +430,26 @@ def improve_day(
         if on_phase is not None:
             on_phase(Phase(step, parts, round_no))
 
+    def whole_day(limit_s: float, wider: SearchSettings = DEFAULT_SEARCH) -> list[GroupJob]:
+        """One search of the whole day per worker: the first with PyVRP's own settings, the
+        others with `wider`."""
+        return [
+            GroupJob(
+                problem,
+                limit_s,
+                seed + k,
+                optional=k > 0,
+                search=wider if k > 0 else DEFAULT_SEARCH,
+            )
+            for k in range(max(1, executor.workers))
+        ]
+
     def best_of(answers: Sequence[DaySolution | None]) -> DaySolution | None:
         found = [a for a in answers if a is not None]
         return min(found, key=lambda a: (not a.feasible, a.objective), default=None)
 
     if unsupported(problem) is not None or n <= 2 * group_stops or executor.workers < 1:
-        jobs = [
-            GroupJob(problem, time_limit_s, seed + k, optional=k > 0)
-            for k in range(max(1, executor.workers))
-        ]
+        jobs = whole_day(time_limit_s, WIDER_SEARCH)
         phase("start", len(jobs))
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:  # every worker was lost: one search here rather than no plan
@@ -440,9 +458,9 @@ def improve_day(
     start_s = time_limit_s * start_share
     part_stops = min(start_part_stops or whole_day_max, whole_day_max)
     if n <= whole_day_max and start_part_stops is None:
-        jobs = [
-            GroupJob(problem, start_s, seed + k, optional=k > 0) for k in range(executor.workers)
-        ]
+        # The start of a day that goes on to rounds keeps PyVRP's settings on every worker:
+        # WIDER_SEARCH was measured on days searched whole, the rounds' figures without it.
+        jobs = whole_day(start_s)
         phase("start", len(jobs))
         day = best_of(executor.run(jobs, on_progress, should_stop))
         if day is None:

@@ -16,6 +16,7 @@ import math
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from celery import current_app
 from celery import group as celery_group
@@ -24,7 +25,7 @@ from django.db import IntegrityError, transaction
 from nextmile.tasks import task_signature
 from routes.conf import setting
 from routes.models import PlanGroupResult, PlanJob, PlanRun
-from routes.optimizer import DayProblem, DaySolution
+from routes.optimizer import DayProblem, DaySolution, SearchSettings
 from routes.optimizer.decompose import GRACE_S, GroupJob, improve_day, solve_group
 from routes.optimizer.wire import (
     problem_from_dict,
@@ -72,6 +73,28 @@ class JobWatch:
         return self.stopped
 
 
+def job_payload(job: GroupJob) -> dict:
+    """A group's job as the JSON a sub-task message carries."""
+    return {
+        "problem": problem_to_dict(job.problem),
+        "time_limit_s": job.time_limit_s,
+        "seed": job.seed,
+        "initial": {v: list(s) for v, s in job.initial.items()},
+        "search": asdict(job.search),
+    }
+
+
+def job_from_payload(payload: dict) -> GroupJob:
+    """The job `job_payload` sent; a message queued before `search` existed gets the default."""
+    return GroupJob(
+        problem_from_dict(payload["problem"]),
+        payload["time_limit_s"],
+        payload["seed"],
+        payload["initial"],
+        search=SearchSettings(**payload.get("search", {})),
+    )
+
+
 def plan_group_solve(
     *, run_id: int, round_key: str, group: int, payload: dict, deadline: float
 ) -> bool:
@@ -82,13 +105,7 @@ def plan_group_solve(
     watch = JobWatch(run["job_id"])
     if watch() or not _claim(run_id, round_key, group):
         return False
-    job = GroupJob(
-        problem_from_dict(payload["problem"]),
-        payload["time_limit_s"],
-        payload["seed"],
-        payload["initial"],
-    )
-    solution = solve_group(job, should_stop=watch)
+    solution = solve_group(job_from_payload(payload), should_stop=watch)
     if not watch.stopped:
         _answer(run_id, round_key, group, solution)
     return True
@@ -120,12 +137,7 @@ class CeleryExecutor:
                     self.run_id,
                     round_key,
                     k,
-                    {
-                        "problem": problem_to_dict(job.problem),
-                        "time_limit_s": job.time_limit_s,
-                        "seed": job.seed,
-                        "initial": {v: list(s) for v, s in job.initial.items()},
-                    },
+                    job_payload(job),
                     deadline,
                 )
                 for k, job in enumerate(jobs)

@@ -12,6 +12,7 @@ from routes.optimizer import (
     Depot,
     HaversineProvider,
     LatLon,
+    SearchSettings,
     StopSpec,
     VehicleSpec,
     check_feasible,
@@ -20,6 +21,7 @@ from routes.optimizer import (
 from routes.optimizer.decompose import (
     QUARTERS_ROUND_SHARE,
     ROUND_SHARE,
+    WIDER_SEARCH,
     Group,
     Phase,
     PoolExecutor,
@@ -185,6 +187,46 @@ def test_a_small_day_runs_one_search_per_worker_and_keeps_the_best():
     # then
     assert check_feasible(problem, day) == []
     assert day.objective <= min(solve(problem, 1, seed=s).objective for s in (3, 4)) * 1.02
+
+
+class _RecordingExecutor(SerialExecutor):
+    """Two workers that record their jobs and answer each in a fifth of a second."""
+
+    workers = 2
+
+    def __init__(self):
+        self.jobs = []
+
+    def run(self, jobs, on_progress=None, should_stop=None):
+        self.jobs.extend(jobs)
+        quick = [replace(job, time_limit_s=0.2) for job in jobs]
+        return super().run(quick, on_progress, should_stop)
+
+
+def test_the_searches_side_by_side_differ_by_their_settings_not_only_their_seed():
+    # given
+    executor = _RecordingExecutor()
+    # when
+    day = improve_day(_ring_day(n=40, vans=4), 1, executor=executor, seed=3)
+    # then: PyVRP's own search on the first worker, a wider one on the second
+    first, second = executor.jobs
+    assert (first.seed, first.search) == (3, SearchSettings())
+    assert (second.seed, second.search) == (4, WIDER_SEARCH)
+    assert WIDER_SEARCH.max_perturbations > first.search.max_perturbations
+    assert WIDER_SEARCH.neighbours > first.search.neighbours
+    assert day.feasible
+
+
+def test_the_start_of_a_day_that_goes_on_to_rounds_keeps_pyvrps_settings_on_every_worker():
+    # given: a 600-stop day, which starts whole and then goes through rounds
+    executor = _RecordingExecutor()
+    # when: the solve stops after its start
+    improve_day(_ring_day(n=600, vans=24), 20, executor=executor, should_stop=lambda: True)
+    # then: the two searches of the start differ by their seed only
+    assert [(job.seed, job.search) for job in executor.jobs] == [
+        (1, SearchSettings()),
+        (2, SearchSettings()),
+    ]
 
 
 def test_cancelling_stops_before_the_next_round():

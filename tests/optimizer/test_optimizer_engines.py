@@ -9,11 +9,14 @@ from routes.optimizer import (
     DayProblem,
     Depot,
     LatLon,
+    PyVrpEngine,
+    SearchSettings,
     StopSpec,
     VehicleSpec,
     check_feasible,
     solve,
 )
+from routes.optimizer.engines import pyvrp_engine
 from tests.optimizer.helpers import line_day
 
 ENGINES = ["pyvrp", "ortools"]
@@ -245,3 +248,29 @@ def test_a_stop_that_only_fits_without_the_break_is_dropped_with_a_reason():
     assert [(d.stop_id, d.reason) for d in solution.dropped] == [
         ("s0", "no vehicle's shift is long enough to drive there, serve it and return.")
     ]
+
+
+def test_pyvrp_searches_with_the_settings_it_is_given(monkeypatch):
+    # given: a record of the parameters PyVRP is called with
+    seen = []
+    real = pyvrp_engine.pyvrp.solve
+
+    def recording(data, stop, **kwargs):
+        seen.append(kwargs["params"])
+        return real(data, stop, **kwargs)
+
+    monkeypatch.setattr(pyvrp_engine.pyvrp, "solve", recording)
+    problem = line_day([3, 1, 2])
+    wider = SearchSettings(restart_after=5_000, max_perturbations=40, neighbours=2)
+    # when
+    plain = PyVrpEngine().solve(problem, 0.2)
+    other = PyVrpEngine().solve(problem, 0.2, search=wider)
+    # then: both find the line, each with its own settings (the first PyVRP's defaults)
+    assert plain.routes[0].distance_m == other.routes[0].distance_m == 6
+    defaults, given = seen
+    assert defaults.ils.num_iters_no_improvement == 150_000
+    assert defaults.perturbation.max_perturbations == 25
+    assert defaults.neighbourhood.num_neighbours == 50
+    assert given.ils.num_iters_no_improvement == 5_000
+    assert given.perturbation.max_perturbations == 40
+    assert given.neighbourhood.num_neighbours == 2

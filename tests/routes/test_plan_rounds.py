@@ -1,5 +1,6 @@
 """A plan run's rounds spread over real worker processes: lost workers and cancel."""
 
+import json
 import re
 import threading
 import time
@@ -9,10 +10,10 @@ from django.db import connection
 
 from dsps.models import Role
 from routes.models import PlanGroupResult, PlanJob, PlanRun, Route, RouteStop, Stop
-from routes.optimizer.decompose import GroupJob
+from routes.optimizer.decompose import WIDER_SEARCH, GroupJob
 from routes.planning.jobs import plan_job_cancel, plan_job_prepare, plan_run_solve
 from routes.planning.problem import build_problem
-from routes.planning.rounds import CeleryExecutor
+from routes.planning.rounds import CeleryExecutor, job_from_payload, job_payload
 from tests.conftest import artifact_log, wait_until
 from tests.dsps.factories import MembershipFactory
 from tests.routes.factories import PlanJobFactory, onboarded_dsp, planning_day
@@ -157,3 +158,25 @@ def test_cancel_stops_every_sub_task(rounds):
     wait_until(lambda: rounds.succeeded("cancelled") >= 1, timeout=5)
     assert PlanRun.objects.get(pk=run.pk).status == PlanJob.Status.CANCELLED
     assert Route.objects.filter(dsp=dsp).count() == 0
+
+
+def test_a_groups_job_crosses_the_queue_whole():
+    # given: a group's job with its current routes and a search of its own
+    dsp = onboarded_dsp()
+    manifest, _stops = planning_day(dsp=dsp, stops=6, vans=2, drivers=2, capacity=14)
+    problem = build_problem(dsp=dsp, service_date=manifest.service_date).problem
+    first = problem.stops[0].id
+    sent = GroupJob(
+        problem,
+        4.0,
+        7,
+        {problem.vehicles[0].id: [first]},
+        search=WIDER_SEARCH,
+    )
+    # when: it goes through a message's JSON
+    received = job_from_payload(json.loads(json.dumps(job_payload(sent))))
+    # then
+    assert (received.time_limit_s, received.seed) == (4.0, 7)
+    assert received.initial == {problem.vehicles[0].id: [first]}
+    assert received.search == WIDER_SEARCH
+    assert [s.id for s in received.problem.stops] == [s.id for s in problem.stops]

@@ -18,7 +18,7 @@ from .common import (
     triage,
 )
 from .ortools_engine import OrToolsEngine
-from .pyvrp_engine import PyVrpEngine, unsupported
+from .pyvrp_engine import DEFAULT_SEARCH, PyVrpEngine, SearchSettings, unsupported
 
 # Share of the time limit the PyVRP warm start gets before OR-Tools adds side constraints.
 WARM_START_SHARE = 0.4
@@ -193,4 +193,12 @@ def get_engine(name: str) -> Engine:
         raise ValueError(f"Unknown engine {name!r}; choose auto, pyvrp or ortools.") from None
 
 
-__all__ = ["AutoEngine", "Engine", "OrToolsEngine", "PyVrpEngine", "get_engine"]
+__all__ = [
+    "DEFAULT_SEARCH",
+    "AutoEngine",
+    "Engine",
+    "OrToolsEngine",
+    "PyVrpEngine",
+    "SearchSettings",
+    "get_engine",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyvrp
@@ -24,6 +25,23 @@ from .common import (
     restore_high_priority,
     triage,
 )
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How one PyVRP search explores: the defaults are PyVRP's own.
+
+    `restart_after`: iterations without improvement before the search restarts from a
+    perturbed best; `max_perturbations`: how many moves a perturbation makes at most;
+    `neighbours`: how many nearby stops each stop's moves consider.
+    """
+
+    restart_after: int = 150_000
+    max_perturbations: int = 25
+    neighbours: int = 50
+
+
+DEFAULT_SEARCH = SearchSettings()
 
 
 class _Criterion:
@@ -195,6 +213,7 @@ class PyVrpEngine:
         on_progress: ProgressCallback | None = None,
         should_stop: StopCallback | None = None,
         initial: Mapping[str, Sequence[str]] | None = None,
+        search: SearchSettings = DEFAULT_SEARCH,
     ) -> DaySolution:
         """`initial`: stop ids in order per vehicle id, a plan to start the search from."""
         started = time.perf_counter()
@@ -208,8 +227,17 @@ class PyVrpEngine:
         progress = Progress(time_limit_s, on_progress, should_stop, started)
         penalties = [problem.penalty_of(problem.stops[s]) or 0 for s in kept]
         base = dropped_penalty(problem, pre_dropped)
-        ils = pyvrp.IteratedLocalSearchParams(callbacks=_BestReporter(progress, penalties, base))
-        params = pyvrp.SolveParams(ils=ils)
+        ils = pyvrp.IteratedLocalSearchParams(
+            num_iters_no_improvement=search.restart_after,
+            callbacks=_BestReporter(progress, penalties, base),
+        )
+        explore = {
+            "neighbourhood": pyvrp.search.NeighbourhoodParams(num_neighbours=search.neighbours),
+            "perturbation": pyvrp.search.PerturbationParams(
+                max_perturbations=search.max_perturbations
+            ),
+        }
+        params = pyvrp.SolveParams(ils=ils, **explore)
         # Prizes reach 100x the longest detour; lateness and overload must be able to cost
         # more than that, and more than the longest arc in a day in metres and cents, or
         # PyVRP keeps stops on infeasible routes.
@@ -220,6 +248,7 @@ class PyVrpEngine:
         if problem.drop_penalty is not None or longest * 10 > 100_000:
             params = pyvrp.SolveParams(
                 ils=ils,
+                **explore,
                 penalty=pyvrp.PenaltyParams(max_penalty=max(100_000.0, 10.0 * max(top, longest))),
             )
         warm = None if not initial else warm_start(problem, data, kept, members, initial)
