@@ -17,6 +17,7 @@
   let order = [Number(box.dataset.route)];
   let pending = null;  // {fromRoute, fromSeq, rs, toRoute, position, preview}
   let selected = null;  // route stop id picked with the keyboard
+  let mapBefore = null;  // the map's data before a move's preview, while one is drawn on it
   const kept = [];
 
   function el(tag, cls, text) {
@@ -152,11 +153,13 @@
       const data = await post("previewUrl", found.lane.id, rs, toRoute, position);
       pending.preview = data;
       draw(new Map(data.routes.map((r) => [r.id, r])));
+      previewOnMap(data);
       showConsequence(data);
       box.dataset.state = "preview";
     } catch (error) {
       pending = null;
       draw();
+      mapAsBefore();
       showError(error.message);
       box.dataset.state = "refused";
     }
@@ -166,6 +169,7 @@
     data.routes.forEach((r) => lanes.set(r.id, r));
     panel.hidden = true;
     pending = null;
+    mapBefore = null;  // the map shows the move kept until the page's own arrives
     draw();
     syncForm();
     refreshFromPage();
@@ -194,12 +198,43 @@
     }
     if (asked !== pageAsked) return;  // a later redraw is on its way
     if (fresh) {
+      mapAsBefore(false);  // the page's routes replace what a preview drew
       [map.dataset.source, "routes-map-colours", ...PAGE_PARTS].forEach((id) => {
         const now = document.getElementById(id), next = fresh.getElementById(id);
         if (now && next) now.replaceChildren(...next.childNodes);
       });
     }
+    if (pending && pending.preview) previewOnMap(pending.preview);
+    else map.dispatchEvent(new CustomEvent("routes-map:redraw"));
+  }
+
+  // While a move is previewed the map draws the routes in their previewed order, each stop at
+  // its place on the map (a preview names route stops, not places); undo or a refusal draws
+  // the map as it was. A preview naming a route or stop the map does not show leaves it.
+  function previewOnMap(data) {
+    if (!map) return;
+    const source = document.getElementById(map.dataset.source);
+    const drawn = JSON.parse(mapBefore === null ? source.textContent : mapBefore);
+    const place = new Map();
+    drawn.forEach((route) => route.stops.forEach((s) => place.set(s[4], s)));
+    const shown = (r) => drawn.some((d) => d.id === r.id) && r.stops.every((s) => place.has(s.id));
+    if (data.routes.every(shown)) {
+      const previewed = new Map(data.routes.map((r) => [r.id, r]));
+      if (mapBefore === null) mapBefore = source.textContent;
+      drawn.forEach((route) => {
+        const next = previewed.get(route.id);
+        if (next) route.stops = next.stops.map((s) => [place.get(s.id)[0], place.get(s.id)[1], s.seq, s.address, s.id]);
+      });
+      source.textContent = JSON.stringify(drawn);
+    }
     map.dispatchEvent(new CustomEvent("routes-map:redraw"));
+  }
+
+  function mapAsBefore(redraw = true) {
+    if (!map || mapBefore === null) return;
+    document.getElementById(map.dataset.source).textContent = mapBefore;
+    mapBefore = null;
+    if (redraw) map.dispatchEvent(new CustomEvent("routes-map:redraw"));
   }
 
   function mapShows(ids) {
@@ -226,6 +261,7 @@
     pending = null;
     panel.hidden = true;
     draw();
+    mapAsBefore();
     box.dataset.state = "undone";
     const item = selected && lanesBox.querySelector(".tl-stop[data-rs='" + selected + "']");
     if (item) item.focus();

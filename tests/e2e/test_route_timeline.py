@@ -114,6 +114,22 @@ def test_a_dispatcher_drags_a_stop_on_the_map_onto_the_other_route_and_keeps_it(
     expected = [onto, rs, *before[1:]]
     assert _lane(page, target.pk) == expected
     assert RouteStop.objects.get(pk=rs).route_id == source.pk  # and nothing is saved yet
+    # and the map draws the stop on that route, in the previewed order
+    marker = page.locator(f'#routes-map path.route-stop[data-rs="{rs}"]')
+    expect(marker).to_have_attribute("data-route", str(target.pk))
+    expect(marker).to_have_attribute("stroke", target.colour)
+    drawn = [int(x) for x in page.locator("#routes-map").get_attribute("data-stops").split(",")]
+    assert [x for x in drawn if x in set(expected)] == expected
+
+    # when: the preview is undone, the map draws the stop on its own route again
+    page.click("#move-undo")
+    expect(box).to_have_attribute("data-state", "undone")
+    expect(marker).to_have_attribute("data-route", str(source.pk))
+    expect(marker).to_have_attribute("stroke", source.colour)
+    # and: it is dragged there again
+    _drag_on_map(page, rs, onto)
+    expect(box).to_have_attribute("data-state", "preview")
+    expect(marker).to_have_attribute("data-route", str(target.pk))
 
     # when: the move is kept
     page.click("#move-keep")
@@ -121,7 +137,6 @@ def test_a_dispatcher_drags_a_stop_on_the_map_onto_the_other_route_and_keeps_it(
     # then: the database has what the preview showed, and the map draws the stop on that route
     assert _in_database(target.pk) == expected == _lane(page, target.pk)
     assert _in_database(source.pk) == _lane(page, source.pk)
-    marker = page.locator(f'#routes-map path.route-stop[data-rs="{rs}"]')
     expect(marker).to_have_attribute("data-route", str(target.pk))
     expect(marker).to_have_attribute("stroke", target.colour)
 
