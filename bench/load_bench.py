@@ -121,6 +121,7 @@ def seed(*, drivers: int, dsps: int, stops: int, seed_no: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
+    # Models load only after django.setup(), which `setup_django` has run.
     from drivers.models import Driver
     from dsps.models import Dsp, Membership, Role, Station, User
     from fleet.models import Vehicle

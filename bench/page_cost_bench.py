@@ -37,6 +37,7 @@ def main(argv=None) -> int:
     # Django is set up only now, by seeded_app: its and the project's modules come after.
     from django.test import Client
 
+    # Models load only after django.setup(), which seeded_app has just run.
     from dsps.models import User
 
     pages = {

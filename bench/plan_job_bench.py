@@ -79,7 +79,8 @@ def clear() -> None:
 
 def _onboarding_models() -> list:
     """What onboarding adds to a DSP, children before parents."""
-    # Imported here: Django is set up only by `seeded_app`, after the top of the module.
+    # Imported here: models load only after django.setup(), which `seeded_app` runs once the
+    # command line has named the database, after the top of the module.
     from drivers.models import TrainingCompletion, WeeklyAvailability
     from dsps.models import DspApplication, TerritoryHolding
     from fleet.models import Inspection, InspectionItem, InsurancePolicy, Lease
@@ -138,6 +139,7 @@ def fleet(station: Station) -> None:
     # Imported here: Django is set up only by `seeded_app`, after the top of the module.
     import factory.django
 
+    # Models, selectors and the test factories load only after django.setup() (seeded_app).
     from drivers.models import Audience
     from drivers.selectors import required_modules
     from dsps.onboarding import onboarding_complete

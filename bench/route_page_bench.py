@@ -44,6 +44,7 @@ def main(argv=None) -> int:
     # creates), so Django's and the project's modules are imported here, not at the top.
     from django.test import Client
 
+    # Models load only after django.setup(), which seeded_app has just run.
     from dsps.models import User
     from routes.models import Route
 
