@@ -267,6 +267,9 @@ class PlanRun(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     best_objective = models.FloatField(null=True, blank=True)
     elapsed_s = models.FloatField(default=0)
+    # Its share of the job's search (`routes.planning.rounds.time_shares`), set as the job
+    # starts; empty on runs made before shares existed, which search the job's time limit.
+    time_limit_s = models.PositiveIntegerField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     # Where the solve stands (`routes.optimizer.decompose.Phase.to_json`), while it runs.
     phase = models.JSONField(default=dict, blank=True)
@@ -280,6 +283,11 @@ class PlanRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.job} · {self.dsp}"
+
+    @property
+    def search_s(self) -> int:
+        """Seconds this run searches."""
+        return self.time_limit_s or self.job.time_limit_s
 
 
 class PlanGroupResult(TimeStampedModel):

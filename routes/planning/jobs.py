@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from celery import group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from dsps.models import Dsp, Role, Station
@@ -24,7 +25,7 @@ from routes.models import Package, PlanJob, PlanRun, Route, RouteStop, Stop
 from routes.optimizer import ViolationKind
 from routes.optimizer.decompose import Phase
 from routes.planning.problem import build_problem, moment, retime, route_fields, verify
-from routes.planning.rounds import solve_day
+from routes.planning.rounds import solve_day, time_shares
 from routes.planning.words import problem_words, retimed_words
 from routes.rules.ev_range import range_problems
 from routes.signals import PLAN_COMPLETED, route_event_emit
@@ -258,30 +259,35 @@ def _queue_unavailable(job: PlanJob) -> None:
 
 
 def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
-    """Create one run per DSP to plan (skipping DSPs not yet onboarded) and mark the job running.
+    """Create one run per DSP to plan (skipping DSPs not yet onboarded), biggest day first and
+    each with its share of the search (`time_shares`), and mark the job running.
 
-    Idempotent: a job that already left `queued` returns its existing runs. The caller queues
-    the runs' tasks.
+    Idempotent: a job that already left `queued` returns its existing runs, in the same order.
+    The caller queues the runs' tasks in that order.
     """
     with transaction.atomic():
         job = (
             PlanJob.objects.select_for_update(of=("self",)).select_related("station").get(pk=job_id)
         )
         if job.status != PlanJob.Status.QUEUED:
-            return list(job.runs.filter(status=PlanJob.Status.QUEUED))
+            return list(job.runs.filter(status=PlanJob.Status.QUEUED).order_by("id"))
+        stops = dict(
+            Stop.objects.filter(
+                manifest__station=job.station,
+                manifest__service_date=job.service_date,
+                dsp__isnull=False,
+            )
+            .order_by()
+            .values("dsp_id")
+            .annotate(n=Count("id"))
+            .values_list("dsp_id", "n")
+        )
         if job.dsp_id:
             candidates = [job.dsp]
         else:
-            ids = (
-                Stop.objects.filter(
-                    manifest__station=job.station,
-                    manifest__service_date=job.service_date,
-                    dsp__isnull=False,
-                )
-                .values_list("dsp_id", flat=True)
-                .distinct()
-            )
-            candidates = list(Dsp.objects.filter(pk__in=list(ids)).order_by("name"))
+            candidates = list(Dsp.objects.filter(pk__in=list(stops)).order_by("name"))
+        # Biggest day first: the order `time_shares` counts on as the runs are queued.
+        candidates.sort(key=lambda dsp: -stops.get(dsp.pk, 0))
         skipped, runs = [], []
         for dsp in candidates:
             if dsp_is_suspended(dsp, on=job.service_date):
@@ -290,6 +296,14 @@ def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
                 runs.append(PlanRun.objects.get_or_create(job=job, dsp=dsp)[0])
             else:
                 skipped.append({"dsp": dsp.name, "reason": "onboarding is not complete"})
+        shares = time_shares(
+            [stops.get(run.dsp_id, 0) for run in runs],
+            job.time_limit_s,
+            int(setting("ROUTES_OPTIMIZE_WORKERS")),
+        )
+        for run, seconds in zip(runs, shares, strict=True):
+            run.time_limit_s = seconds
+        PlanRun.objects.bulk_update(runs, ["time_limit_s"])
         job.summary = {"skipped": skipped}
         job.started_at = timezone.now()
         if runs:
@@ -437,7 +451,7 @@ def plan_run_solve(*, run_id: int) -> PlanRun | None:
                 run_id=run.pk,
                 job_id=job.pk,
                 problem=planned.problem,
-                time_limit_s=job.time_limit_s,
+                time_limit_s=run.search_s,
                 seed=job.pk,
                 on_progress=watch.progress,
                 should_stop=watch.should_stop,
@@ -618,7 +632,10 @@ def plan_job_finish_if_done(*, job_id: int) -> PlanJob:
         job.finished_at = timezone.now()
         job.summary = {
             **job.summary,
-            "dsps": [{"dsp": r.dsp.name, "status": r.status, **r.summary} for r in runs],
+            "dsps": [
+                {"dsp": r.dsp.name, "status": r.status, "search_s": r.search_s, **r.summary}
+                for r in runs
+            ],
             **{
                 key: sum(r.summary.get(key, 0) for r in runs)
                 for key in ("routes", "stops", "dropped")
@@ -640,9 +657,7 @@ def plan_job_progress(job: PlanJob) -> dict:
         percent = 0
     else:
         parts = [
-            1.0
-            if r.status not in PlanJob.ACTIVE
-            else min(0.99, r.elapsed_s / max(1, job.time_limit_s))
+            1.0 if r.status not in PlanJob.ACTIVE else min(0.99, r.elapsed_s / max(1, r.search_s))
             for r in runs
         ]
         percent = round(100 * sum(parts) / len(parts))

@@ -11,6 +11,7 @@ every sub-task within a second: they poll the job as the coordinator does.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import time
@@ -193,6 +194,57 @@ def workers_for(job_id: int) -> int:
     workers = max(1, int(setting("ROUTES_OPTIMIZE_WORKERS")))
     running = PlanRun.objects.filter(job_id=job_id, status__in=PlanJob.ACTIVE).count()
     return max(1, workers // max(1, min(running, workers)))
+
+
+# The least a DSP's run of a station job searches: its matrices and first plan take seconds.
+RUN_MIN_S = 10
+RUN_MOST_TIMES = 3
+
+
+def time_shares(stops: Sequence[int], time_limit_s: int, workers: int) -> list[int]:
+    """Each run's seconds of a station job that gives `time_limit_s` per DSP: shares in
+    proportion to the runs' stops, the job still ending when equal shares would have.
+
+    The runs start biggest first, each on the first worker free (`plan_job_dispatch` queues
+    them in that order); every worker's last run also takes what is left up to that end.
+    With a worker per run, every run keeps `time_limit_s`. No run gets more than
+    `RUN_MOST_TIMES` times the limit: a solve must end well within the hour after which Redis hands
+    an unacknowledged message out again. A big DSP's day is far from settled when a small
+    one's is (docs/benchmarks.md).
+    """
+    n, workers = len(stops), max(1, workers)
+    if n <= 1:
+        return [time_limit_s] * n
+    end = math.ceil(n / workers) * time_limit_s
+    least, most = min(time_limit_s, RUN_MIN_S), RUN_MOST_TIMES * time_limit_s
+    order = sorted(range(n), key=lambda k: (-stops[k], k))
+
+    def schedule(per_stop: float) -> tuple[list[int], list[int], list[int]]:
+        """Seconds per run, the worker each runs on, and when each worker ends."""
+        seconds, on = [0] * n, [0] * n
+        free = [(0, w) for w in range(workers)]
+        for k in order:
+            at, w = heapq.heappop(free)
+            seconds[k] = min(most, max(least, int(per_stop * stops[k])))
+            on[k] = w
+            heapq.heappush(free, (at + seconds[k], w))
+        ends = [0] * workers
+        for at, w in free:
+            ends[w] = at
+        return seconds, on, ends
+
+    low, high = 0.0, end / min((s for s in stops if s > 0), default=1)
+    for _ in range(40):
+        mid = (low + high) / 2
+        if max(schedule(mid)[2]) <= end:
+            low = mid
+        else:
+            high = mid
+    seconds, on, ends = schedule(low)
+    last = {on[k]: k for k in order}  # each worker's last run
+    for w, k in last.items():
+        seconds[k] = min(most, seconds[k] + end - ends[w])
+    return seconds
 
 
 def solve_day(

@@ -25,7 +25,12 @@ class PlanForm(forms.Form):
     station = forms.ModelChoiceField(queryset=Station.objects.all(), required=False)
     service_date = forms.DateField(widget=DateInput)
     time_limit_s = forms.IntegerField(
-        label="Time limit (seconds)", min_value=1, max_value=MAX_TIME_LIMIT_S, initial=30
+        label="Time limit (seconds)",
+        min_value=1,
+        max_value=MAX_TIME_LIMIT_S,
+        initial=30,
+        help_text="Per DSP. A whole station's DSPs share it out by their stops: bigger days "
+        "search longer, and the plan ends when equal shares would have.",
     )
 
     def __init__(self, *args, staff: bool, **kwargs):
