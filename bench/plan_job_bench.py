@@ -314,7 +314,9 @@ def main() -> None:
                 "dsp": r.dsp.code,
                 "status": r.status,
                 "engine": r.summary.get("engine"),
-                **{k: r.summary.get(k) for k in ("routes", "stops", "dropped")},
+                **{k: r.summary.get(k) for k in ("routes", "stops", "dropped", "km")},
+                "started": r.started_at.isoformat() if r.started_at else None,
+                "finished": r.finished_at.isoformat() if r.finished_at else None,
             }
             for r in runs
         ],
