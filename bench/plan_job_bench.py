@@ -37,15 +37,42 @@ import django  # noqa: E402
 
 django.setup()
 
+import factory.django  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from drivers.models import Driver  # noqa: E402
-from dsps.models import Dsp, Membership, Role, Station, Territory, User  # noqa: E402
-from fleet.models import Vehicle  # noqa: E402
+from drivers.models import (  # noqa: E402
+    Audience,
+    Driver,
+    TrainingCompletion,
+    WeeklyAvailability,
+)
+from drivers.selectors import required_modules  # noqa: E402
+from dsps.models import (  # noqa: E402
+    Dsp,
+    DspApplication,
+    Membership,
+    Role,
+    Station,
+    Territory,
+    TerritoryHolding,
+    User,
+)
+from dsps.onboarding import onboarding_complete  # noqa: E402
+from fleet.models import Inspection, InspectionItem, InsurancePolicy, Lease, Vehicle  # noqa: E402
 from routes.models import Manifest, Package, PlanJob, PlanRun, Route, Stop  # noqa: E402
 from routes.planning.jobs import manifest_import, plan_job_start  # noqa: E402
+
+# The onboarding checklist's rows, built as the app's own tests build them.
+from tests.drivers import factories as drivers_f  # noqa: E402
+from tests.drivers.factories import CompletionFactory, trained  # noqa: E402
+from tests.dsps import factories as dsps_f  # noqa: E402
+from tests.dsps.factories import DspApplicationFactory, MembershipFactory  # noqa: E402
+from tests.fleet import factories as fleet_f  # noqa: E402
+from tests.fleet.factories import ready_vehicle  # noqa: E402
+from tests.routes.factories import ready_driver  # noqa: E402
 
 CODE = "BENCH"
 LAT0, LON0 = 32.7898, -96.8284
@@ -53,6 +80,19 @@ CELERY = [
     *(sys.executable, "-m", "celery", "-A", "nextmile", "worker", "-Q", "default,optimize"),
     *("--concurrency=1", "--loglevel=WARNING"),
     *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+]
+# What onboarding adds to a DSP, children before parents.
+ONBOARDING_MODELS = [
+    TrainingCompletion,
+    WeeklyAvailability,
+    InspectionItem,
+    Inspection,
+    Lease,
+    InsurancePolicy,
+    Vehicle,
+    Driver,
+    DspApplication,
+    TerritoryHolding,
 ]
 HEADER = "tracking_id,recipient_name,address,latitude,longitude,window_start,window_end,size\n"
 
@@ -71,32 +111,10 @@ def clear() -> None:
     Territory.objects.filter(station=station).delete()
     Membership.objects.filter(dsp__in=dsps).delete()
     PlanRun.objects.filter(dsp__in=dsps).delete()
-    for model in _onboarding_models():
+    for model in ONBOARDING_MODELS:
         model.objects.filter(**{f"{model.TENANT_PATH}__in": dsps}).delete()
     dsps.delete()
     station.delete()
-
-
-def _onboarding_models() -> list:
-    """What onboarding adds to a DSP, children before parents."""
-    # Imported here: models load only after django.setup(), which `seeded_app` runs once the
-    # command line has named the database, after the top of the module.
-    from drivers.models import TrainingCompletion, WeeklyAvailability
-    from dsps.models import DspApplication, TerritoryHolding
-    from fleet.models import Inspection, InspectionItem, InsurancePolicy, Lease
-
-    return [
-        TrainingCompletion,
-        WeeklyAvailability,
-        InspectionItem,
-        Inspection,
-        Lease,
-        InsurancePolicy,
-        Vehicle,
-        Driver,
-        DspApplication,
-        TerritoryHolding,
-    ]
 
 
 def world(stops: int, dsps: int) -> tuple[Station, User]:
@@ -136,21 +154,6 @@ def fleet(station: Station) -> None:
     inspected vans, and licensed, trained drivers available that day. The test factories
     build those rows, so the bench follows the checklist wherever it goes.
     """
-    # Imported here: Django is set up only by `seeded_app`, after the top of the module.
-    import factory.django
-
-    # Models, selectors and the test factories load only after django.setup() (seeded_app).
-    from drivers.models import Audience
-    from drivers.selectors import required_modules
-    from dsps.onboarding import onboarding_complete
-    from tests.drivers import factories as drivers_f
-    from tests.drivers.factories import CompletionFactory, trained
-    from tests.dsps import factories as dsps_f
-    from tests.dsps.factories import DspApplicationFactory, MembershipFactory
-    from tests.fleet import factories as fleet_f
-    from tests.fleet.factories import ready_vehicle
-    from tests.routes.factories import ready_driver
-
     # Factory sequences start at 0 in every process; start this run's past any earlier run's
     # rows (emails, VINs, licence numbers are unique across the whole database).
     offset = int(time.time() * 1000) % 10**9
@@ -241,9 +244,6 @@ def main() -> None:
     parser.add_argument("--time-limit", type=int, default=60, help="seconds per DSP solve")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (1 child each)")
     args = parser.parse_args()
-
-    from django.conf import settings
-
     if (
         not settings.CELERY_BROKER_URL.startswith("redis://")
         or "postgres" not in (settings.DATABASES["default"]["ENGINE"])
