@@ -271,16 +271,12 @@ def plan_job_prepare(*, job_id: int) -> list[PlanRun]:
         )
         if job.status != PlanJob.Status.QUEUED:
             return list(job.runs.filter(status=PlanJob.Status.QUEUED).order_by("id"))
+        day = Stop.objects.filter(
+            manifest__station=job.station, manifest__service_date=job.service_date
+        )
+        day = day.filter(dsp=job.dsp) if job.dsp_id else day.exclude(dsp=None)
         stops = dict(
-            Stop.objects.filter(
-                manifest__station=job.station,
-                manifest__service_date=job.service_date,
-                dsp__isnull=False,
-            )
-            .order_by()
-            .values("dsp_id")
-            .annotate(n=Count("id"))
-            .values_list("dsp_id", "n")
+            day.order_by().values("dsp_id").annotate(n=Count("id")).values_list("dsp_id", "n")
         )
         if job.dsp_id:
             candidates = [job.dsp]

@@ -198,6 +198,8 @@ def workers_for(job_id: int) -> int:
 
 # The least a DSP's run of a station job searches: its matrices and first plan take seconds.
 RUN_MIN_S = 10
+# The most, in times the job's limit: a solve must end well within the hour after which
+# Redis hands an unacknowledged message out again.
 RUN_MOST_TIMES = 3
 
 
@@ -207,10 +209,9 @@ def time_shares(stops: Sequence[int], time_limit_s: int, workers: int) -> list[i
 
     The runs start biggest first, each on the first worker free (`plan_job_dispatch` queues
     them in that order); every worker's last run also takes what is left up to that end.
-    With a worker per run, every run keeps `time_limit_s`. No run gets more than
-    `RUN_MOST_TIMES` times the limit: a solve must end well within the hour after which Redis hands
-    an unacknowledged message out again. A big DSP's day is far from settled when a small
-    one's is (docs/benchmarks.md).
+    With a worker per run, every run keeps `time_limit_s`; none searches less than
+    `RUN_MIN_S` or more than `RUN_MOST_TIMES` the limit. A big DSP's day is far from settled
+    when a small one's is (docs/benchmarks.md).
     """
     n, workers = len(stops), max(1, workers)
     if n <= 1:
